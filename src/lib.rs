@@ -1,0 +1,19 @@
+//! bindcheck finds why a digital-wallet bind will fail before anyone tries it.
+//!
+//! The library's validators work everywhere, including WebAssembly in a browser form:
+//!
+//! ```
+//! use bindcheck::validate::{validate_phone, PhoneOptions, Lang};
+//!
+//! let check = validate_phone("１３８ ００１３ ８０００", &PhoneOptions::default());
+//! assert!(check.valid);
+//! assert_eq!(check.e164.unwrap().masked(), "+86138****8000");
+//!
+//! let check = validate_phone("0351-38272781", &PhoneOptions::default());
+//! assert!(!check.valid);
+//! println!("{}", check.findings[0].message(Lang::ZhCn));
+//! ```
+//!
+//! The `cli` feature (on by default) adds the `bindcheck` command line.
+
+pub mod validate;

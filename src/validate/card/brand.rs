@@ -1,0 +1,506 @@
+//! Card brands by issuer identification number (IIN) ranges.
+//!
+//! The table and the matching rules follow braintree's credit-card-type 10.3.0 (the data
+//! is in fixtures/card/credit-card-type.json): a number matches a prefix when they agree
+//! on their common leading digits, a range when the number's leading digits fall inside
+//! the range cut to the same length; each brand contributes its first matching pattern,
+//! and the longest pattern wins once the number is at least that long.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// A card brand, named as in braintree's credit-card-type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Brand {
+    Visa,
+    Mastercard,
+    AmericanExpress,
+    DinersClub,
+    Discover,
+    Jcb,
+    Unionpay,
+    Maestro,
+    Mir,
+    Elo,
+    Hiper,
+    Hipercard,
+    Troy,
+    Naranja,
+    Verve,
+}
+
+enum Pat {
+    P(u32),
+    R(u32, u32),
+}
+use Pat::{P, R};
+
+struct Spec {
+    brand: Brand,
+    name: &'static str,
+    nice: &'static str,
+    patterns: &'static [Pat],
+    lengths: &'static [usize],
+    gaps: &'static [usize],
+    code_size: usize,
+}
+
+/// In credit-card-type's test order: on equal match strength the earlier brand wins.
+static SPECS: [Spec; 15] = [
+    Spec {
+        brand: Brand::Visa,
+        name: "visa",
+        nice: "Visa",
+        patterns: &[P(4)],
+        lengths: &[16, 18, 19],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Mastercard,
+        name: "mastercard",
+        nice: "Mastercard",
+        patterns: &[R(51, 55), R(2221, 2229), R(223, 229), R(23, 26), R(270, 271), P(2720)],
+        lengths: &[16],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::AmericanExpress,
+        name: "american-express",
+        nice: "American Express",
+        patterns: &[P(34), P(37)],
+        lengths: &[15],
+        gaps: &[4, 10],
+        code_size: 4,
+    },
+    Spec {
+        brand: Brand::DinersClub,
+        name: "diners-club",
+        nice: "Diners Club",
+        patterns: &[R(300, 305), P(36), P(38), P(39)],
+        lengths: &[14, 16, 19],
+        gaps: &[4, 10],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Discover,
+        name: "discover",
+        nice: "Discover",
+        patterns: &[P(6011), R(644, 649), P(65)],
+        lengths: &[16, 19],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Troy,
+        name: "troy",
+        nice: "Troy",
+        patterns: &[
+            P(9792),
+            P(650052),
+            R(650082, 650083),
+            P(650092),
+            P(650161),
+            P(650170),
+            P(650173),
+            P(650175),
+            P(650268),
+            P(650271),
+            R(650273, 650274),
+            R(650456, 650457),
+            P(650836),
+            R(650846, 650850),
+            P(650923),
+            P(650987),
+            P(650990),
+            P(654997),
+            P(657366),
+            P(657998),
+            P(658758),
+            R(658767, 658768),
+            R(65083700, 65083704),
+            R(65085800, 65085804),
+            R(65085900, 65085901),
+            P(65086000),
+            R(65086100, 65086105),
+            R(65086200, 65086203),
+            R(65875000, 65875003),
+            P(65875009),
+            R(65875101, 65875104),
+            P(65875200),
+            P(65875501),
+            P(65875601),
+            P(65875900),
+            R(65876000, 65876002),
+            R(65876100, 65876103),
+            P(65876110),
+            R(65876115, 65876116),
+            R(65876200, 65876201),
+            P(65876500),
+            R(65876504, 65876505),
+            R(65876600, 65876602),
+            R(65877100, 65877101),
+            R(65877600, 65877602),
+            P(65877700),
+            R(65877801, 65877802),
+            R(65878200, 65878202),
+            R(65878300, 65878311),
+            R(65878400, 65878405),
+            R(65878500, 65878505),
+            R(65878600, 65878601),
+            P(65879800),
+            P(65880800),
+            P(65880900),
+        ],
+        lengths: &[16],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Jcb,
+        name: "jcb",
+        nice: "JCB",
+        patterns: &[P(2131), P(1800), R(3528, 3589)],
+        lengths: &[16, 17, 18, 19],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Unionpay,
+        name: "unionpay",
+        nice: "UnionPay",
+        patterns: &[
+            P(620),
+            R(62100, 62182),
+            R(62184, 62187),
+            R(62185, 62197),
+            R(62200, 62205),
+            R(622010, 622999),
+            P(622018),
+            R(62207, 62209),
+            R(623, 626),
+            P(6270),
+            P(6272),
+            P(6276),
+            R(627700, 627779),
+            R(627781, 627799),
+            R(6282, 6289),
+            P(6291),
+            P(6292),
+            P(810),
+            R(8110, 8131),
+            R(8132, 8151),
+            R(8152, 8163),
+            R(8164, 8171),
+        ],
+        lengths: &[14, 15, 16, 17, 18, 19],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Naranja,
+        name: "naranja",
+        nice: "Naranja",
+        patterns: &[P(589562), P(402918), P(527572)],
+        lengths: &[16],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Verve,
+        name: "verve",
+        nice: "Verve",
+        patterns: &[
+            R(506099, 506127),
+            P(506129),
+            R(506133, 506150),
+            R(506158, 506163),
+            P(506166),
+            P(506168),
+            P(506170),
+            P(506173),
+            R(506176, 506180),
+            P(506184),
+            R(506187, 506188),
+            P(506191),
+            P(506195),
+            P(506197),
+            P(507865),
+            P(507866),
+            R(507868, 507877),
+            R(507880, 507888),
+            P(507900),
+            P(507941),
+        ],
+        lengths: &[16, 18, 19],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Maestro,
+        name: "maestro",
+        nice: "Maestro",
+        patterns: &[
+            P(493698),
+            R(500000, 504174),
+            R(504176, 506698),
+            R(506779, 508999),
+            R(56, 59),
+            P(63),
+            P(67),
+            P(6),
+        ],
+        lengths: &[12, 13, 14, 15, 16, 17, 18, 19],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Elo,
+        name: "elo",
+        nice: "Elo",
+        patterns: &[
+            P(401178),
+            P(401179),
+            P(438935),
+            P(457631),
+            P(457632),
+            P(431274),
+            P(451416),
+            P(457393),
+            P(504175),
+            R(506699, 506778),
+            R(509000, 509999),
+            P(627780),
+            P(636297),
+            P(636368),
+            R(650031, 650033),
+            R(650035, 650051),
+            R(650405, 650439),
+            R(650485, 650538),
+            R(650541, 650598),
+            R(650700, 650718),
+            R(650720, 650727),
+            R(650901, 650978),
+            R(651652, 651679),
+            R(655000, 655019),
+            R(655021, 655058),
+        ],
+        lengths: &[16],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Mir,
+        name: "mir",
+        nice: "Mir",
+        patterns: &[R(2200, 2204)],
+        lengths: &[16, 17, 18, 19],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Hiper,
+        name: "hiper",
+        nice: "Hiper",
+        patterns: &[
+            P(637095),
+            P(63737423),
+            P(63743358),
+            P(637568),
+            P(637599),
+            P(637609),
+            P(637612),
+        ],
+        lengths: &[16],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+    Spec {
+        brand: Brand::Hipercard,
+        name: "hipercard",
+        nice: "Hipercard",
+        patterns: &[P(606282)],
+        lengths: &[16],
+        gaps: &[4, 8, 12],
+        code_size: 3,
+    },
+];
+
+impl Brand {
+    /// Every brand, in matching order.
+    pub fn all() -> impl Iterator<Item = Brand> {
+        SPECS.iter().map(|s| s.brand)
+    }
+
+    fn spec(self) -> &'static Spec {
+        SPECS.iter().find(|s| s.brand == self).unwrap_or(&SPECS[0])
+    }
+
+    /// The kebab-case name, e.g. `american-express`.
+    pub fn as_str(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The name people know, e.g. `American Express`.
+    pub fn nice_name(self) -> &'static str {
+        self.spec().nice
+    }
+
+    /// The card number lengths this brand issues, ascending.
+    pub fn lengths(self) -> &'static [usize] {
+        self.spec().lengths
+    }
+
+    /// Where a card of this brand is printed with a space (after 4, 8, 12 digits...).
+    pub fn gaps(self) -> &'static [usize] {
+        self.spec().gaps
+    }
+
+    /// The length of the security code (CVV, CVC, CID, CVN...).
+    pub fn code_size(self) -> usize {
+        self.spec().code_size
+    }
+}
+
+impl fmt::Display for Brand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Brand {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl FromStr for Brand {
+    type Err = UnknownBrand;
+
+    fn from_str(s: &str) -> Result<Brand, UnknownBrand> {
+        let want = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+        let want = match want.as_str() {
+            "amex" => "american-express",
+            "diners" => "diners-club",
+            "master-card" | "mc" => "mastercard",
+            "union-pay" | "cup" => "unionpay",
+            other => other,
+        };
+        SPECS
+            .iter()
+            .find(|s| s.name == want)
+            .map(|s| s.brand)
+            .ok_or_else(|| UnknownBrand(s.to_owned()))
+    }
+}
+
+/// A brand name bindcheck does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownBrand(pub String);
+
+impl fmt::Display for UnknownBrand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown card brand `{}`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownBrand {}
+
+fn pattern_len(p: &Pat) -> usize {
+    let v = match p {
+        P(v) | R(v, _) => *v,
+    };
+    v.checked_ilog10().map_or(1, |l| l as usize + 1)
+}
+
+fn matches(digits: &str, p: &Pat) -> bool {
+    match p {
+        P(v) => {
+            let v = v.to_string();
+            let n = digits.len().min(v.len());
+            digits[..n] == v[..n]
+        }
+        R(min, max) => {
+            let (min, max) = (min.to_string(), max.to_string());
+            let n = digits.len().min(min.len());
+            if n == 0 {
+                return false;
+            }
+            let cut = |s: &str| s[..n.min(s.len())].parse::<u64>().unwrap_or(0);
+            let have = cut(digits);
+            have >= cut(&min) && have <= cut(&max)
+        }
+    }
+}
+
+/// The brands a (possibly partial) digit string may belong to.
+///
+/// One brand when it is determined; several when the digits so far fit more than one
+/// (as for `4` or `62`); none when no brand starts this way. `digits` must be ASCII
+/// digits only. An empty string may be any brand.
+pub fn candidates(digits: &str) -> Vec<Brand> {
+    if digits.is_empty() {
+        return Brand::all().collect();
+    }
+    // (brand, strength): strength is the pattern length once the number is that long.
+    let mut found: Vec<(Brand, Option<usize>)> = Vec::new();
+    for spec in &SPECS {
+        if let Some(p) = spec.patterns.iter().find(|p| matches(digits, p)) {
+            let len = pattern_len(p);
+            found.push((spec.brand, (digits.len() >= len).then_some(len)));
+        }
+    }
+    let determined = !found.is_empty() && found.iter().all(|(_, s)| s.is_some());
+    if determined {
+        let mut best = found[0];
+        for f in &found[1..] {
+            if f.1 > best.1 {
+                best = *f;
+            }
+        }
+        return vec![best.0];
+    }
+    found.into_iter().map(|(b, _)| b).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_known_prefixes() {
+        assert_eq!(candidates("4111111111111111"), [Brand::Visa]);
+        assert_eq!(candidates("2221000000000009"), [Brand::Mastercard]);
+        assert_eq!(candidates("2720990000000007"), [Brand::Mastercard]);
+        assert_eq!(candidates("378282246310005"), [Brand::AmericanExpress]);
+        assert_eq!(candidates("6222021234567890128"), [Brand::Unionpay]);
+        assert_eq!(candidates("8171999927660000"), [Brand::Unionpay]);
+        assert_eq!(candidates("3530111333300000"), [Brand::Jcb]);
+        assert_eq!(candidates("2200000000000004"), [Brand::Mir]);
+        assert_eq!(candidates("6011111111111117"), [Brand::Discover]);
+    }
+
+    #[test]
+    fn partial_prefixes_keep_every_candidate() {
+        let four = candidates("4");
+        assert!(four.contains(&Brand::Visa) && four.len() > 1, "{four:?}");
+        let six = candidates("62");
+        assert!(six.contains(&Brand::Unionpay) && six.contains(&Brand::Maestro));
+        assert!(candidates("7").is_empty());
+        assert!(candidates("99").is_empty());
+        assert_eq!(candidates("").len(), 15);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for b in Brand::all() {
+            assert_eq!(b.as_str().parse::<Brand>().unwrap(), b);
+        }
+        assert_eq!("amex".parse::<Brand>().unwrap(), Brand::AmericanExpress);
+        assert_eq!("UnionPay".parse::<Brand>().unwrap(), Brand::Unionpay);
+        assert_eq!(Brand::AmericanExpress.code_size(), 4);
+    }
+}

@@ -1,0 +1,404 @@
+//! Bank cards: the number (characters, brand, length, Luhn), the expiry date, the security
+//! code, and the wallet's policy on brands and issuing banks.
+
+mod bin;
+mod brand;
+mod expiry;
+
+pub use bin::{BinEntry, BinTable, BinTableError, CardKind};
+pub use brand::{candidates, Brand, UnknownBrand};
+pub use expiry::{validate_expiry, Expiry, ExpiryCheck};
+
+use serde::Serialize;
+
+use super::finding::{Field, Finding, Severity};
+use super::{mask, text, Code};
+
+/// The shortest and longest card numbers any brand issues.
+pub const MIN_LEN: usize = 12;
+pub const MAX_LEN: usize = 19;
+
+/// A card number that is digits only and 12 to 19 digits long.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct CardNumber(String);
+
+impl CardNumber {
+    /// The digits, unmasked.
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+
+    /// The number with at most the first 6 and last 4 digits shown.
+    pub fn masked(&self) -> String {
+        mask::card(&self.0)
+    }
+}
+
+impl std::fmt::Debug for CardNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CardNumber({})", self.masked())
+    }
+}
+
+/// What a card policy allows. The default allows every brand and bank.
+#[derive(Clone, Debug, Default)]
+pub struct CardPolicy {
+    /// Brands the wallet accepts; `None` accepts all.
+    pub allowed_brands: Option<Vec<Brand>>,
+    /// The banks (by BIN prefix) the wallet accepts; `None` accepts all.
+    pub bin_table: Option<BinTable>,
+    /// Card kinds the wallet accepts (with a BIN table that says the kind); `None`: all.
+    pub allowed_kinds: Option<Vec<CardKind>>,
+}
+
+/// The result of checking a card number.
+#[derive(Clone, Debug, Serialize)]
+pub struct CardCheck {
+    /// The number can be used for a bind (no error-severity finding).
+    pub valid: bool,
+    /// The digits typed so far could still become a valid number (for as-you-type forms).
+    pub potentially_valid: bool,
+    /// Whether the digits pass the Luhn check (false when there are no digits).
+    pub luhn: bool,
+    /// The brand, once the digits determine one.
+    pub brand: Option<Brand>,
+    /// Every brand the digits so far may belong to.
+    pub candidates: Vec<Brand>,
+    /// The issuing bank and card kind from the policy's BIN table, when it has the prefix.
+    pub issuer: Option<BinEntry>,
+    #[serde(skip)]
+    number: Option<CardNumber>,
+    #[serde(skip)]
+    digits: String,
+    pub findings: Vec<Finding>,
+}
+
+impl CardCheck {
+    /// The validated number, when the input had only digits and separators and 12-19 digits.
+    pub fn number(&self) -> Option<&CardNumber> {
+        self.number.as_ref()
+    }
+
+    /// What outputs show: the digits typed, masked (at most first 6 and last 4).
+    pub fn masked(&self) -> String {
+        mask::card(&self.digits)
+    }
+
+    /// The digits typed (separators removed), unmasked: only for `--unmasked`.
+    pub fn digits(&self) -> &str {
+        &self.digits
+    }
+
+    /// The digits grouped as printed on the card, e.g. `4111 1111 1111 1111`.
+    pub fn grouped(&self) -> String {
+        group(&self.digits, self.brand.map_or(&[4, 8, 12][..], Brand::gaps))
+    }
+}
+
+/// Groups `digits` with a space at each gap position.
+pub fn group(digits: &str, gaps: &[usize]) -> String {
+    let mut out = String::with_capacity(digits.len() + gaps.len());
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && gaps.contains(&i) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn lengths_text(lengths: &[usize]) -> String {
+    lengths.iter().map(usize::to_string).collect::<Vec<_>>().join("/")
+}
+
+/// Checks a card number as a person typed it.
+///
+/// Spaces (including full-width and no-break spaces) and dashes are separators; full-width
+/// digits are folded; anything else is a `card.invalid_character` finding (the Luhn check
+/// alone would skip it and pass `4111111111111111x`).
+pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
+    let mut findings = Vec::new();
+    let mut digits = String::with_capacity(input.len());
+    let mut bad: Option<char> = None;
+    for c in input.chars().map(text::fold_width) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else if text::is_space(c) || text::is_invisible(c) || c == '-' {
+            continue;
+        } else if bad.is_none() {
+            bad = Some(c);
+        }
+    }
+    let mut check = CardCheck {
+        valid: false,
+        potentially_valid: false,
+        luhn: !digits.is_empty() && luhn::valid(&digits),
+        brand: None,
+        candidates: Vec::new(),
+        issuer: None,
+        number: None,
+        digits,
+        findings: Vec::new(),
+    };
+    let digits = check.digits.clone();
+    if let Some(c) = bad {
+        findings
+            .push(Finding::new(Field::Card, Code::CardInvalidCharacter).with_detail(format!("“{}”", c.escape_debug())));
+        check.findings = findings;
+        return check;
+    }
+    if digits.is_empty() {
+        findings.push(Finding::new(Field::Card, Code::CardEmpty));
+        check.potentially_valid = true;
+        check.candidates = candidates("");
+        check.findings = findings;
+        return check;
+    }
+    check.candidates = candidates(&digits);
+    let len = digits.len();
+    if (MIN_LEN..=MAX_LEN).contains(&len) {
+        check.number = Some(CardNumber(digits.clone()));
+    }
+    match check.candidates.as_slice() {
+        [] => {
+            findings.push(Finding::new(Field::Card, Code::CardUnknownBrand));
+            if len < MIN_LEN {
+                findings
+                    .push(Finding::new(Field::Card, Code::CardTooShort).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
+            } else if len > MAX_LEN {
+                findings.push(Finding::new(Field::Card, Code::CardTooLong).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
+            } else if !check.luhn {
+                findings.push(Finding::new(Field::Card, Code::CardLuhn));
+            }
+        }
+        [brand] => {
+            let brand = *brand;
+            check.brand = Some(brand);
+            let lengths = brand.lengths();
+            let max = lengths.last().copied().unwrap_or(MAX_LEN);
+            let luhn_ok = check.luhn || brand == Brand::Unionpay;
+            if lengths.contains(&len) {
+                check.potentially_valid = len < max || luhn_ok;
+                if !check.luhn {
+                    let f = Finding::new(Field::Card, Code::CardLuhn);
+                    findings.push(if brand == Brand::Unionpay {
+                        f.with_severity(Severity::Warning)
+                    } else {
+                        f
+                    });
+                }
+            } else {
+                check.potentially_valid = len < max;
+                let code = if len < lengths[0] {
+                    Code::CardTooShort
+                } else if len > max {
+                    Code::CardTooLong
+                } else {
+                    Code::CardInvalidLength
+                };
+                findings.push(Finding::new(Field::Card, code).with_detail(lengths_text(lengths)));
+            }
+            apply_policy(&mut check, policy, brand, &mut findings);
+        }
+        _ => {
+            check.potentially_valid = true;
+            findings.push(Finding::new(Field::Card, Code::CardTooShort).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
+        }
+    }
+    check.valid = !findings.iter().any(|f| f.severity == Severity::Error);
+    check.findings = findings;
+    check
+}
+
+fn apply_policy(check: &mut CardCheck, policy: &CardPolicy, brand: Brand, findings: &mut Vec<Finding>) {
+    if let Some(allowed) = &policy.allowed_brands {
+        if !allowed.contains(&brand) {
+            findings.push(Finding::new(Field::Card, Code::CardBrandNotAllowed).with_detail(brand.nice_name()));
+        }
+    }
+    if let Some(table) = &policy.bin_table {
+        // Only judge the bank once the number is complete enough to carry its BIN.
+        if check.digits.len() >= MIN_LEN {
+            match table.lookup(&check.digits) {
+                Some(entry) => {
+                    if let (Some(kinds), Some(kind)) = (&policy.allowed_kinds, entry.kind) {
+                        if !kinds.contains(&kind) {
+                            findings
+                                .push(Finding::new(Field::Card, Code::CardKindNotAllowed).with_detail(kind.label()));
+                        }
+                    }
+                    check.issuer = Some(entry.clone());
+                }
+                None => findings.push(Finding::new(Field::Card, Code::CardBinNotSupported)),
+            }
+        }
+    }
+}
+
+/// The result of checking a card security code.
+#[derive(Clone, Debug, Serialize)]
+pub struct CvvCheck {
+    pub valid: bool,
+    /// The number of digits expected (3, or 4 for American Express), when the brand is known.
+    pub expected_len: Option<usize>,
+    pub findings: Vec<Finding>,
+}
+
+/// Checks a security code (CVV, CVC, CID, CVN) against the card's brand when known:
+/// 4 digits for American Express, 3 for the others, 3 or 4 when the brand is unknown.
+pub fn validate_cvv(input: &str, brand: Option<Brand>) -> CvvCheck {
+    let code: String = input
+        .chars()
+        .map(text::fold_width)
+        .filter(|c| !text::is_space(*c))
+        .collect();
+    let expected_len = brand.map(Brand::code_size);
+    let mut findings = Vec::new();
+    if code.is_empty() {
+        findings.push(Finding::new(Field::Cvv, Code::CvvEmpty));
+    } else if !code.chars().all(|c| c.is_ascii_digit()) {
+        findings.push(Finding::new(Field::Cvv, Code::CvvFormat));
+    } else {
+        let len = code.len();
+        match expected_len {
+            Some(want) if len != want => {
+                findings.push(Finding::new(Field::Cvv, Code::CvvLength).with_detail(want.to_string()));
+            }
+            None if !(3..=4).contains(&len) => {
+                findings.push(Finding::new(Field::Cvv, Code::CvvLength).with_detail("3/4"));
+            }
+            _ => {}
+        }
+    }
+    CvvCheck {
+        valid: findings.is_empty(),
+        expected_len,
+        findings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(c: &CardCheck) -> Vec<&'static str> {
+        c.findings.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    #[test]
+    fn public_test_numbers_of_every_brand_are_valid() {
+        let cases = [
+            ("4111 1111 1111 1111", Brand::Visa),
+            ("4012888888881881", Brand::Visa),
+            ("5555-5555-5555-4444", Brand::Mastercard),
+            ("2223003122003222", Brand::Mastercard),
+            ("378282246310005", Brand::AmericanExpress),
+            ("371449635398431", Brand::AmericanExpress),
+            ("6011111111111117", Brand::Discover),
+            ("3530111333300000", Brand::Jcb),
+            ("30569309025904", Brand::DinersClub),
+            ("6200000000000005", Brand::Unionpay),
+            ("6222021234567890128", Brand::Unionpay),
+            ("6759649826438453", Brand::Maestro),
+            ("2200000000000004", Brand::Mir),
+            ("6062826786276634", Brand::Hipercard),
+            ("6370950000000005", Brand::Hiper),
+            ("5066991111111118", Brand::Elo),
+        ];
+        for (input, brand) in cases {
+            let c = validate_card(input, &CardPolicy::default());
+            assert_eq!(c.brand, Some(brand), "{input}");
+            assert!(c.valid, "{input}: {:?}", c.findings);
+            assert!(c.potentially_valid);
+            assert!(c.number().is_some());
+        }
+    }
+
+    #[test]
+    fn full_width_and_no_break_spaces_are_separators() {
+        let c = validate_card("４１１１\u{3000}１１１１\u{00A0}1111 1111", &CardPolicy::default());
+        assert!(c.valid, "{:?}", c.findings);
+        assert_eq!(c.grouped(), "4111 1111 1111 1111");
+    }
+
+    #[test]
+    fn a_stray_letter_is_not_skipped() {
+        let c = validate_card("4111111111111111x", &CardPolicy::default());
+        assert!(!c.valid);
+        assert_eq!(codes(&c), ["card.invalid_character"]);
+        assert!(c.findings[0].message(crate::validate::Lang::En).contains('x'));
+    }
+
+    #[test]
+    fn luhn_and_length_errors() {
+        let c = validate_card("4111111111111112", &CardPolicy::default());
+        assert_eq!(codes(&c), ["card.luhn"]);
+        assert!(!c.valid && c.potentially_valid, "16 digits could still become 19");
+        let c = validate_card("411111111111111", &CardPolicy::default());
+        assert_eq!(codes(&c), ["card.too_short"]);
+        assert!(c.potentially_valid);
+        let c = validate_card("37828224631000512", &CardPolicy::default());
+        assert_eq!(codes(&c), ["card.too_long"]);
+        let c = validate_card("41111111111111111", &CardPolicy::default());
+        assert_eq!(codes(&c), ["card.invalid_length"]);
+    }
+
+    #[test]
+    fn unionpay_luhn_failure_is_only_a_warning() {
+        let c = validate_card("6212345678901266", &CardPolicy::default());
+        assert_eq!(c.brand, Some(Brand::Unionpay));
+        assert!(!c.luhn);
+        assert!(c.valid);
+        assert_eq!(c.findings[0].code, Code::CardLuhn);
+        assert_eq!(c.findings[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn partial_input_is_potentially_valid_with_candidates() {
+        let c = validate_card("4", &CardPolicy::default());
+        assert!(c.potentially_valid && !c.valid);
+        assert!(c.candidates.contains(&Brand::Visa));
+        let c = validate_card("6222 02", &CardPolicy::default());
+        assert_eq!(c.brand, Some(Brand::Unionpay));
+        assert!(c.potentially_valid);
+        let c = validate_card("1234", &CardPolicy::default());
+        assert!(!c.potentially_valid);
+        assert_eq!(codes(&c), ["card.unknown_brand", "card.too_short"]);
+    }
+
+    #[test]
+    fn policy_rejects_brands_and_banks() {
+        let policy = CardPolicy {
+            allowed_brands: Some(vec![Brand::Unionpay]),
+            ..CardPolicy::default()
+        };
+        let c = validate_card("4111111111111111", &policy);
+        assert_eq!(codes(&c), ["card.brand_not_allowed"]);
+        assert!(c.findings[0].message(crate::validate::Lang::En).contains("Visa"));
+
+        let table = BinTable::parse("prefix,issuer,kind\n622202,ICBC,debit\n622848,ABC,credit\n").unwrap();
+        let policy = CardPolicy {
+            bin_table: Some(table),
+            allowed_kinds: Some(vec![CardKind::Debit]),
+            ..CardPolicy::default()
+        };
+        let c = validate_card("6222021234567890128", &policy);
+        assert!(c.valid, "{:?}", c.findings);
+        assert_eq!(c.issuer.as_ref().unwrap().issuer, "ICBC");
+        let c = validate_card("6228481234567890", &policy);
+        assert_eq!(codes(&c), ["card.luhn", "card.kind_not_allowed"]);
+        let c = validate_card("6200000000000005", &policy);
+        assert_eq!(codes(&c), ["card.bin_not_supported"]);
+    }
+
+    #[test]
+    fn cvv_length_follows_the_brand() {
+        assert!(validate_cvv("1234", Some(Brand::AmericanExpress)).valid);
+        assert!(!validate_cvv("123", Some(Brand::AmericanExpress)).valid);
+        assert!(validate_cvv("１２３", Some(Brand::Visa)).valid);
+        assert_eq!(validate_cvv("12a", None).findings[0].code, Code::CvvFormat);
+        assert_eq!(validate_cvv("", None).findings[0].code, Code::CvvEmpty);
+        assert!(validate_cvv("1234", None).valid);
+        assert_eq!(validate_cvv("12", None).findings[0].code, Code::CvvLength);
+    }
+}

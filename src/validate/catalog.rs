@@ -1,0 +1,349 @@
+//! The catalog of finding codes: one stable string per code, its default severity, and
+//! its message and hint in English and Simplified Chinese.
+//!
+//! Codes are a public interface (docs/codes.md, `bindcheck explain`): add new ones
+//! freely, but renaming or removing one is a breaking change.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+use super::finding::{Lang, Severity};
+
+macro_rules! catalog {
+    ($(
+        $variant:ident = $code:literal, $sev:ident,
+        en($en_msg:literal, $en_hint:literal),
+        zh($zh_msg:literal, $zh_hint:literal);
+    )*) => {
+        /// A stable finding code such as `phone.too_short`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Code { $( #[doc = $en_msg] $variant, )* }
+
+        impl Code {
+            /// Every code, in catalog order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The stable string, e.g. `card.luhn`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $code, )* }
+            }
+
+            /// The severity a finding with this code has unless the check says otherwise.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+
+            /// The message template (`{detail}` is filled in by [`super::Finding`]).
+            pub fn message(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( (Code::$variant, Lang::En) => $en_msg,
+                       (Code::$variant, Lang::ZhCn) => $zh_msg, )*
+                }
+            }
+
+            /// The hint template: what to do.
+            pub fn hint(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $( (Code::$variant, Lang::En) => $en_hint,
+                       (Code::$variant, Lang::ZhCn) => $zh_hint, )*
+                }
+            }
+        }
+
+        impl FromStr for Code {
+            type Err = UnknownCode;
+            fn from_str(s: &str) -> Result<Code, UnknownCode> {
+                match s { $( $code => Ok(Code::$variant), )* _ => Err(UnknownCode(s.to_owned())) }
+            }
+        }
+    };
+}
+
+catalog! {
+    // ---- phone ----
+    PhoneEmpty = "phone.empty", Error,
+        en("No phone number was given.", "Enter the mobile number that should receive the verification code."),
+        zh("未填写手机号码。", "请输入用于接收验证码的手机号码。");
+    PhoneNotANumber = "phone.not_a_number", Error,
+        en("This does not look like a phone number: it contains letters or symbols.",
+           "Use digits, spaces, dashes and an optional leading + only, for example 138 0013 8000 or +86 138 0013 8000."),
+        zh("这不像电话号码：其中含有字母或符号。", "只使用数字、空格、短横线和开头的 +，例如 138 0013 8000 或 +86 138 0013 8000。");
+    PhoneNoRegion = "phone.no_region", Error,
+        en("The number is written without a country code, and no default region is set.",
+           "Write it in international form, starting with + and the country code (mainland China is +86)."),
+        zh("号码没有国家或地区代码，且未设置默认地区。", "请按国际格式填写：以 + 和国家或地区代码开头（中国大陆为 +86）。");
+    PhoneInvalidCountryCode = "phone.invalid_country_code", Error,
+        en("The country calling code does not exist.",
+           "Check the digits after + or 00: mainland China is +86, Hong Kong +852, Macao +853, Taiwan +886."),
+        zh("国家或地区代码不存在。", "请检查 + 或 00 之后的数字：中国大陆 +86，香港 +852，澳门 +853，台湾 +886。");
+    PhoneTooShort = "phone.too_short", Error,
+        en("The number has too few digits for {detail}.",
+           "Check for a missing digit (mainland mobile numbers have 11 digits), and include the area code for fixed lines."),
+        zh("号码位数太少（{detail}）。", "请检查是否漏了数字（大陆手机号为 11 位），固定电话需加区号。");
+    PhoneTooLong = "phone.too_long", Error,
+        en("The number has too many digits for {detail}.", "Check for an extra or repeated digit."),
+        zh("号码位数太多（{detail}）。", "请检查是否多输或重复输入了数字。");
+    PhoneInvalidLength = "phone.invalid_length", Error,
+        en("No number in {detail} has this many digits.", "Check for a missing or extra digit."),
+        zh("{detail} 没有这种长度的号码。", "请检查是否漏输或多输了数字。");
+    PhoneInvalid = "phone.invalid", Error,
+        en("This is not a number in use in {detail}: its prefix or length does not match any number range.",
+           "Check the digits; if the number is from another region, write it with + and that region's code."),
+        zh("这不是 {detail} 在用的号码：号段或长度与任何号码段都不符。", "请核对数字；如果是其他地区的号码，请以 + 加该地区代码填写。");
+    PhoneNotMobile = "phone.not_mobile", Error,
+        en("This is a {detail} number, which cannot receive SMS verification codes.",
+           "Use a mobile number that can receive SMS."),
+        zh("这是{detail}号码，无法接收短信验证码。", "请使用能接收短信的手机号码。");
+    PhoneMaybeNotMobile = "phone.maybe_not_mobile", Warning,
+        en("This number may be a fixed line; SMS verification codes might not arrive.",
+           "If no code arrives, use a number you know is a mobile."),
+        zh("此号码可能是固定电话，可能收不到短信验证码。", "如果收不到验证码，请改用确定是手机的号码。");
+    PhoneRegionNotAllowed = "phone.region_not_allowed", Error,
+        en("Numbers from {detail} are not accepted by this wallet.",
+           "Use a number from one of the wallet's supported regions."),
+        zh("此钱包不接受 {detail} 的号码。", "请使用钱包支持地区的号码。");
+    PhoneExtension = "phone.extension", Warning,
+        en("The number has an extension; SMS cannot reach an extension.",
+           "Remove the extension (the part after ext, x, # or 转)."),
+        zh("号码带有分机号，短信无法送达分机。", "请删去分机部分（ext、x、# 或“转”之后的数字）。");
+
+    // ---- email ----
+    EmailEmpty = "email.empty", Error,
+        en("No email address was given.", "Enter the address that should receive the verification email."),
+        zh("未填写电子邮箱。", "请输入用于接收验证邮件的邮箱地址。");
+    EmailMissingAt = "email.missing_at", Error,
+        en("The address has no @.", "An email address looks like name@example.com."),
+        zh("邮箱地址中没有 @。", "邮箱地址的格式类似 name@example.com。");
+    EmailDisplayName = "email.display_name", Error,
+        en("The input has a display name or angle brackets around the address.",
+           "Enter the address alone, for example name@example.com."),
+        zh("输入中含有显示名称或尖括号。", "请只填写邮箱地址本身，例如 name@example.com。");
+    EmailWhitespace = "email.whitespace", Error,
+        en("The address contains a space.", "Remove the spaces; input methods sometimes add one after @ or a dot."),
+        zh("邮箱地址中含有空格。", "请删除空格；输入法有时会在 @ 或点号后自动加空格。");
+    EmailInvisibleCharacter = "email.invisible_character", Error,
+        en("The address contains an invisible or control character, often pasted from a chat app.",
+           "Type the address again instead of pasting it."),
+        zh("邮箱地址中含有不可见字符或控制字符，常见于从聊天软件粘贴。", "请手动重新输入，不要粘贴。");
+    EmailLocalEmpty = "email.local_empty", Error,
+        en("There is nothing before the @.", "Add the mailbox name before the @."),
+        zh("@ 前面没有内容。", "请在 @ 前填写邮箱用户名。");
+    EmailLocalTooLong = "email.local_too_long", Error,
+        en("The part before the @ is longer than 64 characters.", "Check the address; mail systems refuse longer names."),
+        zh("@ 前面的部分超过 64 个字符。", "请核对地址；邮件系统不接受更长的用户名。");
+    EmailLocalInvalid = "email.local_invalid", Error,
+        en("The part before the @ has characters or dots that mail systems refuse.",
+           "Use letters, digits and . _ - +, with no dot at the start or end and no two dots in a row."),
+        zh("@ 前面的部分含有邮件系统不接受的字符或点号。", "请只用字母、数字和 . _ - +；点号不能在开头、结尾，也不能连续出现。");
+    EmailQuotedLocal = "email.quoted_local", Error,
+        en("Quoted names (\"…\"@domain) are not accepted here.", "Use an address without quotation marks."),
+        zh("不接受带引号的用户名（\"…\"@域名）。", "请使用不带引号的邮箱地址。");
+    EmailTooLong = "email.too_long", Error,
+        en("The address is longer than 254 characters.", "Check the address; no mail system accepts longer ones."),
+        zh("邮箱地址超过 254 个字符。", "请核对地址；邮件系统不接受更长的地址。");
+    EmailDomainEmpty = "email.domain_empty", Error,
+        en("There is nothing after the @.", "Add the mail domain after the @, for example qq.com."),
+        zh("@ 后面没有内容。", "请在 @ 后填写邮箱域名，例如 qq.com。");
+    EmailIpLiteral = "email.ip_literal", Error,
+        en("The domain is an IP address in brackets, which is not accepted here.", "Use an address with a domain name."),
+        zh("域名是方括号中的 IP 地址，此处不接受。", "请使用带域名的邮箱地址。");
+    EmailDomainSingleLabel = "email.domain_single_label", Error,
+        en("The domain has no dot, so mail cannot be delivered to it.", "Complete the domain, for example qq.com or gmail.com."),
+        zh("域名中没有点号，邮件无法投递。", "请补全域名，例如 qq.com 或 gmail.com。");
+    EmailDomainLabelEmpty = "email.domain_label_empty", Error,
+        en("The domain has two dots in a row, or a dot at its start or end.", "Remove the extra dot."),
+        zh("域名中有连续的点号，或以点号开头或结尾。", "请删除多余的点号。");
+    EmailDomainLabelTooLong = "email.domain_label_too_long", Error,
+        en("A part of the domain is longer than 63 characters.", "Check the domain."),
+        zh("域名中某一段超过 63 个字符。", "请核对域名。");
+    EmailDomainTooLong = "email.domain_too_long", Error,
+        en("The domain is longer than 253 characters.", "Check the domain."),
+        zh("域名超过 253 个字符。", "请核对域名。");
+    EmailDomainInvalid = "email.domain_invalid", Error,
+        en("The domain has characters host names cannot have ({detail}).",
+           "Domains use letters, digits and hyphens only; check for _ or other symbols."),
+        zh("域名中含有主机名不允许的字符（{detail}）。", "域名只能包含字母、数字和短横线；请检查是否有 _ 等符号。");
+    EmailTldNumeric = "email.tld_numeric", Error,
+        en("The last part of the domain is all digits.", "Check the end of the domain, for example .com or .cn."),
+        zh("域名最后一段全是数字。", "请检查域名结尾，例如 .com 或 .cn。");
+    EmailSpecialUseDomain = "email.special_use_domain", Error,
+        en("{detail} is a reserved name that cannot receive mail from the internet.", "Use a real mailbox."),
+        zh("{detail} 是保留域名，无法接收互联网邮件。", "请使用真实的邮箱。");
+    EmailIdnInvalid = "email.idn_invalid", Error,
+        en("The domain is not a valid internationalized domain name.", "Check the domain's spelling."),
+        zh("域名不是有效的国际化域名。", "请检查域名的拼写。");
+    EmailTypo = "email.typo", Warning,
+        en("The domain looks like a typo: did you mean {detail}?", "If so, correct the domain to {detail}."),
+        zh("域名可能拼错了：是不是 {detail}？", "如果是，请将域名改为 {detail}。");
+
+    // ---- card ----
+    CardEmpty = "card.empty", Error,
+        en("No card number was given.", "Enter the digits on the front of the card."),
+        zh("未填写银行卡号。", "请输入卡片正面的卡号。");
+    CardInvalidCharacter = "card.invalid_character", Error,
+        en("The card number contains something other than digits ({detail}).",
+           "Enter only the digits; spaces and dashes between groups are fine."),
+        zh("卡号中含有数字以外的字符（{detail}）。", "请只输入数字；分组之间的空格或短横线没有问题。");
+    CardTooShort = "card.too_short", Error,
+        en("The card number has too few digits (expected {detail}).", "Check for a missing digit."),
+        zh("卡号位数太少（应为 {detail} 位）。", "请检查是否漏输了数字。");
+    CardTooLong = "card.too_long", Error,
+        en("The card number has too many digits (expected {detail}).", "Check for an extra or repeated digit."),
+        zh("卡号位数太多（应为 {detail} 位）。", "请检查是否多输或重复输入了数字。");
+    CardInvalidLength = "card.invalid_length", Error,
+        en("Cards of this brand do not have this many digits (expected {detail}).", "Check for a missing or extra digit."),
+        zh("此卡组织的卡号没有这种长度（应为 {detail} 位）。", "请检查是否漏输或多输了数字。");
+    CardLuhn = "card.luhn", Error,
+        en("The card number fails its check digit: a digit is probably mistyped or two are swapped.",
+           "Compare each digit with the card. (For UnionPay cards this is a warning: a few real cards fail this check.)"),
+        zh("卡号校验位不符：可能输错了某位数字或颠倒了两位。", "请逐位与卡面核对。（银联卡仅作警告：少数真实银联卡不满足此校验。）");
+    CardUnknownBrand = "card.unknown_brand", Error,
+        en("The card brand cannot be recognised from its first digits.",
+           "Check the first digits; if they are right, the wallet may not support this card."),
+        zh("无法根据卡号开头识别卡组织。", "请核对卡号开头几位；如果无误，钱包可能不支持此卡。");
+    CardBrandNotAllowed = "card.brand_not_allowed", Error,
+        en("{detail} cards are not supported by this wallet.", "Use a card of one of the wallet's supported brands."),
+        zh("此钱包不支持 {detail} 卡。", "请使用钱包支持的卡组织的银行卡。");
+    CardBinNotSupported = "card.bin_not_supported", Error,
+        en("The bank that issued this card is not supported by this wallet.", "Use a card from one of the wallet's supported banks."),
+        zh("此钱包不支持该发卡银行。", "请使用钱包支持的银行所发的卡。");
+    CardKindNotAllowed = "card.kind_not_allowed", Error,
+        en("{detail} cards are not supported by this wallet.", "Use a card of a kind the wallet supports (often a debit card)."),
+        zh("此钱包不支持{detail}。", "请使用钱包支持的卡种（通常是借记卡）。");
+
+    // ---- expiry ----
+    ExpiryEmpty = "expiry.empty", Error,
+        en("No expiry date was given.", "Enter the date printed on the card as MM/YY."),
+        zh("未填写有效期。", "请按 MM/YY 格式填写卡面上的有效期。");
+    ExpiryFormat = "expiry.format", Error,
+        en("The expiry date is not in a form like MM/YY.", "Write it as on the card: MM/YY, MM/YYYY or MMYY."),
+        zh("有效期格式不对。", "请按卡面填写：MM/YY、MM/YYYY 或 MMYY。");
+    ExpiryMonth = "expiry.month", Error,
+        en("The month of the expiry date must be 01 to 12.", "Check the month; it comes first."),
+        zh("有效期的月份必须在 01 到 12 之间。", "请核对月份；月份在前。");
+    ExpiryExpired = "expiry.expired", Error,
+        en("The card expired at the end of {detail}.", "Use a card that has not expired, or ask the bank for a new one."),
+        zh("此卡已于 {detail} 月底过期。", "请使用未过期的卡，或向银行申请换卡。");
+    ExpiryTooFar = "expiry.too_far", Error,
+        en("The expiry date {detail} is implausibly far in the future.", "Check the year; month and year may be swapped."),
+        zh("有效期 {detail} 过于遥远，不太可能。", "请核对年份；月份和年份可能颠倒了。");
+
+    // ---- cvv ----
+    CvvEmpty = "cvv.empty", Error,
+        en("No security code was given.", "Enter the code printed on the card (on the back; on the front for American Express)."),
+        zh("未填写安全码。", "请输入卡片上的安全码（在卡背面；美国运通卡在正面）。");
+    CvvFormat = "cvv.format", Error,
+        en("The security code must be digits only.", "Enter the 3 or 4 digits printed on the card."),
+        zh("安全码只能是数字。", "请输入卡片上印的 3 或 4 位数字。");
+    CvvLength = "cvv.length", Error,
+        en("The security code must have {detail} digits.", "Check the code on the card."),
+        zh("安全码应为 {detail} 位数字。", "请核对卡片上的安全码。");
+
+    // ---- identity ----
+    IdEmpty = "id.empty", Error,
+        en("No ID number was given.", "Enter the 18-character number on the resident identity card."),
+        zh("未填写身份证号。", "请输入居民身份证上的 18 位号码。");
+    IdFormat = "id.format", Error,
+        en("A resident ID number has 17 digits followed by a digit or X.", "Check the number for missing, extra or wrong characters."),
+        zh("居民身份证号由 17 位数字加 1 位数字或 X 组成。", "请检查是否漏输、多输或输错了字符。");
+    IdLegacy = "id.legacy", Error,
+        en("This is an old 15-digit ID number, which is no longer accepted.", "Use the 18-character number on a current identity card."),
+        zh("这是旧的 15 位身份证号，已不再使用。", "请使用现行身份证上的 18 位号码。");
+    IdChecksum = "id.checksum", Error,
+        en("The last character (the check digit) does not match: a character is probably mistyped.",
+           "Compare each character with the ID card."),
+        zh("最后一位校验码不符：可能输错了某一位。", "请逐位与身份证核对。");
+    IdBirthDate = "id.birth_date", Error,
+        en("The birth date in the ID number is not a real date.", "Check digits 7 to 14 (the birth date, YYYYMMDD)."),
+        zh("身份证号中的出生日期不是有效日期。", "请核对第 7 至 14 位（出生日期，YYYYMMDD）。");
+    IdBirthFuture = "id.birth_future", Error,
+        en("The birth date in the ID number is in the future.", "Check digits 7 to 14 (the birth date, YYYYMMDD)."),
+        zh("身份证号中的出生日期在未来。", "请核对第 7 至 14 位（出生日期，YYYYMMDD）。");
+    IdRegion = "id.region", Error,
+        en("The first two digits are not a province code.", "Check the first six digits (the region of registration)."),
+        zh("前两位不是有效的省级行政区代码。", "请核对前六位（户籍所在地代码）。");
+
+    // ---- name ----
+    NameEmpty = "name.empty", Error,
+        en("No cardholder name was given.", "Enter the name exactly as the bank has it."),
+        zh("未填写持卡人姓名。", "请按银行预留的姓名填写。");
+    NameDigits = "name.digits", Error,
+        en("The name contains digits.", "Enter the name only, without numbers."),
+        zh("姓名中含有数字。", "请只填写姓名，不要包含数字。");
+    NameInvalidCharacter = "name.invalid_character", Error,
+        en("The name contains symbols names do not have ({detail}).", "Use letters, spaces, the middle dot ·, hyphens and apostrophes only."),
+        zh("姓名中含有不应出现的符号（{detail}）。", "只使用文字、空格、间隔号 ·、短横线和撇号。");
+    NameTooShort = "name.too_short", Error,
+        en("The name is too short to be a full name.", "Enter the full name as the bank has it."),
+        zh("姓名太短，不像完整姓名。", "请填写银行预留的完整姓名。");
+    NameTooLong = "name.too_long", Error,
+        en("The name is implausibly long.", "Enter the name exactly as the bank has it."),
+        zh("姓名过长，不太可能。", "请按银行预留的姓名填写。");
+    NameMixedScript = "name.mixed_script", Error,
+        en("The name mixes writing systems (for example Chinese characters and Latin letters).",
+           "Write the name in one script, as the bank has it."),
+        zh("姓名混用了不同文字（例如汉字与拉丁字母）。", "请按银行预留的写法，用同一种文字填写。");
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A string that is not a finding code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownCode(pub String);
+
+impl fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown finding code `{}`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownCode {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut seen = HashSet::new();
+        for &code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate {code}");
+            assert_eq!(code.as_str().parse::<Code>().unwrap(), code);
+            let (area, name) = code.as_str().split_once('.').expect("area.name");
+            assert!(!area.is_empty() && !name.is_empty());
+            assert!(code
+                .as_str()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'));
+        }
+    }
+
+    #[test]
+    fn every_code_has_both_languages_and_matching_placeholders() {
+        for &code in Code::ALL {
+            for lang in [Lang::En, Lang::ZhCn] {
+                assert!(!code.message(lang).is_empty());
+                assert!(!code.hint(lang).is_empty());
+            }
+            assert_eq!(
+                code.message(Lang::En).contains("{detail}"),
+                code.message(Lang::ZhCn).contains("{detail}"),
+                "{code}: the placeholder must be in both languages or neither"
+            );
+            assert_ne!(code.message(Lang::En), code.message(Lang::ZhCn));
+        }
+    }
+}

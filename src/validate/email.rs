@@ -1,0 +1,401 @@
+//! Email addresses that must receive a verification email: RFC syntax (crate
+//! `email_address`) plus a practical policy, and typo suggestions for common providers.
+//!
+//! The syntax crate alone accepts single-label domains, numeric top-level domains, `_` in
+//! domains, zero-width characters and addresses over 254 characters; the checks here
+//! reject those.
+
+use email_address::EmailAddress;
+use serde::Serialize;
+
+use super::finding::{Field, Finding};
+use super::{mask, text, Code};
+
+/// What an email policy allows. The default is strict: dot-atom local parts and domain
+/// names only.
+#[derive(Clone, Debug, Default)]
+pub struct EmailPolicy {
+    /// Accept `"quoted local parts"@example.org`.
+    pub allow_quoted_local: bool,
+    /// Accept `user@[192.0.2.1]` domain literals.
+    pub allow_ip_literal: bool,
+}
+
+/// The result of checking an email address.
+#[derive(Clone, Debug, Serialize)]
+pub struct EmailCheck {
+    pub valid: bool,
+    /// The domain in ASCII (punycode) form, lowercased, when it could be normalized.
+    pub domain_ascii: Option<String>,
+    /// The domain in Unicode form, when it could be normalized.
+    pub domain_unicode: Option<String>,
+    /// A likely intended domain, when this one looks like a typo of a common provider.
+    pub suggestion: Option<String>,
+    #[serde(skip)]
+    normalized: String,
+    pub findings: Vec<Finding>,
+}
+
+impl EmailCheck {
+    /// What outputs show: `z***@qq.com`.
+    pub fn masked(&self) -> String {
+        mask::email(&self.normalized)
+    }
+
+    /// The normalized address (ASCII domain when known), unmasked: only for `--unmasked`.
+    pub fn normalized(&self) -> &str {
+        &self.normalized
+    }
+}
+
+/// Mail providers people most often mistype, in the order ties are broken.
+const PROVIDERS: [&str; 40] = [
+    "qq.com",
+    "163.com",
+    "126.com",
+    "gmail.com",
+    "hotmail.com",
+    "outlook.com",
+    "yahoo.com",
+    "foxmail.com",
+    "sina.com",
+    "sina.cn",
+    "sohu.com",
+    "aliyun.com",
+    "139.com",
+    "189.cn",
+    "yeah.net",
+    "188.com",
+    "vip.qq.com",
+    "vip.163.com",
+    "vip.sina.com",
+    "tom.com",
+    "wo.cn",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "protonmail.com",
+    "proton.me",
+    "mail.com",
+    "gmx.com",
+    "yandex.com",
+    "mail.ru",
+    "naver.com",
+    "hanmail.net",
+    "yahoo.co.jp",
+    "hotmail.co.uk",
+    "outlook.jp",
+    "googlemail.com",
+    "live.cn",
+    "hotmail.fr",
+];
+
+/// Misspelt top-level domains with their likely intent.
+const TLD_TYPOS: [(&str, &str); 12] = [
+    ("con", "com"),
+    ("cmo", "com"),
+    ("comm", "com"),
+    ("cpm", "com"),
+    ("vom", "com"),
+    ("xom", "com"),
+    ("ocm", "com"),
+    ("cim", "com"),
+    ("coom", "com"),
+    ("nte", "net"),
+    ("nett", "net"),
+    ("ent", "net"),
+];
+
+/// Top-level names reserved for special use (RFC 6761, RFC 7686, RFC 6762, RFC 8375),
+/// which never receive mail from the internet.
+const SPECIAL_TLDS: [&str; 7] = ["localhost", "local", "test", "invalid", "onion", "arpa", "example"];
+/// Second-level names reserved for documentation (RFC 2606), which publish a null MX.
+const SPECIAL_DOMAINS: [&str; 3] = ["example.com", "example.net", "example.org"];
+
+/// Checks an email address under `policy`.
+pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
+    let mut check = EmailCheck {
+        valid: false,
+        domain_ascii: None,
+        domain_unicode: None,
+        suggestion: None,
+        normalized: String::new(),
+        findings: Vec::new(),
+    };
+    // Full-width letters, digits, ＠ and the ideographic full stops become ASCII.
+    let folded: String = input.chars().map(text::fold_width).collect();
+    let s = folded.trim_matches(text::is_space);
+    check.normalized = s.to_owned();
+    let finding = |code| Finding::new(Field::Email, code);
+    let fail = |mut check: EmailCheck, f: Finding| {
+        check.findings.push(f);
+        check
+    };
+
+    if s.is_empty() {
+        return fail(check, finding(Code::EmailEmpty));
+    }
+    if s.chars().any(|c| text::is_invisible(c) || c.is_control()) {
+        return fail(check, finding(Code::EmailInvisibleCharacter));
+    }
+    if s.contains(['<', '>']) {
+        return fail(check, finding(Code::EmailDisplayName));
+    }
+    if s.chars().any(text::is_space) {
+        return fail(check, finding(Code::EmailWhitespace));
+    }
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return fail(check, finding(Code::EmailMissingAt));
+    };
+    if local.is_empty() {
+        return fail(check, finding(Code::EmailLocalEmpty));
+    }
+    if domain.is_empty() {
+        return fail(check, finding(Code::EmailDomainEmpty));
+    }
+
+    // The local part.
+    let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
+    if quoted && !policy.allow_quoted_local {
+        check.findings.push(finding(Code::EmailQuotedLocal));
+    } else if local.len() > 64 {
+        check.findings.push(finding(Code::EmailLocalTooLong));
+    } else if !EmailAddress::is_valid_local_part(local) {
+        check.findings.push(finding(Code::EmailLocalInvalid));
+    }
+
+    // The domain.
+    if domain.starts_with('[') {
+        if !policy.allow_ip_literal {
+            check.findings.push(finding(Code::EmailIpLiteral));
+        } else if !EmailAddress::is_valid_domain(domain) {
+            check
+                .findings
+                .push(finding(Code::EmailDomainInvalid).with_detail("[…]"));
+        } else {
+            check.domain_ascii = Some(domain.to_owned());
+            check.domain_unicode = Some(domain.to_owned());
+        }
+    } else {
+        match normalize_domain(domain) {
+            Ok((ascii, unicode)) => {
+                if let Some(f) = domain_policy(&ascii) {
+                    check.findings.push(f);
+                } else if let Some(suggestion) = suggest(&ascii) {
+                    check
+                        .findings
+                        .push(finding(Code::EmailTypo).with_detail(suggestion.clone()));
+                    check.suggestion = Some(suggestion);
+                }
+                check.normalized = format!("{local}@{ascii}");
+                check.domain_ascii = Some(ascii);
+                check.domain_unicode = Some(unicode);
+            }
+            Err(f) => check.findings.push(f),
+        }
+    }
+    if check.findings.is_empty() && check.normalized.len() > 254 {
+        check.findings.push(finding(Code::EmailTooLong));
+    }
+    check.valid = !check.findings.iter().any(|f| f.severity == super::Severity::Error);
+    check
+}
+
+/// Lowercases and converts the domain to ASCII (punycode) and Unicode forms, checking it
+/// is a host name: labels of 1-63 letters, digits and hyphens, 253 octets in all.
+fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
+    let finding = |code| Finding::new(Field::Email, code);
+    let lower = domain.to_lowercase();
+    if lower.split('.').any(str::is_empty) {
+        return Err(finding(Code::EmailDomainLabelEmpty));
+    }
+    if let Some(bad) = lower
+        .chars()
+        .find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
+    {
+        return Err(finding(Code::EmailDomainInvalid).with_detail(format!("“{}”", bad.escape_debug())));
+    }
+    let ascii = idna::domain_to_ascii(&lower).map_err(|_| finding(Code::EmailIdnInvalid))?;
+    if ascii.len() > 253 {
+        return Err(finding(Code::EmailDomainTooLong));
+    }
+    for label in ascii.split('.') {
+        if label.is_empty() {
+            return Err(finding(Code::EmailDomainLabelEmpty));
+        }
+        if label.len() > 63 {
+            return Err(finding(Code::EmailDomainLabelTooLong));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(finding(Code::EmailDomainInvalid).with_detail("“-”"));
+        }
+        if let Some(bad) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
+            return Err(finding(Code::EmailDomainInvalid).with_detail(format!("“{}”", bad.escape_debug())));
+        }
+    }
+    let (unicode, _) = idna::domain_to_unicode(&ascii);
+    Ok((ascii, unicode))
+}
+
+/// Rules for a domain that must receive mail from the internet.
+fn domain_policy(ascii: &str) -> Option<Finding> {
+    let finding = |code| Finding::new(Field::Email, code);
+    let labels: Vec<&str> = ascii.split('.').collect();
+    let tld = labels.last().copied().unwrap_or_default();
+    if SPECIAL_TLDS.contains(&tld) {
+        return Some(finding(Code::EmailSpecialUseDomain).with_detail(format!(".{tld}")));
+    }
+    if let Some(d) = SPECIAL_DOMAINS
+        .iter()
+        .find(|d| ascii == **d || ascii.ends_with(&format!(".{d}")))
+    {
+        return Some(finding(Code::EmailSpecialUseDomain).with_detail(*d));
+    }
+    if labels.len() < 2 {
+        return Some(finding(Code::EmailDomainSingleLabel));
+    }
+    if tld.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(finding(Code::EmailTldNumeric));
+    }
+    None
+}
+
+/// A common provider's domain that `domain` is probably a typo of.
+pub fn suggest(domain: &str) -> Option<String> {
+    if PROVIDERS.contains(&domain) {
+        return None;
+    }
+    let limit = if domain.len() <= 6 { 1 } else { 2 };
+    let best = PROVIDERS
+        .iter()
+        .map(|p| (strsim::osa_distance(domain, p), *p))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d);
+    if let Some((_, p)) = best {
+        return Some(p.to_owned());
+    }
+    let (rest, tld) = domain.rsplit_once('.')?;
+    TLD_TYPOS
+        .iter()
+        .find(|(typo, _)| *typo == tld)
+        .map(|(_, fix)| format!("{rest}.{fix}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(input: &str) -> Vec<&'static str> {
+        validate_email(input, &EmailPolicy::default())
+            .findings
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn ordinary_addresses_are_valid() {
+        for good in [
+            "zhang.san@qq.com",
+            "user+tag@gmail.com",
+            "a_b-c@sub.domain.cn",
+            "ZHANG@QQ.COM",
+            "１２３４５＠ｑｑ．ｃｏｍ",
+            "li@例子.中国",
+            "li@xn--fsqu00a.xn--fiqs8s",
+            "  zhang@163.com ",
+        ] {
+            let c = validate_email(good, &EmailPolicy::default());
+            assert!(c.valid && c.findings.is_empty(), "{good}: {:?}", c.findings);
+        }
+        let c = validate_email("ZHANG@QQ。COM", &EmailPolicy::default());
+        assert_eq!(c.normalized(), "ZHANG@qq.com");
+        assert_eq!(c.masked(), "Z***@qq.com");
+        let c = validate_email("li@例子.中国", &EmailPolicy::default());
+        assert_eq!(c.domain_ascii.as_deref(), Some("xn--fsqu00a.xn--fiqs8s"));
+        assert_eq!(c.domain_unicode.as_deref(), Some("例子.中国"));
+    }
+
+    #[test]
+    fn what_the_syntax_crate_alone_accepts_is_rejected() {
+        assert_eq!(codes("user@localhost"), ["email.special_use_domain"]);
+        assert_eq!(codes("user@mailhost"), ["email.domain_single_label"]);
+        assert_eq!(codes("user@example.123"), ["email.tld_numeric"]);
+        assert_eq!(codes("user@my_host.com"), ["email.domain_invalid"]);
+        assert_eq!(codes("us\u{200B}er@qq.com"), ["email.invisible_character"]);
+        let long = format!(
+            "{}@{}.com",
+            "a".repeat(64),
+            ["b", "c", "d", "e"].map(|l| l.repeat(60)).join(".")
+        );
+        assert_eq!(codes(&long), ["email.too_long"]);
+    }
+
+    #[test]
+    fn practical_policy() {
+        assert_eq!(codes(""), ["email.empty"]);
+        assert_eq!(codes("zhang.qq.com"), ["email.missing_at"]);
+        assert_eq!(codes("@qq.com"), ["email.local_empty"]);
+        assert_eq!(codes("zhang@"), ["email.domain_empty"]);
+        assert_eq!(codes("zhang @qq.com"), ["email.whitespace"]);
+        assert_eq!(codes("Zhang <zhang@qq.com>"), ["email.display_name"]);
+        assert_eq!(codes("<zhang@qq.com>"), ["email.display_name"]);
+        assert_eq!(codes("\"zhang san\"@qq.com"), ["email.whitespace"]);
+        assert_eq!(codes("\"zhang\"@qq.com"), ["email.quoted_local"]);
+        assert_eq!(codes("zhang@[127.0.0.1]"), ["email.ip_literal"]);
+        assert_eq!(codes(".zhang@qq.com"), ["email.local_invalid"]);
+        assert_eq!(codes("zh..ang@qq.com"), ["email.local_invalid"]);
+        assert_eq!(codes(&format!("{}@qq.com", "a".repeat(65))), ["email.local_too_long"]);
+        assert_eq!(codes("zhang@qq..com"), ["email.domain_label_empty"]);
+        assert_eq!(codes("zhang@qq.com."), ["email.domain_label_empty"]);
+        assert_eq!(codes("zhang@-qq.com"), ["email.domain_invalid"]);
+        assert_eq!(
+            codes(&format!("zhang@{}.com", "a".repeat(64))),
+            ["email.domain_label_too_long"]
+        );
+        for special in [
+            "a@b.local",
+            "a@b.test",
+            "a@b.invalid",
+            "a@b.onion",
+            "a@b.arpa",
+            "a@example.com",
+        ] {
+            assert_eq!(codes(special), ["email.special_use_domain"], "{special}");
+        }
+    }
+
+    #[test]
+    fn policy_can_allow_quoted_and_literal() {
+        let policy = EmailPolicy {
+            allow_quoted_local: true,
+            allow_ip_literal: true,
+        };
+        assert!(validate_email("\"zhang\"@qq.com", &policy).valid);
+        assert!(validate_email("zhang@[192.0.2.1]", &policy).valid);
+    }
+
+    #[test]
+    fn typos_of_common_providers_are_suggested() {
+        for (typo, want) in [
+            ("qq.con", "qq.com"),
+            ("gmial.com", "gmail.com"),
+            ("163.cm", "163.com"),
+            ("hotmial.com", "hotmail.com"),
+            ("outlok.com", "outlook.com"),
+            ("yaho.com", "yahoo.com"),
+            ("126.con", "126.com"),
+            ("gmail.co", "gmail.com"),
+            ("mycompany.con", "mycompany.com"),
+        ] {
+            let c = validate_email(&format!("zhang@{typo}"), &EmailPolicy::default());
+            assert!(c.valid, "a typo is a warning only");
+            assert_eq!(c.suggestion.as_deref(), Some(want), "{typo}");
+            assert_eq!(c.findings[0].code, Code::EmailTypo);
+        }
+        assert_eq!(suggest("qq.com"), None);
+        assert_eq!(suggest("mycompany.com"), None);
+    }
+}

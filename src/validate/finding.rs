@@ -1,0 +1,299 @@
+//! The finding model: what a check found, how bad it is, and what to do about it.
+
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+use super::catalog::Code;
+
+/// How much a finding matters for a bind attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth knowing; nothing to fix.
+    Info,
+    /// The bind will probably work, but something is off.
+    Warning,
+    /// The bind will fail unless this is fixed.
+    Error,
+}
+
+impl Severity {
+    /// The stable lowercase name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The input field a finding concerns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Phone,
+    Email,
+    Card,
+    Expiry,
+    Cvv,
+    IdNumber,
+    Name,
+}
+
+impl Field {
+    /// Every field, in the order reports list them.
+    pub const ALL: [Field; 7] = [
+        Field::Phone,
+        Field::Email,
+        Field::Card,
+        Field::Expiry,
+        Field::Cvv,
+        Field::IdNumber,
+        Field::Name,
+    ];
+
+    /// The stable snake_case name, as in JSON keys and CSV headers.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Phone => "phone",
+            Field::Email => "email",
+            Field::Card => "card",
+            Field::Expiry => "expiry",
+            Field::Cvv => "cvv",
+            Field::IdNumber => "id_number",
+            Field::Name => "name",
+        }
+    }
+
+    /// A human label for the field.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, Field::Phone) => "Phone",
+            (Lang::En, Field::Email) => "Email",
+            (Lang::En, Field::Card) => "Card number",
+            (Lang::En, Field::Expiry) => "Expiry date",
+            (Lang::En, Field::Cvv) => "Security code",
+            (Lang::En, Field::IdNumber) => "ID number",
+            (Lang::En, Field::Name) => "Cardholder name",
+            (Lang::ZhCn, Field::Phone) => "手机号码",
+            (Lang::ZhCn, Field::Email) => "电子邮箱",
+            (Lang::ZhCn, Field::Card) => "银行卡号",
+            (Lang::ZhCn, Field::Expiry) => "有效期",
+            (Lang::ZhCn, Field::Cvv) => "安全码",
+            (Lang::ZhCn, Field::IdNumber) => "身份证号",
+            (Lang::ZhCn, Field::Name) => "持卡人姓名",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The language of messages and hints.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum Lang {
+    /// English.
+    #[default]
+    #[serde(rename = "en")]
+    En,
+    /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+impl Lang {
+    /// The BCP 47 tag: `en` or `zh-CN`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    /// The language a POSIX locale value such as `zh_CN.UTF-8` asks for; English when
+    /// the value names no language bindcheck speaks.
+    pub fn from_locale(value: &str) -> Lang {
+        let lower = value.trim().to_ascii_lowercase();
+        if lower.starts_with("zh") {
+            Lang::ZhCn
+        } else {
+            Lang::En
+        }
+    }
+}
+
+impl FromStr for Lang {
+    type Err = UnknownLang;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "en" | "en-us" | "en-gb" | "english" => Ok(Lang::En),
+            "zh" | "zh-cn" | "zh-hans" | "zh-hans-cn" | "cn" | "chinese" => Ok(Lang::ZhCn),
+            _ => Err(UnknownLang(s.to_owned())),
+        }
+    }
+}
+
+/// A language tag bindcheck has no messages for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownLang(pub String);
+
+impl fmt::Display for UnknownLang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown language `{}`: use `en` or `zh-CN`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownLang {}
+
+/// One thing a check found.
+///
+/// `detail` fills the `{detail}` placeholder of the code's message; it never holds the
+/// user's input (only things such as a brand, a region, a suggested domain or a length).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub field: Field,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+}
+
+/// What fills a message's `{detail}`: the same text in every language (a brand, a region,
+/// a suggested domain, a length), or a word that has a translation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    Text(String),
+    Localized { en: &'static str, zh: &'static str },
+}
+
+impl Detail {
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match (self, lang) {
+            (Detail::Text(s), _) => s,
+            (Detail::Localized { en, .. }, Lang::En) => en,
+            (Detail::Localized { zh, .. }, Lang::ZhCn) => zh,
+        }
+    }
+}
+
+impl Serialize for Detail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.get(Lang::En))
+    }
+}
+
+impl Finding {
+    /// A finding with the code's default severity.
+    pub fn new(field: Field, code: Code) -> Finding {
+        Finding {
+            code,
+            severity: code.severity(),
+            field,
+            detail: None,
+        }
+    }
+
+    /// The same finding with `detail` filled in.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Finding {
+        self.detail = Some(Detail::Text(detail.into()));
+        self
+    }
+
+    /// The same finding with a `detail` that has a translation.
+    pub fn with_localized_detail(mut self, en: &'static str, zh: &'static str) -> Finding {
+        self.detail = Some(Detail::Localized { en, zh });
+        self
+    }
+
+    /// The same finding with another severity.
+    pub fn with_severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+
+    /// What is wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        fill(self.code.message(lang), self.detail.as_ref().map(|d| d.get(lang)))
+    }
+
+    /// What to do about it, in `lang`.
+    pub fn hint(&self, lang: Lang) -> String {
+        fill(self.code.hint(lang), self.detail.as_ref().map(|d| d.get(lang)))
+    }
+
+    /// The finding with its texts resolved, as every output format carries it.
+    pub fn localized(&self, lang: Lang) -> LocalizedFinding {
+        LocalizedFinding {
+            code: self.code,
+            severity: self.severity,
+            field: self.field,
+            message: self.message(lang),
+            hint: self.hint(lang),
+        }
+    }
+}
+
+/// A finding with its message and hint in one language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LocalizedFinding {
+    pub code: Code,
+    pub severity: Severity,
+    pub field: Field,
+    pub message: String,
+    pub hint: String,
+}
+
+fn fill(template: &str, detail: Option<&str>) -> String {
+    template.replace("{detail}", detail.unwrap_or("?"))
+}
+
+/// The most severe finding in `findings`, if any.
+pub fn worst(findings: &[Finding]) -> Option<Severity> {
+    findings.iter().map(|f| f.severity).max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_parses_common_spellings() {
+        assert_eq!("zh_CN".parse::<Lang>().unwrap(), Lang::ZhCn);
+        assert_eq!("zh-Hans".parse::<Lang>().unwrap(), Lang::ZhCn);
+        assert_eq!("EN".parse::<Lang>().unwrap(), Lang::En);
+        assert!("fr".parse::<Lang>().is_err());
+        assert_eq!(Lang::from_locale("zh_CN.UTF-8"), Lang::ZhCn);
+        assert_eq!(Lang::from_locale("C.UTF-8"), Lang::En);
+    }
+
+    #[test]
+    fn detail_fills_the_message_in_both_languages() {
+        let f = Finding::new(Field::Email, Code::EmailTypo).with_detail("qq.com");
+        assert!(f.message(Lang::En).contains("qq.com"));
+        assert!(f.message(Lang::ZhCn).contains("qq.com"));
+        assert_eq!(f.severity, Severity::Warning);
+    }
+
+    #[test]
+    fn worst_picks_the_highest_severity() {
+        let fs = [
+            Finding::new(Field::Phone, Code::PhoneMaybeNotMobile),
+            Finding::new(Field::Card, Code::CardLuhn),
+        ];
+        assert_eq!(worst(&fs), Some(Severity::Error));
+        assert_eq!(worst(&[]), None);
+    }
+}

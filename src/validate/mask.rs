@@ -1,0 +1,121 @@
+//! Masking: what every output shows of a personal value unless the user asks for more.
+//!
+//! Each function takes the value as the validator normalized it (or the raw input when
+//! it could not be normalized) and reveals only a bounded number of characters, fewer
+//! for short values, so that a mistyped or partial value is not shown either.
+
+/// The character that stands for a hidden one.
+pub const MASK: char = '*';
+
+fn mask_chars(chars: &[char], head: usize, tail: usize) -> String {
+    let n = chars.len();
+    let head = head.min(n);
+    let tail = tail.min(n - head);
+    let mut out = String::with_capacity(n);
+    out.extend(&chars[..head]);
+    out.extend(std::iter::repeat_n(MASK, n - head - tail));
+    out.extend(&chars[n - tail..]);
+    out
+}
+
+/// A card number: at most the first 6 and the last 4 digits, and always at least 6
+/// characters hidden (`6222021234567890128` → `622202*********0128`).
+pub fn card(number: &str) -> String {
+    let chars: Vec<char> = number.chars().filter(|c| !c.is_whitespace()).collect();
+    let budget = chars.len().saturating_sub(6).min(10);
+    let tail = budget.min(4);
+    mask_chars(&chars, budget - tail, tail)
+}
+
+/// A phone number's digits: the first 3 and last 4 of an 11-digit number
+/// (`13800138000` → `138****8000`), at least 4 hidden. A leading `+` and country code,
+/// when given separately, stay visible: see [`e164`].
+pub fn phone(national: &str) -> String {
+    let chars: Vec<char> = national.chars().collect();
+    let n = chars.len();
+    let hidden = 4.max(n.saturating_sub(7));
+    let budget = n.saturating_sub(hidden);
+    let tail = budget.div_ceil(2).min(4);
+    mask_chars(&chars, budget - tail, tail)
+}
+
+/// An E.164 number with its country code visible: `+8613800138000` → `+86138****8000`.
+pub fn e164(country_code: u16, national: &str) -> String {
+    format!("+{country_code}{}", phone(national))
+}
+
+/// An email address: the first character of the local part when it is longer than two,
+/// then `***`, then the domain (`zhang@qq.com` → `z***@qq.com`). Without an `@`,
+/// everything is hidden.
+pub fn email(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let mut chars = local.chars();
+            let first = match (chars.next(), local.chars().count()) {
+                (Some(c), n) if n > 2 => c.to_string(),
+                _ => String::new(),
+            };
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
+/// A resident ID number: the first 3 and last 4 of 18 (`110105199001011234` →
+/// `110***********1234`), at least 8 hidden.
+pub fn id_number(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let budget = chars.len().saturating_sub(8).min(7);
+    let tail = budget.min(4);
+    mask_chars(&chars, budget - tail, tail)
+}
+
+/// A person's name: the first character, the rest hidden (`张三丰` → `张**`,
+/// `Li Lei` → `L*****`).
+pub fn name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    mask_chars(&chars, usize::from(chars.len() > 1), 0)
+}
+
+/// A card security code: never shown, only its length.
+pub fn cvv(code: &str) -> String {
+    MASK.to_string().repeat(code.chars().count().clamp(1, 8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_shows_at_most_six_and_four() {
+        assert_eq!(card("6222021234567890128"), "622202*********0128");
+        assert_eq!(card("4111111111111111"), "411111******1111");
+        assert_eq!(card("378282246310005"), "37828******0005");
+        assert_eq!(card("4111"), "****");
+        assert_eq!(card(""), "");
+    }
+
+    #[test]
+    fn phone_shows_three_and_four() {
+        assert_eq!(phone("13800138000"), "138****8000");
+        assert_eq!(e164(86, "13800138000"), "+86138****8000");
+        assert_eq!(phone("51234567"), "51****67");
+        assert_eq!(phone("1234"), "****");
+    }
+
+    #[test]
+    fn email_keeps_the_domain() {
+        assert_eq!(email("zhang@qq.com"), "z***@qq.com");
+        assert_eq!(email("ab@qq.com"), "***@qq.com");
+        assert_eq!(email("no-at-sign"), "***");
+    }
+
+    #[test]
+    fn id_and_name() {
+        assert_eq!(id_number("11010519491231002X"), "110***********002X");
+        assert_eq!(id_number("1234567"), "*******");
+        assert_eq!(name("张三丰"), "张**");
+        assert_eq!(name("张"), "*");
+        assert_eq!(cvv("123"), "***");
+    }
+}

@@ -1,0 +1,29 @@
+//! The validators: pure, synchronous checks of what a person types into a bind form.
+//!
+//! Nothing here does I/O, reads the clock or the environment, or needs an async runtime,
+//! so this layer builds with `--no-default-features` and for `wasm32-unknown-unknown`.
+//! Invalid input is a [`Finding`], never a panic and never an `Err`.
+
+mod card;
+mod catalog;
+mod date;
+mod email;
+mod finding;
+mod identity;
+pub mod mask;
+mod phone;
+mod record;
+mod text;
+
+pub use card::{
+    candidates as card_candidates, group as group_card_digits, validate_card, validate_cvv, validate_expiry, BinEntry,
+    BinTable, BinTableError, Brand, CardCheck, CardKind, CardNumber, CardPolicy, CvvCheck, Expiry, ExpiryCheck,
+    UnknownBrand,
+};
+pub use catalog::{Code, UnknownCode};
+pub use date::Date;
+pub use email::{suggest as suggest_email_domain, validate_email, EmailCheck, EmailPolicy};
+pub use finding::{worst, Detail, Field, Finding, Lang, LocalizedFinding, Severity, UnknownLang};
+pub use identity::{id_check_char, validate_id_number, validate_name, IdCheck, IdNumber, NameCheck, Script};
+pub use phone::{is_known_region, known_regions, validate_phone, NumberType, PhoneCheck, PhoneOptions, E164};
+pub use record::{validate, FieldView, Inputs, Policy, Validation};

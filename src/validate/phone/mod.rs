@@ -1,0 +1,383 @@
+//! Phone numbers as people type them, judged by libphonenumber's rules.
+//!
+//! Input may be national or international, with spaces, dashes, dots, parentheses, a
+//! leading `+` or international (IDD) prefix such as `00`, full-width digits and spaces
+//! from Chinese input methods, and a label such as `手机：`. Metadata comes from the
+//! `phonenumber` crate; parsing into country code and national significant number, and the
+//! validity rules, follow libphonenumber (Google's reference) step by step in [`meta`],
+//! because the crate's own versions accept wrong-length numbers and mis-strip some
+//! international prefixes (see docs/phone.md).
+
+mod meta;
+
+pub use meta::known_regions;
+
+use regex::Regex;
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::sync::LazyLock;
+
+use super::finding::{Field, Finding, Severity};
+use super::{mask, text, Code};
+use meta::{Length, Region};
+
+/// libphonenumber's number types, in snake_case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberType {
+    FixedLine,
+    Mobile,
+    FixedLineOrMobile,
+    TollFree,
+    PremiumRate,
+    SharedCost,
+    Voip,
+    PersonalNumber,
+    Pager,
+    Uan,
+    Voicemail,
+    Unknown,
+}
+
+impl NumberType {
+    /// The snake_case name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NumberType::FixedLine => "fixed_line",
+            NumberType::Mobile => "mobile",
+            NumberType::FixedLineOrMobile => "fixed_line_or_mobile",
+            NumberType::TollFree => "toll_free",
+            NumberType::PremiumRate => "premium_rate",
+            NumberType::SharedCost => "shared_cost",
+            NumberType::Voip => "voip",
+            NumberType::PersonalNumber => "personal_number",
+            NumberType::Pager => "pager",
+            NumberType::Uan => "uan",
+            NumberType::Voicemail => "voicemail",
+            NumberType::Unknown => "unknown",
+        }
+    }
+
+    /// A short description for messages ("fixed-line", "固定电话").
+    fn describe(self, lang: super::Lang) -> &'static str {
+        use super::Lang::{En, ZhCn};
+        match (lang, self) {
+            (En, NumberType::FixedLine) => "fixed-line",
+            (En, NumberType::TollFree) => "toll-free",
+            (En, NumberType::PremiumRate) => "premium-rate",
+            (En, NumberType::SharedCost) => "shared-cost",
+            (En, NumberType::Voip) => "VoIP",
+            (En, NumberType::PersonalNumber) => "personal (forwarding)",
+            (En, NumberType::Pager) => "pager",
+            (En, NumberType::Uan) => "company (UAN)",
+            (En, NumberType::Voicemail) => "voicemail",
+            (En, _) => "non-mobile",
+            (ZhCn, NumberType::FixedLine) => "固定电话",
+            (ZhCn, NumberType::TollFree) => "免费电话",
+            (ZhCn, NumberType::PremiumRate) => "付费增值",
+            (ZhCn, NumberType::SharedCost) => "分摊付费",
+            (ZhCn, NumberType::Voip) => "网络电话",
+            (ZhCn, NumberType::PersonalNumber) => "个人转接",
+            (ZhCn, NumberType::Pager) => "寻呼",
+            (ZhCn, NumberType::Uan) => "企业统一",
+            (ZhCn, NumberType::Voicemail) => "语音信箱",
+            (ZhCn, _) => "非手机",
+        }
+    }
+}
+
+/// A phone number in E.164 form: country calling code and national significant number.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct E164 {
+    country_code: u16,
+    national: String,
+}
+
+impl E164 {
+    pub fn country_code(&self) -> u16 {
+        self.country_code
+    }
+
+    /// The national significant number (digits after the country code).
+    pub fn national(&self) -> &str {
+        &self.national
+    }
+
+    /// `+86138****8000`: the country code and at most the first 3 and last 4 digits.
+    pub fn masked(&self) -> String {
+        mask::e164(self.country_code, &self.national)
+    }
+}
+
+impl fmt::Display for E164 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "+{}{}", self.country_code, self.national)
+    }
+}
+
+impl fmt::Debug for E164 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "E164({})", self.masked())
+    }
+}
+
+impl Serialize for E164 {
+    /// Serializes masked: a full number must never reach an output by accident.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.masked())
+    }
+}
+
+/// What a phone check accepts.
+#[derive(Clone, Debug)]
+pub struct PhoneOptions {
+    /// The region national-form numbers belong to (`CN` by default); `None` requires the
+    /// international form.
+    pub default_region: Option<String>,
+    /// Regions whose numbers are accepted; `None` accepts all.
+    pub allowed_regions: Option<Vec<String>>,
+    /// The number must be able to receive SMS codes: fixed lines and other non-mobile types
+    /// are errors, numbers that may be either are warnings.
+    pub require_mobile: bool,
+}
+
+impl Default for PhoneOptions {
+    fn default() -> Self {
+        PhoneOptions {
+            default_region: Some("CN".to_owned()),
+            allowed_regions: None,
+            require_mobile: true,
+        }
+    }
+}
+
+/// The result of checking a phone number.
+#[derive(Clone, Debug, Serialize)]
+pub struct PhoneCheck {
+    /// A number in use (libphonenumber's `isValidNumber`) that passes the options.
+    pub valid: bool,
+    /// The length fits the region (libphonenumber's `isPossibleNumber`).
+    pub possible: bool,
+    /// The number's country calling code and national number; masked when serialized.
+    #[serde(rename = "normalized")]
+    pub e164: Option<E164>,
+    /// The CLDR region (`CN`, `HK`, `001` for non-geographic numbers).
+    pub region: Option<&'static str>,
+    pub number_type: Option<NumberType>,
+    /// An extension was typed (it is dropped from the E.164 form).
+    pub has_extension: bool,
+    pub findings: Vec<Finding>,
+}
+
+impl PhoneCheck {
+    /// What outputs show: the masked E.164 form, or the masked digits when the number
+    /// could not be split into country code and national number.
+    pub fn masked(&self, input: &str) -> String {
+        match &self.e164 {
+            Some(e) => e.masked(),
+            None => mask::phone(&digits_of(input)),
+        }
+    }
+
+    /// Whether libphonenumber would call the number valid, whatever the options say.
+    pub fn is_valid_number(&self) -> bool {
+        self.number_type.is_some_and(|t| t != NumberType::Unknown) && self.region.is_some()
+    }
+}
+
+fn digits_of(input: &str) -> String {
+    input
+        .chars()
+        .map(text::fold_width)
+        .filter(char::is_ascii_digit)
+        .collect()
+}
+
+/// An extension after the number: `ext. 123`, `x123`, `#123`, `转123`, `分机123`, `;ext=123`.
+static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(.*?\d[\s\-.)]*)(?:;ext=|,|\s*(?:ext(?:ension)?\.?|x|#|转|分机)\s*[:.]?\s*)(\d{1,7})#?$")
+        .expect("extension pattern")
+});
+
+/// The shortest and longest national significant numbers libphonenumber parses.
+const MIN_NSN: usize = 2;
+const MAX_NSN: usize = 17;
+
+/// Checks a phone number as a person typed it.
+pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
+    let mut check = PhoneCheck {
+        valid: false,
+        possible: false,
+        e164: None,
+        region: None,
+        number_type: None,
+        has_extension: false,
+        findings: Vec::new(),
+    };
+    let folded: String = input
+        .chars()
+        .map(text::fold_width)
+        .filter(|c| !text::is_invisible(*c))
+        .collect();
+    let s = text::strip_label(&folded);
+    let f = |code| Finding::new(Field::Phone, code);
+    if s.is_empty() {
+        check.findings.push(f(Code::PhoneEmpty));
+        return check;
+    }
+    let main = match EXTENSION.captures(s) {
+        Some(caps) => {
+            check.has_extension = true;
+            caps.get(1).map_or(s, |m| m.as_str())
+        }
+        None => s,
+    };
+    let trimmed = main.trim_matches(text::is_space);
+    let (plus, body) = match trimmed.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, trimmed),
+    };
+    let allowed =
+        |c: char| c.is_ascii_digit() || text::is_space(c) || matches!(c, '-' | '.' | '(' | ')' | '/' | '‐'..='―');
+    let digits: String = body.chars().filter(char::is_ascii_digit).collect();
+    if !body.chars().all(allowed) || digits.is_empty() {
+        check.findings.push(f(Code::PhoneNotANumber));
+        return check;
+    }
+    let default = options.default_region.as_deref().and_then(meta::region);
+
+    // Country calling code and the national number that follows it.
+    let split = if plus {
+        extract_country_code(&digits)
+    } else if let Some(region) = default {
+        match region.idd_len(&digits) {
+            Some(n) => extract_country_code(&digits[n..]),
+            None => Ok(default_country_code(region, &digits)),
+        }
+    } else if let Some(rest) = digits
+        .strip_prefix("00")
+        .filter(|r| !r.is_empty() && !r.starts_with('0'))
+    {
+        extract_country_code(rest)
+    } else {
+        check.findings.push(f(Code::PhoneNoRegion));
+        return check;
+    };
+    let (code, mut national) = match split {
+        Ok(v) => v,
+        Err(()) => {
+            check.findings.push(f(Code::PhoneInvalidCountryCode));
+            return check;
+        }
+    };
+    let main_region = match default.filter(|r| r.country_code() == code) {
+        Some(r) => Some(r),
+        None => meta::main_region(code),
+    };
+    if let Some(region) = main_region {
+        if let Some(stripped) = region.strip_national_prefix(&national) {
+            if !matches!(
+                region.test_length(&stripped),
+                Length::TooShort | Length::LocalOnly | Length::Invalid
+            ) {
+                national = stripped;
+            }
+        }
+    }
+    let length_region = meta::main_region(code);
+    let where_ = |r: Option<&Region>| r.map_or_else(|| format!("+{code}"), |r| format!("{} (+{code})", r.id()));
+    if national.len() < MIN_NSN {
+        check
+            .findings
+            .push(f(Code::PhoneTooShort).with_detail(where_(length_region)));
+        return check;
+    }
+    if national.len() > MAX_NSN {
+        check
+            .findings
+            .push(f(Code::PhoneTooLong).with_detail(where_(length_region)));
+        return check;
+    }
+
+    let region = meta::region_for_number(code, &national);
+    let length = length_region.map_or(Length::Invalid, |r| r.test_length(&national));
+    check.possible = matches!(length, Length::Possible | Length::LocalOnly);
+    check.region = region.map(Region::id);
+    let number_type = region.map_or(NumberType::Unknown, |r| r.number_type(&national));
+    check.number_type = Some(number_type);
+    check.e164 = Some(E164 {
+        country_code: code,
+        national,
+    });
+
+    if number_type == NumberType::Unknown {
+        let place = where_(region.or(length_region));
+        let code = match length {
+            Length::TooShort | Length::LocalOnly => Code::PhoneTooShort,
+            Length::TooLong => Code::PhoneTooLong,
+            Length::Invalid => Code::PhoneInvalidLength,
+            Length::Possible => Code::PhoneInvalid,
+        };
+        check.findings.push(f(code).with_detail(place));
+    } else {
+        if let (Some(allowed), Some(id)) = (&options.allowed_regions, check.region) {
+            if !allowed.iter().any(|a| a.eq_ignore_ascii_case(id)) {
+                check.findings.push(f(Code::PhoneRegionNotAllowed).with_detail(id));
+            }
+        }
+        if options.require_mobile {
+            match number_type {
+                NumberType::Mobile => {}
+                NumberType::FixedLineOrMobile => check.findings.push(f(Code::PhoneMaybeNotMobile)),
+                other => check.findings.push(
+                    f(Code::PhoneNotMobile)
+                        .with_localized_detail(other.describe(super::Lang::En), other.describe(super::Lang::ZhCn)),
+                ),
+            }
+        }
+    }
+    if check.has_extension {
+        check.findings.push(f(Code::PhoneExtension));
+    }
+    check.valid = !check.findings.iter().any(|f| f.severity == Severity::Error);
+    check
+}
+
+/// libphonenumber's `extractCountryCode`: the first 1-3 digits that form a calling code.
+fn extract_country_code(digits: &str) -> Result<(u16, String), ()> {
+    if digits.starts_with('0') {
+        return Err(());
+    }
+    for len in 1..=3.min(digits.len()) {
+        let code: u16 = digits[..len].parse().map_err(|_| ())?;
+        if meta::is_country_code(code) {
+            return Ok((code, digits[len..].to_owned()));
+        }
+    }
+    Err(())
+}
+
+/// libphonenumber's `maybeExtractCountryCode` for a number without `+` or IDD: it is
+/// national, unless it starts with the region's own calling code and reads better without
+/// it (`8613800138000` typed with the default region CN).
+fn default_country_code(region: &Region, digits: &str) -> (u16, String) {
+    let code = region.country_code();
+    let prefix = code.to_string();
+    if let Some(rest) = digits.strip_prefix(prefix.as_str()) {
+        let stripped = region.strip_national_prefix(rest).unwrap_or_else(|| rest.to_owned());
+        if (!region.matches_general(digits) && region.matches_general(&stripped))
+            || region.test_length(digits) == Length::TooLong
+        {
+            return (code, rest.to_owned());
+        }
+    }
+    (code, digits.to_owned())
+}
+
+/// Whether `id` is a region code bindcheck has metadata for (`CN`, `US`, ...).
+pub fn is_known_region(id: &str) -> bool {
+    id != "001" && meta::region(&id.to_ascii_uppercase()).is_some()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,230 @@
+//! Real-world phone cases. Expected answers come from libphonenumber (Python
+//! `phonenumbers` 9.0.33); the bulk agreement test is in tests/it/reference.rs.
+
+use super::*;
+
+fn cn() -> PhoneOptions {
+    PhoneOptions::default()
+}
+
+fn check(input: &str) -> PhoneCheck {
+    validate_phone(input, &cn())
+}
+
+fn codes(c: &PhoneCheck) -> Vec<&'static str> {
+    c.findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn e164(c: &PhoneCheck) -> String {
+    c.e164.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+#[test]
+fn mainland_mobile_prefix_families() {
+    // One number from each family 13x-19x that is assigned...
+    for prefix in [
+        "130", "133", "138", "145", "147", "150", "159", "166", "170", "173", "177", "180", "189", "191", "199",
+    ] {
+        let input = format!("{prefix}12345678");
+        let c = check(&input);
+        assert!(c.valid, "{input}: {:?}", c.findings);
+        assert_eq!(c.number_type, Some(NumberType::Mobile), "{input}");
+        assert_eq!(c.region, Some("CN"));
+    }
+    // ...and the unassigned ones, which are possible (right length) but not valid.
+    for prefix in ["149", "154"] {
+        let c = check(&format!("{prefix}12345678"));
+        assert!(!c.valid && c.possible, "{prefix}");
+        assert_eq!(codes(&c), ["phone.invalid"], "{prefix}");
+    }
+}
+
+#[test]
+fn wrong_lengths_that_the_phonenumber_crate_accepts() {
+    // The crate matches patterns at the start only and calls both of these valid.
+    let c = check("+86 10 0050 843 77");
+    assert!(!c.valid && c.possible);
+    assert_eq!(codes(&c), ["phone.invalid"]);
+    let c = check("0351-38272781");
+    assert!(!c.valid);
+    assert_eq!(e164(&c), "+8635138272781");
+    // Taiyuan numbers have 7 subscriber digits.
+    let c = validate_phone(
+        "0351-3827278",
+        &PhoneOptions {
+            require_mobile: false,
+            ..cn()
+        },
+    );
+    assert!(c.valid);
+    assert_eq!(c.number_type, Some(NumberType::FixedLine));
+    assert_eq!(codes(&check("1380013800")), ["phone.invalid"]);
+    assert_eq!(codes(&check("138001380001")), ["phone.invalid"]);
+}
+
+#[test]
+fn international_prefixes_are_stripped_as_dialled_from_the_default_region() {
+    let us = PhoneOptions {
+        default_region: Some("US".into()),
+        require_mobile: false,
+        ..cn()
+    };
+    let c = validate_phone("011 44 121 234 5678", &us);
+    assert_eq!(e164(&c), "+441212345678");
+    assert_eq!(c.region, Some("GB"));
+    assert!(c.valid);
+    let c = validate_phone(
+        "00 44 121 234 5678",
+        &PhoneOptions {
+            require_mobile: false,
+            ..cn()
+        },
+    );
+    assert_eq!(e164(&c), "+441212345678");
+    // The country code typed without + is recognised too.
+    assert_eq!(e164(&check("8613800138000")), "+8613800138000");
+    // And the trunk 0 after a country code is dropped.
+    let c = validate_phone(
+        "+86 010 6552 9988",
+        &PhoneOptions {
+            require_mobile: false,
+            ..cn()
+        },
+    );
+    assert_eq!(e164(&c), "+861065529988");
+}
+
+#[test]
+fn fixed_lines_and_service_numbers_cannot_receive_sms() {
+    for (input, t) in [
+        ("010-65529988", NumberType::FixedLine),
+        ("(010) 6552 9988", NumberType::FixedLine),
+        ("0755-86013388", NumberType::FixedLine),
+        ("400-810-8888", NumberType::SharedCost),
+        ("800-810-8888", NumberType::TollFree),
+    ] {
+        let c = check(input);
+        assert_eq!(c.number_type, Some(t), "{input}");
+        assert!(!c.valid, "{input}");
+        assert_eq!(codes(&c), ["phone.not_mobile"], "{input}");
+        let msg = c.findings[0].message(super::super::Lang::ZhCn);
+        assert!(msg.contains("短信"), "{msg}");
+        // Without the mobile requirement the same number is fine.
+        let relaxed = validate_phone(
+            input,
+            &PhoneOptions {
+                require_mobile: false,
+                ..cn()
+            },
+        );
+        assert!(relaxed.valid, "{input}");
+    }
+    // A number that may be either is a warning only.
+    let c = check("+1 650 253 0000");
+    assert_eq!(c.number_type, Some(NumberType::FixedLineOrMobile));
+    assert!(c.valid);
+    assert_eq!(codes(&c), ["phone.maybe_not_mobile"]);
+}
+
+#[test]
+fn hong_kong_macao_taiwan_with_a_cn_default_region() {
+    for (input, region) in [
+        ("+852 5123 4567", "HK"),
+        ("+853 6612 3456", "MO"),
+        ("+886 912 345 678", "TW"),
+        ("00852 5123 4567", "HK"),
+    ] {
+        let c = check(input);
+        assert!(c.valid, "{input}: {:?}", c.findings);
+        assert_eq!(c.region, Some(region));
+    }
+    let c = check("+886 2 2345 6789");
+    assert_eq!(c.region, Some("TW"));
+    assert_eq!(c.number_type, Some(NumberType::FixedLine));
+}
+
+#[test]
+fn typed_the_way_people_type() {
+    for input in [
+        "１３８ ００１３ ８０００",
+        "１３８\u{3000}００１３\u{3000}８０００",
+        "手机：138-0013-8000",
+        "Tel: +86 138.0013.8000",
+        "+86 (138) 0013 8000",
+        "0086 138 0013 8000",
+        "＋８６１３８００１３８０００",
+        "138\u{200B}00138000",
+    ] {
+        let c = check(input);
+        assert!(c.valid, "{input}: {:?}", c.findings);
+        assert_eq!(e164(&c), "+8613800138000", "{input}");
+    }
+}
+
+#[test]
+fn what_is_not_a_number() {
+    assert_eq!(codes(&check("")), ["phone.empty"]);
+    assert_eq!(codes(&check("   ")), ["phone.empty"]);
+    assert_eq!(codes(&check("abc")), ["phone.not_a_number"]);
+    assert_eq!(codes(&check("138-0013-800O")), ["phone.not_a_number"]);
+    assert_eq!(codes(&check("138+00138000")), ["phone.not_a_number"]);
+    assert_eq!(codes(&check("+999 1234")), ["phone.invalid_country_code"]);
+    assert_eq!(codes(&check("+0 1234")), ["phone.invalid_country_code"]);
+    assert_eq!(codes(&check("+86 1")), ["phone.too_short"]);
+    assert_eq!(codes(&check("+86 123456789012345678")), ["phone.too_long"]);
+    let none = PhoneOptions {
+        default_region: None,
+        ..cn()
+    };
+    assert_eq!(codes(&validate_phone("13800138000", &none)), ["phone.no_region"]);
+    assert!(validate_phone("+86 13800138000", &none).valid);
+    assert!(validate_phone("0086 13800138000", &none).valid);
+}
+
+#[test]
+fn extensions_and_allowed_regions() {
+    let c = validate_phone(
+        "010-65529988 转 123",
+        &PhoneOptions {
+            require_mobile: false,
+            ..cn()
+        },
+    );
+    assert!(c.has_extension);
+    assert_eq!(e164(&c), "+861065529988");
+    assert_eq!(codes(&c), ["phone.extension"]);
+    let c = validate_phone(
+        "+1 650 253 0000 ext. 12",
+        &PhoneOptions {
+            require_mobile: false,
+            ..cn()
+        },
+    );
+    assert!(c.has_extension);
+    assert_eq!(e164(&c), "+16502530000");
+
+    let mainland_only = PhoneOptions {
+        allowed_regions: Some(vec!["CN".into()]),
+        ..cn()
+    };
+    let c = validate_phone("+852 5123 4567", &mainland_only);
+    assert_eq!(codes(&c), ["phone.region_not_allowed"]);
+    assert!(c.findings[0].message(super::super::Lang::En).contains("HK"));
+    assert!(validate_phone("13800138000", &mainland_only).valid);
+}
+
+#[test]
+fn masked_output_hides_the_middle() {
+    let c = check("13800138000");
+    assert_eq!(c.e164.as_ref().unwrap().masked(), "+86138****8000");
+    assert_eq!(c.masked("13800138000"), "+86138****8000");
+    let bad = check("abc 138 0013 8000 x");
+    assert_eq!(bad.masked("abc 138 0013 8000 x"), "138****8000");
+}
+
+#[test]
+fn known_regions_include_the_usual_ones() {
+    assert!(is_known_region("CN") && is_known_region("hk") && is_known_region("US"));
+    assert!(!is_known_region("XX") && !is_known_region("001"));
+    assert!(known_regions().len() > 200);
+}

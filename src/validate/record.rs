@@ -1,0 +1,246 @@
+//! One person's inputs checked together, and the per-field view every output shares.
+
+use serde::{Deserialize, Serialize};
+
+use super::card::{validate_card, validate_cvv, validate_expiry, Brand, CardCheck, CardPolicy, CvvCheck, ExpiryCheck};
+use super::date::Date;
+use super::email::{validate_email, EmailCheck, EmailPolicy};
+use super::finding::{Field, Finding, Lang, LocalizedFinding, Severity};
+use super::identity::{validate_id_number, validate_name, IdCheck, NameCheck};
+use super::phone::{validate_phone, NumberType, PhoneCheck, PhoneOptions};
+use super::{mask, BinEntry};
+
+/// The values a bind form collects; any may be absent.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inputs {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub card: Option<String>,
+    pub expiry: Option<String>,
+    pub cvv: Option<String>,
+    pub id_number: Option<String>,
+    pub name: Option<String>,
+}
+
+impl std::fmt::Debug for Inputs {
+    /// Shows which fields are present, never their values.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let present: Vec<&str> = Field::ALL
+            .iter()
+            .filter(|fl| self.get(**fl).is_some())
+            .map(|fl| fl.as_str())
+            .collect();
+        write!(f, "Inputs {{ present: {present:?} }}")
+    }
+}
+
+impl Inputs {
+    /// The raw value of `field`, if given.
+    pub fn get(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::Phone => self.phone.as_deref(),
+            Field::Email => self.email.as_deref(),
+            Field::Card => self.card.as_deref(),
+            Field::Expiry => self.expiry.as_deref(),
+            Field::Cvv => self.cvv.as_deref(),
+            Field::IdNumber => self.id_number.as_deref(),
+            Field::Name => self.name.as_deref(),
+        }
+    }
+
+    /// Sets the raw value of `field`.
+    pub fn set(&mut self, field: Field, value: Option<String>) {
+        let slot = match field {
+            Field::Phone => &mut self.phone,
+            Field::Email => &mut self.email,
+            Field::Card => &mut self.card,
+            Field::Expiry => &mut self.expiry,
+            Field::Cvv => &mut self.cvv,
+            Field::IdNumber => &mut self.id_number,
+            Field::Name => &mut self.name,
+        };
+        *slot = value;
+    }
+
+    /// Whether no field is given.
+    pub fn is_empty(&self) -> bool {
+        Field::ALL.iter().all(|f| self.get(*f).is_none())
+    }
+}
+
+/// A wallet's rules for every field.
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    pub phone: PhoneOptions,
+    pub email: EmailPolicy,
+    pub card: CardPolicy,
+}
+
+/// The checks of one set of inputs.
+#[derive(Clone, Debug, Default)]
+pub struct Validation {
+    pub phone: Option<PhoneCheck>,
+    pub email: Option<EmailCheck>,
+    pub card: Option<CardCheck>,
+    pub expiry: Option<ExpiryCheck>,
+    pub cvv: Option<CvvCheck>,
+    pub id_number: Option<IdCheck>,
+    pub name: Option<NameCheck>,
+}
+
+/// Checks every given field; `today` is the date the card expiry and birth dates are judged
+/// against (the validators never read the clock).
+pub fn validate(inputs: &Inputs, policy: &Policy, today: Date) -> Validation {
+    let card = inputs.card.as_deref().map(|c| validate_card(c, &policy.card));
+    let brand: Option<Brand> = card.as_ref().and_then(|c| c.brand);
+    Validation {
+        phone: inputs.phone.as_deref().map(|p| validate_phone(p, &policy.phone)),
+        email: inputs.email.as_deref().map(|e| validate_email(e, &policy.email)),
+        expiry: inputs.expiry.as_deref().map(|e| validate_expiry(e, today)),
+        cvv: inputs.cvv.as_deref().map(|c| validate_cvv(c, brand)),
+        id_number: inputs.id_number.as_deref().map(|i| validate_id_number(i, today)),
+        name: inputs.name.as_deref().map(validate_name),
+        card,
+    }
+}
+
+impl Validation {
+    /// Every finding, field by field.
+    pub fn findings(&self) -> Vec<&Finding> {
+        let mut all: Vec<&Finding> = Vec::new();
+        macro_rules! take {
+            ($($f:ident),*) => { $( if let Some(c) = &self.$f { all.extend(&c.findings); } )* };
+        }
+        take!(phone, email, card, expiry, cvv, id_number, name);
+        all
+    }
+
+    /// No finding of error severity.
+    pub fn ok(&self) -> bool {
+        !self.findings().iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// The per-field view of `field`, if it was checked. `inputs` supplies what is shown
+    /// for values that could not be normalized; `unmasked` shows values in full.
+    pub fn view(&self, field: Field, inputs: &Inputs, lang: Lang, unmasked: bool) -> Option<FieldView> {
+        let raw = inputs.get(field).unwrap_or_default();
+        let loc = |fs: &[Finding]| fs.iter().map(|f| f.localized(lang)).collect::<Vec<_>>();
+        let shown = |masked: String, full: String| Some(if unmasked { full } else { masked });
+        let v = match field {
+            Field::Phone => {
+                let c = self.phone.as_ref()?;
+                FieldView {
+                    valid: c.valid,
+                    possible: Some(c.possible),
+                    normalized: match &c.e164 {
+                        Some(e) => shown(e.masked(), e.to_string()),
+                        None => shown(c.masked(raw), raw.trim().to_owned()),
+                    },
+                    region: c.region.map(str::to_owned),
+                    number_type: c.number_type,
+                    findings: loc(&c.findings),
+                    ..FieldView::default()
+                }
+            }
+            Field::Email => {
+                let c = self.email.as_ref()?;
+                FieldView {
+                    valid: c.valid,
+                    normalized: shown(c.masked(), c.normalized().to_owned()),
+                    domain_unicode: c.domain_unicode.clone().filter(|u| Some(u) != c.domain_ascii.as_ref()),
+                    suggestion: c.suggestion.clone(),
+                    findings: loc(&c.findings),
+                    ..FieldView::default()
+                }
+            }
+            Field::Card => {
+                let c = self.card.as_ref()?;
+                FieldView {
+                    valid: c.valid,
+                    potentially_valid: Some(c.potentially_valid),
+                    luhn: Some(c.luhn),
+                    brand: c.brand,
+                    candidates: if c.brand.is_none() {
+                        c.candidates.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    issuer: c.issuer.clone(),
+                    normalized: if c.digits().is_empty() {
+                        None
+                    } else {
+                        shown(c.masked(), c.digits().to_owned())
+                    },
+                    findings: loc(&c.findings),
+                    ..FieldView::default()
+                }
+            }
+            Field::Expiry => {
+                let c = self.expiry.as_ref()?;
+                FieldView {
+                    valid: c.valid,
+                    normalized: c.expiry.map(|e| e.to_string()),
+                    findings: loc(&c.findings),
+                    ..FieldView::default()
+                }
+            }
+            Field::Cvv => {
+                let c = self.cvv.as_ref()?;
+                FieldView {
+                    valid: c.valid,
+                    normalized: shown(mask::cvv(raw.trim()), raw.trim().to_owned()),
+                    findings: loc(&c.findings),
+                    ..FieldView::default()
+                }
+            }
+            Field::IdNumber => {
+                let c = self.id_number.as_ref()?;
+                FieldView {
+                    valid: c.valid,
+                    normalized: shown(c.masked(), c.normalized().to_owned()),
+                    findings: loc(&c.findings),
+                    ..FieldView::default()
+                }
+            }
+            Field::Name => {
+                let c = self.name.as_ref()?;
+                FieldView {
+                    valid: c.valid,
+                    normalized: shown(c.masked(), c.normalized().to_owned()),
+                    findings: loc(&c.findings),
+                    ..FieldView::default()
+                }
+            }
+        };
+        Some(v)
+    }
+}
+
+/// One field's result as every output format carries it (masked unless asked otherwise).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FieldView {
+    pub valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub possible: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub potentially_valid: Option<bool>,
+    pub normalized: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number_type: Option<NumberType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub luhn: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<Brand>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Brand>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<BinEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain_unicode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+    pub findings: Vec<LocalizedFinding>,
+}

@@ -1,0 +1,4 @@
+//! bindcheck's integration tests: one binary, one module per area.
+#![allow(clippy::print_stderr, clippy::print_stdout)]
+
+mod reference;
