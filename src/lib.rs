@@ -17,3 +17,6 @@
 //! The `cli` feature (on by default) adds the `bindcheck` command line.
 
 pub mod validate;
+
+#[cfg(feature = "cli")]
+pub mod cli;

@@ -1,0 +1,263 @@
+//! Batch mode: stream rows from CSV or JSONL, validate them on every core, write JSONL in
+//! input order. Rows are read and checked a chunk at a time, so memory stays flat however
+//! long the input is.
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use super::render::{views, Fields, Record};
+use super::validate::{parse_region, InputFormat};
+use super::{Outcome, UsageError};
+use crate::validate::{validate, Date, Field, Inputs, Lang, Policy};
+
+/// Rows checked in parallel at a time: large enough to keep both cores busy, small enough
+/// that a chunk of even long rows stays a few megabytes.
+const CHUNK: usize = 4096;
+
+/// One row as read: the inputs and an optional `region` override, or why it is malformed.
+type RawRow = Result<(Inputs, Option<String>), String>;
+
+#[derive(Serialize)]
+struct RowError<'a> {
+    row: u64,
+    ok: bool,
+    error: &'a str,
+}
+
+#[derive(Default)]
+struct Tally {
+    rows: u64,
+    valid: u64,
+    invalid: u64,
+    malformed: u64,
+}
+
+pub fn run(
+    input: &str,
+    format: Option<InputFormat>,
+    policy: &Policy,
+    lang: Lang,
+    unmasked: bool,
+    today: Date,
+) -> anyhow::Result<Outcome> {
+    let format = format.unwrap_or_else(|| {
+        let ext = Path::new(input).extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext.eq_ignore_ascii_case("jsonl") || ext.eq_ignore_ascii_case("ndjson") || ext.eq_ignore_ascii_case("json") {
+            InputFormat::Jsonl
+        } else {
+            InputFormat::Csv
+        }
+    });
+    let reader: Box<dyn Read> = if input == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        Box::new(File::open(input).map_err(|e| {
+            UsageError::new(
+                format!("cannot open the input file {input}: {e}"),
+                "check the path given to --input",
+            )
+        })?)
+    };
+    let mut rows: Box<dyn Iterator<Item = RawRow>> = match format {
+        InputFormat::Csv => csv_rows(reader)?,
+        InputFormat::Jsonl => Box::new(jsonl_rows(BufReader::new(reader))),
+    };
+
+    let progress = if io::stderr().is_terminal() {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(ProgressStyle::with_template("{spinner} {pos} rows ({per_sec}) {elapsed}").expect("template"));
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut tally = Tally::default();
+    loop {
+        let chunk: Vec<RawRow> = rows.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let first = tally.rows + 1;
+        let lines: Vec<(Option<bool>, String)> = chunk
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, row)| check_row(first + i as u64, row, policy, lang, unmasked, today))
+            .collect();
+        for (ok, line) in &lines {
+            tally.rows += 1;
+            match ok {
+                Some(true) => tally.valid += 1,
+                Some(false) => tally.invalid += 1,
+                None => tally.malformed += 1,
+            }
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        progress.set_position(tally.rows);
+    }
+    out.flush().context("cannot write the results")?;
+    progress.finish_and_clear();
+
+    let summary = match lang {
+        Lang::En => format!(
+            "bindcheck: {} rows: {} valid, {} with errors, {} malformed",
+            tally.rows, tally.valid, tally.invalid, tally.malformed
+        ),
+        Lang::ZhCn => format!(
+            "bindcheck：共 {} 行：{} 行有效，{} 行有错误，{} 行格式有误",
+            tally.rows, tally.valid, tally.invalid, tally.malformed
+        ),
+    };
+    let _ = writeln!(io::stderr(), "{summary}");
+    Ok(if tally.invalid == 0 && tally.malformed == 0 {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid
+    })
+}
+
+/// Checks one row; returns whether it is valid (`None`: malformed) and its JSON line.
+fn check_row(
+    row: u64,
+    raw: RawRow,
+    policy: &Policy,
+    lang: Lang,
+    unmasked: bool,
+    today: Date,
+) -> (Option<bool>, String) {
+    let error_line = |error: &str| serde_json::to_string(&RowError { row, ok: false, error }).expect("plain JSON");
+    let (inputs, region) = match raw {
+        Ok(v) => v,
+        Err(e) => return (None, error_line(&e)),
+    };
+    let v = match region {
+        None => validate(&inputs, policy, today),
+        Some(region) => match parse_region(&region) {
+            Ok(default_region) => {
+                let mut p = policy.clone();
+                p.phone.default_region = default_region;
+                validate(&inputs, &p, today)
+            }
+            Err(e) => return (None, error_line(&e.message)),
+        },
+    };
+    let views = views(&v, &inputs, lang, unmasked);
+    let record = Record {
+        row: Some(row),
+        ok: v.ok(),
+        fields: Fields(&views),
+    };
+    (Some(v.ok()), serde_json::to_string(&record).expect("plain JSON"))
+}
+
+/// Which input column each CSV column is.
+#[derive(Clone, Copy)]
+enum Column {
+    Field(Field),
+    Region,
+    Ignored,
+}
+
+fn column(name: &str) -> Column {
+    let name = name
+        .trim()
+        .trim_start_matches('\u{FEFF}')
+        .to_ascii_lowercase()
+        .replace('-', "_");
+    if name == "region" {
+        return Column::Region;
+    }
+    Field::ALL
+        .iter()
+        .find(|f| f.as_str() == name)
+        .map_or(Column::Ignored, |f| Column::Field(*f))
+}
+
+fn csv_rows(reader: Box<dyn Read>) -> anyhow::Result<Box<dyn Iterator<Item = RawRow>>> {
+    let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+    let headers = csv.headers().map_err(|e| {
+        UsageError::new(
+            format!("cannot read the CSV header: {e}"),
+            "the first line must name the columns",
+        )
+    })?;
+    let columns: Vec<Column> = headers.iter().map(column).collect();
+    if !columns.iter().any(|c| matches!(c, Column::Field(_))) {
+        return Err(UsageError::new(
+            "the CSV header names none of the input columns",
+            "name columns phone, email, card, expiry, cvv, id_number, name (and optionally region)",
+        )
+        .into());
+    }
+    let ignored: Vec<&str> = headers
+        .iter()
+        .zip(&columns)
+        .filter(|(_, c)| matches!(c, Column::Ignored))
+        .map(|(h, _)| h)
+        .collect();
+    if !ignored.is_empty() {
+        let _ = writeln!(io::stderr(), "bindcheck: ignoring CSV columns: {}", ignored.join(", "));
+    }
+    Ok(Box::new(csv.into_records().map(move |record| {
+        let record = record.map_err(|e| match e.kind() {
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                format!("expected {expected_len} columns, found {len}")
+            }
+            csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
+            _ => "the row could not be read as CSV".to_owned(),
+        })?;
+        let mut inputs = Inputs::default();
+        let mut region = None;
+        for (value, col) in record.iter().zip(&columns) {
+            match col {
+                Column::Field(f) if !value.is_empty() => inputs.set(*f, Some(value.to_owned())),
+                Column::Region => region = Some(value.to_owned()),
+                _ => {}
+            }
+        }
+        Ok((inputs, region))
+    })))
+}
+
+fn jsonl_rows(reader: impl BufRead) -> impl Iterator<Item = RawRow> {
+    reader
+        .lines()
+        .filter(|line| !matches!(line, Ok(l) if l.trim().is_empty()))
+        .map(|line| {
+            let line = line.map_err(|e| match e.kind() {
+                io::ErrorKind::InvalidData => "the line is not valid UTF-8".to_owned(),
+                _ => format!("the line could not be read: {}", e.kind()),
+            })?;
+            // serde_json's syntax errors give a position, never the text around it.
+            let value: serde_json::Value = serde_json::from_str(&line)
+                .map_err(|e| format!("not valid JSON ({:?} error at column {})", e.classify(), e.column()))?;
+            let serde_json::Value::Object(map) = value else {
+                return Err("expected a JSON object".to_owned());
+            };
+            let mut inputs = Inputs::default();
+            let mut region = None;
+            for (key, value) in map {
+                let text = match value {
+                    serde_json::Value::String(s) => Some(s),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    serde_json::Value::Null => None,
+                    _ => return Err(format!("`{key}` must be a string")),
+                };
+                match column(&key) {
+                    Column::Field(f) => inputs.set(f, text),
+                    Column::Region => region = Some(text.unwrap_or_default()),
+                    Column::Ignored => {}
+                }
+            }
+            Ok((inputs, region))
+        })
+}

@@ -1,0 +1,128 @@
+//! Rendering one set of validated inputs as text or JSON.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::io::{self, Write};
+
+use crate::validate::{Field, FieldView, Inputs, Lang, Severity, Validation};
+
+/// The checked fields' views, in form order.
+pub fn views(v: &Validation, inputs: &Inputs, lang: Lang, unmasked: bool) -> Vec<(Field, FieldView)> {
+    Field::ALL
+        .iter()
+        .filter_map(|&f| v.view(f, inputs, lang, unmasked).map(|view| (f, view)))
+        .collect()
+}
+
+/// The `fields` object: field name to view, in form order.
+pub struct Fields<'a>(pub &'a [(Field, FieldView)]);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (field, view) in self.0 {
+            map.serialize_entry(field.as_str(), view)?;
+        }
+        map.end()
+    }
+}
+
+/// One JSON object for a validated input set: `{"ok": .., "fields": {..}}`, plus `row` in
+/// batch mode.
+#[derive(serde::Serialize)]
+pub struct Record<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    pub ok: bool,
+    pub fields: Fields<'a>,
+}
+
+/// Writes the JSON document for one input set.
+pub fn json(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, unmasked: bool) -> io::Result<()> {
+    let views = views(v, inputs, lang, unmasked);
+    let record = Record {
+        row: None,
+        ok: v.ok(),
+        fields: Fields(&views),
+    };
+    serde_json::to_writer_pretty(&mut *out, &record)?;
+    writeln!(out)
+}
+
+fn tag(severity: Severity, lang: Lang) -> &'static str {
+    match (lang, severity) {
+        (Lang::En, Severity::Error) => "error",
+        (Lang::En, Severity::Warning) => "warning",
+        (Lang::En, Severity::Info) => "info",
+        (Lang::ZhCn, Severity::Error) => "错误",
+        (Lang::ZhCn, Severity::Warning) => "警告",
+        (Lang::ZhCn, Severity::Info) => "提示",
+    }
+}
+
+/// Writes the human report: a verdict line, then each field with its findings and hints.
+/// Meaning never depends on colour: every line says `ok`, `error` or `warning` in words.
+pub fn text(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, unmasked: bool) -> io::Result<()> {
+    let views = views(v, inputs, lang, unmasked);
+    let findings = v.findings();
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
+    let headline = match (lang, errors, warnings) {
+        (Lang::En, 0, 0) => "All inputs look valid.".to_owned(),
+        (Lang::En, 0, w) => format!("All inputs are usable, with {w} warning(s)."),
+        (Lang::En, e, w) => format!("{e} problem(s) to fix before binding, {w} warning(s)."),
+        (Lang::ZhCn, 0, 0) => "所有信息看起来都有效。".to_owned(),
+        (Lang::ZhCn, 0, w) => format!("所有信息均可使用，有 {w} 条警告。"),
+        (Lang::ZhCn, e, w) => format!("绑定前需要修正 {e} 个问题，另有 {w} 条警告。"),
+    };
+    writeln!(out, "{headline}")?;
+    writeln!(out)?;
+    let width = views
+        .iter()
+        .map(|(f, _)| display_width(f.label(lang)))
+        .max()
+        .unwrap_or(0);
+    for (field, view) in &views {
+        let status = if !view.valid {
+            tag(Severity::Error, lang)
+        } else if view.findings.iter().any(|f| f.severity == Severity::Warning) {
+            tag(Severity::Warning, lang)
+        } else {
+            "ok"
+        };
+        let label = field.label(lang);
+        let pad = " ".repeat(width - display_width(label));
+        let status = format!("[{status}]");
+        let status_pad = " ".repeat(10usize.saturating_sub(display_width(&status)));
+        let mut line = format!(
+            "  {label}{pad}  {status}{status_pad}{}",
+            view.normalized.as_deref().unwrap_or("-")
+        );
+        let mut facts: Vec<String> = Vec::new();
+        if let Some(region) = &view.region {
+            facts.push(region.clone());
+        }
+        if let Some(t) = view.number_type {
+            facts.push(t.as_str().to_owned());
+        }
+        if let Some(b) = view.brand {
+            facts.push(b.as_str().to_owned());
+        }
+        if let Some(issuer) = &view.issuer {
+            facts.push(issuer.issuer.clone());
+        }
+        if !facts.is_empty() {
+            line.push_str(&format!("  ({})", facts.join(", ")));
+        }
+        writeln!(out, "{line}")?;
+        for f in &view.findings {
+            writeln!(out, "      {} {}: {}", tag(f.severity, lang), f.code, f.message)?;
+            let hint = if lang == Lang::ZhCn { "建议" } else { "hint" };
+            writeln!(out, "      {hint}: {}", f.hint)?;
+        }
+    }
+    Ok(())
+}
+
+fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}

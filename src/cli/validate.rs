@@ -1,0 +1,213 @@
+//! `bindcheck validate`: check one set of form inputs, or a batch file of them.
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use super::{batch, render, resolve_lang, secret, today, Outcome, UsageError};
+use crate::validate::{
+    is_known_region, validate, BinTable, Brand, CardPolicy, EmailPolicy, Field, Inputs, Lang, PhoneOptions, Policy,
+};
+
+/// Output formats of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable report (the default for one set of inputs).
+    Text,
+    /// One JSON document (JSONL, one object per row, in batch mode).
+    Json,
+}
+
+/// Input formats of a batch file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Comma-separated values with a header row naming the columns.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:\n  \
+bindcheck validate --phone '138 0013 8000' --email zhang@qq.con\n  \
+BINDCHECK_CARD=6222021234567890128 bindcheck validate --card - --expiry 12/29 --lang zh-CN   (reads the card from the environment)\n  \
+bindcheck validate --card - --cvv -          (prompts for both without echoing them)\n  \
+bindcheck validate --input people.csv > results.jsonl\n\n\
+Every value can be `-` (read a line from standard input, or a hidden prompt on a terminal),\n\
+or come from BINDCHECK_PHONE, BINDCHECK_EMAIL, BINDCHECK_CARD, BINDCHECK_EXPIRY, BINDCHECK_CVV,\n\
+BINDCHECK_ID_NUMBER or BINDCHECK_NAME when its flag is absent.")]
+pub struct ValidateArgs {
+    /// Phone number, as typed (national or international).
+    #[arg(long, value_name = "PHONE")]
+    phone: Option<String>,
+    /// Email address that must receive the verification email.
+    #[arg(long, value_name = "EMAIL")]
+    email: Option<String>,
+    /// Bank card number (spaces and dashes are fine).
+    #[arg(long, value_name = "NUMBER")]
+    card: Option<String>,
+    /// Card expiry date: MM/YY, MM/YYYY or MMYY.
+    #[arg(long, value_name = "MM/YY")]
+    expiry: Option<String>,
+    /// Card security code (CVV/CVC/CVN).
+    #[arg(long, value_name = "CODE")]
+    cvv: Option<String>,
+    /// Mainland China resident ID number (18 characters).
+    #[arg(long, value_name = "ID")]
+    id_number: Option<String>,
+    /// Cardholder name.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+
+    /// Region for phone numbers written without a country code; `none` requires + or 00.
+    #[arg(long, value_name = "CN|none", default_value = "CN")]
+    region: String,
+    /// Accept phone numbers from these regions only (repeat or comma-separate).
+    #[arg(long = "allow-region", value_name = "REGION", value_delimiter = ',')]
+    allow_regions: Vec<String>,
+    /// Accept these card brands only, e.g. unionpay,visa (repeat or comma-separate).
+    #[arg(long = "allow-brand", value_name = "BRAND", value_delimiter = ',')]
+    allow_brands: Vec<Brand>,
+    /// CSV of supported card prefixes: prefix,issuer,kind (kind: debit, credit, prepaid).
+    #[arg(long, value_name = "FILE")]
+    bin_table: Option<PathBuf>,
+
+    /// Language of messages: en or zh-CN (default: from LANG).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<Lang>,
+    /// Output format (default: text; JSONL in batch mode).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Show personal values in full instead of masked. Never paste such output anywhere.
+    #[arg(long)]
+    unmasked: bool,
+
+    /// Batch mode: a CSV or JSONL file of inputs, or `-` for standard input.
+    #[arg(long, value_name = "FILE|-")]
+    input: Option<String>,
+    /// Format of --input (default: from the file extension, else csv).
+    #[arg(long, value_enum, requires = "input")]
+    input_format: Option<InputFormat>,
+}
+
+impl ValidateArgs {
+    fn inputs(&self) -> Inputs {
+        Inputs {
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            card: self.card.clone(),
+            expiry: self.expiry.clone(),
+            cvv: self.cvv.clone(),
+            id_number: self.id_number.clone(),
+            name: self.name.clone(),
+        }
+    }
+
+    fn policy(&self) -> Result<Policy, UsageError> {
+        let default_region = parse_region(&self.region)?;
+        for r in &self.allow_regions {
+            if !is_known_region(r) {
+                return Err(unknown_region(r));
+            }
+        }
+        let bin_table = match &self.bin_table {
+            None => None,
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    UsageError::new(
+                        format!("cannot read the BIN table {}: {e}", path.display()),
+                        "check the path given to --bin-table",
+                    )
+                })?;
+                Some(BinTable::parse(&text).map_err(|e| {
+                    UsageError::new(
+                        format!("{}:{}: {}", path.display(), e.line, e.message),
+                        "each line is prefix,issuer,kind with kind one of debit, credit, prepaid (or empty)",
+                    )
+                })?)
+            }
+        };
+        Ok(Policy {
+            phone: PhoneOptions {
+                default_region,
+                allowed_regions: (!self.allow_regions.is_empty())
+                    .then(|| self.allow_regions.iter().map(|r| r.to_ascii_uppercase()).collect()),
+                require_mobile: true,
+            },
+            email: EmailPolicy::default(),
+            card: CardPolicy {
+                allowed_brands: (!self.allow_brands.is_empty()).then(|| self.allow_brands.clone()),
+                bin_table,
+                allowed_kinds: None,
+            },
+        })
+    }
+}
+
+/// A `--region` value: a known region code, or `none` (and empty) for no default region.
+pub fn parse_region(value: &str) -> Result<Option<String>, UsageError> {
+    let v = value.trim();
+    if v.is_empty() || v.eq_ignore_ascii_case("none") {
+        Ok(None)
+    } else if is_known_region(v) {
+        Ok(Some(v.to_ascii_uppercase()))
+    } else {
+        Err(unknown_region(v))
+    }
+}
+
+fn unknown_region(v: &str) -> UsageError {
+    UsageError::new(
+        format!("unknown region `{v}`"),
+        "use a two-letter region code such as CN, HK, MO, TW or US, or `none`",
+    )
+}
+
+pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
+    let lang = resolve_lang(args.lang);
+    let policy = args.policy()?;
+    let today = today();
+    if let Some(input) = &args.input {
+        let given: Vec<String> = Field::ALL
+            .iter()
+            .filter(|f| args.inputs().get(**f).is_some())
+            .map(|f| secret::flag(*f))
+            .collect();
+        if !given.is_empty() {
+            return Err(UsageError::new(
+                format!("--input cannot be combined with {}", given.join(", ")),
+                "put every value in the batch file, or drop --input to check one set",
+            )
+            .into());
+        }
+        if args.format == Some(Format::Text) {
+            return Err(UsageError::new(
+                "batch mode writes JSONL only",
+                "drop --format text, or use --format json",
+            )
+            .into());
+        }
+        return batch::run(input, args.input_format, &policy, lang, args.unmasked, today);
+    }
+
+    let mut inputs = args.inputs();
+    secret::resolve(&mut inputs, lang)?;
+    if inputs.is_empty() {
+        return Err(UsageError::new(
+            "nothing to check",
+            "give at least one of --phone, --email, --card, --expiry, --cvv, --id-number, --name, or --input FILE",
+        )
+        .into());
+    }
+    let v = validate(&inputs, &policy, today);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format.unwrap_or(Format::Text) {
+        Format::Text => render::text(&mut out, &v, &inputs, lang, args.unmasked),
+        Format::Json => render::json(&mut out, &v, &inputs, lang, args.unmasked),
+    }
+    .and_then(|()| out.flush())
+    .context("cannot write the report")?;
+    Ok(if v.ok() { Outcome::Valid } else { Outcome::Invalid })
+}
