@@ -1,4 +1,7 @@
 //! bindcheck's integration tests: one binary, one module per area.
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
+#[cfg(feature = "cli")]
+mod cli;
+mod props;
 mod reference;

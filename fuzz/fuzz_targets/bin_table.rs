@@ -1,0 +1,43 @@
+#![no_main]
+
+mod common;
+
+use bindcheck::validate::{validate_card, BinTable, CardKind, CardPolicy, Field};
+use libfuzzer_sys::fuzz_target;
+
+const CARDS: [&str; 4] = ["6222021234567890128", "4111111111111111", "6200000000000005", "378282246310005"];
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match BinTable::parse(text) {
+        Ok(table) => {
+            assert_eq!(table.is_empty(), table.len() == 0);
+            assert!(table.len() <= text.lines().count());
+            let digits = common::digits_of(text);
+            if let Some(e) = table.lookup(&digits) {
+                assert!(digits.starts_with(&e.prefix));
+                assert!(!e.prefix.is_empty() && e.prefix.len() <= 11);
+            }
+            let policy = CardPolicy {
+                bin_table: Some(table),
+                allowed_kinds: Some(vec![CardKind::Debit]),
+                ..CardPolicy::default()
+            };
+            for card in CARDS {
+                let c = validate_card(card, &policy);
+                common::check_findings(&c.findings, Field::Card);
+                common::check_valid(c.valid, &c.findings, "card with BIN table");
+                if let Some(issuer) = &c.issuer {
+                    assert!(card.starts_with(&issuer.prefix));
+                }
+            }
+        }
+        Err(e) => {
+            assert!(e.line >= 1 && e.line <= text.lines().count(), "error line {} out of range", e.line);
+            assert!(!e.message.is_empty());
+            assert!(e.to_string().starts_with("line "));
+        }
+    }
+});

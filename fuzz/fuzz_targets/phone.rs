@@ -1,0 +1,51 @@
+#![no_main]
+
+mod common;
+
+use bindcheck::validate::{validate_phone, Field, PhoneCheck, PhoneOptions};
+use libfuzzer_sys::fuzz_target;
+
+fn check(input: &str, options: &PhoneOptions) {
+    let c: PhoneCheck = validate_phone(input, options);
+    common::check_findings(&c.findings, Field::Phone);
+    common::check_valid(c.valid, &c.findings, "phone");
+    if c.valid {
+        assert!(c.e164.is_some(), "valid phone without an E.164 form");
+    }
+    let masked = c.masked(input);
+    common::check_masked(input, &masked, "phone");
+    if let Some(e) = &c.e164 {
+        let full = e.to_string();
+        let m = e.masked();
+        assert_eq!(m, masked);
+        assert!(full.starts_with('+'));
+        if e.national().len() >= 8 {
+            assert_ne!(m, full, "masked E.164 equals the unmasked number");
+        }
+        assert!(!m.contains(e.national()) || e.national().len() < 4, "masked {m:?} shows the national number");
+        let _ = format!("{e:?}");
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(input) = std::str::from_utf8(data) else {
+        return;
+    };
+    check(input, &PhoneOptions::default());
+    check(
+        input,
+        &PhoneOptions {
+            default_region: None,
+            allowed_regions: None,
+            require_mobile: false,
+        },
+    );
+    check(
+        input,
+        &PhoneOptions {
+            default_region: Some("US".to_owned()),
+            allowed_regions: Some(vec!["CN".to_owned(), "HK".to_owned()]),
+            require_mobile: true,
+        },
+    );
+});

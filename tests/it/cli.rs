@@ -1,0 +1,334 @@
+//! The `bindcheck` binary as users run it: exit codes, secret input, batch mode, and a
+//! privacy test that scans every output format for the raw values it was given.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
+}
+
+/// Runs bindcheck with a clean environment (no BINDCHECK_* or locale leaking in from the
+/// developer's shell), the given extra variables and standard input.
+fn bindcheck(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bindcheck"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run bindcheck");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().expect("bindcheck output")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("UTF-8 stderr")
+}
+
+#[test]
+fn exit_codes_follow_the_documented_contract() {
+    let ok = bindcheck(
+        &["validate", "--phone", "13800138000", "--card", "6222021234567890128"],
+        &[],
+        "",
+    );
+    assert_eq!(code(&ok), 0, "{}", stderr(&ok));
+    assert!(stdout(&ok).contains("All inputs look valid"));
+
+    let warn = bindcheck(&["validate", "--email", "zhang@qq.con"], &[], "");
+    assert_eq!(code(&warn), 0, "a warning alone still exits 0");
+    assert!(stdout(&warn).contains("did you mean qq.com"));
+
+    let bad = bindcheck(&["validate", "--card", "4111111111111112"], &[], "");
+    assert_eq!(code(&bad), 1);
+    assert!(stdout(&bad).contains("card.luhn"));
+
+    let usage = bindcheck(&["validate"], &[], "");
+    assert_eq!(code(&usage), 2);
+    assert!(stderr(&usage).contains("error: nothing to check"));
+    assert!(stderr(&usage).contains("hint: "));
+
+    let region = bindcheck(&["validate", "--region", "XX", "--phone", "1"], &[], "");
+    assert_eq!(code(&region), 2);
+    assert!(stderr(&region).contains("unknown region `XX`"));
+
+    let flag = bindcheck(&["validate", "--no-such-flag"], &[], "");
+    assert_eq!(code(&flag), 2);
+
+    let version = bindcheck(&["--version"], &[], "");
+    assert_eq!(code(&version), 0);
+    assert!(stdout(&version).starts_with("bindcheck "));
+}
+
+#[test]
+fn secrets_come_from_stdin_and_the_environment() {
+    let o = bindcheck(
+        &["validate", "--card", "-", "--cvv", "-", "--format", "json"],
+        &[],
+        "6222 0212 3456 7890 128\n739\n",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["fields"]["card"]["brand"], "unionpay");
+    assert_eq!(v["fields"]["card"]["normalized"], "622202*********0128");
+    assert_eq!(v["fields"]["cvv"]["valid"], true);
+
+    let o = bindcheck(
+        &["validate", "--format", "json"],
+        &[
+            ("BINDCHECK_CARD", "4111111111111111"),
+            ("BINDCHECK_PHONE", "13800138000"),
+        ],
+        "",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["fields"]["card"]["brand"], "visa");
+    assert_eq!(v["fields"]["phone"]["normalized"], "+86138****8000");
+
+    let o = bindcheck(&["validate", "--card", "-", "--cvv", "-"], &[], "4111111111111111\n");
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--cvv is `-`, but standard input ended"));
+}
+
+#[test]
+fn language_comes_from_the_flag_or_the_locale() {
+    let o = bindcheck(&["validate", "--phone", "010-65529988"], &[("LANG", "zh_CN.UTF-8")], "");
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("无法接收短信验证码"), "{}", stdout(&o));
+    let o = bindcheck(
+        &["validate", "--phone", "010-65529988", "--lang", "en"],
+        &[("LANG", "zh_CN.UTF-8")],
+        "",
+    );
+    assert!(stdout(&o).contains("cannot receive SMS"));
+    let o = bindcheck(&["validate", "--phone", "1", "--lang", "fr"], &[], "");
+    assert_eq!(code(&o), 2);
+}
+
+fn jsonl(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+#[test]
+fn batch_csv_keeps_input_order_and_reports_each_row() {
+    let file = fixture("inputs/people.csv");
+    let o = bindcheck(&["validate", "--input", file.to_str().unwrap()], &[], "");
+    assert_eq!(code(&o), 1, "some rows have errors");
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 8);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row["row"], i as u64 + 1);
+    }
+    assert_eq!(rows[0]["ok"], true, "{}", rows[0]);
+    assert_eq!(rows[0]["fields"]["phone"]["normalized"], "+86137****1357");
+    assert_eq!(rows[0]["fields"]["card"]["brand"], "unionpay");
+    assert_eq!(rows[1]["fields"]["email"]["suggestion"], "163.com");
+    // Row 5 has region `none` and an international number: still valid.
+    assert_eq!(rows[4]["fields"]["phone"]["region"], "HK");
+    // Row 6 is wrong everywhere.
+    assert_eq!(rows[5]["ok"], false);
+    let codes: Vec<&str> = rows[5]["fields"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|f| f["findings"].as_array().unwrap())
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    for want in [
+        "phone.invalid",
+        "email.whitespace",
+        "card.luhn",
+        "expiry.month",
+        "cvv.length",
+        "id.format",
+        "name.digits",
+    ] {
+        assert!(codes.contains(&want), "{want} missing from {codes:?}");
+    }
+    // Empty cells are not checked.
+    assert!(rows[6]["fields"].get("id_number").is_none());
+    assert!(
+        stderr(&o).contains("8 rows: 4 valid, 4 with errors, 0 malformed"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn batch_jsonl_survives_malformed_rows() {
+    let file = fixture("inputs/people.jsonl");
+    let o = bindcheck(
+        &["validate", "--input", file.to_str().unwrap(), "--lang", "en"],
+        &[],
+        "",
+    );
+    assert_eq!(code(&o), 1);
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 7, "the blank line is not a row");
+    assert_eq!(rows[0]["ok"], true);
+    assert_eq!(rows[2]["fields"]["phone"]["findings"][0]["code"], "phone.no_region");
+    assert!(rows[3]["error"].as_str().unwrap().starts_with("not valid JSON"));
+    assert_eq!(rows[4]["error"], "expected a JSON object");
+    assert_eq!(rows[5]["error"], "`phone` must be a string");
+    assert_eq!(
+        rows[6]["fields"]["phone"]["valid"], true,
+        "numbers are accepted as strings"
+    );
+    assert!(stderr(&o).contains("3 malformed"));
+
+    // The same from standard input, with the format named.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let o = bindcheck(&["validate", "--input", "-", "--input-format", "jsonl"], &[], &text);
+    assert_eq!(jsonl(&o).len(), 7);
+}
+
+#[test]
+fn batch_rejects_what_it_cannot_read() {
+    let o = bindcheck(&["validate", "--input", "/nonexistent/people.csv"], &[], "");
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("cannot open the input file"));
+    let o = bindcheck(&["validate", "--input", "-"], &[], "foo,bar\n1,2\n");
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("names none of the input columns"));
+    let o = bindcheck(&["validate", "--input", "-", "--phone", "138"], &[], "phone\n1\n");
+    assert_eq!(code(&o), 2);
+    let o = bindcheck(&["validate", "--input", "-"], &[], "phone,card\n13800138000\n");
+    assert_eq!(code(&o), 1);
+    assert_eq!(jsonl(&o)[0]["error"], "expected 2 columns, found 1");
+}
+
+/// The personal values in the fixtures, in the forms a leak could take: as typed, and as
+/// bare digits or canonical text.
+fn secrets() -> Vec<String> {
+    let mut out = Vec::new();
+    let mut reader = csv::Reader::from_path(fixture("inputs/people.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    for record in reader.records() {
+        let record = record.unwrap();
+        for (h, value) in headers.iter().zip(record.iter()) {
+            if value.is_empty() || matches!(h, "expiry" | "region") {
+                continue;
+            }
+            out.push(value.to_owned());
+            let digits: String = value
+                .chars()
+                .map(|c| char::from_u32(c as u32 - if ('０'..='９').contains(&c) { 0xFEE0 } else { 0 }).unwrap())
+                .filter(char::is_ascii_digit)
+                .collect();
+            match h {
+                "card" | "id_number" if digits.len() >= 12 => out.push(digits),
+                // The national number, with and without its trunk 0.
+                "phone" if digits.len() >= 8 => {
+                    out.push(digits.trim_start_matches('0').to_owned());
+                    out.push(digits.trim_start_matches("86").to_owned());
+                }
+                "email" => {
+                    let local = value.split('@').next().unwrap();
+                    out.push(format!("{local}@"));
+                }
+                _ => {}
+            }
+        }
+    }
+    // Shorter strings (a 2-digit CVV) occur in ordinary text such as `+86`.
+    out.retain(|s| s.chars().count() >= 3);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn leaks(output: &Output, secrets: &[String]) -> Vec<String> {
+    let all = format!("{}{}", stdout(output), stderr(output));
+    secrets.iter().filter(|s| all.contains(s.as_str())).cloned().collect()
+}
+
+#[test]
+fn no_output_format_leaks_a_personal_value() {
+    let secrets = secrets();
+    assert!(secrets.len() > 40, "the leak test needs values to look for");
+    let csv = fixture("inputs/people.csv");
+    let jsonl = fixture("inputs/people.jsonl");
+    let mut runs: Vec<Output> = Vec::new();
+    for lang in ["en", "zh-CN"] {
+        runs.push(bindcheck(
+            &["validate", "--input", csv.to_str().unwrap(), "--lang", lang],
+            &[],
+            "",
+        ));
+        runs.push(bindcheck(
+            &["validate", "--input", jsonl.to_str().unwrap(), "--lang", lang],
+            &[],
+            "",
+        ));
+        let mut reader = csv::Reader::from_path(&csv).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        for record in reader.records() {
+            let record = record.unwrap();
+            for format in ["text", "json"] {
+                let mut args = vec!["validate", "--format", format, "--lang", lang];
+                let mut env = Vec::new();
+                let mut stdin = String::new();
+                for (i, (h, v)) in headers.iter().zip(record.iter()).enumerate() {
+                    if v.is_empty() || h == "region" {
+                        continue;
+                    }
+                    let flag = match h {
+                        "id_number" => "--id-number",
+                        "phone" => "--phone",
+                        "email" => "--email",
+                        "card" => "--card",
+                        "expiry" => "--expiry",
+                        "cvv" => "--cvv",
+                        _ => "--name",
+                    };
+                    // Alternate the three ways a value can arrive.
+                    match i % 3 {
+                        0 => args.extend([flag, v]),
+                        1 => {
+                            args.extend([flag, "-"]);
+                        }
+                        _ => env.push((format!("BINDCHECK_{}", h.to_ascii_uppercase()), v.to_owned())),
+                    }
+                }
+                // Values read from stdin go in field order.
+                for (i, (h, v)) in headers.iter().zip(record.iter()).enumerate() {
+                    if !v.is_empty() && h != "region" && i % 3 == 1 {
+                        stdin.push_str(v);
+                        stdin.push('\n');
+                    }
+                }
+                let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                runs.push(bindcheck(&args, &env, &stdin));
+            }
+        }
+    }
+    assert!(runs.len() > 30);
+    for run in &runs {
+        assert!(matches!(code(run), 0 | 1), "{}", stderr(run));
+        let found = leaks(run, &secrets);
+        assert!(found.is_empty(), "leaked {found:?} in:\n{}{}", stdout(run), stderr(run));
+    }
+
+    // The test can fail: with --unmasked the same values do appear.
+    let unmasked = bindcheck(&["validate", "--input", csv.to_str().unwrap(), "--unmasked"], &[], "");
+    assert!(
+        leaks(&unmasked, &secrets).len() > 10,
+        "--unmasked should show the values"
+    );
+}
