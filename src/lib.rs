@@ -20,3 +20,12 @@ pub mod validate;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+
+// The Rust examples in the README and the user guide are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/guide.md")]
+pub struct GuideDoctests;

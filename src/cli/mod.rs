@@ -2,6 +2,7 @@
 //! to exit codes. Only this layer prints, reads the environment or the clock.
 
 mod batch;
+pub mod docs;
 mod render;
 mod secret;
 mod validate;

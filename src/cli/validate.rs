@@ -31,7 +31,7 @@ pub enum InputFormat {
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:\n  \
 bindcheck validate --phone '138 0013 8000' --email zhang@qq.con\n  \
-BINDCHECK_CARD=6222021234567890128 bindcheck validate --card - --expiry 12/29 --lang zh-CN   (reads the card from the environment)\n  \
+BINDCHECK_CARD=6222021234567890128 bindcheck validate --expiry 12/29 --lang zh-CN   (card from the environment)\n  \
 bindcheck validate --card - --cvv -          (prompts for both without echoing them)\n  \
 bindcheck validate --input people.csv > results.jsonl\n\n\
 Every value can be `-` (read a line from standard input, or a hidden prompt on a terminal),\n\

@@ -3,5 +3,7 @@
 
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "cli")]
+mod docs;
 mod props;
 mod reference;
