@@ -1,19 +1,40 @@
 //! libphonenumber's validity rules over the `phonenumber` crate's metadata.
 //!
-//! The crate's own validator matches national-number patterns only at the start of the
-//! number (so `+86 10 0050 843 77` passes), leaves the general possible lengths empty, and
-//! shares one 100-entry regex cache between all regions, which thrashes when numbers span
+//! build.rs writes the crate's metadata into a static table ([`RegionData`]), so nothing is
+//! loaded at start-up (the crate deserializes its whole database, about 50 ms, on first
+//! use). The crate's own validator matches national-number patterns only at the start of
+//! the number (so `+86 10 0050 843 77` passes), leaves the general possible lengths empty,
+//! and shares one 100-entry regex cache between all regions, which thrashes when numbers span
 //! many regions. Here every pattern is compiled once per region, anchored at both ends
 //! (libphonenumber's `matchesEntirely`), and kept: a region's patterns are built on first
 //! use, so a run that sees only Chinese numbers compiles only China's.
 
-use phonenumber::metadata::{Descriptor, DATABASE};
-use phonenumber::Metadata;
 use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
 use super::NumberType;
+
+/// One region's metadata as the `phonenumber` crate has it (patterns as written in
+/// libphonenumber's XML, possible lengths per type).
+pub(super) struct RegionData {
+    id: &'static str,
+    code: u16,
+    /// The main region of a calling code shared by several (US for +1).
+    main: bool,
+    general: &'static str,
+    general_lengths: &'static [u16],
+    general_local_lengths: &'static [u16],
+    /// (type, pattern, possible lengths, local-only lengths), in libphonenumber's test order.
+    types: &'static [(NumberType, &'static str, &'static [u16], &'static [u16])],
+    leading_digits: Option<&'static str>,
+    national_prefix: Option<&'static str>,
+    national_prefix_for_parsing: Option<&'static str>,
+    transform_rule: Option<&'static str>,
+    international_prefix: Option<&'static str>,
+}
+
+include!(concat!(env!("OUT_DIR"), "/phone_metadata.rs"));
 
 /// One number type's descriptor: its full-match pattern and possible lengths.
 struct Desc {
@@ -23,7 +44,7 @@ struct Desc {
 
 /// A region's metadata with its patterns compiled for whole-number matching.
 pub(crate) struct Region {
-    pub meta: &'static Metadata,
+    data: &'static RegionData,
     general: Option<Regex>,
     /// Possible lengths of any number in the region (union over the types), ascending.
     general_lengths: Vec<usize>,
@@ -47,88 +68,80 @@ fn compile(pattern: &str, whole: bool) -> Option<Regex> {
     RegexBuilder::new(&anchored).ignore_whitespace(true).build().ok()
 }
 
-fn lengths(d: &Descriptor) -> Vec<usize> {
-    d.possible_length().iter().map(|&l| usize::from(l)).collect()
+fn usizes(lengths: &[u16]) -> impl Iterator<Item = usize> + '_ {
+    lengths.iter().map(|&l| usize::from(l))
 }
 
 impl Region {
-    fn build(meta: &'static Metadata) -> Region {
-        let d = meta.descriptors();
-        let typed: [(NumberType, Option<&Descriptor>); 10] = [
-            (NumberType::PremiumRate, d.premium_rate()),
-            (NumberType::TollFree, d.toll_free()),
-            (NumberType::SharedCost, d.shared_cost()),
-            (NumberType::Voip, d.voip()),
-            (NumberType::PersonalNumber, d.personal_number()),
-            (NumberType::Pager, d.pager()),
-            (NumberType::Uan, d.uan()),
-            (NumberType::Voicemail, d.voicemail()),
-            (NumberType::FixedLine, d.fixed_line()),
-            (NumberType::Mobile, d.mobile()),
-        ];
+    fn build(data: &'static RegionData) -> Region {
         // libphonenumber's metadata build sets the general description's possible lengths
         // to the union of the types'; the XML the crate loads leaves them out.
-        let mut general_lengths: Vec<usize> = typed.iter().filter_map(|(_, d)| *d).flat_map(lengths).collect();
-        general_lengths.extend(lengths(d.general()));
+        let mut general_lengths: Vec<usize> = data
+            .types
+            .iter()
+            .flat_map(|(_, _, l, _)| usizes(l))
+            .chain(usizes(data.general_lengths))
+            .collect();
         general_lengths.sort_unstable();
         general_lengths.dedup();
-        let mut local_lengths: Vec<usize> = typed
+        let mut local_lengths: Vec<usize> = data
+            .types
             .iter()
-            .filter_map(|(_, d)| *d)
-            .chain(std::iter::once(d.general()))
-            .flat_map(|d| d.possible_local_length().iter().map(|&l| usize::from(l)))
+            .flat_map(|(_, _, _, l)| usizes(l))
+            .chain(usizes(data.general_local_lengths))
             .collect();
         local_lengths.sort_unstable();
         local_lengths.dedup();
         // As in the metadata build, a length that is also a full national length is not
         // "local only".
         local_lengths.retain(|l| !general_lengths.contains(l));
-        let types = typed
+        let types = data
+            .types
             .iter()
-            .filter_map(|(t, desc)| {
-                let desc = (*desc)?;
-                let own = lengths(desc);
+            .filter_map(|(t, pattern, lengths, _)| {
+                let own: Vec<usize> = usizes(lengths).collect();
                 Some((
                     *t,
                     Desc {
-                        pattern: compile(desc.national_number().as_str(), true)?,
+                        pattern: compile(pattern, true)?,
                         lengths: if own.is_empty() { general_lengths.clone() } else { own },
                     },
                 ))
             })
             .collect();
+        let pattern_of = |kind: NumberType| data.types.iter().find(|(t, ..)| *t == kind).map(|(_, p, ..)| *p);
         let same_fixed_and_mobile = matches!(
-            (d.fixed_line(), d.mobile()),
-            (Some(f), Some(m)) if f.national_number().as_str() == m.national_number().as_str()
+            (pattern_of(NumberType::FixedLine), pattern_of(NumberType::Mobile)),
+            (Some(f), Some(m)) if f == m
         );
-        let npp = match (meta.national_prefix_for_parsing(), meta.national_prefix()) {
-            (Some(re), _) => compile(re.as_str(), false),
+        let npp = match (data.national_prefix_for_parsing, data.national_prefix) {
+            (Some(re), _) => compile(re, false),
             (None, Some(prefix)) => compile(&regex::escape(prefix), false),
             (None, None) => None,
         };
         Region {
-            meta,
-            general: compile(d.general().national_number().as_str(), true),
+            data,
+            general: compile(data.general, true),
             general_lengths,
             local_lengths,
             types,
             same_fixed_and_mobile,
-            leading_digits: meta.leading_digits().and_then(|re| compile(re.as_str(), false)),
+            leading_digits: data.leading_digits.and_then(|re| compile(re, false)),
             national_prefix_for_parsing: npp,
             // Java's `$1` group references, written as `${1}` for the regex crate.
-            transform_rule: meta.national_prefix_transform_rule().map(|rule| {
+            transform_rule: data.transform_rule.map(|rule| {
                 Regex::new(r"\$(\d)").map_or(rule.to_owned(), |re| re.replace_all(rule, "$${$1}").into_owned())
             }),
-            international_prefix: meta.international_prefix().and_then(|re| compile(re.as_str(), false)),
+            international_prefix: data.international_prefix.and_then(|re| compile(re, false)),
         }
     }
 
     pub fn id(&self) -> &'static str {
-        self.meta.id()
+        self.data.id
     }
 
     pub fn country_code(&self) -> u16 {
-        self.meta.country_code()
+        self.data.code
     }
 
     /// libphonenumber's `isNumberMatchingDesc` for the general description: the pattern
@@ -238,48 +251,55 @@ pub enum Length {
     Invalid,
 }
 
-/// Every (country code, region id) pair, each with a slot compiled on first use.
-/// (The database's by-id index keeps one `001` entity only, so walk the calling codes.)
-static REGIONS: LazyLock<HashMap<(u16, &'static str), OnceLock<Region>>> = LazyLock::new(|| {
-    (1..=999u16)
-        .filter_map(|code| DATABASE.by_code(&code))
-        .flatten()
-        .map(|m| ((m.country_code(), m.id()), OnceLock::new()))
-        .collect()
+/// Every region's slot, compiled on first use; [`REGIONS`] is ordered by calling code.
+static COMPILED: LazyLock<Vec<OnceLock<Region>>> = LazyLock::new(|| REGIONS.iter().map(|_| OnceLock::new()).collect());
+
+/// Calling code to the indexes of its regions in [`REGIONS`].
+static BY_CODE: LazyLock<HashMap<u16, Vec<usize>>> = LazyLock::new(|| {
+    let mut map: HashMap<u16, Vec<usize>> = HashMap::new();
+    for (i, r) in REGIONS.iter().enumerate() {
+        map.entry(r.code).or_default().push(i);
+    }
+    map
 });
 
-fn region_with(meta: &'static Metadata) -> Option<&'static Region> {
-    REGIONS
-        .get(&(meta.country_code(), meta.id()))
-        .map(|slot| slot.get_or_init(|| Region::build(meta)))
+fn compiled(index: usize) -> &'static Region {
+    COMPILED[index].get_or_init(|| Region::build(&REGIONS[index]))
+}
+
+fn regions_of(code: u16) -> &'static [usize] {
+    BY_CODE.get(&code).map_or(&[], Vec::as_slice)
 }
 
 /// The region for a CLDR code such as `CN` (not the non-geographic `001`).
 pub(crate) fn region(id: &str) -> Option<&'static Region> {
-    region_with(DATABASE.by_id(id)?)
+    (id != "001")
+        .then(|| REGIONS.iter().position(|r| r.id == id))
+        .flatten()
+        .map(compiled)
 }
 
 /// Whether `code` is a country calling code in use.
 pub(crate) fn is_country_code(code: u16) -> bool {
-    DATABASE.by_code(&code).is_some_and(|v| !v.is_empty())
+    !regions_of(code).is_empty()
 }
 
 /// The main region for a country calling code (the first listed; `001` entities too).
 pub(crate) fn main_region(code: u16) -> Option<&'static Region> {
-    let metas = DATABASE.by_code(&code)?;
-    let main = metas.iter().find(|m| m.is_main_country_for_code()).or(metas.first())?;
-    region_with(main)
+    let indexes = regions_of(code);
+    let main = indexes.iter().find(|&&i| REGIONS[i].main).or(indexes.first())?;
+    Some(compiled(*main))
 }
 
 /// libphonenumber's `getRegionCodeForNumber`: which region sharing `code` a national
 /// significant number belongs to.
 pub(crate) fn region_for_number(code: u16, nsn: &str) -> Option<&'static Region> {
-    let metas = DATABASE.by_code(&code)?;
-    if metas.len() == 1 {
-        return region_with(metas[0]);
+    let indexes = regions_of(code);
+    if let [only] = indexes {
+        return Some(compiled(*only));
     }
-    for meta in metas {
-        let region = region_with(meta)?;
+    for &i in indexes {
+        let region = compiled(i);
         match region.matches_leading_digits(nsn) {
             Some(true) => return Some(region),
             Some(false) => continue,
@@ -292,7 +312,7 @@ pub(crate) fn region_for_number(code: u16, nsn: &str) -> Option<&'static Region>
 
 /// Every known CLDR region code, sorted (for `--region` errors and docs).
 pub fn known_regions() -> Vec<&'static str> {
-    let mut ids: Vec<&'static str> = DATABASE.iter().map(|m| m.id()).filter(|id| *id != "001").collect();
+    let mut ids: Vec<&'static str> = REGIONS.iter().map(|r| r.id).filter(|id| *id != "001").collect();
     ids.sort_unstable();
     ids.dedup();
     ids
