@@ -18,6 +18,9 @@
 
 pub mod validate;
 
+#[cfg(feature = "probe")]
+pub mod probe;
+
 #[cfg(feature = "cli")]
 pub mod cli;
 

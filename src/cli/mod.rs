@@ -3,6 +3,7 @@
 
 mod batch;
 pub mod docs;
+mod probe;
 mod render;
 mod secret;
 mod validate;
@@ -35,6 +36,8 @@ pub struct Cli {
 enum Command {
     /// Check form inputs: phone, email, card, expiry, CVV, ID number, name (one set, or a batch file).
     Validate(validate::ValidateArgs),
+    /// Probe wallet endpoints: DNS, TCP, TLS, HTTP timings, loss and jitter, clock skew.
+    Probe(probe::ProbeArgs),
 }
 
 /// What a run ended with, mapped to the exit code.
@@ -108,6 +111,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Probe(args) => probe::run(args),
     }
 }
 

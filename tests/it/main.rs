@@ -5,5 +5,9 @@
 mod cli;
 #[cfg(feature = "cli")]
 mod docs;
+#[cfg(feature = "probe")]
+mod probe;
 mod props;
 mod reference;
+#[cfg(feature = "probe")]
+mod servers;

@@ -1,0 +1,300 @@
+//! `bindcheck probe`: the network probes alone, for one or more endpoint URLs.
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{self, IsTerminal, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+use super::{Outcome, UsageError};
+use crate::probe::{EndpointReport, Method, ProbeConfig, Prober, ResolverChoice, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeFormat {
+    /// A readable report.
+    Text,
+    /// One JSON document: `{"schema_version": 1, "endpoints": [...]}`.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    Get,
+    Head,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:\n  \
+bindcheck probe https://api.wallet.example/v1/health\n  \
+bindcheck probe https://staging.wallet.test/health --resolver 10.0.0.53 --ca-file staging-ca.pem --format json\n\n\
+Exit codes: 0 every endpoint works, 1 at least one does not, 2 usage error.")]
+pub struct ProbeArgs {
+    /// Endpoint URLs (http or https).
+    #[arg(value_name = "URL", required = true)]
+    urls: Vec<String>,
+    /// Connect probes per address for loss, latency and jitter (0 to skip).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    count: u32,
+    /// Pause between two connect probes to the same address, e.g. 100ms.
+    #[arg(long, default_value = "100ms", value_parser = parse_duration, value_name = "DUR")]
+    interval: Duration,
+    /// DNS server to ask instead of the system's: IP or IP:port.
+    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
+    resolver: Option<SocketAddr>,
+    /// A private CA certificate (PEM) to trust besides the system's, e.g. for staging.
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<PathBuf>,
+    /// Report certificate problems but carry on with the request (the report says so).
+    #[arg(long)]
+    insecure: bool,
+    /// Request method.
+    #[arg(long, value_enum, default_value = "get")]
+    method: MethodArg,
+    /// Endpoints probed at once.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    concurrency: usize,
+    /// Time limit of the whole run, e.g. 30s or 2m; what is not measured by then is reported so.
+    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DUR")]
+    deadline: Duration,
+    /// Time limit of each phase (DNS, connect, TLS; twice this for the response and the body).
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DUR")]
+    timeout: Duration,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: ProbeFormat,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("{e} (write durations like 500ms, 5s or 2m)"))
+}
+
+fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
+    s.parse::<SocketAddr>()
+        .or_else(|_| s.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
+        .map_err(|_| "expected an IP address, optionally with :port (e.g. 223.5.5.5 or 127.0.0.1:5353)".to_owned())
+}
+
+pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
+    let mut urls = Vec::with_capacity(args.urls.len());
+    for raw in &args.urls {
+        let url = Url::parse(raw)
+            .ok()
+            .filter(|u| crate::probe::host_port(u).is_some())
+            .ok_or_else(|| {
+                UsageError::new(
+                    format!("`{raw}` is not an http or https URL"),
+                    "write the full URL, e.g. https://api.wallet.example/v1/health",
+                )
+            })?;
+        urls.push(url);
+    }
+    let ca_pem = match &args.ca_file {
+        None => None,
+        Some(path) => Some(std::fs::read(path).map_err(|e| {
+            UsageError::new(
+                format!("cannot read the CA file {}: {e}", path.display()),
+                "check the path given to --ca-file",
+            )
+        })?),
+    };
+    let t = args.timeout;
+    let config = ProbeConfig {
+        count: args.count,
+        interval: args.interval,
+        resolver: args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server),
+        ca_pem,
+        insecure: args.insecure,
+        timeouts: crate::probe::Timeouts {
+            dns: t,
+            connect: t,
+            tls: t,
+            ttfb: t * 2,
+            body: t * 2,
+        },
+        method: match args.method {
+            MethodArg::Get => Method::Get,
+            MethodArg::Head => Method::Head,
+        },
+        concurrency: args.concurrency,
+        deadline: args.deadline,
+        ..ProbeConfig::default()
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let reports = runtime.block_on(async {
+        let prober = Prober::builder(config)
+            .build()
+            .map_err(|e| UsageError::new(e.to_string(), "check --resolver, --ca-file and the numbers given"))?;
+        let prober = Arc::new(prober);
+        let progress = delayed_progress(urls.len());
+        let reports = prober.probe(&urls).await;
+        progress.finish_and_clear();
+        Ok::<_, UsageError>(reports)
+    })?;
+    runtime.shutdown_timeout(Duration::from_millis(100));
+
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        ProbeFormat::Json => {
+            serde_json::to_writer_pretty(
+                &mut out,
+                &serde_json::json!({"schema_version": 1, "endpoints": reports}),
+            )?;
+            writeln!(out)?;
+        }
+        ProbeFormat::Text => text(&mut out, &reports)?,
+    }
+    out.flush().context("cannot write the report")?;
+    Ok(if reports.iter().all(|r| r.status == Status::Ok) {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid
+    })
+}
+
+/// A spinner on standard error, shown only when the run takes longer than a second and
+/// standard error is a terminal.
+fn delayed_progress(endpoints: usize) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    if io::stderr().is_terminal() {
+        bar.set_style(ProgressStyle::with_template("{spinner} probing {msg} ({elapsed})").expect("template"));
+        bar.set_message(format!("{endpoints} endpoint(s)"));
+        let shown = bar.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            shown.set_draw_target(ProgressDrawTarget::stderr());
+            shown.enable_steady_tick(Duration::from_millis(120));
+        });
+    }
+    bar
+}
+
+fn ms(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_owned(), |v| format!("{v:.1} ms"))
+}
+
+/// The human report: per endpoint, one line per step with its status in words.
+pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> {
+    for (i, r) in reports.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{}  [{}]", r.url, r.status)?;
+        let answers: Vec<String> = r
+            .dns
+            .a
+            .iter()
+            .chain(&r.dns.aaaa)
+            .map(|a| format!("{} (ttl {} s)", a.addr, a.ttl_s))
+            .collect();
+        writeln!(
+            out,
+            "  dns    [{}]  {}  via {}  {}",
+            r.dns.status,
+            ms(r.dns.time_ms),
+            r.dns.resolver,
+            answers.join(", ")
+        )?;
+        for t in &r.tcp {
+            writeln!(out, "  tcp    [{}]  {}  {}", t.status, ms(t.time_ms), t.addr)?;
+        }
+        if r.ipv6_broken {
+            writeln!(
+                out,
+                "         warning: IPv6 addresses exist but none connects; clients that try IPv6 first will be slow"
+            )?;
+        }
+        if let Some(t) = &r.tls {
+            write!(out, "  tls    [{}]  {}", t.status, ms(t.time_ms))?;
+            if let Some(v) = &t.version {
+                write!(out, "  {v}")?;
+            }
+            if let (Some(at), Some(days)) = (&t.earliest_expiry, t.expires_in_days) {
+                write!(out, "  certificate expires {at} ({days:.1} days)")?;
+            }
+            writeln!(out)?;
+            if t.insecure {
+                writeln!(
+                    out,
+                    "         --insecure: certificate problems were reported but not enforced"
+                )?;
+            }
+            if let Some(e) = &t.error {
+                writeln!(out, "         {e}")?;
+            }
+        }
+        if let Some(h) = &r.http {
+            let code = h.status_code.map_or_else(|| "-".to_owned(), |c| c.to_string());
+            writeln!(
+                out,
+                "  http   [{}]  {code}  ttfb {}  total {}  (dns {:.1} + connect {:.1} + tls {:.1} + server {:.1} + transfer {:.1} ms)",
+                h.status,
+                ms(h.ttfb_ms),
+                ms(h.total_ms),
+                h.phases.dns_ms,
+                h.phases.connect_ms,
+                h.phases.tls_ms,
+                h.phases.server_ms,
+                h.phases.transfer_ms
+            )?;
+            if h.hops.len() > 1 {
+                writeln!(
+                    out,
+                    "         {} redirect(s), {:.1} ms, ending at {}",
+                    h.hops.len() - 1,
+                    h.redirect_ms,
+                    h.final_url
+                )?;
+            }
+            if let Some(ra) = &h.retry_after {
+                writeln!(out, "         retry after {} s, at {}", ra.seconds, ra.at)?;
+            }
+            if let Some(skew) = h.clock_skew_s {
+                writeln!(out, "         clock skew {skew:+.0} s (server Date minus local clock)")?;
+            }
+            if h.body_truncated {
+                writeln!(
+                    out,
+                    "         body longer than the read cap; read {} bytes",
+                    h.body_bytes
+                )?;
+            }
+            if let Some(e) = &h.error {
+                writeln!(out, "         {e}")?;
+            }
+        }
+        for l in &r.loss {
+            let s = &l.summary;
+            write!(
+                out,
+                "  loss   {}  {:.1}% of {} lost  min {} / median {} / p95 {} / max {}  jitter {}",
+                l.addr,
+                s.loss_pct,
+                s.sent,
+                ms(s.min_ms),
+                ms(s.median_ms),
+                ms(s.p95_ms),
+                ms(s.max_ms),
+                ms(s.jitter_ms)
+            )?;
+            if l.retransmitted > 0 {
+                write!(out, "  ({} SYN retransmission(s))", l.retransmitted)?;
+            }
+            if s.too_few_samples {
+                write!(out, "  (too few samples for percentiles)")?;
+            }
+            writeln!(out)?;
+        }
+        if !r.not_measured.is_empty() {
+            writeln!(out, "  not measured before the deadline: {}", r.not_measured.join(", "))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! DNS: A and AAAA lookups with TTLs and a failure class, and MX deliverability of email
+//! domains (RFC 5321 fallback to A/AAAA, RFC 7505 null MX), with hickory-resolver.
+
+use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::op::ResponseCode;
+use hickory_resolver::proto::rr::{RData, RecordType};
+use hickory_resolver::TokioResolver;
+use serde::Serialize;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+use tokio::time::{timeout_at, Instant};
+
+use super::{ms_since, Status};
+
+/// Where lookups go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResolverChoice {
+    /// The system configuration (`/etc/resolv.conf`).
+    System,
+    /// One server, as `--resolver IP[:port]` gives it.
+    Server(SocketAddr),
+}
+
+impl std::fmt::Display for ResolverChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResolverChoice::System => f.write_str("system"),
+            ResolverChoice::Server(a) => write!(f, "{a}"),
+        }
+    }
+}
+
+/// Builds a resolver. Caching is off, so every lookup is measured, and hickory's own retry
+/// is bounded by `timeout` (bindcheck adds its own deadline on top).
+pub fn resolver(choice: &ResolverChoice, timeout: Duration) -> Result<TokioResolver, NetError> {
+    let mut builder = match choice {
+        ResolverChoice::System => TokioResolver::builder_tokio()?,
+        ResolverChoice::Server(addr) => {
+            let mut server = NameServerConfig::udp_and_tcp(addr.ip());
+            for c in &mut server.connections {
+                c.port = addr.port();
+            }
+            let config = ResolverConfig::from_parts(None, vec![], vec![server]);
+            TokioResolver::builder_with_config(config, TokioRuntimeProvider::default())
+        }
+    };
+    let opts: &mut ResolverOpts = builder.options_mut();
+    opts.timeout = timeout;
+    opts.attempts = 1;
+    opts.cache_size = 0;
+    opts.try_tcp_on_error = true;
+    builder.build()
+}
+
+/// One address answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    pub addr: IpAddr,
+    pub ttl_s: u32,
+}
+
+/// The result of resolving an endpoint's host name.
+#[derive(Clone, Debug, Serialize)]
+pub struct DnsResult {
+    pub status: Status,
+    /// Which resolver answered: `system` or `IP:port`.
+    pub resolver: String,
+    pub time_ms: Option<f64>,
+    pub a: Vec<Answer>,
+    pub aaaa: Vec<Answer>,
+    /// The failure, in words, when `status` is not `ok`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl DnsResult {
+    /// Every address, IPv6 first (the order a happy-eyeballs client tries them in).
+    pub fn addresses(&self) -> Vec<IpAddr> {
+        self.aaaa.iter().chain(&self.a).map(|a| a.addr).collect()
+    }
+}
+
+/// Classifies a resolver error.
+pub fn classify(err: &NetError) -> Status {
+    match err {
+        NetError::Timeout => Status::Timeout,
+        NetError::Dns(DnsError::NoRecordsFound(nr)) if nr.response_code == ResponseCode::NXDomain => Status::Nxdomain,
+        NetError::Dns(DnsError::NoRecordsFound(_)) => Status::NoRecords,
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)) => Status::Servfail,
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => Status::Refused,
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::NXDomain)) => Status::Nxdomain,
+        NetError::Io(_) | NetError::NoConnections => Status::Unreachable,
+        _ => Status::Error,
+    }
+}
+
+async fn lookup_addrs(
+    resolver: &TokioResolver,
+    name: &str,
+    kind: RecordType,
+    deadline: Instant,
+) -> Result<Vec<Answer>, Status> {
+    let fqdn = if name.ends_with('.') {
+        name.to_owned()
+    } else {
+        format!("{name}.")
+    };
+    match timeout_at(deadline, resolver.lookup(fqdn.as_str(), kind)).await {
+        Err(_) => Err(Status::Timeout),
+        Ok(Err(e)) => Err(classify(&e)),
+        Ok(Ok(lookup)) => Ok(lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::A(a) => Some(Answer {
+                    addr: IpAddr::V4(a.0),
+                    ttl_s: r.ttl,
+                }),
+                RData::AAAA(a) => Some(Answer {
+                    addr: IpAddr::V6(a.0),
+                    ttl_s: r.ttl,
+                }),
+                _ => None,
+            })
+            .collect()),
+    }
+}
+
+/// Resolves `host` (A and AAAA at once). An IP literal resolves to itself without a lookup.
+pub async fn resolve(resolver: &TokioResolver, choice: &ResolverChoice, host: &str, deadline: Instant) -> DnsResult {
+    let started = Instant::now();
+    let mut result = DnsResult {
+        status: Status::Ok,
+        resolver: choice.to_string(),
+        time_ms: None,
+        a: Vec::new(),
+        aaaa: Vec::new(),
+        error: None,
+    };
+    if let Ok(ip) = host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+        let answer = Answer { addr: ip, ttl_s: 0 };
+        match ip {
+            IpAddr::V4(_) => result.a.push(answer),
+            IpAddr::V6(_) => result.aaaa.push(answer),
+        }
+        result.time_ms = Some(0.0);
+        return result;
+    }
+    let (a, aaaa) = tokio::join!(
+        lookup_addrs(resolver, host, RecordType::A, deadline),
+        lookup_addrs(resolver, host, RecordType::AAAA, deadline)
+    );
+    result.time_ms = Some(ms_since(started));
+    match (a, aaaa) {
+        (Ok(a), Ok(aaaa)) => {
+            result.a = a;
+            result.aaaa = aaaa;
+        }
+        // One family answering is enough; the other having no records is normal.
+        (Ok(a), Err(Status::NoRecords)) if !a.is_empty() => result.a = a,
+        (Err(Status::NoRecords), Ok(aaaa)) if !aaaa.is_empty() => result.aaaa = aaaa,
+        (Ok(a), Err(other)) if !a.is_empty() => {
+            result.a = a;
+            result.error = Some(format!("AAAA lookup: {}", other.as_str()));
+        }
+        (Err(other), Ok(aaaa)) if !aaaa.is_empty() => {
+            result.aaaa = aaaa;
+            result.error = Some(format!("A lookup: {}", other.as_str()));
+        }
+        (a, aaaa) => {
+            // Report the more telling failure: NXDOMAIN beats "no records", both beat timeouts.
+            let statuses = [a.err(), aaaa.err()];
+            let rank = |s: &Status| match s {
+                Status::Nxdomain => 0,
+                Status::Servfail => 1,
+                Status::Refused => 2,
+                Status::NoRecords => 3,
+                _ => 4,
+            };
+            result.status = statuses
+                .iter()
+                .flatten()
+                .min_by_key(|s| rank(s))
+                .copied()
+                .unwrap_or(Status::NoRecords);
+            if Instant::now() >= deadline && result.status == Status::Timeout {
+                result.time_ms = None;
+            }
+        }
+    }
+    if result.status == Status::Ok && result.a.is_empty() && result.aaaa.is_empty() {
+        result.status = Status::NoRecords;
+    }
+    result
+}
+
+/// Whether an email domain can receive mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailVerdict {
+    /// MX records name at least one mail server.
+    Mx,
+    /// No MX, but the domain has an address (RFC 5321 section 5.1 implicit MX).
+    ImplicitMx,
+    /// A null MX (RFC 7505): the domain says it accepts no mail.
+    NullMx,
+    /// The domain does not exist.
+    NoDomain,
+    /// Neither MX nor address records.
+    NoMailHost,
+    /// The lookup failed (timeout, SERVFAIL...): unknown.
+    Unknown,
+}
+
+/// The result of checking an email domain. Only the domain is looked up: bindcheck never
+/// connects to the mail server and never sends the address anywhere.
+#[derive(Clone, Debug, Serialize)]
+pub struct MailResult {
+    pub domain: String,
+    pub verdict: MailVerdict,
+    pub status: Status,
+    pub time_ms: Option<f64>,
+    /// (preference, exchange) pairs, lowest preference first.
+    pub mx: Vec<(u16, String)>,
+}
+
+/// Looks up the mail exchangers of `domain`, falling back to its addresses.
+pub async fn mail(resolver: &TokioResolver, choice: &ResolverChoice, domain: &str, deadline: Instant) -> MailResult {
+    let started = Instant::now();
+    let fqdn = if domain.ends_with('.') {
+        domain.to_owned()
+    } else {
+        format!("{domain}.")
+    };
+    let mut result = MailResult {
+        domain: domain.to_owned(),
+        verdict: MailVerdict::Unknown,
+        status: Status::Ok,
+        time_ms: None,
+        mx: Vec::new(),
+    };
+    match timeout_at(deadline, resolver.lookup(fqdn.as_str(), RecordType::MX)).await {
+        Err(_) => result.status = Status::Timeout,
+        Ok(Ok(lookup)) => {
+            let mut mx: Vec<(u16, String)> = lookup
+                .answers()
+                .iter()
+                .filter_map(|r| match &r.data {
+                    RData::MX(mx) => Some((mx.preference, mx.exchange.to_ascii())),
+                    _ => None,
+                })
+                .collect();
+            mx.sort();
+            let null = mx.len() == 1 && mx[0].1 == ".";
+            result.verdict = if null {
+                MailVerdict::NullMx
+            } else if mx.is_empty() {
+                MailVerdict::NoMailHost
+            } else {
+                MailVerdict::Mx
+            };
+            result.mx = mx;
+        }
+        Ok(Err(e)) => match classify(&e) {
+            Status::Nxdomain => {
+                result.status = Status::Nxdomain;
+                result.verdict = MailVerdict::NoDomain;
+            }
+            Status::NoRecords => {
+                let addrs = resolve(resolver, choice, domain, deadline).await;
+                result.verdict = match addrs.status {
+                    Status::Ok => MailVerdict::ImplicitMx,
+                    Status::NoRecords => MailVerdict::NoMailHost,
+                    Status::Nxdomain => MailVerdict::NoDomain,
+                    other => {
+                        result.status = other;
+                        MailVerdict::Unknown
+                    }
+                };
+            }
+            other => result.status = other,
+        },
+    }
+    result.time_ms = Some(ms_since(started));
+    result
+}

@@ -1,0 +1,348 @@
+//! HTTP over a connection bindcheck opens itself (hickory → tokio TcpStream → tokio-rustls →
+//! hyper), so every phase is timed on every request and no pooled connection hides one:
+//! dns, connect, tls, server (request sent to first response byte) and transfer, which add
+//! up to the total as curl's `-w` figures do. Redirects are followed up to a bound, each hop
+//! timed; the body read is capped; 503 with `Retry-After` and 429 are recognised; the `Date`
+//! header gives the clock skew.
+
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::header::{HeaderMap, HeaderValue, DATE, HOST, LOCATION, RETRY_AFTER, USER_AGENT};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use std::time::{Duration, SystemTime};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::time::{timeout_at, Instant};
+use url::Url;
+
+use super::{ms_since, round_ms, Status};
+
+/// The request method (from the profile): GET, or HEAD to skip the body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    #[default]
+    Get,
+    Head,
+}
+
+/// Per-phase durations of one request, in milliseconds; they add up to `total_ms`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Phases {
+    pub dns_ms: f64,
+    pub connect_ms: f64,
+    pub tls_ms: f64,
+    pub server_ms: f64,
+    pub transfer_ms: f64,
+}
+
+impl Phases {
+    pub fn total_ms(&self) -> f64 {
+        round_ms(self.dns_ms + self.connect_ms + self.tls_ms + self.server_ms + self.transfer_ms)
+    }
+
+    /// Time to first byte: everything up to the response head (curl's `time_starttransfer`).
+    pub fn ttfb_ms(&self) -> f64 {
+        round_ms(self.dns_ms + self.connect_ms + self.tls_ms + self.server_ms)
+    }
+}
+
+/// One request of a redirect chain.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hop {
+    pub url: String,
+    pub status_code: Option<u16>,
+    pub phases: Phases,
+    pub total_ms: f64,
+}
+
+/// When the server asked the client to come back.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RetryAfter {
+    pub seconds: u64,
+    /// The absolute time, RFC 3339 in UTC.
+    pub at: String,
+}
+
+/// The result of the HTTP check of an endpoint.
+#[derive(Clone, Debug, Serialize)]
+pub struct HttpResult {
+    pub status: Status,
+    pub method: Method,
+    /// The final response's status code.
+    pub status_code: Option<u16>,
+    /// The final request's phases.
+    pub phases: Phases,
+    pub ttfb_ms: Option<f64>,
+    /// The whole chain, redirects included.
+    pub total_ms: Option<f64>,
+    /// Time spent on redirects before the final request (curl's `time_redirect`).
+    pub redirect_ms: f64,
+    pub body_bytes: u64,
+    /// The body was longer than the read cap; the rest was not read.
+    pub body_truncated: bool,
+    pub hops: Vec<Hop>,
+    pub retry_after: Option<RetryAfter>,
+    /// The server's `Date` minus the local clock, in seconds (positive: the local clock is behind).
+    pub clock_skew_s: Option<f64>,
+    pub final_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl HttpResult {
+    pub fn new(method: Method, url: &Url) -> HttpResult {
+        HttpResult {
+            status: Status::NotMeasured,
+            method,
+            status_code: None,
+            phases: Phases::default(),
+            ttfb_ms: None,
+            total_ms: None,
+            redirect_ms: 0.0,
+            body_bytes: 0,
+            body_truncated: false,
+            hops: Vec::new(),
+            retry_after: None,
+            clock_skew_s: None,
+            final_url: url.to_string(),
+            error: None,
+        }
+    }
+}
+
+/// A stream bindcheck can speak HTTP/1.1 over: plain TCP or TLS.
+pub trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Io for T {}
+
+/// What one exchange on a fresh connection produced.
+pub struct Exchange {
+    pub status_code: u16,
+    pub server_ms: f64,
+    pub transfer_ms: f64,
+    pub body_bytes: u64,
+    pub body_truncated: bool,
+    pub headers: HeaderMap,
+    /// The local clock when the response head arrived.
+    pub received_at: SystemTime,
+}
+
+/// Limits of one exchange.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub ttfb: Duration,
+    pub body: Duration,
+    pub body_cap: usize,
+}
+
+fn classify_hyper(err: &hyper::Error) -> Status {
+    if err.is_timeout() {
+        return Status::Timeout;
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return super::tcp::classify(io);
+        }
+        source = s.source();
+    }
+    if err.is_incomplete_message() || err.is_closed() || err.is_canceled() {
+        Status::Reset
+    } else {
+        Status::ProtocolError
+    }
+}
+
+/// Sends one request over `io` and reads the response, the body up to the cap.
+pub async fn exchange(
+    io: Box<dyn Io>,
+    method: Method,
+    url: &Url,
+    limits: Limits,
+    deadline: Instant,
+) -> Result<Exchange, (Status, String)> {
+    let started = Instant::now();
+    let over = |limit: Instant| {
+        if limit >= deadline && Instant::now() >= deadline {
+            Status::NotMeasured
+        } else {
+            Status::Timeout
+        }
+    };
+    let ttfb_limit = deadline.min(started + limits.ttfb);
+    let (mut sender, conn) = match timeout_at(ttfb_limit, hyper::client::conn::http1::handshake(TokioIo::new(io))).await
+    {
+        Err(_) => return Err((over(ttfb_limit), "no response".into())),
+        Ok(Err(e)) => return Err((classify_hyper(&e), e.to_string())),
+        Ok(Ok(pair)) => pair,
+    };
+    // The connection task ends when this function returns (aborted with the guard).
+    let driver = tokio::spawn(conn);
+    let _guard = AbortOnDrop(driver);
+    let host = match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        (None, _) => String::new(),
+    };
+    let path = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let request = Request::builder()
+        .method(match method {
+            Method::Get => hyper::Method::GET,
+            Method::Head => hyper::Method::HEAD,
+        })
+        .uri(path)
+        .header(
+            HOST,
+            HeaderValue::from_str(&host).unwrap_or(HeaderValue::from_static("")),
+        )
+        .header(USER_AGENT, concat!("bindcheck/", env!("CARGO_PKG_VERSION")))
+        .header("accept", "*/*")
+        .header("connection", "close")
+        .body(http_body_util::Empty::<hyper::body::Bytes>::new())
+        .map_err(|e| (Status::Error, e.to_string()))?;
+    let response: Response<Incoming> = match timeout_at(ttfb_limit, sender.send_request(request)).await {
+        Err(_) => return Err((over(ttfb_limit), "no response before the time limit".into())),
+        Ok(Err(e)) => return Err((classify_hyper(&e), e.to_string())),
+        Ok(Ok(r)) => r,
+    };
+    let received_at = SystemTime::now();
+    let server_ms = ms_since(started);
+    let status_code = response.status().as_u16();
+    let headers = response.headers().clone();
+    let mut body = response.into_body();
+    let body_started = Instant::now();
+    let body_limit = deadline.min(body_started + limits.body);
+    let mut body_bytes: u64 = 0;
+    let mut body_truncated = false;
+    if method == Method::Get {
+        loop {
+            match timeout_at(body_limit, body.frame()).await {
+                Err(_) => return Err((over(body_limit), format!("the body stalled after {body_bytes} bytes"))),
+                Ok(None) => break,
+                Ok(Some(Err(e))) => return Err((classify_hyper(&e), e.to_string())),
+                Ok(Some(Ok(frame))) => {
+                    if let Some(data) = frame.data_ref() {
+                        body_bytes += data.len() as u64;
+                        if body_bytes >= limits.body_cap as u64 {
+                            body_truncated = true;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(Exchange {
+        status_code,
+        server_ms,
+        transfer_ms: ms_since(body_started),
+        body_bytes,
+        body_truncated,
+        headers,
+        received_at,
+    })
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<Result<(), hyper::Error>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The status a final response means for a bind attempt.
+pub fn classify_status(code: u16) -> Status {
+    match StatusCode::from_u16(code) {
+        Ok(StatusCode::SERVICE_UNAVAILABLE) => Status::Maintenance,
+        Ok(StatusCode::TOO_MANY_REQUESTS) => Status::RateLimited,
+        Ok(s) if s.is_success() || s.is_redirection() || s.is_informational() => Status::Ok,
+        _ => Status::HttpError,
+    }
+}
+
+/// `Retry-After` as seconds from `now`: delta-seconds or an HTTP date (RFC 9110 10.2.3).
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<RetryAfter> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    let seconds = match value.parse::<u64>() {
+        Ok(s) => s,
+        Err(_) => httpdate::parse_http_date(value)
+            .ok()?
+            .duration_since(now)
+            .map_or(0, |d| d.as_secs()),
+    };
+    let at = now.checked_add(Duration::from_secs(seconds.min(10 * 365 * 86_400)))?;
+    Some(RetryAfter {
+        seconds,
+        at: humantime::format_rfc3339_seconds(at).to_string(),
+    })
+}
+
+/// The server's `Date` minus the local clock when the response arrived, in seconds.
+pub fn clock_skew(headers: &HeaderMap, received_at: SystemTime) -> Option<f64> {
+    // The header has whole seconds, truncated: the server's clock read, on average, half a
+    // second later than the header says.
+    let date = httpdate::parse_http_date(headers.get(DATE)?.to_str().ok()?).ok()? + Duration::from_millis(500);
+    let skew = match date.duration_since(received_at) {
+        Ok(ahead) => ahead.as_secs_f64(),
+        Err(behind) => -behind.duration().as_secs_f64(),
+    };
+    Some(skew.round() + 0.0)
+}
+
+/// The next URL of a redirect, if the response is one.
+pub fn redirect_target(code: u16, headers: &HeaderMap, base: &Url) -> Option<Url> {
+    if !matches!(code, 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = headers.get(LOCATION)?.to_str().ok()?;
+    base.join(location).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_both_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_static("120"));
+        let r = retry_after(&h, now).unwrap();
+        assert_eq!(r.seconds, 120);
+        assert_eq!(r.at, "2027-01-15T08:02:00Z");
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(3600));
+        h.insert(RETRY_AFTER, HeaderValue::from_str(&later).unwrap());
+        assert_eq!(retry_after(&h, now).unwrap().seconds, 3600);
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h, now), None);
+    }
+
+    #[test]
+    fn skew_is_whole_seconds() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let mut h = HeaderMap::new();
+        h.insert(
+            DATE,
+            HeaderValue::from_str(&httpdate::fmt_http_date(now - Duration::from_secs(3600))).unwrap(),
+        );
+        assert_eq!(clock_skew(&h, now), Some(-3600.0));
+        h.insert(DATE, HeaderValue::from_str(&httpdate::fmt_http_date(now)).unwrap());
+        assert_eq!(clock_skew(&h, now + Duration::from_millis(400)), Some(0.0));
+        assert_eq!(clock_skew(&h, now + Duration::from_millis(900)), Some(0.0));
+        assert_eq!(clock_skew(&h, now + Duration::from_millis(1900)), Some(-1.0));
+    }
+
+    #[test]
+    fn status_classes() {
+        assert_eq!(classify_status(200), Status::Ok);
+        assert_eq!(classify_status(503), Status::Maintenance);
+        assert_eq!(classify_status(429), Status::RateLimited);
+        assert_eq!(classify_status(500), Status::HttpError);
+        assert_eq!(classify_status(404), Status::HttpError);
+    }
+}

@@ -1,0 +1,600 @@
+//! Network probes: whether the path to each wallet endpoint works, and how well.
+//!
+//! Per endpoint: DNS (A and AAAA with TTLs), a TCP connect to every address, TLS (version,
+//! ALPN, chain, expiry, trust), HTTP on a connection bindcheck opens itself with per-phase
+//! timings, clock skew from the `Date` header, and paced connect probes for loss, latency
+//! and jitter. Endpoints run concurrently under `concurrency`; every await has a timeout and
+//! the whole run one deadline, after which what was measured is reported and the rest is
+//! `not_measured`. Results are data: a failed probe is a [`Status`], never an `Err`.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use bindcheck::probe::{ProbeConfig, Prober};
+//!
+//! let prober = Prober::builder(ProbeConfig::default()).build()?;
+//! let reports = prober.probe(&["https://api.wallet.example/v1/health".parse()?]).await;
+//! println!("{}", reports[0].http.as_ref().map_or(0, |h| h.status_code.unwrap_or(0)));
+//! # Ok(()) }
+//! ```
+
+pub mod dns;
+pub mod http;
+pub mod stats;
+pub mod tcp;
+pub mod tls;
+
+use futures_util::future::join_all;
+use serde::Serialize;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+use url::Url;
+
+pub use dns::{MailResult, MailVerdict, ResolverChoice};
+pub use http::{HttpResult, Method};
+pub use stats::Summary;
+pub use tcp::{ConnectResult, Family, LossResult};
+pub use tls::{TlsResult, TlsSetup};
+
+/// How a probe step ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Status {
+    Ok,
+    /// The step did not finish within its own time limit.
+    Timeout,
+    /// The run's deadline came before the step could finish (or start).
+    NotMeasured,
+    /// An earlier step failed, so this one could not run.
+    Skipped,
+    // DNS
+    Nxdomain,
+    Servfail,
+    NoRecords,
+    // TCP
+    Refused,
+    Reset,
+    Unreachable,
+    // TLS
+    Expired,
+    NotYetValid,
+    Untrusted,
+    NameMismatch,
+    CertInvalid,
+    HandshakeFailed,
+    // HTTP
+    Maintenance,
+    RateLimited,
+    HttpError,
+    RedirectLoop,
+    TooManyRedirects,
+    ProtocolError,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Timeout => "timeout",
+            Status::NotMeasured => "not_measured",
+            Status::Skipped => "skipped",
+            Status::Nxdomain => "nxdomain",
+            Status::Servfail => "servfail",
+            Status::NoRecords => "no_records",
+            Status::Refused => "refused",
+            Status::Reset => "reset",
+            Status::Unreachable => "unreachable",
+            Status::Expired => "expired",
+            Status::NotYetValid => "not_yet_valid",
+            Status::Untrusted => "untrusted",
+            Status::NameMismatch => "name_mismatch",
+            Status::CertInvalid => "cert_invalid",
+            Status::HandshakeFailed => "handshake_failed",
+            Status::Maintenance => "maintenance",
+            Status::RateLimited => "rate_limited",
+            Status::HttpError => "http_error",
+            Status::RedirectLoop => "redirect_loop",
+            Status::TooManyRedirects => "too_many_redirects",
+            Status::ProtocolError => "protocol_error",
+            Status::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+pub(crate) fn round_ms(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
+}
+
+pub(crate) fn ms_since(start: Instant) -> f64 {
+    round_ms(start.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// Time limits of each phase. Every one is also bounded by the run's deadline.
+#[derive(Clone, Copy, Debug)]
+pub struct Timeouts {
+    pub dns: Duration,
+    pub connect: Duration,
+    pub tls: Duration,
+    /// From the request to the response head.
+    pub ttfb: Duration,
+    /// Reading the (capped) body.
+    pub body: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            dns: Duration::from_secs(5),
+            connect: Duration::from_secs(5),
+            tls: Duration::from_secs(5),
+            ttfb: Duration::from_secs(10),
+            body: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What to probe with.
+#[derive(Clone, Debug)]
+pub struct ProbeConfig {
+    /// Connect probes per address for loss and latency (0: none).
+    pub count: u32,
+    /// Pause between two connect probes to the same address (at least 10 ms).
+    pub interval: Duration,
+    pub resolver: ResolverChoice,
+    /// A private CA to trust besides the system's, PEM.
+    pub ca_pem: Option<Vec<u8>>,
+    /// Report certificate problems but go on with the request.
+    pub insecure: bool,
+    pub timeouts: Timeouts,
+    pub method: Method,
+    pub body_cap: usize,
+    pub max_redirects: usize,
+    /// Endpoints probed at once.
+    pub concurrency: usize,
+    /// The whole run's time limit.
+    pub deadline: Duration,
+}
+
+impl Default for ProbeConfig {
+    fn default() -> Self {
+        ProbeConfig {
+            count: 20,
+            interval: Duration::from_millis(100),
+            resolver: ResolverChoice::System,
+            ca_pem: None,
+            insecure: false,
+            timeouts: Timeouts::default(),
+            method: Method::Get,
+            body_cap: 64 * 1024,
+            max_redirects: 5,
+            concurrency: 16,
+            deadline: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Builds a [`Prober`], checking the configuration.
+pub struct ProberBuilder {
+    config: ProbeConfig,
+}
+
+/// A configuration that cannot work.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The resolver configuration could not be read or built.
+    Resolver(String),
+    /// The trust store or CA file is unusable.
+    Tls(String),
+    /// A value out of range.
+    Config(String),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Resolver(e) => write!(f, "cannot set up DNS resolution: {e}"),
+            BuildError::Tls(e) => write!(f, "cannot set up TLS: {e}"),
+            BuildError::Config(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl ProberBuilder {
+    pub fn build(self) -> Result<Prober, BuildError> {
+        let c = self.config;
+        if c.concurrency == 0 {
+            return Err(BuildError::Config("concurrency must be at least 1".into()));
+        }
+        if c.interval < Duration::from_millis(10) {
+            return Err(BuildError::Config("the probe interval must be at least 10 ms".into()));
+        }
+        if c.count > 1000 {
+            return Err(BuildError::Config("at most 1000 probes per address".into()));
+        }
+        let resolver = dns::resolver(&c.resolver, c.timeouts.dns).map_err(|e| BuildError::Resolver(e.to_string()))?;
+        let tls = TlsSetup::new(c.ca_pem.as_deref(), c.insecure).map_err(|e| BuildError::Tls(e.0))?;
+        Ok(Prober {
+            config: c,
+            resolver,
+            tls,
+        })
+    }
+}
+
+/// Probes endpoints; cheap to share across tasks.
+pub struct Prober {
+    config: ProbeConfig,
+    resolver: hickory_resolver::TokioResolver,
+    tls: TlsSetup,
+}
+
+/// Everything measured about one endpoint.
+#[derive(Clone, Debug, Serialize)]
+pub struct EndpointReport {
+    pub url: String,
+    pub host: String,
+    pub port: u16,
+    /// The worst status over the steps that ran: `ok` when everything worked.
+    pub status: Status,
+    pub dns: dns::DnsResult,
+    pub tcp: Vec<ConnectResult>,
+    /// The family a happy-eyeballs client would use.
+    pub preferred_family: Option<Family>,
+    /// An IPv6 address exists but no IPv6 connect worked while IPv4 did: hidden by fallback,
+    /// but slow and flaky for clients that try IPv6 first.
+    pub ipv6_broken: bool,
+    pub tls: Option<TlsResult>,
+    pub http: Option<HttpResult>,
+    pub loss: Vec<LossResult>,
+    /// Steps the deadline cut off.
+    pub not_measured: Vec<&'static str>,
+}
+
+impl Prober {
+    pub fn builder(config: ProbeConfig) -> ProberBuilder {
+        ProberBuilder { config }
+    }
+
+    pub fn config(&self) -> &ProbeConfig {
+        &self.config
+    }
+
+    /// Probes every URL, `concurrency` at a time, within the configured deadline. Reports come
+    /// back in the order of `urls`.
+    pub async fn probe(self: &Arc<Self>, urls: &[Url]) -> Vec<EndpointReport> {
+        let deadline = Instant::now() + self.config.deadline;
+        let permits = Arc::new(Semaphore::new(self.config.concurrency));
+        let mut tasks = Vec::with_capacity(urls.len());
+        for url in urls {
+            let (me, url, permits) = (Arc::clone(self), url.clone(), Arc::clone(&permits));
+            tasks.push(tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                me.probe_one(&url, deadline).await
+            }));
+        }
+        let mut reports = Vec::with_capacity(tasks.len());
+        for (task, url) in tasks.into_iter().zip(urls) {
+            reports.push(
+                task.await
+                    .unwrap_or_else(|_| EndpointReport::failed(url, "the probe task failed")),
+            );
+        }
+        reports
+    }
+
+    /// Looks up where `domain` receives mail (never contacting the mail server).
+    pub async fn mail(&self, domain: &str) -> MailResult {
+        dns::mail(
+            &self.resolver,
+            &self.config.resolver,
+            domain,
+            Instant::now() + self.config.deadline,
+        )
+        .await
+    }
+
+    /// Probes one endpoint before `deadline`.
+    pub async fn probe_one(&self, url: &Url, deadline: Instant) -> EndpointReport {
+        let c = &self.config;
+        let Some((host, port)) = host_port(url) else {
+            return EndpointReport::failed(url, "the URL has no host, or its scheme is not http or https");
+        };
+        let mut report = EndpointReport::new(url, &host, port, &c.resolver);
+        if Instant::now() >= deadline {
+            report.not_measured = vec!["dns", "tcp", "tls", "http", "loss"];
+            report.dns.status = Status::NotMeasured;
+            report.status = Status::NotMeasured;
+            return report;
+        }
+        report.dns = dns::resolve(
+            &self.resolver,
+            &c.resolver,
+            &host,
+            deadline.min(Instant::now() + c.timeouts.dns),
+        )
+        .await;
+        if report.dns.status != Status::Ok {
+            if Instant::now() >= deadline {
+                report.dns.status = Status::NotMeasured;
+                report.not_measured = vec!["dns", "tcp", "tls", "http", "loss"];
+            }
+            report.finish();
+            return report;
+        }
+        let addrs: Vec<SocketAddr> = report
+            .dns
+            .addresses()
+            .into_iter()
+            .map(|ip| SocketAddr::new(ip, port))
+            .collect();
+
+        // Every address, at once.
+        let connects = join_all(addrs.iter().map(|a| tcp::connect(*a, c.timeouts.connect, deadline))).await;
+        report.tcp = connects.iter().map(|(r, _)| r.clone()).collect();
+        report.preferred_family = tcp::preferred_family(&report.tcp);
+        let v6_exists = report.tcp.iter().any(|r| r.family == Family::Ipv6);
+        let v6_ok = report
+            .tcp
+            .iter()
+            .any(|r| r.family == Family::Ipv6 && r.status == Status::Ok);
+        let v4_ok = report
+            .tcp
+            .iter()
+            .any(|r| r.family == Family::Ipv4 && r.status == Status::Ok);
+        report.ipv6_broken = v6_exists && !v6_ok && v4_ok;
+        drop(connects);
+        let Some(target) = report
+            .tcp
+            .iter()
+            .filter(|r| r.status == Status::Ok && Some(r.family) == report.preferred_family)
+            .min_by(|a, b| a.time_ms.unwrap_or(f64::MAX).total_cmp(&b.time_ms.unwrap_or(f64::MAX)))
+            .map(|r| r.addr)
+        else {
+            if report.tcp.iter().any(|r| r.status == Status::NotMeasured) {
+                report.not_measured = vec!["tcp", "tls", "http", "loss"];
+            }
+            report.finish();
+            return report;
+        };
+
+        // HTTP (with its TLS handshake) and the loss probes run side by side.
+        let reachable: Vec<SocketAddr> = report
+            .tcp
+            .iter()
+            .filter(|r| r.status == Status::Ok)
+            .map(|r| r.addr)
+            .collect();
+        let loss = join_all(reachable.iter().filter(|_| c.count > 0).map(|a| {
+            tcp::loss(
+                *a,
+                c.count,
+                c.interval,
+                c.timeouts.connect.min(Duration::from_millis(3500)),
+                deadline,
+            )
+        }));
+        let dns_ms = report.dns.time_ms.unwrap_or(0.0);
+        let http = self.http_chain(url, target, dns_ms, deadline);
+        let (loss, (tls, http)) = tokio::join!(loss, http);
+        report.loss = loss;
+        report.tls = tls;
+        report.http = Some(http);
+        if report.loss.iter().any(|l| l.not_sent > 0) {
+            report.not_measured.push("loss");
+        }
+        if report.http.as_ref().is_some_and(|h| h.status == Status::NotMeasured) {
+            report.not_measured.push("http");
+        }
+        report.finish();
+        report
+    }
+
+    /// Requests `url` and follows redirects, each hop on a fresh connection. Returns the TLS
+    /// result of the first hop (the endpoint's own certificate) and the HTTP result.
+    async fn http_chain(
+        &self,
+        url: &Url,
+        first: SocketAddr,
+        first_dns_ms: f64,
+        deadline: Instant,
+    ) -> (Option<TlsResult>, HttpResult) {
+        let c = &self.config;
+        let mut result = HttpResult::new(c.method, url);
+        let mut endpoint_tls = None;
+        let mut current = url.clone();
+        let mut seen = vec![current.clone()];
+        let limits = http::Limits {
+            ttfb: c.timeouts.ttfb,
+            body: c.timeouts.body,
+            body_cap: c.body_cap,
+        };
+        for hop in 0..=c.max_redirects {
+            let mut phases = http::Phases::default();
+            let Some((host, port)) = host_port(&current) else {
+                result.status = Status::Error;
+                result.error = Some("a redirect points to a URL bindcheck cannot follow".into());
+                break;
+            };
+            let addr = if hop == 0 {
+                phases.dns_ms = first_dns_ms;
+                first
+            } else {
+                let d = dns::resolve(
+                    &self.resolver,
+                    &c.resolver,
+                    &host,
+                    deadline.min(Instant::now() + c.timeouts.dns),
+                )
+                .await;
+                phases.dns_ms = d.time_ms.unwrap_or(0.0);
+                match d.addresses().first() {
+                    Some(ip) => SocketAddr::new(*ip, port),
+                    None => {
+                        result.status = d.status;
+                        result.error = Some(format!("the redirect target {host} does not resolve"));
+                        break;
+                    }
+                }
+            };
+            let (connect, stream) = tcp::connect(addr, c.timeouts.connect, deadline).await;
+            phases.connect_ms = connect.time_ms.unwrap_or(0.0);
+            let Some(stream) = stream else {
+                result.status = connect.status;
+                break;
+            };
+            let io: Box<dyn http::Io> = if current.scheme() == "https" {
+                let (tls, tls_stream) =
+                    tls::handshake(&self.tls, stream, &host, &[b"http/1.1"], c.timeouts.tls, deadline).await;
+                phases.tls_ms = tls.time_ms.unwrap_or(0.0);
+                let status = tls.status;
+                if hop == 0 {
+                    endpoint_tls = Some(tls);
+                }
+                match tls_stream {
+                    Some(s) => Box::new(s),
+                    None => {
+                        result.status = if status == Status::NotMeasured {
+                            Status::NotMeasured
+                        } else {
+                            Status::Skipped
+                        };
+                        break;
+                    }
+                }
+            } else {
+                Box::new(stream)
+            };
+            match http::exchange(io, c.method, &current, limits, deadline).await {
+                Err((status, error)) => {
+                    result.status = status;
+                    result.error = Some(error);
+                    result.hops.push(http::Hop {
+                        url: current.to_string(),
+                        status_code: None,
+                        phases,
+                        total_ms: phases.total_ms(),
+                    });
+                    break;
+                }
+                Ok(ex) => {
+                    phases.server_ms = ex.server_ms;
+                    phases.transfer_ms = ex.transfer_ms;
+                    result.hops.push(http::Hop {
+                        url: current.to_string(),
+                        status_code: Some(ex.status_code),
+                        phases,
+                        total_ms: phases.total_ms(),
+                    });
+                    result.status_code = Some(ex.status_code);
+                    result.phases = phases;
+                    result.ttfb_ms = Some(phases.ttfb_ms());
+                    result.body_bytes = ex.body_bytes;
+                    result.body_truncated = ex.body_truncated;
+                    result.clock_skew_s = http::clock_skew(&ex.headers, ex.received_at).or(result.clock_skew_s);
+                    result.retry_after = http::retry_after(&ex.headers, ex.received_at);
+                    result.final_url = current.to_string();
+                    if let Some(next) = http::redirect_target(ex.status_code, &ex.headers, &current) {
+                        if seen.contains(&next) {
+                            result.status = Status::RedirectLoop;
+                            break;
+                        }
+                        if hop == c.max_redirects {
+                            result.status = Status::TooManyRedirects;
+                            break;
+                        }
+                        seen.push(next.clone());
+                        current = next;
+                        continue;
+                    }
+                    result.status = http::classify_status(ex.status_code);
+                    break;
+                }
+            }
+        }
+        let total: f64 = result.hops.iter().map(|h| h.total_ms).sum();
+        let last = result.hops.last().map_or(0.0, |h| h.total_ms);
+        result.total_ms = (!result.hops.is_empty()).then_some(round_ms(total));
+        result.redirect_ms = round_ms(total - last);
+        (endpoint_tls, result)
+    }
+}
+
+impl EndpointReport {
+    fn new(url: &Url, host: &str, port: u16, resolver: &ResolverChoice) -> EndpointReport {
+        EndpointReport {
+            url: url.to_string(),
+            host: host.to_owned(),
+            port,
+            status: Status::Ok,
+            dns: dns::DnsResult {
+                status: Status::NotMeasured,
+                resolver: resolver.to_string(),
+                time_ms: None,
+                a: Vec::new(),
+                aaaa: Vec::new(),
+                error: None,
+            },
+            tcp: Vec::new(),
+            preferred_family: None,
+            ipv6_broken: false,
+            tls: None,
+            http: None,
+            loss: Vec::new(),
+            not_measured: Vec::new(),
+        }
+    }
+
+    fn failed(url: &Url, why: &str) -> EndpointReport {
+        let mut r = EndpointReport::new(
+            url,
+            url.host_str().unwrap_or(""),
+            url.port_or_known_default().unwrap_or(0),
+            &ResolverChoice::System,
+        );
+        r.status = Status::Error;
+        r.dns.status = Status::Skipped;
+        r.dns.error = Some(why.to_owned());
+        r
+    }
+
+    /// Sets the overall status: the first failing step, in path order.
+    fn finish(&mut self) {
+        let tcp = if self.tcp.is_empty() || self.tcp.iter().any(|t| t.status == Status::Ok) {
+            Status::Ok
+        } else {
+            self.tcp.iter().map(|t| t.status).find(|s| *s != Status::Ok).unwrap_or(Status::Error)
+        };
+        let tls = self.tls.as_ref().map_or(Status::Ok, |t| t.status);
+        let http = self.http.as_ref().map_or(Status::Ok, |h| h.status);
+        self.status = [self.dns.status, tcp, tls, http]
+            .into_iter()
+            .find(|s| !matches!(s, Status::Ok | Status::Skipped))
+            .unwrap_or(Status::Ok);
+    }
+}
+
+/// The host and port of an http or https URL.
+pub fn host_port(url: &Url) -> Option<(String, u16)> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = match url.host()? {
+        url::Host::Domain(d) => d.to_owned(),
+        url::Host::Ipv4(ip) => IpAddr::V4(ip).to_string(),
+        url::Host::Ipv6(ip) => IpAddr::V6(ip).to_string(),
+    };
+    Some((host, url.port_or_known_default()?))
+}

@@ -1,0 +1,214 @@
+//! TCP: connect to every resolved address (IPv4 and IPv6 apart), which family a
+//! happy-eyeballs client would use, and paced connect probes for loss, latency and jitter.
+
+use serde::Serialize;
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::time::{sleep_until, timeout_at, Instant};
+
+use super::stats::Summary;
+use super::{ms_since, Status};
+
+/// RFC 8305's recommended Connection Attempt Delay: how long a happy-eyeballs client waits
+/// for IPv6 before it also tries IPv4.
+pub const HAPPY_EYEBALLS_DELAY: Duration = Duration::from_millis(250);
+
+/// A connect that took this much longer than the fastest one needed a SYN retransmission
+/// (Linux retransmits after about 1 s, then 3 s): the first SYN was lost.
+pub const SYN_RETRANSMIT_GAP: Duration = Duration::from_millis(800);
+
+/// An address family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Family {
+    Ipv4,
+    Ipv6,
+}
+
+impl Family {
+    pub fn of(ip: IpAddr) -> Family {
+        match ip {
+            IpAddr::V4(_) => Family::Ipv4,
+            IpAddr::V6(_) => Family::Ipv6,
+        }
+    }
+}
+
+/// One connect attempt.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConnectResult {
+    pub addr: SocketAddr,
+    pub family: Family,
+    pub status: Status,
+    pub time_ms: Option<f64>,
+}
+
+/// Classifies a connect error.
+pub fn classify(err: &io::Error) -> Status {
+    match err.kind() {
+        io::ErrorKind::ConnectionRefused => Status::Refused,
+        io::ErrorKind::TimedOut => Status::Timeout,
+        io::ErrorKind::ConnectionReset => Status::Reset,
+        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable | io::ErrorKind::AddrNotAvailable => {
+            Status::Unreachable
+        }
+        _ => Status::Error,
+    }
+}
+
+/// Connects once, within `timeout` and before `deadline`.
+pub async fn connect(addr: SocketAddr, timeout: Duration, deadline: Instant) -> (ConnectResult, Option<TcpStream>) {
+    let started = Instant::now();
+    let limit = deadline.min(started + timeout);
+    let (status, stream) = match timeout_at(limit, TcpStream::connect(addr)).await {
+        Ok(Ok(stream)) => (Status::Ok, Some(stream)),
+        Ok(Err(e)) => (classify(&e), None),
+        Err(_) if limit == deadline && deadline < started + timeout => (Status::NotMeasured, None),
+        Err(_) => (Status::Timeout, None),
+    };
+    let time_ms = matches!(status, Status::Ok | Status::Refused | Status::Reset).then(|| ms_since(started));
+    let result = ConnectResult {
+        addr,
+        family: Family::of(addr.ip()),
+        status,
+        time_ms,
+    };
+    (result, stream)
+}
+
+/// The family a happy-eyeballs client (RFC 8305) would end up using, given one connect result
+/// per address: IPv6 when an IPv6 address connected within the delay of the fastest IPv4 one.
+pub fn preferred_family(results: &[ConnectResult]) -> Option<Family> {
+    let best = |f: Family| {
+        results
+            .iter()
+            .filter(|r| r.family == f && r.status == Status::Ok)
+            .filter_map(|r| r.time_ms)
+            .min_by(f64::total_cmp)
+    };
+    match (best(Family::Ipv6), best(Family::Ipv4)) {
+        (Some(v6), Some(v4)) if v6 <= v4 + HAPPY_EYEBALLS_DELAY.as_secs_f64() * 1000.0 => Some(Family::Ipv6),
+        (Some(_), Some(_)) | (None, Some(_)) => Some(Family::Ipv4),
+        (Some(_), None) => Some(Family::Ipv6),
+        (None, None) => None,
+    }
+}
+
+/// Paced connect probes to one address: loss, latency and jitter of the path.
+#[derive(Clone, Debug, Serialize)]
+pub struct LossResult {
+    pub addr: SocketAddr,
+    pub family: Family,
+    /// Probes whose first SYN was lost and that connected only after a retransmission: counted
+    /// as lost, kept out of the latency figures.
+    pub retransmitted: u32,
+    /// Probes not sent because the run's deadline came first.
+    pub not_sent: u32,
+    #[serde(flatten)]
+    pub summary: Summary,
+}
+
+/// Sends `count` connect probes to `addr`, one every `interval` (never faster: bindcheck must
+/// not hammer a staging server), each with `timeout`, and summarizes them.
+pub async fn loss(
+    addr: SocketAddr,
+    count: u32,
+    interval: Duration,
+    timeout: Duration,
+    deadline: Instant,
+) -> LossResult {
+    let mut raw: Vec<Option<f64>> = Vec::with_capacity(count as usize);
+    let mut next = Instant::now();
+    let mut not_sent = 0;
+    for _ in 0..count {
+        if next >= deadline {
+            not_sent += 1;
+            continue;
+        }
+        sleep_until(next).await;
+        next += interval;
+        let (result, stream) = connect(addr, timeout, deadline).await;
+        drop(stream);
+        match result.status {
+            Status::Ok | Status::Refused | Status::Reset => raw.push(result.time_ms),
+            Status::NotMeasured => not_sent += 1,
+            _ => raw.push(None),
+        }
+    }
+    let (samples, retransmitted) = drop_retransmissions(&raw);
+    LossResult {
+        addr,
+        family: Family::of(addr.ip()),
+        retransmitted,
+        not_sent,
+        summary: Summary::of(&samples),
+    }
+}
+
+/// Marks as lost the answers that came a retransmission gap or more after the fastest one.
+pub fn drop_retransmissions(raw: &[Option<f64>]) -> (Vec<Option<f64>>, u32) {
+    let gap = SYN_RETRANSMIT_GAP.as_secs_f64() * 1000.0;
+    let Some(base) = raw.iter().flatten().copied().min_by(f64::total_cmp) else {
+        return (raw.to_vec(), 0);
+    };
+    let mut retransmitted = 0;
+    let samples = raw
+        .iter()
+        .map(|s| match s {
+            Some(ms) if *ms >= base + gap => {
+                retransmitted += 1;
+                None
+            }
+            other => *other,
+        })
+        .collect();
+    (samples, retransmitted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(family: Family, ok: bool, ms: f64) -> ConnectResult {
+        ConnectResult {
+            addr: match family {
+                Family::Ipv4 => "127.0.0.1:1".parse().unwrap(),
+                Family::Ipv6 => "[::1]:1".parse().unwrap(),
+            },
+            family,
+            status: if ok { Status::Ok } else { Status::Timeout },
+            time_ms: ok.then_some(ms),
+        }
+    }
+
+    #[test]
+    fn happy_eyeballs_prefers_ipv6_within_the_delay() {
+        assert_eq!(
+            preferred_family(&[r(Family::Ipv6, true, 40.0), r(Family::Ipv4, true, 10.0)]),
+            Some(Family::Ipv6)
+        );
+        assert_eq!(
+            preferred_family(&[r(Family::Ipv6, true, 400.0), r(Family::Ipv4, true, 10.0)]),
+            Some(Family::Ipv4)
+        );
+        assert_eq!(
+            preferred_family(&[r(Family::Ipv6, false, 0.0), r(Family::Ipv4, true, 10.0)]),
+            Some(Family::Ipv4)
+        );
+        assert_eq!(preferred_family(&[r(Family::Ipv6, true, 10.0)]), Some(Family::Ipv6));
+        assert_eq!(preferred_family(&[r(Family::Ipv4, false, 0.0)]), None);
+    }
+
+    #[test]
+    fn retransmitted_syns_count_as_loss_not_latency() {
+        let raw = [Some(1.0), Some(1.2), Some(1001.1), None, Some(3002.0), Some(0.9)];
+        let (samples, n) = drop_retransmissions(&raw);
+        assert_eq!(n, 2);
+        assert_eq!(samples, [Some(1.0), Some(1.2), None, None, None, Some(0.9)]);
+        let s = Summary::of(&samples);
+        assert_eq!(s.loss_pct, 50.0);
+        assert_eq!(s.max_ms, Some(1.2));
+    }
+}

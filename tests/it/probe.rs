@@ -1,0 +1,370 @@
+//! Network probes against servers the tests start on loopback: each fault must be classified
+//! right, within the deadline.
+
+use bindcheck::probe::{EndpointReport, MailVerdict, Method, ProbeConfig, Prober, ResolverChoice, Status, Timeouts};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::servers::{self, Behavior, Pki, Zone};
+
+const LOOP: Ipv4Addr = Ipv4Addr::LOCALHOST;
+
+fn config(dns: &servers::Server, pki: Option<&Pki>) -> ProbeConfig {
+    ProbeConfig {
+        count: 3,
+        interval: Duration::from_millis(10),
+        resolver: ResolverChoice::Server(dns.addr),
+        ca_pem: pki.map(|p| p.ca_pem.as_bytes().to_vec()),
+        timeouts: Timeouts {
+            dns: Duration::from_secs(2),
+            connect: Duration::from_secs(2),
+            tls: Duration::from_secs(2),
+            ttfb: Duration::from_secs(2),
+            body: Duration::from_secs(2),
+        },
+        deadline: Duration::from_secs(8),
+        ..ProbeConfig::default()
+    }
+}
+
+/// A DNS server that knows the test names.
+async fn test_dns() -> servers::Server {
+    servers::dns(|name| match name {
+        "api.wallet.test" | "other.wallet.test" => vec![Zone::A(vec![LOOP])],
+        "dual.wallet.test" => vec![Zone::A(vec![LOOP]), Zone::Aaaa(vec!["::1".parse().unwrap()])],
+        "mail.wallet.test" => vec![Zone::Mx(vec![(10, "mx1.wallet.test."), (20, "mx2.wallet.test.")])],
+        "nullmx.wallet.test" => vec![Zone::Mx(vec![(0, ".")])],
+        "plain.wallet.test" => vec![Zone::A(vec![LOOP])],
+        "fail.wallet.test" => vec![Zone::ServFail],
+        "slow.wallet.test" => vec![Zone::Slow(Duration::from_secs(30))],
+        _ => vec![Zone::NxDomain],
+    })
+    .await
+}
+
+async fn probe(config: ProbeConfig, url: &str) -> (EndpointReport, Duration) {
+    let prober = Arc::new(Prober::builder(config).build().expect("prober"));
+    let started = Instant::now();
+    let mut reports = prober.probe(&[url.parse().unwrap()]).await;
+    (reports.remove(0), started.elapsed())
+}
+
+#[tokio::test]
+async fn healthy_http_endpoint_has_phases_that_add_up() {
+    let dns = test_dns().await;
+    let server = servers::http(|_| Behavior::ok("{\"status\":\"up\"}")).await;
+    let url = format!("http://api.wallet.test:{}/v1/health", server.addr.port());
+    let (r, _) = probe(config(&dns, None), &url).await;
+    assert_eq!(r.status, Status::Ok, "{r:#?}");
+    assert_eq!(r.dns.status, Status::Ok);
+    assert_eq!(r.dns.a[0].addr, std::net::IpAddr::V4(LOOP));
+    assert_eq!(r.dns.a[0].ttl_s, 300);
+    assert_eq!(r.dns.resolver, dns.addr.to_string());
+    let h = r.http.as_ref().unwrap();
+    assert_eq!(h.status_code, Some(200));
+    assert_eq!(h.body_bytes, 15);
+    let p = h.phases;
+    let sum = p.dns_ms + p.connect_ms + p.tls_ms + p.server_ms + p.transfer_ms;
+    assert!(
+        (sum - h.total_ms.unwrap()).abs() < 0.01,
+        "phases add up: {p:?} vs {:?}",
+        h.total_ms
+    );
+    assert!(h.ttfb_ms.unwrap() <= h.total_ms.unwrap());
+    assert_eq!(h.clock_skew_s, Some(0.0));
+    assert_eq!(r.loss.len(), 1);
+    assert_eq!(r.loss[0].summary.sent, 3);
+    assert_eq!(r.loss[0].summary.loss_pct, 0.0);
+    assert!(r.loss[0].summary.too_few_samples);
+    assert!(r.not_measured.is_empty());
+}
+
+#[tokio::test]
+async fn dns_failures_are_classified() {
+    let dns = test_dns().await;
+    for (host, want) in [
+        ("missing.wallet.test", Status::Nxdomain),
+        ("fail.wallet.test", Status::Servfail),
+        ("mail.wallet.test", Status::NoRecords),
+    ] {
+        let (r, _) = probe(config(&dns, None), &format!("http://{host}/")).await;
+        assert_eq!(r.dns.status, want, "{host}: {:?}", r.dns);
+        assert_eq!(r.status, want);
+        assert!(r.http.is_none() && r.tcp.is_empty());
+    }
+    let mut c = config(&dns, None);
+    c.timeouts.dns = Duration::from_millis(500);
+    let (r, took) = probe(c, "http://slow.wallet.test/").await;
+    assert_eq!(r.dns.status, Status::Timeout);
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+}
+
+#[tokio::test]
+async fn tls_certificates_are_classified() {
+    let dns = test_dns().await;
+    let pki = Pki::new("bindcheck test CA");
+    let stranger = Pki::new("somebody else's CA");
+    let cases = [
+        (pki.server(&["api.wallet.test"], -10, 80), Status::Ok),
+        (pki.server(&["api.wallet.test"], -100, -2), Status::Expired),
+        (pki.server(&["api.wallet.test"], 5, 100), Status::NotYetValid),
+        (pki.server(&["www.elsewhere.test"], -10, 80), Status::NameMismatch),
+        (stranger.server(&["api.wallet.test"], -10, 80), Status::Untrusted),
+    ];
+    for (tls, want) in cases {
+        let server = servers::https(tls, |_| Behavior::ok("ok")).await;
+        let url = format!("https://api.wallet.test:{}/health", server.addr.port());
+        let (r, _) = probe(config(&dns, Some(&pki)), &url).await;
+        let t = r.tls.as_ref().expect("a TLS result");
+        assert_eq!(t.status, want, "{t:#?}");
+        assert!(
+            !t.chain.is_empty(),
+            "the chain is reported even when verification fails"
+        );
+        if want == Status::Ok {
+            assert_eq!(r.status, Status::Ok);
+            assert_eq!(t.version.as_deref(), Some("TLSv1_3"));
+            assert_eq!(t.alpn, None, "the test server does not negotiate ALPN");
+            let days = t.expires_in_days.unwrap();
+            assert!((79.0..=80.0).contains(&days), "{days}");
+            assert!(r.http.as_ref().unwrap().phases.tls_ms > 0.0);
+        } else {
+            assert_eq!(r.status, want);
+            assert_eq!(r.http.as_ref().unwrap().status, Status::Skipped);
+        }
+        if want == Status::Expired {
+            assert!(t.expires_in_days.unwrap() < 0.0);
+        }
+    }
+}
+
+#[tokio::test]
+async fn insecure_reports_the_problem_and_goes_on() {
+    let dns = test_dns().await;
+    let pki = Pki::new("bindcheck test CA");
+    let server = servers::https(pki.server(&["api.wallet.test"], -100, -2), |_| Behavior::ok("ok")).await;
+    let url = format!("https://api.wallet.test:{}/", server.addr.port());
+    let mut c = config(&dns, Some(&pki));
+    c.insecure = true;
+    let (r, _) = probe(c, &url).await;
+    let t = r.tls.unwrap();
+    assert!(t.insecure);
+    assert_eq!(t.status, Status::Expired);
+    assert_eq!(r.http.unwrap().status_code, Some(200));
+}
+
+#[tokio::test]
+async fn maintenance_rate_limits_and_clock_skew() {
+    let dns = test_dns().await;
+    let server = servers::http(|path| match path {
+        "/maintenance" => Behavior::status(503, &[("retry-after", "1800")]),
+        "/busy" => Behavior::status(429, &[("retry-after", "30")]),
+        "/broken" => Behavior::status(500, &[]),
+        _ => Behavior::Respond {
+            status: 200,
+            headers: vec![],
+            body: b"ok".to_vec(),
+            clock_offset_s: -3600,
+        },
+    })
+    .await;
+    let base = format!("http://api.wallet.test:{}", server.addr.port());
+    let (r, _) = probe(config(&dns, None), &format!("{base}/maintenance")).await;
+    let h = r.http.as_ref().unwrap();
+    assert_eq!((r.status, h.status_code), (Status::Maintenance, Some(503)));
+    let ra = h.retry_after.as_ref().unwrap();
+    assert_eq!(ra.seconds, 1800);
+    let at = humantime::parse_rfc3339(&ra.at).unwrap();
+    let from_now = at.duration_since(std::time::SystemTime::now()).unwrap().as_secs();
+    assert!((1790..=1800).contains(&from_now), "{from_now}");
+    let (r, _) = probe(config(&dns, None), &format!("{base}/busy")).await;
+    assert_eq!(r.status, Status::RateLimited);
+    assert_eq!(r.http.unwrap().retry_after.unwrap().seconds, 30);
+    let (r, _) = probe(config(&dns, None), &format!("{base}/broken")).await;
+    assert_eq!(r.status, Status::HttpError);
+    let (r, _) = probe(config(&dns, None), &format!("{base}/skewed")).await;
+    assert_eq!(r.status, Status::Ok);
+    assert_eq!(r.http.unwrap().clock_skew_s, Some(-3600.0));
+}
+
+#[tokio::test]
+async fn redirects_are_followed_timed_and_bounded() {
+    let dns = test_dns().await;
+    let port = Arc::new(std::sync::OnceLock::<u16>::new());
+    let p = port.clone();
+    let server = servers::http(move |path| {
+        let port = *p.get().unwrap();
+        match path {
+            "/start" => Behavior::status(302, &[("location", "/middle")]),
+            "/middle" => Behavior::status(301, &[("location", &format!("http://other.wallet.test:{port}/end"))]),
+            "/loop-a" => Behavior::status(302, &[("location", "/loop-b")]),
+            "/loop-b" => Behavior::status(302, &[("location", "/loop-a")]),
+            p if p.starts_with("/chain/") => {
+                let n: u32 = p[7..].parse().unwrap();
+                Behavior::status(302, &[("location", &format!("/chain/{}", n + 1))])
+            }
+            _ => Behavior::ok("done"),
+        }
+    })
+    .await;
+    port.set(server.addr.port()).unwrap();
+    let base = format!("http://api.wallet.test:{}", server.addr.port());
+    let (r, _) = probe(config(&dns, None), &format!("{base}/start")).await;
+    let h = r.http.as_ref().unwrap();
+    assert_eq!(r.status, Status::Ok);
+    assert_eq!(h.hops.len(), 3);
+    assert_eq!(
+        h.hops.iter().map(|x| x.status_code).collect::<Vec<_>>(),
+        [Some(302), Some(301), Some(200)]
+    );
+    assert!(h.final_url.starts_with("http://other.wallet.test"));
+    assert!(h.hops[2].phases.dns_ms > 0.0, "a new host is resolved again");
+    let total: f64 = h.hops.iter().map(|x| x.total_ms).sum();
+    assert!((total - h.total_ms.unwrap()).abs() < 0.01);
+    assert!((h.redirect_ms + h.hops[2].total_ms - h.total_ms.unwrap()).abs() < 0.01);
+
+    let (r, _) = probe(config(&dns, None), &format!("{base}/loop-a")).await;
+    assert_eq!(r.status, Status::RedirectLoop);
+    let (r, _) = probe(config(&dns, None), &format!("{base}/chain/0")).await;
+    assert_eq!(r.status, Status::TooManyRedirects);
+    assert_eq!(r.http.unwrap().hops.len(), 6, "the first request and 5 redirects");
+}
+
+#[tokio::test]
+async fn hostile_servers_cannot_hang_or_flood_the_probe() {
+    let dns = test_dns().await;
+    let server = servers::http(|path| match path {
+        "/hang" => Behavior::Hang,
+        "/reset" => Behavior::Reset,
+        "/dribble" => Behavior::Dribble {
+            every: Duration::from_millis(200),
+        },
+        _ => Behavior::Endless,
+    })
+    .await;
+    let base = format!("http://api.wallet.test:{}", server.addr.port());
+    let mut c = config(&dns, None);
+    c.timeouts.ttfb = Duration::from_millis(800);
+    c.timeouts.body = Duration::from_millis(800);
+    for (path, want) in [
+        ("/hang", Status::Timeout),
+        ("/reset", Status::Reset),
+        ("/dribble", Status::Timeout),
+    ] {
+        let (r, took) = probe(c.clone(), &format!("{base}{path}")).await;
+        assert_eq!(r.http.as_ref().unwrap().status, want, "{path}: {:?}", r.http);
+        assert!(took < Duration::from_secs(4), "{path} took {took:?}");
+    }
+    let (r, took) = probe(c, &format!("{base}/endless")).await;
+    let h = r.http.unwrap();
+    assert_eq!(h.status, Status::Ok);
+    assert!(h.body_truncated);
+    assert!(
+        h.body_bytes >= 64 * 1024 && h.body_bytes < 64 * 1024 + 32 * 1024,
+        "{}",
+        h.body_bytes
+    );
+    assert!(took < Duration::from_secs(4));
+
+    // A TLS endpoint that accepts and never speaks.
+    let silent = servers::silent().await;
+    let mut c = config(&dns, None);
+    c.timeouts.tls = Duration::from_millis(500);
+    let (r, took) = probe(c, &format!("https://api.wallet.test:{}/", silent.addr.port())).await;
+    assert_eq!(r.tls.unwrap().status, Status::Timeout);
+    assert!(took < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn refused_ports_and_broken_ipv6_are_reported() {
+    let dns = test_dns().await;
+    // A port nobody listens on: bind one, then free it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (r, _) = probe(config(&dns, None), &format!("http://api.wallet.test:{port}/")).await;
+    assert_eq!(r.status, Status::Refused);
+    assert!(r.http.is_none());
+
+    // IPv4 works, IPv6 (::1, nobody listening there) does not.
+    let server = servers::http(|_| Behavior::ok("ok")).await;
+    let (r, _) = probe(
+        config(&dns, None),
+        &format!("http://dual.wallet.test:{}/", server.addr.port()),
+    )
+    .await;
+    assert_eq!(r.status, Status::Ok);
+    assert_eq!(r.tcp.len(), 2);
+    assert!(r.ipv6_broken, "{:?}", r.tcp);
+    assert_eq!(r.preferred_family, Some(bindcheck::probe::Family::Ipv4));
+}
+
+#[tokio::test]
+async fn the_deadline_reports_what_was_measured() {
+    let dns = test_dns().await;
+    let server = servers::http(|_| Behavior::Hang).await;
+    let mut c = config(&dns, None);
+    c.count = 50;
+    c.interval = Duration::from_millis(100);
+    c.deadline = Duration::from_millis(1500);
+    c.timeouts.ttfb = Duration::from_secs(10);
+    let (r, took) = probe(c, &format!("http://api.wallet.test:{}/", server.addr.port())).await;
+    assert!(took < Duration::from_millis(2500), "took {took:?}");
+    assert_eq!(r.dns.status, Status::Ok, "DNS was measured");
+    assert_eq!(r.tcp[0].status, Status::Ok, "TCP was measured");
+    assert_eq!(r.http.as_ref().unwrap().status, Status::NotMeasured);
+    assert!(
+        r.not_measured.contains(&"http") && r.not_measured.contains(&"loss"),
+        "{:?}",
+        r.not_measured
+    );
+    let loss = &r.loss[0];
+    assert!(loss.not_sent > 0 && loss.summary.sent > 5, "{loss:?}");
+    assert_eq!(loss.summary.loss_pct, 0.0, "probes cut by the deadline are not lost");
+}
+
+#[tokio::test]
+async fn many_endpoints_run_concurrently_in_order() {
+    let dns = test_dns().await;
+    let server = servers::http(|_| Behavior::ok("ok")).await;
+    let urls: Vec<url::Url> = (0..20)
+        .map(|i| {
+            format!("http://api.wallet.test:{}/{i}", server.addr.port())
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let mut c = config(&dns, None);
+    c.count = 0;
+    c.concurrency = 4;
+    c.method = Method::Head;
+    let prober = Arc::new(Prober::builder(c).build().unwrap());
+    let reports = prober.probe(&urls).await;
+    assert_eq!(reports.len(), 20);
+    for (i, r) in reports.iter().enumerate() {
+        assert_eq!(r.url, urls[i].as_str());
+        assert_eq!(r.status, Status::Ok);
+        assert!(r.loss.is_empty());
+        assert_eq!(r.http.as_ref().unwrap().body_bytes, 0, "HEAD reads no body");
+    }
+}
+
+#[tokio::test]
+async fn email_domains_by_mx() {
+    let dns = test_dns().await;
+    let prober = Prober::builder(config(&dns, None)).build().unwrap();
+    let m = prober.mail("mail.wallet.test").await;
+    assert_eq!(m.verdict, MailVerdict::Mx);
+    assert_eq!(
+        m.mx,
+        [(10, "mx1.wallet.test.".to_owned()), (20, "mx2.wallet.test.".to_owned())]
+    );
+    assert_eq!(prober.mail("nullmx.wallet.test").await.verdict, MailVerdict::NullMx);
+    assert_eq!(prober.mail("plain.wallet.test").await.verdict, MailVerdict::ImplicitMx);
+    assert_eq!(prober.mail("missing.wallet.test").await.verdict, MailVerdict::NoDomain);
+    let m = prober.mail("fail.wallet.test").await;
+    assert_eq!((m.verdict, m.status), (MailVerdict::Unknown, Status::Servfail));
+}
