@@ -78,6 +78,15 @@ fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
         .map_err(|_| "expected an IP address, optionally with :port (e.g. 223.5.5.5 or 127.0.0.1:5353)".to_owned())
 }
 
+/// The version of the `bindcheck probe --format json` document (docs/probe.md).
+pub const PROBE_SCHEMA_VERSION: u32 = 1;
+
+#[derive(serde::Serialize)]
+struct ProbeDocument<'a> {
+    schema_version: u32,
+    endpoints: &'a [EndpointReport],
+}
+
 pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
     let mut urls = Vec::with_capacity(args.urls.len());
     for raw in &args.urls {
@@ -145,7 +154,10 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
         ProbeFormat::Json => {
             serde_json::to_writer_pretty(
                 &mut out,
-                &serde_json::json!({"schema_version": 1, "endpoints": reports}),
+                &ProbeDocument {
+                    schema_version: PROBE_SCHEMA_VERSION,
+                    endpoints: &reports,
+                },
             )?;
             writeln!(out)?;
         }

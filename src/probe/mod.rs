@@ -575,7 +575,11 @@ impl EndpointReport {
         let tcp = if self.tcp.is_empty() || self.tcp.iter().any(|t| t.status == Status::Ok) {
             Status::Ok
         } else {
-            self.tcp.iter().map(|t| t.status).find(|s| *s != Status::Ok).unwrap_or(Status::Error)
+            self.tcp
+                .iter()
+                .map(|t| t.status)
+                .find(|s| *s != Status::Ok)
+                .unwrap_or(Status::Error)
         };
         let tls = self.tls.as_ref().map_or(Status::Ok, |t| t.status);
         let http = self.http.as_ref().map_or(Status::Ok, |h| h.status);

@@ -110,8 +110,9 @@ pub struct LossResult {
     pub summary: Summary,
 }
 
-/// Sends `count` connect probes to `addr`, one every `interval` (never faster: bindcheck must
-/// not hammer a staging server), each with `timeout`, and summarizes them.
+/// Sends `count` connect probes to `addr`, starting one every `interval` whether or not the
+/// earlier ones have answered (as ping does), each with `timeout`, and summarizes them. The
+/// interval is never shorter than 10 ms: bindcheck must not hammer a staging server.
 pub async fn loss(
     addr: SocketAddr,
     count: u32,
@@ -119,24 +120,24 @@ pub async fn loss(
     timeout: Duration,
     deadline: Instant,
 ) -> LossResult {
-    let mut raw: Vec<Option<f64>> = Vec::with_capacity(count as usize);
-    let mut next = Instant::now();
-    let mut not_sent = 0;
-    for _ in 0..count {
-        if next >= deadline {
-            not_sent += 1;
-            continue;
+    let start = Instant::now();
+    let probes = (0..count).map(|i| async move {
+        let at = start + interval * i;
+        if at >= deadline {
+            return Err(());
         }
-        sleep_until(next).await;
-        next += interval;
+        sleep_until(at).await;
         let (result, stream) = connect(addr, timeout, deadline).await;
         drop(stream);
         match result.status {
-            Status::Ok | Status::Refused | Status::Reset => raw.push(result.time_ms),
-            Status::NotMeasured => not_sent += 1,
-            _ => raw.push(None),
+            Status::Ok | Status::Refused | Status::Reset => Ok(result.time_ms),
+            Status::NotMeasured => Err(()),
+            _ => Ok(None),
         }
-    }
+    });
+    let outcomes = futures_util::future::join_all(probes).await;
+    let not_sent = outcomes.iter().filter(|o| o.is_err()).count() as u32;
+    let raw: Vec<Option<f64>> = outcomes.into_iter().flatten().collect();
     let (samples, retransmitted) = drop_retransmissions(&raw);
     LossResult {
         addr,

@@ -5,6 +5,8 @@
 mod cli;
 #[cfg(feature = "cli")]
 mod docs;
+#[cfg(all(feature = "cli", target_os = "linux"))]
+mod netns;
 #[cfg(feature = "probe")]
 mod probe;
 mod props;

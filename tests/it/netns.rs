@@ -1,0 +1,208 @@
+//! Real packet loss: a network namespace the test creates, a server on its loopback, and an
+//! nftables rule dropping a known share of the packets sent to the server's port. Needs root,
+//! `ip` (iproute2) and `nft` (nftables); skips with a message where namespaces are not
+//! permitted, unless BINDCHECK_REQUIRE_NETNS is set (as .ci/run does), which turns the skip
+//! into a failure.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// A network namespace, deleted on drop.
+struct Netns {
+    name: String,
+    children: Vec<Child>,
+}
+
+impl Netns {
+    fn new(tag: &str) -> Result<Netns, String> {
+        let name = format!("bindcheck-{tag}-{}", std::process::id());
+        run("ip", &["netns", "add", &name])?;
+        let ns = Netns {
+            name,
+            children: Vec::new(),
+        };
+        ns.exec(&["ip", "link", "set", "lo", "up"])?;
+        Ok(ns)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", &self.name]).args(args);
+        cmd
+    }
+
+    fn exec(&self, args: &[&str]) -> Result<String, String> {
+        let out = self.command(args).output().map_err(|e| format!("{args:?}: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("{args:?}: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// Starts an HTTP server on the namespace's loopback and returns its port.
+    fn http_server(&mut self) -> Result<u16, String> {
+        let script = "import http.server, sys\n\
+            s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler)\n\
+            print(s.server_address[1], flush=True)\n\
+            s.serve_forever()\n";
+        let mut child = self
+            .command(&["python3", "-c", script])
+            .current_dir(std::env::temp_dir())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("python3: {e}"))?;
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        self.children.push(child);
+        line.trim()
+            .parse()
+            .map_err(|_| format!("the server printed no port: {line:?}"))
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let _ = run("ip", &["netns", "del", &self.name]);
+    }
+}
+
+fn run(cmd: &str, args: &[&str]) -> Result<String, String> {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .map_err(|e| format!("{cmd}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A namespace with the tools the test needs, or why there is none.
+fn namespace(tag: &str) -> Option<Netns> {
+    let ns = run("nft", &["--version"])
+        .and_then(|_| run("python3", &["--version"]))
+        .and_then(|_| Netns::new(tag));
+    match ns {
+        Ok(ns) => Some(ns),
+        Err(why) => {
+            let msg = format!("network namespace test skipped: {why} (needs root, iproute2, nftables and python3)");
+            assert!(std::env::var_os("BINDCHECK_REQUIRE_NETNS").is_none(), "{msg}");
+            eprintln!("{msg}");
+            None
+        }
+    }
+}
+
+#[test]
+fn measured_loss_matches_the_share_nftables_drops() {
+    let Some(mut ns) = namespace("loss") else { return };
+    let port = ns.http_server().expect("server in the namespace");
+    let port_s = port.to_string();
+    ns.exec(&["nft", "add", "table", "inet", "bindcheck"]).unwrap();
+    ns.exec(&[
+        "nft",
+        "add chain inet bindcheck input { type filter hook input priority 0; }",
+    ])
+    .unwrap();
+    // 20% of every packet sent to the server's port, SYNs included.
+    ns.exec(&[
+        "nft",
+        "add",
+        "rule",
+        "inet",
+        "bindcheck",
+        "input",
+        "tcp",
+        "dport",
+        &port_s,
+        "numgen",
+        "random",
+        "mod",
+        "100",
+        "<",
+        "20",
+        "drop",
+    ])
+    .unwrap();
+
+    let out = ns
+        .command(&[
+            env!("CARGO_BIN_EXE_bindcheck"),
+            "probe",
+            &format!("http://127.0.0.1:{port}/"),
+            "--count",
+            "300",
+            "--interval",
+            "10ms",
+            "--timeout",
+            "5s",
+            "--deadline",
+            "40s",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("bindcheck in the namespace");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let loss = &report["endpoints"][0]["loss"][0];
+    let pct = loss["loss_pct"].as_f64().unwrap();
+    let sent = loss["sent"].as_u64().unwrap();
+    let retransmitted = loss["retransmitted"].as_u64().unwrap();
+    eprintln!(
+        "dropped 20%: measured {pct}% of {sent}, {retransmitted} SYN retransmissions, max {}",
+        loss["max_ms"]
+    );
+    assert_eq!(sent, 300, "{loss}");
+    // Binomial(300, 0.2) has a standard deviation of 2.3 points: 8 points is 3.5 sigma.
+    assert!((12.0..=28.0).contains(&pct), "measured {pct}%, dropped 20% ± 8: {loss}");
+    // A lost SYN is retransmitted after about a second: counted as loss, not as latency.
+    assert!(retransmitted > 0, "{loss}");
+    let max = loss["max_ms"].as_f64().unwrap();
+    assert!(
+        max < 200.0,
+        "retransmission delays leaked into the latency figures: max {max} ms"
+    );
+    assert!(loss["p95_ms"].as_f64().unwrap() < 200.0);
+}
+
+#[test]
+fn without_a_drop_rule_nothing_is_lost() {
+    let Some(mut ns) = namespace("clean") else { return };
+    let port = ns.http_server().expect("server in the namespace");
+    let out = ns
+        .command(&[
+            env!("CARGO_BIN_EXE_bindcheck"),
+            "probe",
+            &format!("http://127.0.0.1:{port}/"),
+            "--count",
+            "50",
+            "--interval",
+            "10ms",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let loss = &report["endpoints"][0]["loss"][0];
+    assert_eq!(loss["loss_pct"].as_f64(), Some(0.0), "{loss}");
+    assert_eq!(loss["retransmitted"].as_u64(), Some(0));
+    assert_eq!(report["endpoints"][0]["status"], "ok");
+    assert!(out.status.success());
+}
