@@ -304,6 +304,26 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> 
             }
             writeln!(out)?;
         }
+        for p in &r.icmp {
+            match &p.note {
+                Some(note) => writeln!(out, "  icmp   {}  skipped: {note}", p.addr)?,
+                None => {
+                    let s = &p.summary;
+                    writeln!(
+                        out,
+                        "  icmp   {}  {:.1}% of {} lost  min {} / median {} / p95 {} / max {}  jitter {}",
+                        p.addr,
+                        s.loss_pct,
+                        s.sent,
+                        ms(s.min_ms),
+                        ms(s.median_ms),
+                        ms(s.p95_ms),
+                        ms(s.max_ms),
+                        ms(s.jitter_ms)
+                    )?;
+                }
+            }
+        }
         if !r.not_measured.is_empty() {
             writeln!(out, "  not measured before the deadline: {}", r.not_measured.join(", "))?;
         }

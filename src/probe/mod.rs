@@ -19,6 +19,7 @@
 
 pub mod dns;
 pub mod http;
+pub mod icmp;
 pub mod stats;
 pub mod tcp;
 pub mod tls;
@@ -34,6 +35,7 @@ use url::Url;
 
 pub use dns::{MailResult, MailVerdict, ResolverChoice};
 pub use http::{HttpResult, Method};
+pub use icmp::IcmpResult;
 pub use stats::Summary;
 pub use tcp::{ConnectResult, Family, LossResult};
 pub use tls::{TlsResult, TlsSetup};
@@ -259,6 +261,8 @@ pub struct EndpointReport {
     pub tls: Option<TlsResult>,
     pub http: Option<HttpResult>,
     pub loss: Vec<LossResult>,
+    /// ICMP echo to each address, where the system allows unprivileged ping sockets.
+    pub icmp: Vec<IcmpResult>,
     /// Steps the deadline cut off.
     pub not_measured: Vec<&'static str>,
 }
@@ -386,13 +390,23 @@ impl Prober {
                 deadline,
             )
         }));
+        let icmp_timeout = c.timeouts.connect.min(Duration::from_secs(2));
+        let pings = join_all(
+            report
+                .dns
+                .addresses()
+                .into_iter()
+                .filter(|_| c.count > 0)
+                .map(|ip| icmp::ping(ip, c.count, c.interval, icmp_timeout, deadline)),
+        );
         let dns_ms = report.dns.time_ms.unwrap_or(0.0);
         let http = self.http_chain(url, target, dns_ms, deadline);
-        let (loss, (tls, http)) = tokio::join!(loss, http);
+        let (loss, pings, (tls, http)) = tokio::join!(loss, pings, http);
         report.loss = loss;
+        report.icmp = pings;
         report.tls = tls;
         report.http = Some(http);
-        if report.loss.iter().any(|l| l.not_sent > 0) {
+        if report.loss.iter().any(|l| l.not_sent > 0) || report.icmp.iter().any(|p| p.not_sent > 0) {
             report.not_measured.push("loss");
         }
         if report.http.as_ref().is_some_and(|h| h.status == Status::NotMeasured) {
@@ -553,6 +567,7 @@ impl EndpointReport {
             tls: None,
             http: None,
             loss: Vec::new(),
+            icmp: Vec::new(),
             not_measured: Vec::new(),
         }
     }

@@ -206,3 +206,46 @@ fn without_a_drop_rule_nothing_is_lost() {
     assert_eq!(report["endpoints"][0]["status"], "ok");
     assert!(out.status.success());
 }
+
+#[test]
+fn icmp_echo_through_ping_sockets_measures_loss() {
+    let Some(mut ns) = namespace("icmp") else { return };
+    // Allow unprivileged ping sockets for every group, in this namespace only.
+    ns.exec(&["sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647"])
+        .unwrap();
+    let port = ns.http_server().expect("server in the namespace");
+    ns.exec(&["nft", "add", "table", "inet", "bindcheck"]).unwrap();
+    ns.exec(&[
+        "nft",
+        "add chain inet bindcheck input { type filter hook input priority 0; }",
+    ])
+    .unwrap();
+    ns.exec(&[
+        "nft",
+        "add rule inet bindcheck input icmp type echo-request numgen random mod 100 < 20 drop",
+    ])
+    .unwrap();
+    let out = ns
+        .command(&[
+            env!("CARGO_BIN_EXE_bindcheck"),
+            "probe",
+            &format!("http://127.0.0.1:{port}/"),
+            "--count",
+            "300",
+            "--interval",
+            "10ms",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let icmp = &report["endpoints"][0]["icmp"][0];
+    assert_eq!(icmp["status"], "ok", "{icmp}");
+    assert_eq!(icmp["sent"].as_u64(), Some(300));
+    let pct = icmp["loss_pct"].as_f64().unwrap();
+    eprintln!("ICMP: dropped 20%, measured {pct}%");
+    assert!((12.0..=28.0).contains(&pct), "measured {pct}%, dropped 20% ± 8: {icmp}");
+    // TCP to the same server is untouched by the ICMP rule.
+    assert_eq!(report["endpoints"][0]["loss"][0]["loss_pct"].as_f64(), Some(0.0));
+}

@@ -368,3 +368,32 @@ async fn email_domains_by_mx() {
     let m = prober.mail("fail.wallet.test").await;
     assert_eq!((m.verdict, m.status), (MailVerdict::Unknown, Status::Servfail));
 }
+
+#[tokio::test]
+async fn icmp_is_skipped_with_a_note_where_ping_sockets_are_not_allowed() {
+    // Whether this machine allows ping sockets for our group decides what to expect.
+    let range = std::fs::read_to_string("/proc/sys/net/ipv4/ping_group_range").unwrap_or_default();
+    let bounds: Vec<u64> = range.split_whitespace().filter_map(|v| v.parse().ok()).collect();
+    let gid = std::process::Command::new("id")
+        .arg("-g")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok()?.trim().parse::<u64>().ok());
+    let allowed = matches!((bounds.as_slice(), gid), ([lo, hi], Some(g)) if *lo <= g && g <= *hi);
+    let r = bindcheck::probe::icmp::ping(
+        std::net::IpAddr::V4(LOOP),
+        3,
+        Duration::from_millis(10),
+        Duration::from_secs(1),
+        tokio::time::Instant::now() + Duration::from_secs(5),
+    )
+    .await;
+    if allowed {
+        assert_eq!(r.status, Status::Ok);
+        assert_eq!(r.summary.received, 3);
+    } else {
+        assert_eq!(r.status, Status::Skipped);
+        assert!(r.note.as_deref().unwrap().contains("ping_group_range"), "{:?}", r.note);
+        assert_eq!(r.summary.sent, 0);
+    }
+}
