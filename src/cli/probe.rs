@@ -45,6 +45,10 @@ pub struct ProbeArgs {
     /// DNS server to ask instead of the system's: IP or IP:port.
     #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
     resolver: Option<SocketAddr>,
+    /// Also ask this DNS server (repeatable) and flag answers that differ: a sign of DNS
+    /// hijacking or pollution.
+    #[arg(long = "compare-resolver", value_name = "IP[:PORT]", value_parser = parse_resolver)]
+    compare_resolvers: Vec<SocketAddr>,
     /// A private CA certificate (PEM) to trust besides the system's, e.g. for staging.
     #[arg(long, value_name = "FILE")]
     ca_file: Option<PathBuf>,
@@ -115,6 +119,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
         count: args.count,
         interval: args.interval,
         resolver: args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server),
+        compare_resolvers: args.compare_resolvers.clone(),
         ca_pem,
         insecure: args.insecure,
         timeouts: crate::probe::Timeouts {
@@ -214,6 +219,23 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> 
             r.dns.resolver,
             answers.join(", ")
         )?;
+        for d in &r.dns_compare {
+            let answers: Vec<String> = d.addresses().iter().map(ToString::to_string).collect();
+            writeln!(
+                out,
+                "  dns    [{}]  {}  via {}  {}",
+                d.status,
+                ms(d.time_ms),
+                d.resolver,
+                answers.join(", ")
+            )?;
+        }
+        if r.dns_divergent {
+            writeln!(
+                out,
+                "         warning: resolvers disagree about this name (DNS hijacking or pollution?)"
+            )?;
+        }
         for t in &r.tcp {
             writeln!(out, "  tcp    [{}]  {}  {}", t.status, ms(t.time_ms), t.addr)?;
         }

@@ -196,6 +196,20 @@ pub async fn resolve(resolver: &TokioResolver, choice: &ResolverChoice, host: &s
     result
 }
 
+/// Whether two resolvers disagree about a name: both answered with addresses and have none
+/// in common, or one found the name and the other says it does not exist. (CDNs hand out
+/// different addresses from one pool, so overlapping answers are not a divergence.)
+pub fn diverges(a: &DnsResult, b: &DnsResult) -> bool {
+    match (a.status, b.status) {
+        (Status::Ok, Status::Ok) => {
+            let theirs = b.addresses();
+            !a.addresses().iter().any(|ip| theirs.contains(ip))
+        }
+        (Status::Ok, Status::Nxdomain) | (Status::Nxdomain, Status::Ok) => true,
+        _ => false,
+    }
+}
+
 /// Whether an email domain can receive mail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

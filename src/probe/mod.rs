@@ -153,6 +153,9 @@ pub struct ProbeConfig {
     /// Pause between two connect probes to the same address (at least 10 ms).
     pub interval: Duration,
     pub resolver: ResolverChoice,
+    /// More DNS servers to ask the same names; answers that differ from the main resolver's
+    /// are flagged (a sign of DNS hijacking or pollution, common on public Wi-Fi).
+    pub compare_resolvers: Vec<SocketAddr>,
     /// A private CA to trust besides the system's, PEM.
     pub ca_pem: Option<Vec<u8>>,
     /// Report certificate problems but go on with the request.
@@ -173,6 +176,7 @@ impl Default for ProbeConfig {
             count: 20,
             interval: Duration::from_millis(100),
             resolver: ResolverChoice::System,
+            compare_resolvers: Vec::new(),
             ca_pem: None,
             insecure: false,
             timeouts: Timeouts::default(),
@@ -227,10 +231,20 @@ impl ProberBuilder {
             return Err(BuildError::Config("at most 1000 probes per address".into()));
         }
         let resolver = dns::resolver(&c.resolver, c.timeouts.dns).map_err(|e| BuildError::Resolver(e.to_string()))?;
+        let compare = c
+            .compare_resolvers
+            .iter()
+            .map(|a| {
+                let choice = ResolverChoice::Server(*a);
+                dns::resolver(&choice, c.timeouts.dns).map(|r| (choice, r))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| BuildError::Resolver(e.to_string()))?;
         let tls = TlsSetup::new(c.ca_pem.as_deref(), c.insecure).map_err(|e| BuildError::Tls(e.0))?;
         Ok(Prober {
             config: c,
             resolver,
+            compare,
             tls,
         })
     }
@@ -240,6 +254,7 @@ impl ProberBuilder {
 pub struct Prober {
     config: ProbeConfig,
     resolver: hickory_resolver::TokioResolver,
+    compare: Vec<(ResolverChoice, hickory_resolver::TokioResolver)>,
     tls: TlsSetup,
 }
 
@@ -252,6 +267,10 @@ pub struct EndpointReport {
     /// The worst status over the steps that ran: `ok` when everything worked.
     pub status: Status,
     pub dns: dns::DnsResult,
+    /// The same lookup through each `compare_resolvers` server.
+    pub dns_compare: Vec<dns::DnsResult>,
+    /// Some resolver's answers differ from the main resolver's (no address in common).
+    pub dns_divergent: bool,
     pub tcp: Vec<ConnectResult>,
     /// The family a happy-eyeballs client would use.
     pub preferred_family: Option<Family>,
@@ -323,13 +342,18 @@ impl Prober {
             report.status = Status::NotMeasured;
             return report;
         }
-        report.dns = dns::resolve(
-            &self.resolver,
-            &c.resolver,
-            &host,
-            deadline.min(Instant::now() + c.timeouts.dns),
-        )
-        .await;
+        let dns_deadline = deadline.min(Instant::now() + c.timeouts.dns);
+        let (main, compared) = tokio::join!(
+            dns::resolve(&self.resolver, &c.resolver, &host, dns_deadline),
+            join_all(
+                self.compare
+                    .iter()
+                    .map(|(choice, r)| dns::resolve(r, choice, &host, dns_deadline))
+            )
+        );
+        report.dns = main;
+        report.dns_divergent = compared.iter().any(|other| dns::diverges(&report.dns, other));
+        report.dns_compare = compared;
         if report.dns.status != Status::Ok {
             if Instant::now() >= deadline {
                 report.dns.status = Status::NotMeasured;
@@ -561,6 +585,8 @@ impl EndpointReport {
                 aaaa: Vec::new(),
                 error: None,
             },
+            dns_compare: Vec::new(),
+            dns_divergent: false,
             tcp: Vec::new(),
             preferred_family: None,
             ipv6_broken: false,

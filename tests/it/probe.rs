@@ -397,3 +397,39 @@ async fn icmp_is_skipped_with_a_note_where_ping_sockets_are_not_allowed() {
         assert_eq!(r.summary.sent, 0);
     }
 }
+
+#[tokio::test]
+async fn divergent_resolvers_are_flagged() {
+    let dns = test_dns().await;
+    let honest = servers::dns(|name| match name {
+        "api.wallet.test" => vec![Zone::A(vec![LOOP])],
+        _ => vec![Zone::NxDomain],
+    })
+    .await;
+    let hijacker = servers::dns(|_| vec![Zone::A(vec![Ipv4Addr::new(127, 9, 9, 9)])]).await;
+    let server = servers::http(|_| Behavior::ok("ok")).await;
+    let url = format!("http://api.wallet.test:{}/", server.addr.port());
+
+    let mut c = config(&dns, None);
+    c.compare_resolvers = vec![honest.addr];
+    let (r, _) = probe(c, &url).await;
+    assert_eq!(r.dns_compare.len(), 1);
+    assert_eq!(r.dns_compare[0].resolver, honest.addr.to_string());
+    assert!(!r.dns_divergent);
+
+    let mut c = config(&dns, None);
+    c.compare_resolvers = vec![honest.addr, hijacker.addr];
+    let (r, _) = probe(c, &url).await;
+    assert!(r.dns_divergent, "{:?}", r.dns_compare);
+    assert_eq!(
+        r.status,
+        Status::Ok,
+        "divergence is a warning: the main resolver's answer works"
+    );
+
+    // A name one resolver knows and the other denies.
+    let mut c = config(&dns, None);
+    c.compare_resolvers = vec![honest.addr];
+    let (r, _) = probe(c, "http://other.wallet.test:1/").await;
+    assert!(r.dns_divergent);
+}
