@@ -21,6 +21,12 @@ pub mod validate;
 #[cfg(feature = "probe")]
 pub mod probe;
 
+#[cfg(feature = "probe")]
+pub mod profile;
+
+#[cfg(feature = "cli")]
+pub mod report;
+
 #[cfg(feature = "cli")]
 pub mod cli;
 

@@ -30,6 +30,10 @@ pub fn codes_markdown() -> String {
                 "cvv" => "Card security code",
                 "id" => "Resident ID number",
                 "name" => "Cardholder name",
+                "app" => "App version",
+                "mail" => "Email deliverability",
+                "net" => "Network and service",
+                "env" => "Local environment",
                 other => other,
             };
             let _ = write!(

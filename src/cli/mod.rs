@@ -2,6 +2,7 @@
 //! to exit codes. Only this layer prints, reads the environment or the clock.
 
 mod batch;
+mod check;
 pub mod docs;
 mod probe;
 mod render;
@@ -18,15 +19,14 @@ use crate::validate::{Date, Lang};
 /// Finds why a digital-wallet bind will fail, before you try it.
 ///
 /// bindcheck checks what people type into a bind form (phone, email, bank card, expiry,
-/// security code, ID number, name) and says what is wrong and what to do about it, in
-/// English or Simplified Chinese. Personal data is masked in every output unless you pass
-/// --unmasked.
+/// security code, ID number, name) and the network path to the wallet's servers, says whether
+/// a bind will work, and what to do if not, in English or Simplified Chinese. Personal data is
+/// masked in every output unless you pass --unmasked.
 #[derive(Debug, Parser)]
 #[command(name = "bindcheck", version, about, long_about, propagate_version = true)]
-#[command(
-    after_help = "Exit codes: 0 all valid, 1 a finding of error severity, 2 usage error or unreadable input.\n\
-Docs: docs/guide.md (usage), docs/codes.md (every finding code)."
-)]
+#[command(after_help = "Start with: bindcheck check --phone '138 0013 8000' --card -\n\
+Exit codes differ per command: see each command's --help and docs/guide.md.\n\
+Docs: docs/guide.md (usage), docs/codes.md (every finding code).")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -34,6 +34,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Will a bind work? Check the inputs and the wallet's endpoints; a verdict, and what to do.
+    Check(Box<check::CheckArgs>),
     /// Check form inputs: phone, email, card, expiry, CVV, ID number, name (one set, or a batch file).
     Validate(validate::ValidateArgs),
     /// Probe wallet endpoints: DNS, TCP, TLS, HTTP timings, loss and jitter, clock skew.
@@ -43,16 +45,30 @@ enum Command {
 /// What a run ended with, mapped to the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Everything checked is valid (warnings allowed).
+    /// Everything checked is valid (warnings allowed): 0.
     Valid,
-    /// At least one finding of error severity.
+    /// At least one finding of error severity: 1.
     Invalid,
+    /// A command-specific exit code (`check`'s verdicts).
+    Exit(u8),
+}
+
+/// What kind of problem stopped a run; `check` gives each its own exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad arguments (`check`: 64, EX_USAGE).
+    Usage,
+    /// Unreadable input data (`check`: 65, EX_DATAERR).
+    Data,
+    /// A bad profile or configuration (`check`: 78, EX_CONFIG).
+    Config,
 }
 
 /// A problem with how bindcheck was called or with its input: printed as `error:` and
 /// `hint:` lines, exit code 2.
 #[derive(Debug)]
 pub struct UsageError {
+    pub kind: ErrorKind,
     pub message: String,
     pub hint: String,
 }
@@ -60,9 +76,16 @@ pub struct UsageError {
 impl UsageError {
     pub fn new(message: impl Into<String>, hint: impl Into<String>) -> UsageError {
         UsageError {
+            kind: ErrorKind::Usage,
             message: message.into(),
             hint: hint.into(),
         }
+    }
+
+    /// The same error, of another kind.
+    pub fn kind(mut self, kind: ErrorKind) -> UsageError {
+        self.kind = kind;
+        self
     }
 }
 
@@ -74,15 +97,37 @@ impl fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-/// Exit code for usage errors and unreadable input.
+/// Exit code of `validate` and `probe` for usage errors and unreadable input.
 pub const EXIT_USAGE: u8 = 2;
+
+/// The exit code for an error of `kind` in `command`: `check` follows sysexits.h, the
+/// others exit 2.
+fn exit_code(command: Option<&str>, kind: ErrorKind) -> u8 {
+    match (command, kind) {
+        (Some("check"), ErrorKind::Usage) => 64,
+        (Some("check"), ErrorKind::Data) => 65,
+        (Some("check"), ErrorKind::Config) => 78,
+        _ => EXIT_USAGE,
+    }
+}
 
 /// Parses the command line, runs it, and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let command = std::env::args().nth(1);
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                _ => ExitCode::from(exit_code(command.as_deref(), ErrorKind::Usage)),
+            };
+        }
+    };
     match run(cli) {
         Ok(Outcome::Valid) => ExitCode::SUCCESS,
         Ok(Outcome::Invalid) => ExitCode::from(1),
+        Ok(Outcome::Exit(code)) => ExitCode::from(code),
         Err(err) => {
             // A closed pipe (`bindcheck ... | head`) is not an error.
             if err.chain().any(|c| {
@@ -92,24 +137,27 @@ pub fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let mut stderr = io::stderr().lock();
-            match err.downcast_ref::<UsageError>() {
+            let kind = match err.downcast_ref::<UsageError>() {
                 Some(usage) => {
                     let _ = writeln!(stderr, "error: {usage}");
+                    usage.kind
                 }
                 None => {
                     let _ = writeln!(stderr, "error: {err}");
                     for cause in err.chain().skip(1) {
                         let _ = writeln!(stderr, "  caused by: {cause}");
                     }
+                    ErrorKind::Data
                 }
-            }
-            ExitCode::from(EXIT_USAGE)
+            };
+            ExitCode::from(exit_code(command.as_deref(), kind))
         }
     }
 }
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
+        Command::Check(args) => check::run(*args),
         Command::Validate(args) => validate::run(args),
         Command::Probe(args) => probe::run(args),
     }

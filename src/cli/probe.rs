@@ -178,7 +178,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
 
 /// A spinner on standard error, shown only when the run takes longer than a second and
 /// standard error is a terminal.
-fn delayed_progress(endpoints: usize) -> ProgressBar {
+pub(super) fn delayed_progress(endpoints: usize) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     if io::stderr().is_terminal() {
         bar.set_style(ProgressStyle::with_template("{spinner} probing {msg} ({elapsed})").expect("template"));

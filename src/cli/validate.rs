@@ -28,16 +28,9 @@ pub enum InputFormat {
     Jsonl,
 }
 
-#[derive(Debug, Args)]
-#[command(after_long_help = "Examples:\n  \
-bindcheck validate --phone '138 0013 8000' --email zhang@qq.con\n  \
-BINDCHECK_CARD=6222021234567890128 bindcheck validate --expiry 12/29 --lang zh-CN   (card from the environment)\n  \
-bindcheck validate --card - --cvv -          (prompts for both without echoing them)\n  \
-bindcheck validate --input people.csv > results.jsonl\n\n\
-Every value can be `-` (read a line from standard input, or a hidden prompt on a terminal),\n\
-or come from BINDCHECK_PHONE, BINDCHECK_EMAIL, BINDCHECK_CARD, BINDCHECK_EXPIRY, BINDCHECK_CVV,\n\
-BINDCHECK_ID_NUMBER or BINDCHECK_NAME when its flag is absent.")]
-pub struct ValidateArgs {
+/// The form fields, as flags (shared by `validate` and `check`).
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
     /// Phone number, as typed (national or international).
     #[arg(long, value_name = "PHONE")]
     phone: Option<String>,
@@ -59,6 +52,34 @@ pub struct ValidateArgs {
     /// Cardholder name.
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
+}
+
+impl InputArgs {
+    pub fn inputs(&self) -> Inputs {
+        Inputs {
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            card: self.card.clone(),
+            expiry: self.expiry.clone(),
+            cvv: self.cvv.clone(),
+            id_number: self.id_number.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:\n  \
+bindcheck validate --phone '138 0013 8000' --email zhang@qq.con\n  \
+BINDCHECK_CARD=6222021234567890128 bindcheck validate --expiry 12/29 --lang zh-CN   (card from the environment)\n  \
+bindcheck validate --card - --cvv -          (prompts for both without echoing them)\n  \
+bindcheck validate --input people.csv > results.jsonl\n\n\
+Every value can be `-` (read a line from standard input, or a hidden prompt on a terminal),\n\
+or come from BINDCHECK_PHONE, BINDCHECK_EMAIL, BINDCHECK_CARD, BINDCHECK_EXPIRY, BINDCHECK_CVV,\n\
+BINDCHECK_ID_NUMBER or BINDCHECK_NAME when its flag is absent.")]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    fields: InputArgs,
 
     /// Region for phone numbers written without a country code; `none` requires + or 00.
     #[arg(long, value_name = "CN|none", default_value = "CN")]
@@ -93,15 +114,7 @@ pub struct ValidateArgs {
 
 impl ValidateArgs {
     fn inputs(&self) -> Inputs {
-        Inputs {
-            phone: self.phone.clone(),
-            email: self.email.clone(),
-            card: self.card.clone(),
-            expiry: self.expiry.clone(),
-            cvv: self.cvv.clone(),
-            id_number: self.id_number.clone(),
-            name: self.name.clone(),
-        }
+        self.fields.inputs()
     }
 
     fn policy(&self) -> Result<Policy, UsageError> {

@@ -18,6 +18,7 @@
 //! ```
 
 pub mod dns;
+pub mod env;
 pub mod http;
 pub mod icmp;
 pub mod stats;
@@ -295,21 +296,27 @@ impl Prober {
         &self.config
     }
 
-    /// Probes every URL, `concurrency` at a time, within the configured deadline. Reports come
-    /// back in the order of `urls`.
+    /// Probes every URL with the configured method, `concurrency` at a time, within the
+    /// configured deadline. Reports come back in the order of `urls`.
     pub async fn probe(self: &Arc<Self>, urls: &[Url]) -> Vec<EndpointReport> {
+        let targets: Vec<(Url, Method)> = urls.iter().map(|u| (u.clone(), self.config.method)).collect();
+        self.probe_targets(&targets).await
+    }
+
+    /// Like [`Prober::probe`], with a method per URL.
+    pub async fn probe_targets(self: &Arc<Self>, targets: &[(Url, Method)]) -> Vec<EndpointReport> {
         let deadline = Instant::now() + self.config.deadline;
         let permits = Arc::new(Semaphore::new(self.config.concurrency));
-        let mut tasks = Vec::with_capacity(urls.len());
-        for url in urls {
-            let (me, url, permits) = (Arc::clone(self), url.clone(), Arc::clone(&permits));
+        let mut tasks = Vec::with_capacity(targets.len());
+        for (url, method) in targets {
+            let (me, url, method, permits) = (Arc::clone(self), url.clone(), *method, Arc::clone(&permits));
             tasks.push(tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                me.probe_one(&url, deadline).await
+                me.probe_one(&url, method, deadline).await
             }));
         }
         let mut reports = Vec::with_capacity(tasks.len());
-        for (task, url) in tasks.into_iter().zip(urls) {
+        for (task, (url, _)) in tasks.into_iter().zip(targets) {
             reports.push(
                 task.await
                     .unwrap_or_else(|_| EndpointReport::failed(url, "the probe task failed")),
@@ -330,7 +337,7 @@ impl Prober {
     }
 
     /// Probes one endpoint before `deadline`.
-    pub async fn probe_one(&self, url: &Url, deadline: Instant) -> EndpointReport {
+    pub async fn probe_one(&self, url: &Url, method: Method, deadline: Instant) -> EndpointReport {
         let c = &self.config;
         let Some((host, port)) = host_port(url) else {
             return EndpointReport::failed(url, "the URL has no host, or its scheme is not http or https");
@@ -424,7 +431,7 @@ impl Prober {
                 .map(|ip| icmp::ping(ip, c.count, c.interval, icmp_timeout, deadline)),
         );
         let dns_ms = report.dns.time_ms.unwrap_or(0.0);
-        let http = self.http_chain(url, target, dns_ms, deadline);
+        let http = self.http_chain(url, method, target, dns_ms, deadline);
         let (loss, pings, (tls, http)) = tokio::join!(loss, pings, http);
         report.loss = loss;
         report.icmp = pings;
@@ -445,12 +452,13 @@ impl Prober {
     async fn http_chain(
         &self,
         url: &Url,
+        method: Method,
         first: SocketAddr,
         first_dns_ms: f64,
         deadline: Instant,
     ) -> (Option<TlsResult>, HttpResult) {
         let c = &self.config;
-        let mut result = HttpResult::new(c.method, url);
+        let mut result = HttpResult::new(method, url);
         let mut endpoint_tls = None;
         let mut current = url.clone();
         let mut seen = vec![current.clone()];
@@ -515,7 +523,7 @@ impl Prober {
             } else {
                 Box::new(stream)
             };
-            match http::exchange(io, c.method, &current, limits, deadline).await {
+            match http::exchange(io, method, &current, limits, deadline).await {
                 Err((status, error)) => {
                     result.status = status;
                     result.error = Some(error);

@@ -285,6 +285,131 @@ catalog! {
         en("The name mixes writing systems (for example Chinese characters and Latin letters).",
            "Write the name in one script, as the bank has it."),
         zh("姓名混用了不同文字（例如汉字与拉丁字母）。", "请按银行预留的写法，用同一种文字填写。");
+
+    // ---- app ----
+    AppOutdated = "app.outdated", Error,
+        en("The app version {detail} is older than the wallet's minimum.", "Update the app from the official app store, then try binding again."),
+        zh("应用版本 {detail} 低于钱包要求的最低版本。", "请从官方应用商店更新应用后再尝试绑定。");
+    AppVersionInvalid = "app.version_invalid", Error,
+        en("The app version is not in a form like 10.5.0.", "Copy the version from the app's About page."),
+        zh("应用版本格式不对，应类似 10.5.0。", "请从应用的“关于”页面复制版本号。");
+
+    // ---- mail ----
+    MailNoDomain = "mail.no_domain", Error,
+        en("The email domain {detail} does not exist, so the verification email cannot arrive.", "Check the part after the @, or use another address."),
+        zh("邮箱域名 {detail} 不存在，验证邮件无法送达。", "请检查 @ 后面的部分，或改用其他邮箱。");
+    MailNullMx = "mail.null_mx", Error,
+        en("The domain {detail} declares that it accepts no email (null MX).", "Use an address at a domain that receives mail."),
+        zh("域名 {detail} 声明不接收任何邮件（空 MX）。", "请使用能接收邮件的域名下的邮箱。");
+    MailNoHost = "mail.no_mail_host", Error,
+        en("The domain {detail} has no mail server (no MX and no address records).", "Check the domain, or use another address."),
+        zh("域名 {detail} 没有邮件服务器（既无 MX 也无地址记录）。", "请检查域名，或改用其他邮箱。");
+    MailUnknown = "mail.unknown", Warning,
+        en("Whether {detail} receives mail could not be checked (the lookup failed).", "Try again later; if the email does not arrive, use another address."),
+        zh("无法确认 {detail} 能否接收邮件（查询失败）。", "请稍后再试；如果收不到邮件，请改用其他邮箱。");
+
+    // ---- net ----
+    NetDnsNxdomain = "net.dns_nxdomain", Error,
+        en("The name {detail} does not exist in DNS.", "Check the network's DNS: switch to another network or set another DNS resolver; if it persists, contact support."),
+        zh("域名 {detail} 在 DNS 中不存在。", "请检查网络的 DNS：换一个网络或更换 DNS 服务器；如果持续出现，请联系客服。");
+    NetDnsServfail = "net.dns_servfail", Error,
+        en("The DNS resolver failed to resolve {detail}.", "Switch to another DNS resolver or another network."),
+        zh("DNS 服务器无法解析 {detail}。", "请更换 DNS 服务器或换一个网络。");
+    NetDnsTimeout = "net.dns_timeout", Error,
+        en("Looking up {detail} timed out.", "The network or its DNS is not answering: switch networks (Wi-Fi ↔ mobile data) or DNS resolver."),
+        zh("解析 {detail} 超时。", "网络或其 DNS 没有响应：请切换网络（Wi-Fi ↔ 移动数据）或更换 DNS 服务器。");
+    NetDnsFailed = "net.dns_failed", Error,
+        en("Looking up {detail} failed.", "Switch to another network or DNS resolver."),
+        zh("解析 {detail} 失败。", "请换一个网络或 DNS 服务器。");
+    NetDnsDivergent = "net.dns_divergent", Warning,
+        en("DNS resolvers disagree about {detail}: this network's DNS may be hijacked or polluted.", "Use a trusted DNS resolver, or switch from public Wi-Fi to mobile data."),
+        zh("不同 DNS 服务器对 {detail} 的解析结果不一致：当前网络的 DNS 可能被劫持或污染。", "请使用可信的 DNS 服务器，或从公共 Wi-Fi 切换到移动数据。");
+    NetConnectRefused = "net.connect_refused", Error,
+        en("The server refused the connection ({detail}).", "The service may be down; wait and try again, or contact support with this report."),
+        zh("服务器拒绝了连接（{detail}）。", "服务可能暂时不可用；请稍后重试，或附上本报告联系客服。");
+    NetConnectTimeout = "net.connect_timeout", Error,
+        en("Connecting to {detail} timed out.", "Switch networks (Wi-Fi ↔ mobile data); a firewall or a weak signal may block the connection."),
+        zh("连接 {detail} 超时。", "请切换网络（Wi-Fi ↔ 移动数据）；可能是防火墙或信号弱阻断了连接。");
+    NetUnreachable = "net.unreachable", Error,
+        en("{detail} cannot be reached from this network.", "Switch networks (Wi-Fi ↔ mobile data) and check that the device is online."),
+        zh("从当前网络无法访问 {detail}。", "请切换网络（Wi-Fi ↔ 移动数据），并确认设备已联网。");
+    NetIpv6Broken = "net.ipv6_broken", Warning,
+        en("{detail} has IPv6 addresses but none connects; apps that try IPv6 first will be slow or fail.", "Switch networks, or turn off IPv6 on this network."),
+        zh("{detail} 有 IPv6 地址但都连不上；优先使用 IPv6 的应用会变慢或失败。", "请切换网络，或在当前网络关闭 IPv6。");
+    NetTlsExpired = "net.tls_expired", Error,
+        en("The server's certificate for {detail} has expired (or this device's clock is far ahead).", "Check that the device's date and time are right; if they are, contact support with this report."),
+        zh("{detail} 的服务器证书已过期（或本机时钟严重超前）。", "请确认设备的日期和时间正确；如果正确，请附上本报告联系客服。");
+    NetTlsNotYetValid = "net.tls_not_yet_valid", Error,
+        en("The server's certificate for {detail} is not valid yet (or this device's clock is behind).", "Set the device's date and time to automatic, then try again."),
+        zh("{detail} 的服务器证书尚未生效（或本机时钟落后）。", "请将设备的日期和时间设为自动，然后重试。");
+    NetTlsUntrusted = "net.tls_untrusted", Error,
+        en("The certificate of {detail} is not from a trusted authority: the network may be intercepting connections.", "Switch from public or company Wi-Fi to mobile data; do not accept unknown certificates."),
+        zh("{detail} 的证书不是由受信任的机构签发：网络可能在拦截连接。", "请从公共或公司 Wi-Fi 切换到移动数据；不要信任未知证书。");
+    NetTlsNameMismatch = "net.tls_name_mismatch", Error,
+        en("The certificate presented for {detail} is for another name: the network may be redirecting connections.", "Switch networks (a captive portal or proxy may be in the way); if it persists, contact support."),
+        zh("{detail} 出示的证书属于其他域名：网络可能在重定向连接。", "请切换网络（可能有认证页面或代理）；如果持续出现，请联系客服。");
+    NetTlsFailed = "net.tls_failed", Error,
+        en("The secure connection to {detail} failed.", "Switch networks; if it persists, contact support with this report."),
+        zh("与 {detail} 的安全连接失败。", "请切换网络；如果持续出现，请附上本报告联系客服。");
+    NetTlsExpiring = "net.tls_expiring", Warning,
+        en("The certificate of {detail} expires soon.", "Nothing to do now; the wallet's operators should renew it (contact support if binds start failing)."),
+        zh("{detail} 的证书即将过期。", "目前无需处理；钱包运营方应及时续期（如绑定开始失败，请联系客服）。");
+    NetTlsInsecure = "net.tls_insecure", Warning,
+        en("Certificate checks were turned off (--insecure) for this run.", "Do not rely on this report's TLS results; run again without --insecure."),
+        zh("本次运行关闭了证书校验（--insecure）。", "本报告的 TLS 结果仅供参考；请去掉 --insecure 重新运行。");
+    NetHttpMaintenance = "net.http_maintenance", Error,
+        en("The service at {detail} is down for maintenance.", "Wait until the time shown and try again."),
+        zh("{detail} 的服务正在维护。", "请等到所示时间后再试。");
+    NetHttpRateLimited = "net.http_rate_limited", Error,
+        en("The service at {detail} is limiting requests (too many attempts).", "Stop retrying; wait until the time shown, then try once."),
+        zh("{detail} 的服务正在限流（尝试次数过多）。", "请停止重试；等到所示时间后再试一次。");
+    NetHttpStatus = "net.http_status", Error,
+        en("The service answered with an unexpected status ({detail}).", "The service may be failing; try again later or contact support with this report."),
+        zh("服务返回了意外的状态码（{detail}）。", "服务可能出现故障；请稍后重试，或附上本报告联系客服。");
+    NetHttpTimeout = "net.http_timeout", Error,
+        en("The service at {detail} did not answer in time.", "The server is busy or the network is too slow: try again off-peak or on another network."),
+        zh("{detail} 的服务未能及时响应。", "服务器繁忙或网络太慢：请错峰重试或换一个网络。");
+    NetHttpFailed = "net.http_failed", Error,
+        en("The request to {detail} failed (the connection broke or the answer was invalid).", "Switch networks and try again; if it persists, contact support with this report."),
+        zh("对 {detail} 的请求失败（连接中断或响应无效）。", "请切换网络后重试；如果持续出现，请附上本报告联系客服。");
+    NetSlowDns = "net.slow_dns", Warning,
+        en("DNS lookups are slow ({detail}).", "Try another DNS resolver or network."),
+        zh("DNS 解析很慢（{detail}）。", "请更换 DNS 服务器或换一个网络。");
+    NetSlowConnect = "net.slow_connect", Warning,
+        en("Connecting takes long ({detail}).", "The network is slow: move closer to the router or switch to mobile data."),
+        zh("建立连接耗时较长（{detail}）。", "网络较慢：请靠近路由器或切换到移动数据。");
+    NetSlowTls = "net.slow_tls", Warning,
+        en("The secure handshake takes long ({detail}).", "The network is slow: switch networks, or try again later."),
+        zh("安全握手耗时较长（{detail}）。", "网络较慢：请切换网络或稍后重试。");
+    NetSlowServer = "net.slow_server", Warning,
+        en("The server takes long to answer ({detail}).", "The server is busy: try again off-peak."),
+        zh("服务器响应很慢（{detail}）。", "服务器繁忙：请错峰重试。");
+    NetLossHigh = "net.loss_high", Warning,
+        en("Packets are being lost on the way to the service ({detail}).", "Switch networks (Wi-Fi ↔ mobile data), or move closer to the router."),
+        zh("到服务的网络正在丢包（{detail}）。", "请切换网络（Wi-Fi ↔ 移动数据），或靠近路由器。");
+    NetJitterHigh = "net.jitter_high", Warning,
+        en("The network's delay varies a lot ({detail}).", "Switch to a steadier network."),
+        zh("网络延迟波动很大（{detail}）。", "请换一个更稳定的网络。");
+    NetClockSkew = "net.clock_skew", Warning,
+        en("This device's clock is off by {detail}; verification codes and secure connections depend on it.", "Set the date and time to automatic (network time), then try again."),
+        zh("本机时钟偏差 {detail}；验证码和安全连接都依赖准确的时间。", "请将日期和时间设为自动（网络时间），然后重试。");
+    NetNotMeasured = "net.not_measured", Warning,
+        en("Part of the check of {detail} did not finish before the deadline.", "Run again with a longer --deadline, or on a faster network."),
+        zh("{detail} 的部分检查未能在时限内完成。", "请用更长的 --deadline 重新运行，或换一个更快的网络。");
+
+    // ---- env ----
+    EnvProxy = "env.proxy", Info,
+        en("A proxy is set ({detail}); the wallet app may not use it the way bindcheck does.", "If binds fail only here, try without the proxy."),
+        zh("设置了代理（{detail}）；钱包应用未必与 bindcheck 一样使用它。", "如果只在此处绑定失败，请尝试不使用代理。");
+    EnvLowDisk = "env.low_disk", Warning,
+        en("Little free disk space ({detail}); apps fail in odd ways when storage is full.", "Free some storage, then try again."),
+        zh("磁盘剩余空间很少（{detail}）；存储空间满时应用会出现各种异常。", "请清理存储空间后再试。");
+    EnvLowMemory = "env.low_memory", Warning,
+        en("Little free memory ({detail}).", "Close other apps, then try again."),
+        zh("可用内存很少（{detail}）。", "请关闭其他应用后再试。");
+    EnvWireless = "env.wireless", Info,
+        en("The default route goes over wireless ({detail}).", "If the network looks weak, move closer to the access point or switch to mobile data."),
+        zh("默认路由走无线网络（{detail}）。", "如果网络较弱，请靠近无线接入点或切换到移动数据。");
 }
 
 impl fmt::Display for Code {
@@ -327,7 +452,7 @@ mod tests {
             assert!(code
                 .as_str()
                 .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'));
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'));
         }
     }
 

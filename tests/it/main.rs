@@ -2,6 +2,8 @@
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
 #[cfg(feature = "cli")]
+mod check;
+#[cfg(feature = "cli")]
 mod cli;
 #[cfg(feature = "cli")]
 mod docs;

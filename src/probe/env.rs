@@ -1,0 +1,141 @@
+//! The local environment, as far as it matters for a bind: proxies in effect, the interface
+//! of the default route and whether it is wireless (Linux), free memory and disk.
+
+use serde::Serialize;
+use std::path::Path;
+
+/// A proxy variable in effect; credentials in its value are masked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Proxy {
+    pub var: String,
+    pub value: String,
+}
+
+/// What was found about this machine. Fields are `None` where the OS does not tell.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Environment {
+    pub os: &'static str,
+    pub proxies: Vec<Proxy>,
+    pub default_interface: Option<String>,
+    pub wireless: Option<bool>,
+    pub memory_available_bytes: Option<u64>,
+    pub disk_available_bytes: Option<u64>,
+}
+
+const PROXY_VARS: [&str; 8] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+/// `http://user:secret@proxy:3128` → `http://***@proxy:3128`.
+pub fn mask_credentials(value: &str) -> String {
+    let (scheme, rest) = match value.split_once("://") {
+        Some((s, r)) => (format!("{s}://"), r),
+        None => (String::new(), value),
+    };
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => value.to_owned(),
+    }
+}
+
+/// The interface of the default IPv4 route, from `/proc/net/route`.
+fn default_interface(route_table: &str) -> Option<String> {
+    route_table.lines().skip(1).find_map(|line| {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        (cols.len() > 2 && cols[1] == "00000000").then(|| cols[0].to_owned())
+    })
+}
+
+/// `MemAvailable` from `/proc/meminfo`, in bytes.
+fn mem_available(meminfo: &str) -> Option<u64> {
+    meminfo.lines().find_map(|l| {
+        let rest = l.strip_prefix("MemAvailable:")?;
+        rest.trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .map(|kb| kb * 1024)
+    })
+}
+
+/// Looks at the environment variables, `/proc` and `/sys`, and the disk holding `dir`.
+pub fn gather(dir: &Path) -> Environment {
+    let proxies = PROXY_VARS
+        .iter()
+        .filter_map(|var| {
+            let value = std::env::var(var).ok().filter(|v| !v.is_empty())?;
+            Some(Proxy {
+                var: (*var).to_owned(),
+                value: mask_credentials(&value),
+            })
+        })
+        .collect();
+    let default_interface = std::fs::read_to_string("/proc/net/route")
+        .ok()
+        .as_deref()
+        .and_then(default_interface);
+    let wireless = default_interface.as_ref().map(|iface| {
+        let sys = Path::new("/sys/class/net").join(iface);
+        sys.join("wireless").exists() || sys.join("phy80211").exists()
+    });
+    Environment {
+        os: std::env::consts::OS,
+        proxies,
+        default_interface,
+        wireless,
+        memory_available_bytes: std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .as_deref()
+            .and_then(mem_available),
+        disk_available_bytes: fs4::available_space(dir).ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_credentials_are_masked() {
+        assert_eq!(
+            mask_credentials("http://user:secret@proxy:3128"),
+            "http://***@proxy:3128"
+        );
+        assert_eq!(mask_credentials("proxy.corp:8080"), "proxy.corp:8080");
+        assert_eq!(
+            mask_credentials("socks5://a@b@host:1080/x@y"),
+            "socks5://***@host:1080/x@y"
+        );
+    }
+
+    #[test]
+    fn proc_files_are_read() {
+        let route =
+            "Iface\tDestination\tGateway\tFlags\nwlan0\t0000A8C0\t00000000\t0001\nwlan0\t00000000\t0100A8C0\t0003\n";
+        assert_eq!(default_interface(route).as_deref(), Some("wlan0"));
+        assert_eq!(default_interface("Iface\tDestination\n"), None);
+        assert_eq!(
+            mem_available("MemTotal: 100 kB\nMemAvailable:    2048 kB\n"),
+            Some(2048 * 1024)
+        );
+    }
+
+    #[test]
+    fn this_machine_can_be_described() {
+        let env = gather(Path::new("."));
+        assert!(!env.os.is_empty());
+        if cfg!(target_os = "linux") {
+            assert!(env.memory_available_bytes.unwrap_or(0) > 0);
+        }
+        assert!(env.disk_available_bytes.is_some());
+    }
+}

@@ -1,0 +1,189 @@
+//! The readiness report: every check's result, the findings with their stable codes, a
+//! verdict, and remedies ordered by what to do first. Built once, in one language, from the
+//! validators' and probes' results ([`rules`]); rendered by [`render`].
+
+pub mod remedy;
+pub mod render;
+pub mod rules;
+
+use serde::ser::{SerializeMap, SerializeStruct, Serializer};
+use serde::Serialize;
+
+use crate::probe::env::Environment;
+use crate::probe::{EndpointReport, MailResult};
+use crate::validate::{Code, Detail, Field, FieldView, Lang, Severity};
+pub use remedy::{Remedy, RemedyKind};
+
+/// The version of the JSON report (docs/report.md). It changes only when a field is removed
+/// or changes meaning; fields may be added.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Whether a bind attempt will work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Nothing found that would stop or slow a bind.
+    Ready,
+    /// It will probably work, but something is off.
+    Degraded,
+    /// It will fail.
+    Blocked,
+}
+
+impl Verdict {
+    pub fn from_findings(findings: &[ReportFinding]) -> Verdict {
+        match findings.iter().map(|f| f.severity).max() {
+            Some(Severity::Error) => Verdict::Blocked,
+            Some(Severity::Warning) => Verdict::Degraded,
+            _ => Verdict::Ready,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ready => "ready",
+            Verdict::Degraded => "degraded",
+            Verdict::Blocked => "blocked",
+        }
+    }
+}
+
+/// What a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Field(Field),
+    Endpoint(String),
+    Mail(String),
+    App,
+    Environment,
+}
+
+impl Subject {
+    /// A short name: the field, the endpoint URL, the mail domain, `app` or `environment`.
+    pub fn name(&self) -> String {
+        match self {
+            Subject::Field(f) => f.as_str().to_owned(),
+            Subject::Endpoint(url) => url.clone(),
+            Subject::Mail(domain) => format!("mail:{domain}"),
+            Subject::App => "app".to_owned(),
+            Subject::Environment => "environment".to_owned(),
+        }
+    }
+
+    /// The report area: `inputs`, `endpoints`, `app` or `environment`.
+    pub fn area(&self) -> &'static str {
+        match self {
+            Subject::Field(_) | Subject::Mail(_) => "inputs",
+            Subject::Endpoint(_) => "endpoints",
+            Subject::App => "app",
+            Subject::Environment => "environment",
+        }
+    }
+}
+
+impl Serialize for Subject {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Subject", 2)?;
+        match self {
+            Subject::Field(f) => {
+                st.serialize_field("kind", "field")?;
+                st.serialize_field("field", f.as_str())?;
+            }
+            Subject::Endpoint(url) => {
+                st.serialize_field("kind", "endpoint")?;
+                st.serialize_field("url", url)?;
+            }
+            Subject::Mail(domain) => {
+                st.serialize_field("kind", "mail")?;
+                st.serialize_field("domain", domain)?;
+            }
+            Subject::App => st.serialize_field("kind", "app")?,
+            Subject::Environment => st.serialize_field("kind", "environment")?,
+        }
+        st.end()
+    }
+}
+
+/// A finding of the report, its texts in the report's language.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportFinding {
+    pub code: Code,
+    pub severity: Severity,
+    pub subject: Subject,
+    pub message: String,
+    pub hint: String,
+}
+
+impl ReportFinding {
+    /// A finding with `detail` filling the code's placeholders, in `lang`.
+    pub fn new(code: Code, severity: Severity, subject: Subject, detail: Option<Detail>, lang: Lang) -> ReportFinding {
+        let fill = |t: &str| t.replace("{detail}", detail.as_ref().map_or("?", |d| d.get(lang)));
+        ReportFinding {
+            code,
+            severity,
+            subject,
+            message: fill(code.message(lang)),
+            hint: fill(code.hint(lang)),
+        }
+    }
+}
+
+/// The app version given, against the profile's minimum.
+#[derive(Clone, Debug, Serialize)]
+pub struct AppCheck {
+    pub version: String,
+    pub min_version: Option<String>,
+    pub ok: bool,
+}
+
+/// The profile the report was made with.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProfileRef {
+    pub name: String,
+    pub source: String,
+}
+
+/// The checked inputs, keyed by field name in form order; values are masked.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs(pub Vec<(Field, FieldView)>);
+
+impl Serialize for Inputs {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (field, view) in &self.0 {
+            map.serialize_entry(field.as_str(), view)?;
+        }
+        map.end()
+    }
+}
+
+/// Everything a check found, ready to render.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub bindcheck_version: &'static str,
+    /// RFC 3339, UTC.
+    pub generated_at: String,
+    pub lang: Lang,
+    pub profile: ProfileRef,
+    pub verdict: Verdict,
+    /// What to do, first things first.
+    pub remedies: Vec<Remedy>,
+    pub findings: Vec<ReportFinding>,
+    pub inputs: Inputs,
+    pub mail: Option<MailResult>,
+    pub app: Option<AppCheck>,
+    pub endpoints: Vec<EndpointReport>,
+    pub environment: Option<Environment>,
+    /// Personal values are shown in full (`--unmasked`): this report is not safe to share.
+    pub unmasked: bool,
+    pub duration_ms: f64,
+}
+
+impl Report {
+    /// The number of findings of each severity: (errors, warnings, infos).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let n = |s| self.findings.iter().filter(|f| f.severity == s).count();
+        (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+    }
+}

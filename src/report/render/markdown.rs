@@ -1,0 +1,129 @@
+//! Markdown for CI job summaries and pull-request comments: the verdict, what to do, and a
+//! table of checks. Kept well under GitHub's 1 MiB summary limit: long lists are cut with a
+//! note.
+
+use std::io;
+
+use crate::report::{Report, Verdict};
+use crate::validate::Severity;
+
+/// Findings listed at most; the rest are counted.
+const MAX_ROWS: usize = 500;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn ms(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}"))
+}
+
+pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let (icon, word) = match r.verdict {
+        Verdict::Ready => ("✅", "ready"),
+        Verdict::Degraded => ("⚠️", "degraded"),
+        Verdict::Blocked => ("❌", "blocked"),
+    };
+    let (errors, warnings, _) = r.counts();
+    writeln!(out, "## bindcheck: {icon} **{word}**\n")?;
+    writeln!(
+        out,
+        "Wallet: {} · {errors} error(s), {warnings} warning(s) · bindcheck {}\n",
+        cell(&r.profile.name),
+        r.bindcheck_version
+    )?;
+    if r.unmasked {
+        writeln!(
+            out,
+            "> **Warning:** generated with `--unmasked`: personal data is shown in full.\n"
+        )?;
+    }
+    if !r.remedies.is_empty() {
+        writeln!(out, "### What to do\n")?;
+        for (i, remedy) in r.remedies.iter().enumerate() {
+            writeln!(out, "{}. {}", i + 1, cell(&remedy.text))?;
+        }
+        writeln!(out)?;
+    }
+    if !r.endpoints.is_empty() {
+        writeln!(out, "### Endpoints\n")?;
+        writeln!(
+            out,
+            "| endpoint | status | HTTP | dns ms | connect ms | tls ms | ttfb ms | loss % | cert days |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+        for e in r.endpoints.iter().take(MAX_ROWS) {
+            let connect = e.tcp.iter().filter_map(|t| t.time_ms).min_by(f64::total_cmp);
+            let http = e.http.as_ref();
+            let loss = e
+                .loss
+                .iter()
+                .map(|l| l.summary.loss_pct)
+                .fold(None::<f64>, |m, v| Some(m.map_or(v, |m| m.max(v))));
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                cell(&e.url),
+                e.status,
+                http.and_then(|h| h.status_code)
+                    .map_or_else(|| "–".to_owned(), |c| c.to_string()),
+                ms(e.dns.time_ms),
+                ms(connect),
+                ms(e.tls.as_ref().and_then(|t| t.time_ms)),
+                ms(http.and_then(|h| h.ttfb_ms)),
+                loss.map_or_else(|| "–".to_owned(), |l| format!("{l:.1}")),
+                e.tls
+                    .as_ref()
+                    .and_then(|t| t.expires_in_days)
+                    .map_or_else(|| "–".to_owned(), |d| format!("{d:.0}")),
+            )?;
+        }
+        if r.endpoints.len() > MAX_ROWS {
+            writeln!(out, "\n_{} more endpoints not shown._", r.endpoints.len() - MAX_ROWS)?;
+        }
+        writeln!(out)?;
+    }
+    if !r.findings.is_empty() {
+        writeln!(out, "### Findings\n")?;
+        writeln!(out, "| severity | code | subject | message | hint |")?;
+        writeln!(out, "|---|---|---|---|---|")?;
+        for f in r.findings.iter().take(MAX_ROWS) {
+            let sev = match f.severity {
+                Severity::Error => "❌ error",
+                Severity::Warning => "⚠️ warning",
+                Severity::Info => "ℹ️ info",
+            };
+            writeln!(
+                out,
+                "| {sev} | `{}` | {} | {} | {} |",
+                f.code,
+                cell(&f.subject.name()),
+                cell(&f.message),
+                cell(&f.hint)
+            )?;
+        }
+        if r.findings.len() > MAX_ROWS {
+            writeln!(
+                out,
+                "\n_{} more findings not shown; see the JSON report._",
+                r.findings.len() - MAX_ROWS
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if !r.inputs.0.is_empty() {
+        writeln!(out, "### Inputs\n")?;
+        writeln!(out, "| field | valid | value (masked) |")?;
+        writeln!(out, "|---|---|---|")?;
+        for (field, view) in &r.inputs.0 {
+            writeln!(
+                out,
+                "| {} | {} | `{}` |",
+                field.as_str(),
+                if view.valid { "yes" } else { "no" },
+                cell(view.normalized.as_deref().unwrap_or("–"))
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! Prometheus text exposition. Where a metric overlaps blackbox_exporter's, it has the same
+//! name (`probe_success`, `probe_dns_lookup_time_seconds`, `probe_http_duration_seconds`,
+//! `probe_ssl_earliest_cert_expiry`, `probe_http_status_code`); bindcheck adds what
+//! blackbox_exporter lacks: loss ratio, jitter, percentiles, clock skew and the verdict.
+//! Every endpoint series carries an `endpoint` label.
+
+use std::fmt::Write as _;
+use std::io;
+
+use crate::probe::Status;
+use crate::report::{Report, Verdict};
+
+fn label(v: &str) -> String {
+    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+struct Out {
+    text: String,
+}
+
+impl Out {
+    fn family(&mut self, name: &str, kind: &str, help: &str) {
+        let _ = writeln!(self.text, "# HELP {name} {help}\n# TYPE {name} {kind}");
+    }
+
+    fn sample(&mut self, name: &str, labels: &[(&str, &str)], value: f64) {
+        let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{}\"", label(v))).collect();
+        let value = if value.is_finite() {
+            format!("{value}")
+        } else {
+            "NaN".to_owned()
+        };
+        let _ = if labels.is_empty() {
+            writeln!(self.text, "{name} {value}")
+        } else {
+            writeln!(self.text, "{name}{{{}}} {value}", labels.join(","))
+        };
+    }
+}
+
+pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let mut o = Out { text: String::new() };
+    let secs = |ms: f64| ms / 1000.0;
+
+    o.family(
+        "bindcheck_verdict",
+        "gauge",
+        "1 for the report's verdict (ready, degraded, blocked), 0 for the others.",
+    );
+    for v in [Verdict::Ready, Verdict::Degraded, Verdict::Blocked] {
+        o.sample(
+            "bindcheck_verdict",
+            &[("verdict", v.as_str())],
+            f64::from(u8::from(r.verdict == v)),
+        );
+    }
+    let (errors, warnings, infos) = r.counts();
+    o.family("bindcheck_findings", "gauge", "Findings by severity.");
+    for (sev, n) in [("error", errors), ("warning", warnings), ("info", infos)] {
+        o.sample("bindcheck_findings", &[("severity", sev)], n as f64);
+    }
+    o.family("probe_duration_seconds", "gauge", "How long the whole check took.");
+    o.sample("probe_duration_seconds", &[], secs(r.duration_ms));
+
+    let eps = &r.endpoints;
+    macro_rules! per_endpoint {
+        ($name:expr, $kind:expr, $help:expr, |$e:ident| $body:block) => {{
+            o.family($name, $kind, $help);
+            for $e in eps $body
+        }};
+    }
+    per_endpoint!(
+        "probe_success",
+        "gauge",
+        "Whether the endpoint works (1) or not (0).",
+        |e| {
+            o.sample(
+                "probe_success",
+                &[("endpoint", &e.url)],
+                f64::from(u8::from(e.status == Status::Ok)),
+            );
+        }
+    );
+    per_endpoint!("probe_dns_lookup_time_seconds", "gauge", "DNS lookup time.", |e| {
+        if let Some(t) = e.dns.time_ms {
+            o.sample("probe_dns_lookup_time_seconds", &[("endpoint", &e.url)], secs(t));
+        }
+    });
+    per_endpoint!(
+        "probe_http_duration_seconds",
+        "gauge",
+        "Duration of each phase of the final HTTP request.",
+        |e| {
+            if let Some(h) = e.http.as_ref().filter(|h| h.status_code.is_some()) {
+                let p = h.phases;
+                for (phase, v) in [
+                    ("resolve", p.dns_ms),
+                    ("connect", p.connect_ms),
+                    ("tls", p.tls_ms),
+                    ("processing", p.server_ms),
+                    ("transfer", p.transfer_ms),
+                ] {
+                    o.sample(
+                        "probe_http_duration_seconds",
+                        &[("endpoint", &e.url), ("phase", phase)],
+                        secs(v),
+                    );
+                }
+            }
+        }
+    );
+    per_endpoint!(
+        "probe_http_status_code",
+        "gauge",
+        "Status code of the final HTTP response (0: none).",
+        |e| {
+            let code = e.http.as_ref().and_then(|h| h.status_code).unwrap_or(0);
+            o.sample("probe_http_status_code", &[("endpoint", &e.url)], f64::from(code));
+        }
+    );
+    per_endpoint!("probe_http_redirects", "gauge", "Redirects followed.", |e| {
+        let n = e.http.as_ref().map_or(0, |h| h.hops.len().saturating_sub(1));
+        o.sample("probe_http_redirects", &[("endpoint", &e.url)], n as f64);
+    });
+    per_endpoint!(
+        "probe_ssl_earliest_cert_expiry",
+        "gauge",
+        "Earliest certificate expiry, Unix seconds.",
+        |e| {
+            if let Some(at) = e.tls.as_ref().and_then(|t| t.earliest_expiry.as_deref()) {
+                if let Ok(t) = humantime::parse_rfc3339(at) {
+                    let unix = t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                    o.sample("probe_ssl_earliest_cert_expiry", &[("endpoint", &e.url)], unix as f64);
+                }
+            }
+        }
+    );
+    per_endpoint!(
+        "bindcheck_clock_skew_seconds",
+        "gauge",
+        "Server Date minus the local clock.",
+        |e| {
+            if let Some(s) = e.http.as_ref().and_then(|h| h.clock_skew_s) {
+                o.sample("bindcheck_clock_skew_seconds", &[("endpoint", &e.url)], s);
+            }
+        }
+    );
+    per_endpoint!(
+        "bindcheck_loss_ratio",
+        "gauge",
+        "Share of connect probes lost (0-1), per address.",
+        |e| {
+            for l in &e.loss {
+                let addr = l.addr.to_string();
+                o.sample(
+                    "bindcheck_loss_ratio",
+                    &[("endpoint", &e.url), ("address", &addr)],
+                    l.summary.loss_pct / 100.0,
+                );
+            }
+        }
+    );
+    per_endpoint!(
+        "bindcheck_rtt_seconds",
+        "gauge",
+        "Connect round-trip time statistics per address.",
+        |e| {
+            for l in &e.loss {
+                let addr = l.addr.to_string();
+                let s = &l.summary;
+                for (stat, v) in [
+                    ("min", s.min_ms),
+                    ("median", s.median_ms),
+                    ("p95", s.p95_ms),
+                    ("max", s.max_ms),
+                    ("stddev", s.stddev_ms),
+                ] {
+                    if let Some(v) = v {
+                        o.sample(
+                            "bindcheck_rtt_seconds",
+                            &[("endpoint", &e.url), ("address", &addr), ("stat", stat)],
+                            secs(v),
+                        );
+                    }
+                }
+            }
+        }
+    );
+    per_endpoint!(
+        "bindcheck_jitter_seconds",
+        "gauge",
+        "RFC 3550 jitter of the connect times per address.",
+        |e| {
+            for l in &e.loss {
+                if let Some(j) = l.summary.jitter_ms {
+                    let addr = l.addr.to_string();
+                    o.sample(
+                        "bindcheck_jitter_seconds",
+                        &[("endpoint", &e.url), ("address", &addr)],
+                        secs(j),
+                    );
+                }
+            }
+        }
+    );
+    out.write_all(o.text.as_bytes())
+}

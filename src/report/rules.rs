@@ -1,0 +1,370 @@
+//! The rules that turn measurements and validation results into findings, a verdict and
+//! remedies. Pure: everything they need is passed in.
+
+use crate::probe::env::Environment;
+use crate::probe::{http, EndpointReport, MailResult, MailVerdict, Status};
+use crate::profile::{AppVersion, Endpoint, Profile, Threshold, Thresholds};
+use crate::validate::{Code, Detail, Field, Finding, Inputs, Lang, Severity, Validation};
+
+use super::{remedy, AppCheck, ProfileRef, Report, ReportFinding, Subject, Verdict, SCHEMA_VERSION};
+
+/// Everything a report is made from.
+pub struct Evidence<'a> {
+    pub profile: &'a Profile,
+    pub inputs: &'a Inputs,
+    pub validation: &'a Validation,
+    pub endpoints: Vec<EndpointReport>,
+    pub mail: Option<MailResult>,
+    pub app_version: Option<&'a str>,
+    pub environment: Option<Environment>,
+    /// `--insecure` was in effect.
+    pub insecure: bool,
+    pub unmasked: bool,
+    pub generated_at: String,
+    pub duration_ms: f64,
+}
+
+/// Free disk space below this is a warning.
+pub const LOW_DISK_BYTES: u64 = 500 * 1024 * 1024;
+/// Free memory below this is a warning.
+pub const LOW_MEMORY_BYTES: u64 = 200 * 1024 * 1024;
+
+/// The severity a measurement reaches: at or above `fail` an error, at or above `warn` a
+/// warning. With `below`, smaller values are worse (days left on a certificate).
+pub fn level(value: f64, t: Threshold, below: bool) -> Option<Severity> {
+    let worse = |limit: f64| if below { value < limit } else { value >= limit };
+    if worse(t.fail) {
+        Some(Severity::Error)
+    } else if worse(t.warn) {
+        Some(Severity::Warning)
+    } else {
+        None
+    }
+}
+
+struct Collector {
+    lang: Lang,
+    findings: Vec<ReportFinding>,
+}
+
+impl Collector {
+    fn push(&mut self, code: Code, severity: Severity, subject: Subject, detail: Option<Detail>) {
+        self.findings
+            .push(ReportFinding::new(code, severity, subject, detail, self.lang));
+    }
+
+    fn text(&mut self, code: Code, subject: Subject, detail: impl Into<String>) {
+        self.push(code, code.severity(), subject, Some(Detail::Text(detail.into())));
+    }
+}
+
+fn ms(v: f64) -> String {
+    if v >= 1000.0 {
+        format!("{:.1} s", v / 1000.0)
+    } else {
+        format!("{v:.0} ms")
+    }
+}
+
+/// The input findings, converted.
+fn input_findings(c: &mut Collector, validation: &Validation) {
+    for f in validation.findings() {
+        let Finding {
+            code,
+            severity,
+            field,
+            detail,
+        } = f.clone();
+        c.push(code, severity, Subject::Field(field), detail);
+    }
+}
+
+fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: Option<&Endpoint>, t: &Thresholds) {
+    let subject = || Subject::Endpoint(e.url.clone());
+    let host = e.host.clone();
+    match e.dns.status {
+        Status::Ok => {}
+        Status::Nxdomain => c.text(Code::NetDnsNxdomain, subject(), &host),
+        Status::Servfail => c.text(Code::NetDnsServfail, subject(), &host),
+        Status::Timeout => c.text(Code::NetDnsTimeout, subject(), &host),
+        Status::NotMeasured => c.text(Code::NetNotMeasured, subject(), &e.url),
+        _ => c.text(Code::NetDnsFailed, subject(), &host),
+    }
+    if e.dns_divergent {
+        c.text(Code::NetDnsDivergent, subject(), &host);
+    }
+    if let Some(sev) = e.dns.time_ms.and_then(|v| level(v, t.dns_ms, false)) {
+        c.push(
+            Code::NetSlowDns,
+            sev,
+            subject(),
+            Some(Detail::Text(ms(e.dns.time_ms.unwrap_or(0.0)))),
+        );
+    }
+    let connected = e.tcp.iter().any(|r| r.status == Status::Ok);
+    if !e.tcp.is_empty() && !connected {
+        let target = format!("{}:{}", host, e.port);
+        match e.tcp.iter().map(|r| r.status).find(|s| *s != Status::Ok) {
+            Some(Status::Refused) => c.text(Code::NetConnectRefused, subject(), target),
+            Some(Status::Timeout) => c.text(Code::NetConnectTimeout, subject(), target),
+            Some(Status::NotMeasured) => c.text(Code::NetNotMeasured, subject(), &e.url),
+            _ => c.text(Code::NetUnreachable, subject(), target),
+        }
+    }
+    if e.ipv6_broken {
+        c.text(Code::NetIpv6Broken, subject(), &host);
+    }
+    let best_connect = e
+        .tcp
+        .iter()
+        .filter(|r| r.status == Status::Ok)
+        .filter_map(|r| r.time_ms)
+        .min_by(f64::total_cmp);
+    if let Some(v) = best_connect {
+        if let Some(sev) = level(v, t.connect_ms, false) {
+            c.push(Code::NetSlowConnect, sev, subject(), Some(Detail::Text(ms(v))));
+        }
+    }
+    if let Some(tls) = &e.tls {
+        match tls.status {
+            Status::Ok => {}
+            Status::Expired => c.text(Code::NetTlsExpired, subject(), &host),
+            Status::NotYetValid => c.text(Code::NetTlsNotYetValid, subject(), &host),
+            Status::Untrusted => c.text(Code::NetTlsUntrusted, subject(), &host),
+            Status::NameMismatch => c.text(Code::NetTlsNameMismatch, subject(), &host),
+            Status::NotMeasured => c.text(Code::NetNotMeasured, subject(), &e.url),
+            _ => c.text(Code::NetTlsFailed, subject(), &host),
+        }
+        // An insecure run still reports a problem, but the handshake went on: not blocking.
+        if tls.insecure {
+            if let Some(last) = c.findings.last_mut() {
+                if last.subject == subject()
+                    && last.code.as_str().starts_with("net.tls_")
+                    && last.severity == Severity::Error
+                {
+                    last.severity = Severity::Warning;
+                }
+            }
+        }
+        if tls.status != Status::Expired {
+            if let Some(days) = tls.expires_in_days {
+                if let Some(sev) = level(days, t.cert_days, true) {
+                    let detail = Detail::Text(format!("{host} ({days:.0} days)"));
+                    c.push(Code::NetTlsExpiring, sev, subject(), Some(detail));
+                }
+            }
+        }
+        if let Some(v) = tls.time_ms.filter(|_| tls.status == Status::Ok) {
+            if let Some(sev) = level(v, t.tls_ms, false) {
+                c.push(Code::NetSlowTls, sev, subject(), Some(Detail::Text(ms(v))));
+            }
+        }
+    }
+    if let Some(h) = &e.http {
+        let expect = spec.map(|s| s.expect.as_slice()).unwrap_or_default();
+        let accepted = h.status_code.is_some_and(|code| expect.contains(&code));
+        let status = match (h.status_code, accepted) {
+            (Some(_), true) => Status::Ok,
+            (Some(code), false) if !expect.is_empty() && http::classify_status(code) == Status::Ok => Status::HttpError,
+            _ => h.status,
+        };
+        match status {
+            Status::Ok | Status::Skipped => {}
+            Status::Maintenance => c.text(Code::NetHttpMaintenance, subject(), &e.url),
+            Status::RateLimited => c.text(Code::NetHttpRateLimited, subject(), &e.url),
+            Status::HttpError => c.text(
+                Code::NetHttpStatus,
+                subject(),
+                h.status_code
+                    .map_or_else(|| "?".to_owned(), |code| format!("HTTP {code}")),
+            ),
+            Status::Timeout => c.text(Code::NetHttpTimeout, subject(), &e.url),
+            Status::NotMeasured => c.text(Code::NetNotMeasured, subject(), &e.url),
+            Status::Refused => c.text(Code::NetConnectRefused, subject(), format!("{}:{}", host, e.port)),
+            _ => c.text(Code::NetHttpFailed, subject(), &e.url),
+        }
+        if let Some(v) = h.ttfb_ms.filter(|_| h.status_code.is_some()) {
+            if let Some(sev) = level(v, t.ttfb_ms, false) {
+                c.push(Code::NetSlowServer, sev, subject(), Some(Detail::Text(ms(v))));
+            }
+        }
+        if let Some(skew) = h.clock_skew_s {
+            if let Some(sev) = level(skew.abs(), t.clock_skew_s, false) {
+                c.push(
+                    Code::NetClockSkew,
+                    sev,
+                    subject(),
+                    Some(Detail::Text(format!("{skew:+.0} s"))),
+                );
+            }
+        }
+    }
+    let worst_loss = e
+        .loss
+        .iter()
+        .map(|l| &l.summary)
+        .chain(e.icmp.iter().filter(|p| p.note.is_none()).map(|p| &p.summary));
+    let loss = worst_loss
+        .clone()
+        .filter(|s| s.sent > 0)
+        .map(|s| s.loss_pct)
+        .fold(None::<f64>, |m, v| Some(m.map_or(v, |m| m.max(v))));
+    if let Some(v) = loss {
+        if let Some(sev) = level(v, t.loss_pct, false) {
+            c.push(
+                Code::NetLossHigh,
+                sev,
+                subject(),
+                Some(Detail::Text(format!("{v:.1}%"))),
+            );
+        }
+    }
+    let jitter = worst_loss
+        .filter_map(|s| s.jitter_ms)
+        .fold(None::<f64>, |m, v| Some(m.map_or(v, |m| m.max(v))));
+    if let Some(v) = jitter {
+        if let Some(sev) = level(v, t.jitter_ms, false) {
+            c.push(
+                Code::NetJitterHigh,
+                sev,
+                subject(),
+                Some(Detail::Text(format!("jitter {}", ms(v)))),
+            );
+        }
+    }
+    let already = c
+        .findings
+        .iter()
+        .any(|f| f.code == Code::NetNotMeasured && f.subject == subject());
+    if !e.not_measured.is_empty() && !already {
+        c.text(Code::NetNotMeasured, subject(), &e.url);
+    }
+}
+
+fn mail_findings(c: &mut Collector, m: &MailResult) {
+    let subject = Subject::Mail(m.domain.clone());
+    match m.verdict {
+        MailVerdict::Mx | MailVerdict::ImplicitMx => {}
+        MailVerdict::NullMx => c.text(Code::MailNullMx, subject, &m.domain),
+        MailVerdict::NoDomain => c.text(Code::MailNoDomain, subject, &m.domain),
+        MailVerdict::NoMailHost => c.text(Code::MailNoHost, subject, &m.domain),
+        MailVerdict::Unknown => c.text(Code::MailUnknown, subject, &m.domain),
+    }
+}
+
+fn env_findings(c: &mut Collector, env: &Environment) {
+    let gib = |b: u64| format!("{:.1} GiB", b as f64 / (1024.0 * 1024.0 * 1024.0));
+    let mib = |b: u64| format!("{} MiB", b / (1024 * 1024));
+    for p in env.proxies.iter().filter(|p| !p.var.eq_ignore_ascii_case("no_proxy")) {
+        c.text(Code::EnvProxy, Subject::Environment, format!("{}={}", p.var, p.value));
+    }
+    if let (Some(iface), Some(true)) = (&env.default_interface, env.wireless) {
+        c.text(Code::EnvWireless, Subject::Environment, iface);
+    }
+    if let Some(b) = env.disk_available_bytes.filter(|b| *b < LOW_DISK_BYTES) {
+        c.text(
+            Code::EnvLowDisk,
+            Subject::Environment,
+            if b > 1 << 30 { gib(b) } else { mib(b) },
+        );
+    }
+    if let Some(b) = env.memory_available_bytes.filter(|b| *b < LOW_MEMORY_BYTES) {
+        c.text(Code::EnvLowMemory, Subject::Environment, mib(b));
+    }
+}
+
+/// Builds the report: findings from every source, the verdict, the remedies.
+pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
+    let mut c = Collector {
+        lang,
+        findings: Vec::new(),
+    };
+    input_findings(&mut c, ev.validation);
+    if let Some(m) = &ev.mail {
+        mail_findings(&mut c, m);
+    }
+    let app = ev.app_version.map(|given| {
+        let min = ev.profile.min_app_version.clone();
+        let ok = match (AppVersion::parse(given), &min) {
+            (None, _) => {
+                c.push(Code::AppVersionInvalid, Severity::Error, Subject::App, None);
+                false
+            }
+            (Some(v), Some(min)) if v < *min => {
+                c.text(Code::AppOutdated, Subject::App, format!("{v} < {min}"));
+                false
+            }
+            _ => true,
+        };
+        AppCheck {
+            version: given.to_owned(),
+            min_version: min.map(|m| m.to_string()),
+            ok,
+        }
+    });
+    for e in &ev.endpoints {
+        let spec = ev.profile.endpoints.iter().find(|s| s.url.as_str() == e.url);
+        endpoint_findings(&mut c, e, spec, &ev.profile.thresholds);
+    }
+    if ev.insecure {
+        c.push(Code::NetTlsInsecure, Severity::Warning, Subject::Environment, None);
+    }
+    if let Some(env) = &ev.environment {
+        env_findings(&mut c, env);
+    }
+    let findings = c.findings;
+    let verdict = Verdict::from_findings(&findings);
+    let until = ev
+        .endpoints
+        .iter()
+        .filter_map(|e| e.http.as_ref()?.retry_after.as_ref())
+        .max_by_key(|r| r.seconds)
+        .map(|r| r.at.clone());
+    let remedies = remedy::remedies(&findings, until.as_deref(), verdict == Verdict::Blocked, lang);
+    let inputs = super::Inputs(
+        Field::ALL
+            .iter()
+            .filter_map(|&f| ev.validation.view(f, ev.inputs, lang, ev.unmasked).map(|v| (f, v)))
+            .collect(),
+    );
+    Report {
+        schema_version: SCHEMA_VERSION,
+        bindcheck_version: env!("CARGO_PKG_VERSION"),
+        generated_at: ev.generated_at,
+        lang,
+        profile: ProfileRef {
+            name: ev.profile.name.clone(),
+            source: ev.profile.source.clone(),
+        },
+        verdict,
+        remedies,
+        findings,
+        inputs,
+        mail: ev.mail,
+        app,
+        endpoints: ev.endpoints,
+        environment: ev.environment,
+        unmasked: ev.unmasked,
+        duration_ms: ev.duration_ms,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_trip_at_their_levels() {
+        let t = Threshold {
+            warn: 100.0,
+            fail: 1000.0,
+        };
+        assert_eq!(level(99.0, t, false), None);
+        assert_eq!(level(100.0, t, false), Some(Severity::Warning));
+        assert_eq!(level(1000.0, t, false), Some(Severity::Error));
+        let days = Threshold { warn: 14.0, fail: 0.0 };
+        assert_eq!(level(30.0, days, true), None);
+        assert_eq!(level(13.5, days, true), Some(Severity::Warning));
+        assert_eq!(level(-1.0, days, true), Some(Severity::Error));
+    }
+}
