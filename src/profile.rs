@@ -510,6 +510,24 @@ mod tests {
     }
 
     #[test]
+    fn the_fixture_profiles_are_valid() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/profiles");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let p = Profile::load(&path).unwrap_or_else(|e| panic!("{e}"));
+                assert!(!p.endpoints.is_empty(), "{}", path.display());
+                n += 1;
+            }
+        }
+        assert!(n >= 3);
+        let staging =
+            Profile::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/profiles/staging-local.toml")).unwrap();
+        assert_eq!(staging.policy.card.bin_table.as_ref().map(|t| t.len()), Some(5));
+    }
+
+    #[test]
     fn errors_have_line_and_column() {
         let e = err("name = \"x\"\n\n[policy]\nphone_regions = [\"CN\", \"XX\"]\n");
         assert_eq!((e.line, e.column), (4, 24), "{e}");

@@ -52,6 +52,24 @@ pub fn codes_markdown() -> String {
             cell(code.hint(Lang::ZhCn)),
         );
     }
+    out.push_str(
+        "\n## Wallet error prompts\n\nWhat the messages wallets show usually mean, and the codes that find the cause \
+         before a bind attempt (`bindcheck explain TEXT` matches them loosely).\n\n\
+         | prompt | likely causes | what to do | codes |\n|---|---|---|---|\n",
+    );
+    for p in crate::report::explain::PROMPTS {
+        let codes: Vec<String> = p.codes.iter().map(|c| format!("`{c}`")).collect();
+        let _ = writeln!(
+            out,
+            "| {} | {}<br>{} | {}<br>{} | {} |",
+            cell(&p.texts.join(" / ")),
+            cell(p.causes(Lang::En)),
+            cell(p.causes(Lang::ZhCn)),
+            cell(p.steps(Lang::En)),
+            cell(p.steps(Lang::ZhCn)),
+            codes.join(" ")
+        );
+    }
     out
 }
 

@@ -4,6 +4,9 @@
 mod batch;
 mod check;
 pub mod docs;
+mod explain;
+mod generate;
+mod init;
 mod probe;
 mod render;
 mod secret;
@@ -40,6 +43,14 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Probe wallet endpoints: DNS, TCP, TLS, HTTP timings, loss and jitter, clock skew.
     Probe(probe::ProbeArgs),
+    /// Explain a finding code or a wallet's error prompt (绑定失败, "System busy"...).
+    Explain(explain::ExplainArgs),
+    /// Write a commented starter profile to edit.
+    Init(init::InitArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(generate::CompletionsArgs),
+    /// Print the man page (roff), e.g. `bindcheck man > bindcheck.1`.
+    Man,
 }
 
 /// What a run ended with, mapped to the exit code.
@@ -160,6 +171,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(*args),
         Command::Validate(args) => validate::run(args),
         Command::Probe(args) => probe::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Completions(args) => generate::completions(args),
+        Command::Man => generate::man(),
     }
 }
 

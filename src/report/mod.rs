@@ -2,6 +2,7 @@
 //! verdict, and remedies ordered by what to do first. Built once, in one language, from the
 //! validators' and probes' results ([`rules`]); rendered by [`render`].
 
+pub mod explain;
 pub mod remedy;
 pub mod render;
 pub mod rules;

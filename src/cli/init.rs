@@ -1,0 +1,45 @@
+//! `bindcheck init`: write a commented starter profile.
+
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::{Outcome, UsageError};
+use crate::profile::STARTER_PROFILE;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the profile (`-` for standard output).
+    #[arg(default_value = "bindcheck.toml", value_name = "FILE")]
+    path: PathBuf,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
+    if args.path.as_os_str() == "-" {
+        std::io::stdout().lock().write_all(STARTER_PROFILE.as_bytes())?;
+        return Ok(Outcome::Valid);
+    }
+    if args.path.exists() && !args.force {
+        return Err(UsageError::new(
+            format!("{} already exists", args.path.display()),
+            "choose another file name, or pass --force to overwrite it",
+        )
+        .into());
+    }
+    std::fs::write(&args.path, STARTER_PROFILE).map_err(|e| {
+        UsageError::new(
+            format!("cannot write {}: {e}", args.path.display()),
+            "check that the folder exists and is writable",
+        )
+    })?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "wrote {}: edit the endpoints and policy, then run: bindcheck check --profile {}",
+        args.path.display(),
+        args.path.display()
+    );
+    Ok(Outcome::Valid)
+}
