@@ -22,6 +22,7 @@ pub const DEFAULT_PROFILE: &str = include_str!("profile/default.toml");
 pub const STARTER_PROFILE: &str = include_str!("profile/starter.toml");
 
 /// What an endpoint is for (reports group and explain by it).
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -47,6 +48,7 @@ pub struct Endpoint {
 }
 
 /// A warn and a fail level; a measurement at or above a level trips it.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
@@ -55,6 +57,7 @@ pub struct Threshold {
 }
 
 /// Measurements that make an endpoint degraded (warn) or blocked (fail).
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Thresholds {

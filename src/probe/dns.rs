@@ -55,6 +55,7 @@ pub fn resolver(choice: &ResolverChoice, timeout: Duration) -> Result<TokioResol
 }
 
 /// One address answer.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Answer {
     pub addr: IpAddr,
@@ -62,6 +63,7 @@ pub struct Answer {
 }
 
 /// The result of resolving an endpoint's host name.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct DnsResult {
     pub status: Status,
@@ -211,6 +213,7 @@ pub fn diverges(a: &DnsResult, b: &DnsResult) -> bool {
 }
 
 /// Whether an email domain can receive mail.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MailVerdict {
@@ -230,6 +233,7 @@ pub enum MailVerdict {
 
 /// The result of checking an email domain. Only the domain is looked up: bindcheck never
 /// connects to the mail server and never sends the address anywhere.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct MailResult {
     pub domain: String,

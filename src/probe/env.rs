@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::path::Path;
 
 /// A proxy variable in effect; credentials in its value are masked.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Proxy {
     pub var: String,
@@ -12,6 +13,7 @@ pub struct Proxy {
 }
 
 /// What was found about this machine. Fields are `None` where the OS does not tell.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Environment {
     pub os: &'static str,

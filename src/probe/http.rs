@@ -19,6 +19,7 @@ use url::Url;
 use super::{ms_since, round_ms, Status};
 
 /// The request method (from the profile): GET, or HEAD to skip the body.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
@@ -28,6 +29,7 @@ pub enum Method {
 }
 
 /// Per-phase durations of one request, in milliseconds; they add up to `total_ms`.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Phases {
     pub dns_ms: f64,
@@ -49,6 +51,7 @@ impl Phases {
 }
 
 /// One request of a redirect chain.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Hop {
     pub url: String,
@@ -58,6 +61,7 @@ pub struct Hop {
 }
 
 /// When the server asked the client to come back.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RetryAfter {
     pub seconds: u64,
@@ -66,6 +70,7 @@ pub struct RetryAfter {
 }
 
 /// The result of the HTTP check of an endpoint.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct HttpResult {
     pub status: Status,

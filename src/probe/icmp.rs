@@ -15,6 +15,7 @@ use super::tcp::Family;
 use super::Status;
 
 /// The result of pinging one address.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct IcmpResult {
     pub addr: IpAddr,

@@ -10,8 +10,9 @@
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use bindcheck::probe::{ProbeConfig, Prober};
+//! use std::sync::Arc;
 //!
-//! let prober = Prober::builder(ProbeConfig::default()).build()?;
+//! let prober = Arc::new(Prober::builder(ProbeConfig::default()).build()?);
 //! let reports = prober.probe(&["https://api.wallet.example/v1/health".parse()?]).await;
 //! println!("{}", reports[0].http.as_ref().map_or(0, |h| h.status_code.unwrap_or(0)));
 //! # Ok(()) }
@@ -42,6 +43,7 @@ pub use tcp::{ConnectResult, Family, LossResult};
 pub use tls::{TlsResult, TlsSetup};
 
 /// How a probe step ended.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -260,6 +262,7 @@ pub struct Prober {
 }
 
 /// Everything measured about one endpoint.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct EndpointReport {
     pub url: String,

@@ -80,6 +80,7 @@ pub fn median(sorted: &[f64]) -> Option<f64> {
 }
 
 /// A summary of a series of probes, each either answered in some milliseconds or lost.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Summary {
     pub sent: u32,

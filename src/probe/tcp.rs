@@ -20,6 +20,7 @@ pub const HAPPY_EYEBALLS_DELAY: Duration = Duration::from_millis(250);
 pub const SYN_RETRANSMIT_GAP: Duration = Duration::from_millis(800);
 
 /// An address family.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
@@ -37,6 +38,7 @@ impl Family {
 }
 
 /// One connect attempt.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct ConnectResult {
     pub addr: SocketAddr,
@@ -97,6 +99,7 @@ pub fn preferred_family(results: &[ConnectResult]) -> Option<Family> {
 }
 
 /// Paced connect probes to one address: loss, latency and jitter of the path.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct LossResult {
     pub addr: SocketAddr,

@@ -133,6 +133,7 @@ impl ServerCertVerifier for Recording {
 }
 
 /// One certificate of the presented chain.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct CertInfo {
     pub subject: String,
@@ -144,6 +145,7 @@ pub struct CertInfo {
 }
 
 /// The result of a TLS handshake.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct TlsResult {
     pub status: Status,

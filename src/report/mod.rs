@@ -20,6 +20,7 @@ pub use remedy::{Remedy, RemedyKind};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Whether a bind attempt will work.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -105,7 +106,29 @@ impl Serialize for Subject {
     }
 }
 
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Subject {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Subject".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "required": ["kind"],
+            "properties": {
+                "kind": { "type": "string", "enum": ["field", "endpoint", "mail", "app", "environment"] },
+                "field": { "type": "string", "enum": Field::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>() },
+                "url": { "type": "string" },
+                "domain": { "type": "string" }
+            },
+            "additionalProperties": false
+        })
+    }
+}
+
 /// A finding of the report, its texts in the report's language.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct ReportFinding {
     pub code: Code,
@@ -130,6 +153,7 @@ impl ReportFinding {
 }
 
 /// The app version given, against the profile's minimum.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct AppCheck {
     pub version: String,
@@ -138,6 +162,7 @@ pub struct AppCheck {
 }
 
 /// The profile the report was made with.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct ProfileRef {
     pub name: String,
@@ -158,7 +183,24 @@ impl Serialize for Inputs {
     }
 }
 
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Inputs {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Inputs".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let view = generator.subschema_for::<FieldView>();
+        let properties: serde_json::Map<String, serde_json::Value> = Field::ALL
+            .iter()
+            .map(|f| (f.as_str().to_owned(), view.clone().to_value()))
+            .collect();
+        schemars::json_schema!({ "type": "object", "properties": properties, "additionalProperties": false })
+    }
+}
+
 /// Everything a check found, ready to render.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub schema_version: u32,
@@ -182,6 +224,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// The JSON Schema of the report (docs/report.schema.json is this, pretty-printed).
+    pub fn json_schema() -> serde_json::Value {
+        let mut schema = schemars::schema_for!(Report).to_value();
+        if let Some(obj) = schema.as_object_mut() {
+            obj.insert("$id".into(), "https://bindcheck.dev/schema/report-v1.json".into());
+            obj.insert(
+                "title".into(),
+                format!("bindcheck report, schema_version {SCHEMA_VERSION}").into(),
+            );
+        }
+        schema
+    }
+
     /// The number of findings of each severity: (errors, warnings, infos).
     pub fn counts(&self) -> (usize, usize, usize) {
         let n = |s| self.findings.iter().filter(|f| f.severity == s).count();

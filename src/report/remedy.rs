@@ -7,6 +7,7 @@ use super::{ReportFinding, Subject};
 use crate::validate::{Code, Field, Lang, Severity};
 
 /// A kind of remedy, in the order people should try them.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RemedyKind {
@@ -33,6 +34,7 @@ pub enum RemedyKind {
 }
 
 /// One thing to do.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Remedy {
     pub kind: RemedyKind,

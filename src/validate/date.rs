@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// A proleptic Gregorian calendar date.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Date {
     year: i32,

@@ -22,6 +22,7 @@ pub struct EmailPolicy {
 }
 
 /// The result of checking an email address.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct EmailCheck {
     pub valid: bool,

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use super::catalog::Code;
 
 /// How much a finding matters for a bind attempt.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -36,6 +37,7 @@ impl fmt::Display for Severity {
 }
 
 /// The input field a finding concerns.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
@@ -101,6 +103,7 @@ impl fmt::Display for Field {
 }
 
 /// The language of messages and hints.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 pub enum Lang {
     /// English.
@@ -161,6 +164,7 @@ impl std::error::Error for UnknownLang {}
 ///
 /// `detail` fills the `{detail}` placeholder of the code's message; it never holds the
 /// user's input (only things such as a brand, a region, a suggested domain or a length).
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub code: Code,
@@ -247,6 +251,7 @@ impl Finding {
 }
 
 /// A finding with its message and hint in one language.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LocalizedFinding {
     pub code: Code,
@@ -263,6 +268,17 @@ fn fill(template: &str, detail: Option<&str>) -> String {
 /// The most severe finding in `findings`, if any.
 pub fn worst(findings: &[Finding]) -> Option<Severity> {
     findings.iter().map(|f| f.severity).max()
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Detail {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Detail".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string" })
+    }
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ impl std::fmt::Debug for IdNumber {
 }
 
 /// The result of checking a resident ID number.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct IdCheck {
     pub valid: bool,
@@ -125,6 +126,7 @@ pub fn validate_id_number(input: &str, today: Date) -> IdCheck {
 }
 
 /// The script a name is written in.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Script {
@@ -153,6 +155,7 @@ fn is_name_separator(c: char) -> bool {
 }
 
 /// The result of checking a cardholder name.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct NameCheck {
     pub valid: bool,

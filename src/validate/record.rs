@@ -218,6 +218,7 @@ impl Validation {
 }
 
 /// One field's result as every output format carries it (masked unless asked otherwise).
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct FieldView {
     pub valid: bool,
@@ -234,7 +235,7 @@ pub struct FieldView {
     pub luhn: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<Brand>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<Brand>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<BinEntry>,

@@ -261,6 +261,13 @@ async fn every_format_at_once_and_each_parses() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file("r.json")).unwrap()).unwrap();
     assert_eq!(json["schema_version"], 1);
+    let schema = bindcheck::report::Report::json_schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "the report does not match its schema: {errors:#?}");
     assert_eq!(json["mail"]["verdict"], "mx");
     assert_eq!(json["inputs"]["email"]["normalized"], "z***@qq.com");
     assert_eq!(json["endpoints"].as_array().unwrap().len(), 2);

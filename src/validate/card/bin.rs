@@ -5,6 +5,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// What kind of card a BIN issues.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CardKind {
@@ -35,6 +36,7 @@ impl CardKind {
 }
 
 /// One row of a BIN table.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct BinEntry {
     /// The leading digits (usually 6 or 8).

@@ -466,6 +466,18 @@ pub fn candidates(digits: &str) -> Vec<Brand> {
     found.into_iter().map(|(b, _)| b).collect()
 }
 
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Brand {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Brand".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = Brand::all().map(Brand::as_str).collect();
+        schemars::json_schema!({ "type": "string", "enum": names })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ use crate::validate::{text, Code};
 pub const MAX_YEARS_AHEAD: i32 = 20;
 
 /// A month and year: the card is valid through the last day of that month.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Expiry {
     pub year: i32,
@@ -24,6 +25,7 @@ impl std::fmt::Display for Expiry {
 }
 
 /// The result of checking an expiry date.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct ExpiryCheck {
     pub valid: bool,

@@ -52,6 +52,7 @@ pub struct CardPolicy {
 }
 
 /// The result of checking a card number.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct CardCheck {
     /// The number can be used for a bind (no error-severity finding).
@@ -236,6 +237,7 @@ fn apply_policy(check: &mut CardCheck, policy: &CardPolicy, brand: Brand, findin
 }
 
 /// The result of checking a card security code.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct CvvCheck {
     pub valid: bool,

@@ -22,6 +22,7 @@ use super::{mask, text, Code};
 use meta::{Length, Region};
 
 /// libphonenumber's number types, in snake_case.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NumberType {
@@ -152,6 +153,7 @@ impl Default for PhoneOptions {
 }
 
 /// The result of checking a phone number.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct PhoneCheck {
     /// A number in use (libphonenumber's `isValidNumber`) that passes the options.
@@ -377,6 +379,17 @@ fn default_country_code(region: &Region, digits: &str) -> (u16, String) {
 /// Whether `id` is a region code bindcheck has metadata for (`CN`, `US`, ...).
 pub fn is_known_region(id: &str) -> bool {
     id != "001" && meta::region(&id.to_ascii_uppercase()).is_some()
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for E164 {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "E164".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "description": "An E.164 number, masked: +86138****8000" })
+    }
 }
 
 #[cfg(test)]
