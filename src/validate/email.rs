@@ -126,7 +126,11 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
         findings: Vec::new(),
     };
     // Full-width letters, digits, ＠ and the ideographic full stops become ASCII.
-    let folded: String = input.chars().map(text::fold_width).collect();
+    let folded: std::borrow::Cow<'_, str> = if input.is_ascii() {
+        input.into()
+    } else {
+        input.chars().map(text::fold_width).collect::<String>().into()
+    };
     let s = folded.trim_matches(text::is_space);
     check.normalized = s.to_owned();
     let finding = |code| Finding::new(Field::Email, code);
@@ -208,7 +212,11 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
 /// is a host name: labels of 1-63 letters, digits and hyphens, 253 octets in all.
 fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
     let finding = |code| Finding::new(Field::Email, code);
-    let lower = domain.to_lowercase();
+    let lower = if domain.is_ascii() {
+        domain.to_ascii_lowercase()
+    } else {
+        domain.to_lowercase()
+    };
     if lower.split('.').any(str::is_empty) {
         return Err(finding(Code::EmailDomainLabelEmpty));
     }
@@ -218,7 +226,14 @@ fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
     {
         return Err(finding(Code::EmailDomainInvalid).with_detail(format!("“{}”", bad.escape_debug())));
     }
-    let ascii = idna::domain_to_ascii(&lower).map_err(|_| finding(Code::EmailIdnInvalid))?;
+    // Plain ASCII names without punycode labels are their own ASCII and Unicode forms; only
+    // the others need the (much slower) IDNA processing.
+    let plain = lower.is_ascii() && !lower.split('.').any(|l| l.starts_with("xn--"));
+    let ascii = if plain {
+        lower.clone()
+    } else {
+        idna::domain_to_ascii(&lower).map_err(|_| finding(Code::EmailIdnInvalid))?
+    };
     if ascii.len() > 253 {
         return Err(finding(Code::EmailDomainTooLong));
     }
@@ -236,31 +251,53 @@ fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
             return Err(finding(Code::EmailDomainInvalid).with_detail(format!("“{}”", bad.escape_debug())));
         }
     }
-    let (unicode, _) = idna::domain_to_unicode(&ascii);
+    let unicode = if plain {
+        ascii.clone()
+    } else {
+        idna::domain_to_unicode(&ascii).0
+    };
     Ok((ascii, unicode))
 }
 
 /// Rules for a domain that must receive mail from the internet.
 fn domain_policy(ascii: &str) -> Option<Finding> {
     let finding = |code| Finding::new(Field::Email, code);
-    let labels: Vec<&str> = ascii.split('.').collect();
-    let tld = labels.last().copied().unwrap_or_default();
+    let tld = ascii.rsplit('.').next().unwrap_or_default();
+    let single_label = !ascii.contains('.');
     if SPECIAL_TLDS.contains(&tld) {
         return Some(finding(Code::EmailSpecialUseDomain).with_detail(format!(".{tld}")));
     }
-    if let Some(d) = SPECIAL_DOMAINS
-        .iter()
-        .find(|d| ascii == **d || ascii.ends_with(&format!(".{d}")))
-    {
+    let under = |d: &str| {
+        ascii
+            .strip_suffix(d)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+    };
+    if let Some(d) = SPECIAL_DOMAINS.iter().find(|d| under(d)) {
         return Some(finding(Code::EmailSpecialUseDomain).with_detail(*d));
     }
-    if labels.len() < 2 {
+    if single_label {
         return Some(finding(Code::EmailDomainSingleLabel));
     }
     if tld.bytes().all(|b| b.is_ascii_digit()) {
         return Some(finding(Code::EmailTldNumeric));
     }
     None
+}
+
+/// A cheap lower bound of the edit distance (with or without adjacent swaps): the larger of
+/// the surplus characters on either side. Each edit changes it by at most one, and a swap not
+/// at all, so a bound above the limit rules a provider out without the full computation.
+fn bag_distance(a: &str, b: &str) -> usize {
+    let mut counts = [0i32; 128];
+    for c in a.bytes() {
+        counts[usize::from(c & 0x7f)] += 1;
+    }
+    for c in b.bytes() {
+        counts[usize::from(c & 0x7f)] -= 1;
+    }
+    let surplus: i32 = counts.iter().filter(|c| **c > 0).sum();
+    let deficit: i32 = -counts.iter().filter(|c| **c < 0).sum::<i32>();
+    surplus.max(deficit) as usize
 }
 
 /// A common provider's domain that `domain` is probably a typo of.
@@ -271,6 +308,9 @@ pub fn suggest(domain: &str) -> Option<String> {
     let limit = if domain.len() <= 6 { 1 } else { 2 };
     let best = PROVIDERS
         .iter()
+        // Each edit changes the length by at most one: most providers are out of reach
+        // without computing the distance.
+        .filter(|p| p.len().abs_diff(domain.len()) <= limit && bag_distance(domain, p) <= limit)
         .map(|p| (strsim::osa_distance(domain, p), *p))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d);
@@ -376,6 +416,20 @@ mod tests {
         };
         assert!(validate_email("\"zhang\"@qq.com", &policy).valid);
         assert!(validate_email("zhang@[192.0.2.1]", &policy).valid);
+    }
+
+    #[test]
+    fn bag_distance_never_exceeds_the_edit_distance() {
+        for (a, b) in [
+            ("gmial.com", "gmail.com"),
+            ("qq.con", "qq.com"),
+            ("hotmail.com", "outlook.com"),
+            ("", "abc"),
+            ("163.cm", "163.com"),
+        ] {
+            assert!(bag_distance(a, b) <= strsim::osa_distance(a, b), "{a} {b}");
+        }
+        assert_eq!(bag_distance("gmial.com", "gmail.com"), 0);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 /// A card brand, named as in braintree's credit-card-type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -409,32 +410,82 @@ impl fmt::Display for UnknownBrand {
 
 impl std::error::Error for UnknownBrand {}
 
-fn pattern_len(p: &Pat) -> usize {
-    let v = match p {
-        P(v) | R(v, _) => *v,
-    };
+fn digit_len(v: u32) -> usize {
     v.checked_ilog10().map_or(1, |l| l as usize + 1)
 }
 
-fn matches(digits: &str, p: &Pat) -> bool {
-    match p {
-        P(v) => {
-            let v = v.to_string();
-            let n = digits.len().min(v.len());
-            digits[..n] == v[..n]
-        }
-        R(min, max) => {
-            let (min, max) = (min.to_string(), max.to_string());
-            let n = digits.len().min(min.len());
-            if n == 0 {
-                return false;
-            }
-            let cut = |s: &str| s[..n.min(s.len())].parse::<u64>().unwrap_or(0);
-            let have = cut(digits);
-            have >= cut(&min) && have <= cut(&max)
+const POW10: [u64; 10] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+];
+
+/// A pattern ready for matching: a prefix is a range from itself to itself.
+#[derive(Clone, Copy)]
+struct Compiled {
+    min: u64,
+    min_len: usize,
+    max: u64,
+    max_len: usize,
+}
+
+impl Compiled {
+    fn new(p: &Pat) -> Compiled {
+        let (min, max) = match p {
+            P(v) => (*v, *v),
+            R(min, max) => (*min, *max),
+        };
+        Compiled {
+            min: u64::from(min),
+            min_len: digit_len(min),
+            max: u64::from(max),
+            max_len: digit_len(max),
         }
     }
+
+    /// The pattern's length: how long a number must be for the match to count fully.
+    fn len(&self) -> usize {
+        self.min_len
+    }
+
+    /// credit-card-type's `matches`: a prefix matches when it and the number agree on their
+    /// common leading digits; a range when the number's leading digits, as many as the lower
+    /// bound has, fall inside the range cut to that many digits. `heads[k]` is the number's
+    /// first `k` digits as an integer; `n` its length.
+    fn matches(&self, heads: &[u64; 9], n: usize) -> bool {
+        let k = n.min(self.min_len);
+        let cut = |v: u64, len: usize| v / POW10[len - k.min(len)];
+        k > 0 && heads[k] >= cut(self.min, self.min_len) && heads[k] <= cut(self.max, self.max_len)
+    }
 }
+
+/// Per first digit, per brand (in `SPECS` order): the brand's patterns that can match a
+/// number starting with that digit, in the brand's order. A number is tried against a handful
+/// of patterns instead of all 160.
+static INDEX: LazyLock<[Vec<Vec<Compiled>>; 10]> = LazyLock::new(|| {
+    std::array::from_fn(|d| {
+        SPECS
+            .iter()
+            .map(|spec| {
+                spec.patterns
+                    .iter()
+                    .map(Compiled::new)
+                    .filter(|c| {
+                        let first = |v: u64, len: usize| v / POW10[len - 1];
+                        (first(c.min, c.min_len)..=first(c.max, c.max_len)).contains(&(d as u64))
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+});
 
 /// The brands a (possibly partial) digit string may belong to.
 ///
@@ -442,15 +493,22 @@ fn matches(digits: &str, p: &Pat) -> bool {
 /// (as for `4` or `62`); none when no brand starts this way. `digits` must be ASCII
 /// digits only. An empty string may be any brand.
 pub fn candidates(digits: &str) -> Vec<Brand> {
-    if digits.is_empty() {
+    let Some(first) = digits.bytes().next() else {
         return Brand::all().collect();
+    };
+    // The number's first 0..=8 digits as integers: no pattern is longer than 8 digits.
+    let mut heads = [0u64; 9];
+    for (k, b) in digits.bytes().take(8).enumerate() {
+        heads[k + 1] = heads[k] * 10 + u64::from(b.wrapping_sub(b'0'));
     }
+    let n = digits.len();
     // (brand, strength): strength is the pattern length once the number is that long.
     let mut found: Vec<(Brand, Option<usize>)> = Vec::new();
-    for spec in &SPECS {
-        if let Some(p) = spec.patterns.iter().find(|p| matches(digits, p)) {
-            let len = pattern_len(p);
-            found.push((spec.brand, (digits.len() >= len).then_some(len)));
+    let by_brand = &INDEX[usize::from(first.wrapping_sub(b'0')).min(9)];
+    for (spec, patterns) in SPECS.iter().zip(by_brand) {
+        if let Some(p) = patterns.iter().find(|p| p.matches(&heads, n)) {
+            let len = p.len();
+            found.push((spec.brand, (n >= len).then_some(len)));
         }
     }
     let determined = !found.is_empty() && found.iter().all(|(_, s)| s.is_some());

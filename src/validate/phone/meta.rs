@@ -279,6 +279,11 @@ pub(crate) fn region(id: &str) -> Option<&'static Region> {
         .map(compiled)
 }
 
+/// Whether metadata exists for the CLDR code `id`, without compiling its patterns.
+pub(crate) fn has_region(id: &str) -> bool {
+    id != "001" && REGIONS.iter().any(|r| r.id == id)
+}
+
 /// Whether `code` is a country calling code in use.
 pub(crate) fn is_country_code(code: u16) -> bool {
     !regions_of(code).is_empty()

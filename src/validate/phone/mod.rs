@@ -378,7 +378,7 @@ fn default_country_code(region: &Region, digits: &str) -> (u16, String) {
 
 /// Whether `id` is a region code bindcheck has metadata for (`CN`, `US`, ...).
 pub fn is_known_region(id: &str) -> bool {
-    id != "001" && meta::region(&id.to_ascii_uppercase()).is_some()
+    id != "001" && meta::has_region(&id.to_ascii_uppercase())
 }
 
 #[cfg(feature = "schemars")]
