@@ -9,6 +9,7 @@ use serde::Serialize;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use super::render::{views, Fields, Record};
@@ -54,8 +55,8 @@ pub fn run(
             InputFormat::Csv
         }
     });
-    let reader: Box<dyn Read> = if input == "-" {
-        Box::new(io::stdin().lock())
+    let reader: Box<dyn Read + Send> = if input == "-" {
+        Box::new(io::stdin())
     } else {
         Box::new(File::open(input).map_err(|e| {
             UsageError::new(
@@ -64,7 +65,7 @@ pub fn run(
             )
         })?)
     };
-    let mut rows: Box<dyn Iterator<Item = RawRow>> = match format {
+    let mut rows: Box<dyn Iterator<Item = RawRow> + Send> = match format {
         InputFormat::Csv => csv_rows(reader)?,
         InputFormat::Jsonl => Box::new(jsonl_rows(BufReader::new(reader))),
     };
@@ -78,33 +79,59 @@ pub fn run(
         ProgressBar::hidden()
     };
 
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut tally = Tally::default();
-    loop {
-        let chunk: Vec<RawRow> = rows.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        let first = tally.rows + 1;
-        let lines: Vec<(Option<bool>, String)> = chunk
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, row)| check_row(first + i as u64, row, policy, lang, unmasked, today))
-            .collect();
-        for (ok, line) in &lines {
-            tally.rows += 1;
-            match ok {
-                Some(true) => tally.valid += 1,
-                Some(false) => tally.invalid += 1,
-                None => tally.malformed += 1,
+    // Three stages overlap: a reader thread parses the next chunk while the rows of this one
+    // are checked on every core and a writer thread writes the previous one. Bounded channels
+    // keep at most a few chunks in memory.
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<RawRow>>(1);
+    let (line_tx, line_rx) = mpsc::sync_channel::<Vec<(Option<bool>, String)>>(1);
+    let tally = std::thread::scope(|scope| {
+        scope.spawn(move || loop {
+            let chunk: Vec<RawRow> = rows.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() || chunk_tx.send(chunk).is_err() {
+                break;
             }
-            out.write_all(line.as_bytes())?;
-            out.write_all(b"\n")?;
+        });
+        let bar = progress.clone();
+        let writer = scope.spawn(move || -> io::Result<Tally> {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            let mut tally = Tally::default();
+            for lines in line_rx {
+                for (ok, line) in &lines {
+                    tally.rows += 1;
+                    match ok {
+                        Some(true) => tally.valid += 1,
+                        Some(false) => tally.invalid += 1,
+                        None => tally.malformed += 1,
+                    }
+                    out.write_all(line.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+                bar.set_position(tally.rows);
+            }
+            out.flush()?;
+            Ok(tally)
+        });
+        let mut first = 1u64;
+        for chunk in chunk_rx {
+            let n = chunk.len() as u64;
+            let lines: Vec<(Option<bool>, String)> = chunk
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, row)| check_row(first + i as u64, row, policy, lang, unmasked, today))
+                .collect();
+            first += n;
+            // The writer stopped (a closed pipe): stop reading too.
+            if line_tx.send(lines).is_err() {
+                break;
+            }
         }
-        progress.set_position(tally.rows);
-    }
-    out.flush().context("cannot write the results")?;
+        drop(line_tx);
+        writer
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the writer thread failed")))
+    })
+    .context("cannot write the results")?;
     progress.finish_and_clear();
 
     let summary = match lang {
@@ -182,7 +209,7 @@ fn column(name: &str) -> Column {
         .map_or(Column::Ignored, |f| Column::Field(*f))
 }
 
-fn csv_rows(reader: Box<dyn Read>) -> anyhow::Result<Box<dyn Iterator<Item = RawRow>>> {
+fn csv_rows(reader: Box<dyn Read + Send>) -> anyhow::Result<Box<dyn Iterator<Item = RawRow> + Send>> {
     let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
     let headers = csv.headers().map_err(|e| {
         UsageError::new(
