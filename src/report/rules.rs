@@ -291,7 +291,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
                 false
             }
             (Some(v), Some(min)) if v < *min => {
-                c.text(Code::AppOutdated, Subject::App, format!("{v} < {min}"));
+                c.text(Code::AppOutdated, Subject::App, format!("{v} (minimum {min})"));
                 false
             }
             _ => true,

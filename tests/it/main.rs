@@ -15,3 +15,5 @@ mod props;
 mod reference;
 #[cfg(feature = "probe")]
 mod servers;
+#[cfg(feature = "cli")]
+mod snapshots;
