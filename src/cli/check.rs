@@ -67,6 +67,9 @@ pub struct CheckArgs {
     /// Connect probes per address for loss, latency and jitter (0 to skip).
     #[arg(long, default_value_t = 20, value_name = "N")]
     count: u32,
+    /// Pause between two connect probes to the same address, e.g. 100ms (at least 10ms).
+    #[arg(long, default_value = "100ms", value_parser = parse_duration, value_name = "DUR")]
+    interval: Duration,
     /// Time limit of the whole check, e.g. 30s or 2m.
     #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DUR")]
     deadline: Duration,
@@ -180,6 +183,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let t = args.timeout;
     let config = ProbeConfig {
         count: args.count,
+        interval: args.interval,
         resolver: args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server),
         compare_resolvers: profile.compare_resolvers.clone(),
         ca_pem,

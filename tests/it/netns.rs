@@ -249,3 +249,71 @@ fn icmp_echo_through_ping_sockets_measures_loss() {
     // TCP to the same server is untouched by the ICMP rule.
     assert_eq!(report["endpoints"][0]["loss"][0]["loss_pct"].as_f64(), Some(0.0));
 }
+
+#[test]
+fn a_lossy_path_makes_check_degraded_and_says_switch_networks() {
+    let Some(mut ns) = namespace("check") else { return };
+    let port = ns.http_server().expect("server in the namespace");
+    ns.exec(&["nft", "add", "table", "inet", "bindcheck"]).unwrap();
+    ns.exec(&[
+        "nft",
+        "add chain inet bindcheck input { type filter hook input priority 0; }",
+    ])
+    .unwrap();
+    ns.exec(&[
+        "nft",
+        "add",
+        "rule",
+        "inet",
+        "bindcheck",
+        "input",
+        "tcp",
+        "dport",
+        &port.to_string(),
+        "numgen",
+        "random",
+        "mod",
+        "100",
+        "<",
+        "20",
+        "drop",
+    ])
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("lossy.toml");
+    // Loss between 2% and 90% is a warning; 100 probes at 20% loss land there all but always.
+    std::fs::write(
+        &profile,
+        format!("name = \"lossy\"\n[thresholds]\nloss_pct = {{ warn = 2, fail = 90 }}\nttfb_ms = {{ warn = 60000, fail = 60000 }}\n[[endpoint]]\nurl = \"http://127.0.0.1:{port}/\"\n"),
+    )
+    .unwrap();
+    let out = ns
+        .command(&[
+            env!("CARGO_BIN_EXE_bindcheck"),
+            "check",
+            "--profile",
+            profile.to_str().unwrap(),
+            "--count",
+            "100",
+            "--interval",
+            "10ms",
+            "--no-environment",
+            "--lang",
+            "en",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["verdict"], "degraded", "{}", report["findings"]);
+    assert_eq!(out.status.code(), Some(0));
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"net.loss_high"), "{codes:?}");
+    assert_eq!(report["remedies"][0]["kind"], "switch_network");
+}
