@@ -40,6 +40,8 @@ pub enum Role {
 /// One endpoint of a wallet.
 #[derive(Clone, Debug)]
 pub struct Endpoint {
+    /// A short name (`bindcheck serve` probes targets by it); defaults to the URL's host.
+    pub name: String,
     pub url: Url,
     pub role: Role,
     pub method: Method,
@@ -192,6 +194,8 @@ struct RawResolvers {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEndpoint {
+    #[serde(default)]
+    name: Option<Spanned<String>>,
     url: Spanned<String>,
     #[serde(default = "default_role")]
     role: Role,
@@ -397,7 +401,40 @@ impl Profile {
                 }
                 expect.push(*code.get_ref());
             }
+            let name = match &e.name {
+                Some(n) if n.get_ref().trim().is_empty() || n.get_ref().contains(char::is_whitespace) => {
+                    return Err(ctx.error(
+                        Some(n.span()),
+                        format!("endpoint name `{}` is empty or has spaces", n.get_ref()),
+                        "use a short name such as \"api\" or \"sms\"",
+                    ));
+                }
+                Some(n) => n.get_ref().clone(),
+                // The host, or host:port, or the URL: the first not taken.
+                None => {
+                    let host = url.host_str().unwrap_or_default().to_owned();
+                    let host_port = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
+                    [host, host_port, url.to_string()]
+                        .into_iter()
+                        .find(|n| {
+                            !endpoints.iter().any(|x: &Endpoint| &x.name == n)
+                                && !raw
+                                    .endpoints
+                                    .iter()
+                                    .any(|r| r.name.as_ref().is_some_and(|m| m.get_ref() == n))
+                        })
+                        .unwrap_or_else(|| url.to_string())
+                }
+            };
+            if endpoints.iter().any(|x: &Endpoint| x.name == name) && e.name.is_some() {
+                return Err(ctx.error(
+                    e.name.as_ref().map(|n| n.span()),
+                    format!("two endpoints are named `{name}`"),
+                    "give each endpoint its own name",
+                ));
+            }
             endpoints.push(Endpoint {
+                name,
                 url,
                 role: e.role,
                 method,

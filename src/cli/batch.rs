@@ -22,7 +22,7 @@ use crate::validate::{validate, Date, Field, Inputs, Lang, Policy};
 const CHUNK: usize = 4096;
 
 /// One row as read: the inputs and an optional `region` override, or why it is malformed.
-type RawRow = Result<(Inputs, Option<String>), String>;
+pub(super) type RawRow = Result<(Inputs, Option<String>), String>;
 
 #[derive(Serialize)]
 struct RowError<'a> {
@@ -267,24 +267,42 @@ fn jsonl_rows(reader: impl BufRead) -> impl Iterator<Item = RawRow> {
             // serde_json's syntax errors give a position, never the text around it.
             let value: serde_json::Value = serde_json::from_str(&line)
                 .map_err(|e| format!("not valid JSON ({:?} error at column {})", e.classify(), e.column()))?;
-            let serde_json::Value::Object(map) = value else {
-                return Err("expected a JSON object".to_owned());
-            };
-            let mut inputs = Inputs::default();
-            let mut region = None;
-            for (key, value) in map {
-                let text = match value {
-                    serde_json::Value::String(s) => Some(s),
-                    serde_json::Value::Number(n) => Some(n.to_string()),
-                    serde_json::Value::Null => None,
-                    _ => return Err(format!("`{key}` must be a string")),
-                };
-                match column(&key) {
-                    Column::Field(f) => inputs.set(f, text),
-                    Column::Region => region = Some(text.unwrap_or_default()),
-                    Column::Ignored => {}
-                }
-            }
-            Ok((inputs, region))
+            inputs_from_json(value, false)
         })
+}
+
+/// The inputs in a JSON object (values strings, numbers or null), and its `region`. With
+/// `strict`, a key that is not an input field or `region` is an error; otherwise it is
+/// ignored. Error messages name keys, never values.
+pub(super) fn inputs_from_json(value: serde_json::Value, strict: bool) -> RawRow {
+    let serde_json::Value::Object(map) = value else {
+        return Err("expected a JSON object".to_owned());
+    };
+    let mut inputs = Inputs::default();
+    let mut region = None;
+    for (key, value) in map {
+        // Unknown keys are never repeated back: someone may have put a card number there.
+        let col = column(&key);
+        match col {
+            Column::Ignored if strict => {
+                return Err(
+                    "unknown key: use phone, email, card, expiry, cvv, id_number, name, region, lang".to_owned(),
+                )
+            }
+            Column::Ignored => continue,
+            _ => {}
+        }
+        let text = match value {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            serde_json::Value::Null => None,
+            _ => return Err(format!("`{key}` must be a string")),
+        };
+        match col {
+            Column::Field(f) => inputs.set(f, text),
+            Column::Region => region = Some(text.unwrap_or_default()),
+            Column::Ignored => {}
+        }
+    }
+    Ok((inputs, region))
 }

@@ -157,6 +157,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
                     )
                 })?;
             extra.push(Endpoint {
+                name: url.host_str().unwrap_or_default().to_owned(),
                 url,
                 role: Role::Api,
                 method: crate::probe::Method::Get,

@@ -10,6 +10,7 @@ mod init;
 mod probe;
 mod render;
 mod secret;
+pub mod serve;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,8 @@ enum Command {
     Probe(probe::ProbeArgs),
     /// Explain a finding code or a wallet's error prompt (绑定失败, "System busy"...).
     Explain(explain::ExplainArgs),
+    /// Serve the validators over HTTP and probe endpoints for Prometheus (like blackbox_exporter).
+    Serve(serve::ServeArgs),
     /// Write a commented starter profile to edit.
     Init(init::InitArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
@@ -172,6 +175,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Validate(args) => validate::run(args),
         Command::Probe(args) => probe::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Init(args) => init::run(args),
         Command::Completions(args) => generate::completions(args),
         Command::Man => generate::man(),

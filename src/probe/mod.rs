@@ -308,7 +308,11 @@ impl Prober {
 
     /// Like [`Prober::probe`], with a method per URL.
     pub async fn probe_targets(self: &Arc<Self>, targets: &[(Url, Method)]) -> Vec<EndpointReport> {
-        let deadline = Instant::now() + self.config.deadline;
+        self.probe_until(targets, Instant::now() + self.config.deadline).await
+    }
+
+    /// Like [`Prober::probe_targets`], with the run's deadline given (a scrape's timeout).
+    pub async fn probe_until(self: &Arc<Self>, targets: &[(Url, Method)], deadline: Instant) -> Vec<EndpointReport> {
         let permits = Arc::new(Semaphore::new(self.config.concurrency));
         let mut tasks = Vec::with_capacity(targets.len());
         for (url, method) in targets {

@@ -13,6 +13,8 @@ mod netns;
 mod probe;
 mod props;
 mod reference;
+#[cfg(feature = "cli")]
+mod serve;
 #[cfg(feature = "probe")]
 mod servers;
 #[cfg(feature = "cli")]
