@@ -4,16 +4,17 @@
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{self, IsTerminal, Write};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use url::Url;
 
+use super::args::{load_profile, parse_duration, parse_resolver, read_ca_file};
 use super::validate::InputArgs;
 use super::{probe::delayed_progress, resolve_lang, secret, today, ErrorKind, Outcome, UsageError};
 use crate::probe::{env, ProbeConfig, Prober, ResolverChoice, Timeouts};
-use crate::profile::{Endpoint, Profile, Role};
+use crate::profile::{Endpoint, Role};
 use crate::report::render::{self, Format, Options};
 use crate::report::rules::{self, Evidence};
 use crate::report::Verdict;
@@ -90,16 +91,6 @@ pub struct CheckArgs {
     no_environment: bool,
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("{e} (write durations like 500ms, 5s or 2m)"))
-}
-
-fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
-    s.parse::<SocketAddr>()
-        .or_else(|_| s.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
-        .map_err(|_| "expected an IP address, optionally with :port".to_owned())
-}
-
 /// `text`, `json=report.json`...
 fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, UsageError> {
     let mut out = Vec::new();
@@ -127,16 +118,6 @@ fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, Usa
         ));
     }
     Ok(out)
-}
-
-fn load_profile(spec: Option<&str>) -> Result<Profile, UsageError> {
-    match spec {
-        None | Some("default") => Ok(Profile::default_profile()),
-        Some(path) => Profile::load(std::path::Path::new(path)).map_err(|e| {
-            UsageError::new(format!("{}:{}:{}: {}", e.source, e.line, e.column, e.message), e.hint)
-                .kind(ErrorKind::Config)
-        }),
-    }
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
@@ -171,16 +152,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     }
     let mut inputs = args.fields.inputs();
     secret::resolve(&mut inputs, lang).map_err(|e| e.kind(ErrorKind::Data))?;
-    let ca_pem = match &args.ca_file {
-        None => None,
-        Some(path) => Some(std::fs::read(path).map_err(|e| {
-            UsageError::new(
-                format!("cannot read the CA file {}: {e}", path.display()),
-                "check the path given to --ca-file",
-            )
-            .kind(ErrorKind::Config)
-        })?),
-    };
+    let ca_pem = read_ca_file(args.ca_file.as_deref())?;
     let t = args.timeout;
     let config = ProbeConfig {
         count: args.count,

@@ -1,6 +1,7 @@
 //! The command line: clap arguments, one file per subcommand, and the mapping of outcomes
 //! to exit codes. Only this layer prints, reads the environment or the clock.
 
+mod args;
 mod batch;
 mod check;
 pub mod docs;

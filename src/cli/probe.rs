@@ -4,12 +4,13 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
+use super::args::{parse_duration, parse_resolver, read_ca_file};
 use super::{Outcome, UsageError};
 use crate::probe::{EndpointReport, Method, ProbeConfig, Prober, ResolverChoice, Status};
 
@@ -72,16 +73,6 @@ pub struct ProbeArgs {
     format: ProbeFormat,
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("{e} (write durations like 500ms, 5s or 2m)"))
-}
-
-fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
-    s.parse::<SocketAddr>()
-        .or_else(|_| s.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
-        .map_err(|_| "expected an IP address, optionally with :port (e.g. 223.5.5.5 or 127.0.0.1:5353)".to_owned())
-}
-
 /// The version of the `bindcheck probe --format json` document (docs/probe.md).
 pub const PROBE_SCHEMA_VERSION: u32 = 1;
 
@@ -105,15 +96,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
             })?;
         urls.push(url);
     }
-    let ca_pem = match &args.ca_file {
-        None => None,
-        Some(path) => Some(std::fs::read(path).map_err(|e| {
-            UsageError::new(
-                format!("cannot read the CA file {}: {e}", path.display()),
-                "check the path given to --ca-file",
-            )
-        })?),
-    };
+    let ca_pem = read_ca_file(args.ca_file.as_deref())?;
     let t = args.timeout;
     let config = ProbeConfig {
         count: args.count,
@@ -191,6 +174,20 @@ pub(super) fn delayed_progress(endpoints: usize) -> ProgressBar {
         });
     }
     bar
+}
+
+/// `5.0% of 20 lost  min … / median … / p95 … / max …  jitter …`
+fn summary(s: &crate::probe::Summary) -> String {
+    format!(
+        "{:.1}% of {} lost  min {} / median {} / p95 {} / max {}  jitter {}",
+        s.loss_pct,
+        s.sent,
+        ms(s.min_ms),
+        ms(s.median_ms),
+        ms(s.p95_ms),
+        ms(s.max_ms),
+        ms(s.jitter_ms)
+    )
 }
 
 fn ms(v: Option<f64>) -> String {
@@ -305,23 +302,11 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> 
             }
         }
         for l in &r.loss {
-            let s = &l.summary;
-            write!(
-                out,
-                "  loss   {}  {:.1}% of {} lost  min {} / median {} / p95 {} / max {}  jitter {}",
-                l.addr,
-                s.loss_pct,
-                s.sent,
-                ms(s.min_ms),
-                ms(s.median_ms),
-                ms(s.p95_ms),
-                ms(s.max_ms),
-                ms(s.jitter_ms)
-            )?;
+            write!(out, "  loss   {}  {}", l.addr, summary(&l.summary))?;
             if l.retransmitted > 0 {
                 write!(out, "  ({} SYN retransmission(s))", l.retransmitted)?;
             }
-            if s.too_few_samples {
+            if l.summary.too_few_samples {
                 write!(out, "  (too few samples for percentiles)")?;
             }
             writeln!(out)?;
@@ -329,21 +314,7 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> 
         for p in &r.icmp {
             match &p.note {
                 Some(note) => writeln!(out, "  icmp   {}  skipped: {note}", p.addr)?,
-                None => {
-                    let s = &p.summary;
-                    writeln!(
-                        out,
-                        "  icmp   {}  {:.1}% of {} lost  min {} / median {} / p95 {} / max {}  jitter {}",
-                        p.addr,
-                        s.loss_pct,
-                        s.sent,
-                        ms(s.min_ms),
-                        ms(s.median_ms),
-                        ms(s.p95_ms),
-                        ms(s.max_ms),
-                        ms(s.jitter_ms)
-                    )?;
-                }
+                None => writeln!(out, "  icmp   {}  {}", p.addr, summary(&p.summary))?,
             }
         }
         if !r.not_measured.is_empty() {

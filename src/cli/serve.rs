@@ -27,6 +27,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
+use super::args::{load_profile, parse_duration, read_ca_file};
 use super::batch::inputs_from_json;
 use super::render::{views, Fields, Record};
 use super::validate::parse_region;
@@ -58,7 +59,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 20, value_name = "N")]
     count: u32,
     /// Probe deadline when a scrape does not send X-Prometheus-Scrape-Timeout-Seconds.
-    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration, value_name = "DUR")]
+    #[arg(long, default_value = "10s", value_parser = parse_duration, value_name = "DUR")]
     deadline: Duration,
     /// A private CA certificate (PEM) to trust besides the system's.
     #[arg(long, value_name = "FILE")]
@@ -419,20 +420,8 @@ async fn termination() {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
-    let profile = match args.profile.as_deref() {
-        None | Some("default") => Profile::default_profile(),
-        Some(path) => Profile::load(std::path::Path::new(path))
-            .map_err(|e| UsageError::new(format!("{}:{}:{}: {}", e.source, e.line, e.column, e.message), e.hint))?,
-    };
-    let ca_pem = match &args.ca_file {
-        None => None,
-        Some(path) => Some(std::fs::read(path).map_err(|e| {
-            UsageError::new(
-                format!("cannot read the CA file {}: {e}", path.display()),
-                "check the path given to --ca-file",
-            )
-        })?),
-    };
+    let profile = load_profile(args.profile.as_deref())?;
+    let ca_pem = read_ca_file(args.ca_file.as_deref())?;
     let base = ProbeConfig {
         count: args.count,
         resolver: args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server),

@@ -39,6 +39,22 @@ impl Netns {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
+    /// Drops 20% of the packets that `matching` selects (nftables words, e.g. `tcp dport 80`)
+    /// on their way in.
+    fn drop_a_fifth(&self, matching: &str) {
+        self.exec(&["nft", "add", "table", "inet", "bindcheck"]).unwrap();
+        self.exec(&[
+            "nft",
+            "add chain inet bindcheck input { type filter hook input priority 0; }",
+        ])
+        .unwrap();
+        self.exec(&[
+            "nft",
+            &format!("add rule inet bindcheck input {matching} numgen random mod 100 < 20 drop"),
+        ])
+        .unwrap();
+    }
+
     /// Starts an HTTP server on the namespace's loopback and returns its port.
     fn http_server(&mut self) -> Result<u16, String> {
         let script = "import http.server, sys\n\
@@ -107,33 +123,8 @@ fn namespace(tag: &str) -> Option<Netns> {
 fn measured_loss_matches_the_share_nftables_drops() {
     let Some(mut ns) = namespace("loss") else { return };
     let port = ns.http_server().expect("server in the namespace");
-    let port_s = port.to_string();
-    ns.exec(&["nft", "add", "table", "inet", "bindcheck"]).unwrap();
-    ns.exec(&[
-        "nft",
-        "add chain inet bindcheck input { type filter hook input priority 0; }",
-    ])
-    .unwrap();
     // 20% of every packet sent to the server's port, SYNs included.
-    ns.exec(&[
-        "nft",
-        "add",
-        "rule",
-        "inet",
-        "bindcheck",
-        "input",
-        "tcp",
-        "dport",
-        &port_s,
-        "numgen",
-        "random",
-        "mod",
-        "100",
-        "<",
-        "20",
-        "drop",
-    ])
-    .unwrap();
+    ns.drop_a_fifth(&format!("tcp dport {port}"));
 
     let out = ns
         .command(&[
@@ -214,17 +205,7 @@ fn icmp_echo_through_ping_sockets_measures_loss() {
     ns.exec(&["sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647"])
         .unwrap();
     let port = ns.http_server().expect("server in the namespace");
-    ns.exec(&["nft", "add", "table", "inet", "bindcheck"]).unwrap();
-    ns.exec(&[
-        "nft",
-        "add chain inet bindcheck input { type filter hook input priority 0; }",
-    ])
-    .unwrap();
-    ns.exec(&[
-        "nft",
-        "add rule inet bindcheck input icmp type echo-request numgen random mod 100 < 20 drop",
-    ])
-    .unwrap();
+    ns.drop_a_fifth("icmp type echo-request");
     let out = ns
         .command(&[
             env!("CARGO_BIN_EXE_bindcheck"),
@@ -254,31 +235,7 @@ fn icmp_echo_through_ping_sockets_measures_loss() {
 fn a_lossy_path_makes_check_degraded_and_says_switch_networks() {
     let Some(mut ns) = namespace("check") else { return };
     let port = ns.http_server().expect("server in the namespace");
-    ns.exec(&["nft", "add", "table", "inet", "bindcheck"]).unwrap();
-    ns.exec(&[
-        "nft",
-        "add chain inet bindcheck input { type filter hook input priority 0; }",
-    ])
-    .unwrap();
-    ns.exec(&[
-        "nft",
-        "add",
-        "rule",
-        "inet",
-        "bindcheck",
-        "input",
-        "tcp",
-        "dport",
-        &port.to_string(),
-        "numgen",
-        "random",
-        "mod",
-        "100",
-        "<",
-        "20",
-        "drop",
-    ])
-    .unwrap();
+    ns.drop_a_fifth(&format!("tcp dport {port}"));
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("lossy.toml");
     // Loss between 2% and 90% is a warning; 100 probes at 20% loss land there all but always.
