@@ -65,7 +65,13 @@ fn compile(pattern: &str, whole: bool) -> Option<Regex> {
     } else {
         format!("^(?:{pattern})")
     };
-    RegexBuilder::new(&anchored).ignore_whitespace(true).build().ok()
+    // Inputs are ASCII digits by now, so ASCII `\d` means the same as Unicode `\d` and compiles
+    // several times faster (China's fixed-line pattern dominates a cold start).
+    RegexBuilder::new(&anchored)
+        .ignore_whitespace(true)
+        .unicode(false)
+        .build()
+        .ok()
 }
 
 fn usizes(lengths: &[u16]) -> impl Iterator<Item = usize> + '_ {
