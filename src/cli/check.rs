@@ -178,15 +178,21 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         .context("cannot start the async runtime")?;
     let policy = profile.policy.clone();
     let today = today();
-    let (validation, endpoints, mail) = runtime.block_on(async {
+    let no_environment = args.no_environment;
+    let (validation, endpoints, mail, environment) = runtime.block_on(async {
+        // Validation and the environment start first, on other threads: they overlap with
+        // loading the trust store and with the probes.
+        let validate_inputs = inputs.clone();
+        let validation = tokio::task::spawn_blocking(move || validate(&validate_inputs, &policy, today));
+        let environment = tokio::task::spawn_blocking(move || {
+            (!no_environment).then(|| env::gather(&std::env::current_dir().unwrap_or_else(|_| ".".into())))
+        });
         let prober = Prober::builder(config).build().map_err(|e| {
             UsageError::new(e.to_string(), "check --resolver, --ca-file and the profile's resolvers")
                 .kind(ErrorKind::Config)
         })?;
         let prober = Arc::new(prober);
         let progress = delayed_progress(profile.endpoints.len());
-        let validate_inputs = inputs.clone();
-        let validation = tokio::task::spawn_blocking(move || validate(&validate_inputs, &policy, today));
         let targets: Vec<(Url, crate::probe::Method)> =
             profile.endpoints.iter().map(|e| (e.url.clone(), e.method)).collect();
         let probes = prober.probe_targets(&targets);
@@ -208,12 +214,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         let (endpoints, validated) = tokio::join!(probes, mail);
         progress.finish_and_clear();
         let (validation, mail) = validated?;
-        Ok::<_, UsageError>((validation, endpoints, mail))
+        let environment = environment.await.unwrap_or(None);
+        Ok::<_, UsageError>((validation, endpoints, mail, environment))
     })?;
     runtime.shutdown_timeout(Duration::from_millis(100));
 
-    let environment =
-        (!args.no_environment).then(|| env::gather(&std::env::current_dir().unwrap_or_else(|_| ".".into())));
     let report = rules::build(
         Evidence {
             profile: &profile,
