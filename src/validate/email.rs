@@ -33,7 +33,7 @@ pub struct EmailCheck {
     /// A likely intended domain, when this one looks like a typo of a common provider.
     pub suggestion: Option<String>,
     #[serde(skip)]
-    normalized: String,
+    normalized: mask::Sensitive,
     pub findings: Vec<Finding>,
 }
 
@@ -122,7 +122,7 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
         domain_ascii: None,
         domain_unicode: None,
         suggestion: None,
-        normalized: String::new(),
+        normalized: mask::Sensitive::default(),
         findings: Vec::new(),
     };
     // Full-width letters, digits, ＠ and the ideographic full stops become ASCII.
@@ -132,7 +132,7 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
         input.chars().map(text::fold_width).collect::<String>().into()
     };
     let s = folded.trim_matches(text::is_space);
-    check.normalized = s.to_owned();
+    check.normalized = s.to_owned().into();
     let finding = |code| Finding::new(Field::Email, code);
     let fail = |mut check: EmailCheck, f: Finding| {
         check.findings.push(f);
@@ -194,7 +194,7 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
                         .push(finding(Code::EmailTypo).with_detail(suggestion.clone()));
                     check.suggestion = Some(suggestion);
                 }
-                check.normalized = format!("{local}@{ascii}");
+                check.normalized = format!("{local}@{ascii}").into();
                 check.domain_ascii = Some(ascii);
                 check.domain_unicode = Some(unicode);
             }

@@ -56,7 +56,7 @@ pub struct IdCheck {
     #[serde(skip)]
     number: Option<IdNumber>,
     #[serde(skip)]
-    normalized: String,
+    normalized: mask::Sensitive,
     pub findings: Vec<Finding>,
 }
 
@@ -120,7 +120,7 @@ pub fn validate_id_number(input: &str, today: Date) -> IdCheck {
         valid: findings.is_empty(),
         province,
         number,
-        normalized,
+        normalized: normalized.into(),
         findings,
     }
 }
@@ -161,7 +161,7 @@ pub struct NameCheck {
     pub valid: bool,
     pub script: Option<Script>,
     #[serde(skip)]
-    normalized: String,
+    normalized: mask::Sensitive,
     pub findings: Vec<Finding>,
 }
 
@@ -225,7 +225,7 @@ pub fn validate_name(input: &str) -> NameCheck {
     NameCheck {
         valid: findings.is_empty(),
         script,
-        normalized,
+        normalized: normalized.into(),
         findings,
     }
 }

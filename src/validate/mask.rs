@@ -7,6 +7,31 @@
 /// The character that stands for a hidden one.
 pub const MASK: char = '*';
 
+/// A personal value kept by a check result: usable like a `String`, but `{:?}` shows only
+/// its length, so logging a result with `{:?}` cannot leak it.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Sensitive(pub String);
+
+impl std::ops::Deref for Sensitive {
+    type Target = String;
+
+    fn deref(&self) -> &String {
+        &self.0
+    }
+}
+
+impl From<String> for Sensitive {
+    fn from(s: String) -> Sensitive {
+        Sensitive(s)
+    }
+}
+
+impl std::fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<{} characters hidden>", self.0.chars().count())
+    }
+}
+
 fn mask_chars(chars: &[char], head: usize, tail: usize) -> String {
     let n = chars.len();
     let head = head.min(n);
@@ -85,6 +110,13 @@ pub fn cvv(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_hides_sensitive_values() {
+        let s = Sensitive("6222021234567890128".to_owned());
+        assert_eq!(format!("{s:?}"), "<19 characters hidden>");
+        assert_eq!(s.len(), 19);
+    }
 
     #[test]
     fn card_shows_at_most_six_and_four() {

@@ -178,3 +178,28 @@ fn luhn_ok(s: &str) -> bool {
         .sum();
     sum % 10 == 0
 }
+
+#[test]
+fn debug_output_of_results_never_shows_a_value() {
+    use bindcheck::validate::{validate, Inputs, Policy};
+    let inputs = Inputs {
+        phone: Some("13724681357".into()),
+        email: Some("zhang.wei@qq.com".into()),
+        card: Some("6222021234567890128".into()),
+        expiry: Some("12/29".into()),
+        cvv: Some("739".into()),
+        id_number: Some("440305198507123015".into()),
+        name: Some("张伟".into()),
+    };
+    let result = validate(&inputs, &Policy::default(), today());
+    let debug = format!("{result:?} {inputs:?}");
+    for value in [
+        "13724681357",
+        "zhang.wei@",
+        "6222021234567890128",
+        "440305198507123015",
+        "张伟",
+    ] {
+        assert!(!debug.contains(value), "{value} in {debug}");
+    }
+}

@@ -70,7 +70,7 @@ pub struct CardCheck {
     #[serde(skip)]
     number: Option<CardNumber>,
     #[serde(skip)]
-    digits: String,
+    digits: mask::Sensitive,
     pub findings: Vec<Finding>,
 }
 
@@ -138,10 +138,10 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
         candidates: Vec::new(),
         issuer: None,
         number: None,
-        digits,
+        digits: digits.into(),
         findings: Vec::new(),
     };
-    let digits = check.digits.clone();
+    let digits = check.digits.0.clone();
     if let Some(c) = bad {
         findings
             .push(Finding::new(Field::Card, Code::CardInvalidCharacter).with_detail(format!("“{}”", c.escape_debug())));
