@@ -14,7 +14,8 @@
 //! println!("{}", check.findings[0].message(Lang::ZhCn));
 //! ```
 //!
-//! The `cli` feature (on by default) adds the `bindcheck` command line.
+//! The `cli` feature (on by default) adds the `bindcheck` command line; the `wasm` feature
+//! (off by default) adds the JavaScript bindings (`bindcheck::wasm`).
 
 pub mod validate;
 
@@ -29,6 +30,9 @@ pub mod report;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+
+#[cfg(feature = "wasm")]
+pub mod wasm;
 
 // The Rust examples in the README and the user guide are compiled and run as doctests.
 #[cfg(doctest)]

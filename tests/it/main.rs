@@ -19,3 +19,4 @@ mod serve;
 mod servers;
 #[cfg(feature = "cli")]
 mod snapshots;
+mod wasm_cases;

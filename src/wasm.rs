@@ -1,0 +1,644 @@
+//! The validators for JavaScript (feature `wasm`), built with `.ci/wasm-build` into
+//! `target/wasm-pkg/`.
+//!
+//! Every function takes what the person typed and an optional options object, and returns a
+//! plain object of the same shape as one field of the command line's JSON output
+//! ([`FieldView`]): the same finding codes, messages and hints, masked values unless
+//! `unmasked` is set. Invalid input is a finding, never an exception; options that make no
+//! sense (an unknown region, brand or language, a malformed date or BIN table, an unknown
+//! key) throw an `Error`, as they are a usage error of the caller.
+//!
+//! The work is done by plain Rust functions on JSON text ([`check_json`], [`validate_json`]),
+//! which the exported functions wrap: the answer is built by serde exactly as the CLI builds
+//! its JSON, then handed to `JSON.parse`, so a key the CLI omits is absent here too and a
+//! `null` stays `null`. The validators themselves know nothing of this module.
+
+use serde::de::{Deserialize, Deserializer};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use wasm_bindgen::prelude::*;
+
+use crate::validate::{
+    self, is_known_region, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number,
+    validate_name, validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldView, Inputs,
+    Lang, PhoneOptions, Policy, Validation,
+};
+
+/// The options every function accepts; each uses those that concern its field. Keys are
+/// camelCase, as JavaScript spells them; an unknown key is an error, so a typo never goes
+/// unnoticed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct Options {
+    /// Phone: the region of national-form numbers; absent means `CN`, `null` (or `""`,
+    /// `"none"`) requires the international form.
+    #[serde(deserialize_with = "present")]
+    pub default_region: Option<Option<String>>,
+    /// Phone: accept numbers of these regions only.
+    pub allowed_regions: Option<Vec<String>>,
+    /// Phone: the number must receive SMS (default `true`).
+    pub require_mobile: Option<bool>,
+    /// Email: accept `"quoted"@local.parts`.
+    pub allow_quoted_local: bool,
+    /// Email: accept `user@[192.0.2.1]`.
+    pub allow_ip_literal: bool,
+    /// Card: accept these brands only (`visa`, `unionpay`, ...).
+    pub allowed_brands: Option<Vec<String>>,
+    /// Card: a BIN table as CSV text, `prefix,issuer,kind`.
+    pub bin_table: Option<String>,
+    /// Card: accept these kinds only (`debit`, `credit`, `prepaid`), with a BIN table.
+    pub allowed_kinds: Option<Vec<String>>,
+    /// Security code: the card's brand, which sets the code's length.
+    pub brand: Option<String>,
+    /// Expiry and ID number: today's date as `YYYY-MM-DD`; absent means today (UTC).
+    pub today: Option<String>,
+    /// `en` (default) or `zh-CN`.
+    pub lang: Option<String>,
+    /// Show personal values in full in `normalized`.
+    pub unmasked: bool,
+}
+
+/// `Some(None)` for an explicit `null`, `None` (by `default`) for an absent key.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+impl Options {
+    /// Parses the JSON text of an options object; `None` or `null` means all defaults.
+    pub fn from_json(json: Option<&str>) -> Result<Options, String> {
+        match json.map(str::trim) {
+            None | Some("") | Some("null") => Ok(Options::default()),
+            Some(text) => serde_json::from_str(text).map_err(|e| format!("bad options: {e}")),
+        }
+    }
+
+    /// The language of messages and hints.
+    pub fn lang(&self) -> Result<Lang, String> {
+        match &self.lang {
+            None => Ok(Lang::En),
+            Some(l) => l
+                .parse()
+                .map_err(|_| format!("unknown language `{l}`: use \"en\" or \"zh-CN\"")),
+        }
+    }
+
+    /// The phone options, regions checked as the CLI checks `--region` and `--allow-region`.
+    pub fn phone(&self) -> Result<PhoneOptions, String> {
+        let default_region = match &self.default_region {
+            None => PhoneOptions::default().default_region,
+            Some(None) => None,
+            Some(Some(r)) if r.trim().is_empty() || r.trim().eq_ignore_ascii_case("none") => None,
+            Some(Some(r)) => Some(region(r)?),
+        };
+        let allowed_regions = match &self.allowed_regions {
+            None => None,
+            Some(rs) => Some(rs.iter().map(|r| region(r)).collect::<Result<_, _>>()?),
+        };
+        Ok(PhoneOptions {
+            default_region,
+            allowed_regions,
+            require_mobile: self.require_mobile.unwrap_or(true),
+        })
+    }
+
+    /// The email policy.
+    pub fn email(&self) -> EmailPolicy {
+        EmailPolicy {
+            allow_quoted_local: self.allow_quoted_local,
+            allow_ip_literal: self.allow_ip_literal,
+        }
+    }
+
+    /// The card policy.
+    pub fn card(&self) -> Result<CardPolicy, String> {
+        let allowed_brands = match &self.allowed_brands {
+            None => None,
+            Some(bs) => Some(bs.iter().map(|b| brand(b)).collect::<Result<_, _>>()?),
+        };
+        let bin_table = match &self.bin_table {
+            None => None,
+            Some(csv) => Some(BinTable::parse(csv).map_err(|e| format!("bad binTable: {e}"))?),
+        };
+        let allowed_kinds = match &self.allowed_kinds {
+            None => None,
+            Some(ks) => Some(
+                ks.iter()
+                    .map(|k| {
+                        CardKind::parse(k)
+                            .ok_or_else(|| format!("unknown card kind `{k}`: use debit, credit or prepaid"))
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+        };
+        Ok(CardPolicy {
+            allowed_brands,
+            bin_table,
+            allowed_kinds,
+        })
+    }
+
+    /// The brand the security code belongs to.
+    pub fn brand(&self) -> Result<Option<Brand>, String> {
+        self.brand.as_deref().map(brand).transpose()
+    }
+
+    /// `today` if given, else what `now` says.
+    pub fn today(&self, now: impl FnOnce() -> Date) -> Result<Date, String> {
+        match &self.today {
+            None => Ok(now()),
+            Some(s) => parse_date(s).ok_or_else(|| format!("bad today `{s}`: use YYYY-MM-DD")),
+        }
+    }
+
+    /// The policy for every field, as `validate` uses it.
+    pub fn policy(&self) -> Result<Policy, String> {
+        Ok(Policy {
+            phone: self.phone()?,
+            email: self.email(),
+            card: self.card()?,
+        })
+    }
+}
+
+fn region(r: &str) -> Result<String, String> {
+    if is_known_region(r.trim()) {
+        Ok(r.trim().to_ascii_uppercase())
+    } else {
+        Err(format!(
+            "unknown region `{r}`: use a CLDR region code such as CN, HK, US"
+        ))
+    }
+}
+
+fn brand(b: &str) -> Result<Brand, String> {
+    b.parse().map_err(|e: validate::UnknownBrand| e.to_string())
+}
+
+/// `YYYY-MM-DD`, a date that exists.
+fn parse_date(s: &str) -> Option<Date> {
+    let mut parts = s.trim().splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    Date::new(year, month, day)
+}
+
+/// Checks one field on its own and returns its view as JSON text. A security code is
+/// judged against `options.brand`.
+pub fn check_json(field: Field, input: &str, options: &Options, today: Date) -> Result<String, String> {
+    let lang = options.lang()?;
+    let mut inputs = Inputs::default();
+    inputs.set(field, Some(input.to_owned()));
+    let mut v = Validation::default();
+    match field {
+        Field::Phone => v.phone = Some(validate_phone(input, &options.phone()?)),
+        Field::Email => v.email = Some(validate_email(input, &options.email())),
+        Field::Card => v.card = Some(validate_card(input, &options.card()?)),
+        Field::Expiry => v.expiry = Some(validate_expiry(input, today)),
+        Field::Cvv => v.cvv = Some(validate_cvv(input, options.brand()?)),
+        Field::IdNumber => v.id_number = Some(validate_id_number(input, today)),
+        Field::Name => v.name = Some(validate_name(input)),
+    }
+    let view = v.view(field, &inputs, lang, options.unmasked);
+    serde_json::to_string(&view).map_err(|e| e.to_string())
+}
+
+/// Checks a whole form as `bindcheck validate --format json` does, and returns
+/// `{"ok": .., "fields": {..}}` as JSON text. `inputs_json` has the keys `phone`, `email`,
+/// `card`, `expiry`, `cvv`, `id_number`, `name`, any of them absent or `null`.
+pub fn validate_json(inputs_json: &str, options: &Options, today: Date) -> Result<String, String> {
+    let inputs: Inputs = serde_json::from_str(inputs_json).map_err(|e| format!("bad inputs: {e}"))?;
+    let lang = options.lang()?;
+    let v = validate::validate(&inputs, &options.policy()?, today);
+    let views: Vec<(Field, FieldView)> = Field::ALL
+        .iter()
+        .filter_map(|&f| v.view(f, &inputs, lang, options.unmasked).map(|view| (f, view)))
+        .collect();
+    let record = Record {
+        ok: v.ok(),
+        fields: Fields(&views),
+    };
+    serde_json::to_string(&record).map_err(|e| e.to_string())
+}
+
+#[derive(serde::Serialize)]
+struct Record<'a> {
+    ok: bool,
+    fields: Fields<'a>,
+}
+
+/// Field name to view, in form order (as the CLI writes it).
+struct Fields<'a>(&'a [(Field, FieldView)]);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (field, view) in self.0 {
+            map.serialize_entry(field.as_str(), view)?;
+        }
+        map.end()
+    }
+}
+
+/// What one brand looks like, for a form: its names, lengths, where the spaces go, and the
+/// length of its security code.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BrandInfo {
+    brand: Brand,
+    nice_name: &'static str,
+    lengths: &'static [usize],
+    gaps: &'static [usize],
+    code_size: usize,
+}
+
+// ---- the JavaScript API -------------------------------------------------------------
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A card brand, as braintree's credit-card-type names it. */
+export type Brand =
+  | "visa" | "mastercard" | "american-express" | "diners-club" | "discover" | "jcb"
+  | "unionpay" | "maestro" | "mir" | "elo" | "hiper" | "hipercard" | "troy" | "naranja" | "verve";
+
+/** The language of messages and hints. */
+export type Lang = "en" | "zh-CN";
+
+/** Options every function accepts. */
+export interface CommonOptions {
+  /** Messages and hints in English (default) or Simplified Chinese. */
+  lang?: Lang;
+  /** Show the value in full in `normalized` (default: masked). */
+  unmasked?: boolean;
+}
+
+export interface PhoneOptions extends CommonOptions {
+  /** Region of national-form numbers (default "CN"); null requires "+" or "00". */
+  defaultRegion?: string | null;
+  /** Accept numbers of these regions only. */
+  allowedRegions?: string[];
+  /** The number must receive SMS codes (default true). */
+  requireMobile?: boolean;
+}
+
+export interface EmailOptions extends CommonOptions {
+  allowQuotedLocal?: boolean;
+  allowIpLiteral?: boolean;
+}
+
+export interface CardOptions extends CommonOptions {
+  /** Accept these brands only ("amex" and "cup" are aliases). */
+  allowedBrands?: string[];
+  /** Supported banks: CSV text "prefix,issuer,kind". */
+  binTable?: string;
+  /** Accept these kinds only (with a BIN table that says the kind). */
+  allowedKinds?: ("debit" | "credit" | "prepaid")[];
+}
+
+export interface DateOptions extends CommonOptions {
+  /** The date to judge against, "YYYY-MM-DD" (default: today, UTC). */
+  today?: string;
+}
+
+export interface CvvOptions extends CommonOptions {
+  /** The card's brand: 4 digits for American Express, 3 otherwise; any of 3-4 when null. */
+  brand?: Brand | string | null;
+}
+
+export type ValidateOptions = PhoneOptions & EmailOptions & CardOptions & DateOptions;
+
+export type Severity = "error" | "warning" | "info";
+export type FieldName = "phone" | "email" | "card" | "expiry" | "cvv" | "id_number" | "name";
+
+export interface Finding {
+  /** Stable code, e.g. "card.luhn" (docs/codes.md). */
+  code: string;
+  severity: Severity;
+  field: FieldName;
+  message: string;
+  hint: string;
+}
+
+export type NumberType =
+  | "mobile" | "fixed_line" | "fixed_line_or_mobile" | "toll_free" | "premium_rate"
+  | "shared_cost" | "voip" | "personal_number" | "pager" | "uan" | "voicemail" | "unknown";
+
+/** One field's result: the same object as in `bindcheck validate --format json`. */
+export interface FieldView {
+  /** Usable for a bind: no finding of error severity. */
+  valid: boolean;
+  /** Phone: the length fits the region. */
+  possible?: boolean;
+  /** Card: the digits so far could still become a valid number. */
+  potentially_valid?: boolean;
+  /** Canonical form, masked unless `unmasked`. */
+  normalized: string | null;
+  region?: string;
+  number_type?: NumberType;
+  luhn?: boolean;
+  brand?: Brand;
+  /** Card: brands the digits may belong to, while no single one is determined. */
+  candidates?: Brand[];
+  issuer?: { prefix: string; issuer: string; kind: "debit" | "credit" | "prepaid" | null };
+  domain_unicode?: string;
+  suggestion?: string;
+  findings: Finding[];
+}
+
+export interface Inputs {
+  phone?: string | null;
+  email?: string | null;
+  card?: string | null;
+  expiry?: string | null;
+  cvv?: string | null;
+  id_number?: string | null;
+  name?: string | null;
+}
+
+/** A whole form's result, as `bindcheck validate --format json` writes it. */
+export interface Validation {
+  /** No field has a finding of error severity. */
+  ok: boolean;
+  fields: { [K in FieldName]?: FieldView };
+}
+
+export interface BrandInfo {
+  brand: Brand;
+  /** The name people know, e.g. "American Express". */
+  niceName: string;
+  /** Card number lengths the brand issues. */
+  lengths: number[];
+  /** Positions of the spaces when printed, e.g. [4, 8, 12]. */
+  gaps: number[];
+  /** Length of the security code. */
+  codeSize: number;
+}
+"#;
+
+fn js_error(message: String) -> JsError {
+    JsError::new(&message)
+}
+
+/// The JSON text of an options object, `None` when it is absent.
+fn options_of(options: &JsValue) -> Result<Options, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(Options::default());
+    }
+    let text = js_sys::JSON::stringify(options)
+        .map_err(|_| JsError::new("bad options: not serializable"))?
+        .as_string();
+    Options::from_json(text.as_deref()).map_err(js_error)
+}
+
+/// Today in UTC, from the JavaScript clock: the validators never read it themselves.
+fn js_today() -> Date {
+    Date::from_unix_days((js_sys::Date::now() / 86_400_000.0).floor() as i64)
+}
+
+fn to_js(json: Result<String, String>) -> Result<JsValue, JsError> {
+    let text = json.map_err(js_error)?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal error: unparsable JSON"))
+}
+
+fn check(field: Field, input: &str, options: &JsValue) -> Result<JsValue, JsError> {
+    let options = options_of(options)?;
+    let today = options.today(js_today).map_err(js_error)?;
+    to_js(check_json(field, input, &options, today))
+}
+
+/// Checks a phone number.
+#[wasm_bindgen(js_name = validatePhone, unchecked_return_type = "FieldView")]
+pub fn js_validate_phone(
+    input: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "PhoneOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    check(Field::Phone, input, &options)
+}
+
+/// Checks an email address.
+#[wasm_bindgen(js_name = validateEmail, unchecked_return_type = "FieldView")]
+pub fn js_validate_email(
+    input: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "EmailOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    check(Field::Email, input, &options)
+}
+
+/// Checks a card number, also while it is typed: `potentially_valid`, `brand` once the
+/// digits determine one, else `candidates`.
+#[wasm_bindgen(js_name = validateCard, unchecked_return_type = "FieldView")]
+pub fn js_validate_card(
+    input: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "CardOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    check(Field::Card, input, &options)
+}
+
+/// Checks a card expiry date (`MM/YY`, `MM/YYYY`, `MMYY`...) against `options.today` or
+/// today's date (UTC).
+#[wasm_bindgen(js_name = validateExpiry, unchecked_return_type = "FieldView")]
+pub fn js_validate_expiry(
+    input: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "DateOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    check(Field::Expiry, input, &options)
+}
+
+/// Checks a card security code, for `options.brand` when given.
+#[wasm_bindgen(js_name = validateCvv, unchecked_return_type = "FieldView")]
+pub fn js_validate_cvv(
+    input: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "CvvOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    check(Field::Cvv, input, &options)
+}
+
+/// Checks a mainland China resident ID number (birth dates against `options.today`).
+#[wasm_bindgen(js_name = validateIdNumber, unchecked_return_type = "FieldView")]
+pub fn js_validate_id_number(
+    input: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "DateOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    check(Field::IdNumber, input, &options)
+}
+
+/// Checks a cardholder name.
+#[wasm_bindgen(js_name = validateName, unchecked_return_type = "FieldView")]
+pub fn js_validate_name(
+    input: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "CommonOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    check(Field::Name, input, &options)
+}
+
+/// Checks a whole form; the security code is judged against the card's brand.
+#[wasm_bindgen(js_name = validate, unchecked_return_type = "Validation")]
+pub fn js_validate(
+    #[wasm_bindgen(unchecked_param_type = "Inputs")] inputs: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let options = options_of(&options)?;
+    let today = options.today(js_today).map_err(js_error)?;
+    let text = js_sys::JSON::stringify(&inputs)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| JsError::new("bad inputs: expected an object"))?;
+    to_js(validate_json(&text, &options, today))
+}
+
+/// The digits of a card number grouped as printed on the card for its brand
+/// (`4111 1111 1111 1111`, `3782 822463 10005`); other characters are dropped.
+#[wasm_bindgen(js_name = formatCard)]
+pub fn js_format_card(input: &str) -> String {
+    validate_card(input, &CardPolicy::default()).grouped()
+}
+
+/// A brand's names, lengths, gaps and security-code length; `undefined` for an unknown name.
+#[wasm_bindgen(js_name = brandInfo, unchecked_return_type = "BrandInfo | undefined")]
+pub fn js_brand_info(name: &str) -> Result<JsValue, JsError> {
+    let Ok(b) = name.parse::<Brand>() else {
+        return Ok(JsValue::UNDEFINED);
+    };
+    let info = BrandInfo {
+        brand: b,
+        nice_name: b.nice_name(),
+        lengths: b.lengths(),
+        gaps: b.gaps(),
+        code_size: b.code_size(),
+    };
+    to_js(serde_json::to_string(&info).map_err(|e| e.to_string()))
+}
+
+/// A card number masked: at most the first 6 and last 4 digits.
+#[wasm_bindgen(js_name = maskCard)]
+pub fn js_mask_card(number: &str) -> String {
+    mask::card(number)
+}
+
+/// A phone number's national digits masked: `138****8000`.
+#[wasm_bindgen(js_name = maskPhone)]
+pub fn js_mask_phone(national: &str) -> String {
+    mask::phone(national)
+}
+
+/// An E.164 number masked with its country code visible: `+86138****8000`.
+#[wasm_bindgen(js_name = maskE164)]
+pub fn js_mask_e164(country_code: u16, national: &str) -> String {
+    mask::e164(country_code, national)
+}
+
+/// An email address masked: `z***@qq.com`.
+#[wasm_bindgen(js_name = maskEmail)]
+pub fn js_mask_email(address: &str) -> String {
+    mask::email(address)
+}
+
+/// A resident ID number masked: the first 3 and last 4 of 18.
+#[wasm_bindgen(js_name = maskIdNumber)]
+pub fn js_mask_id_number(id: &str) -> String {
+    mask::id_number(id)
+}
+
+/// A name masked: the first character.
+#[wasm_bindgen(js_name = maskName)]
+pub fn js_mask_name(name: &str) -> String {
+    mask::name(name)
+}
+
+/// A security code masked: only its length shows.
+#[wasm_bindgen(js_name = maskCvv)]
+pub fn js_mask_cvv(code: &str) -> String {
+    mask::cvv(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::new(2026, 11, 26).unwrap()
+    }
+
+    fn opts(json: &str) -> Options {
+        Options::from_json(Some(json)).unwrap()
+    }
+
+    #[test]
+    fn absent_null_and_none_default_regions_differ() {
+        assert_eq!(opts("{}").phone().unwrap().default_region.as_deref(), Some("CN"));
+        assert_eq!(opts(r#"{"defaultRegion": null}"#).phone().unwrap().default_region, None);
+        assert_eq!(
+            opts(r#"{"defaultRegion": "none"}"#).phone().unwrap().default_region,
+            None
+        );
+        assert_eq!(
+            opts(r#"{"defaultRegion": "us"}"#)
+                .phone()
+                .unwrap()
+                .default_region
+                .as_deref(),
+            Some("US")
+        );
+        assert!(opts(r#"{"defaultRegion": "XX"}"#).phone().is_err());
+        assert!(opts(r#"{"allowedRegions": ["CN", "ZZ"]}"#).phone().is_err());
+    }
+
+    #[test]
+    fn usage_errors_say_what_is_wrong() {
+        let e = Options::from_json(Some(r#"{"defaultregion": "CN"}"#)).unwrap_err();
+        assert!(e.contains("unknown field `defaultregion`"), "{e}");
+        assert!(opts(r#"{"lang": "fr"}"#).lang().unwrap_err().contains("zh-CN"));
+        assert!(opts(r#"{"brand": "visa card"}"#).brand().is_err());
+        assert!(opts(r#"{"today": "2026-02-30"}"#).today(today).is_err());
+        assert!(opts(r#"{"allowedKinds": ["gift"]}"#).card().is_err());
+        assert!(opts(r#"{"binTable": "622202,ICBC,gift"}"#).card().is_err());
+        assert_eq!(opts(r#"{"lang": "zh_CN"}"#).lang(), Ok(Lang::ZhCn));
+        assert_eq!(Options::from_json(None).unwrap().lang(), Ok(Lang::En));
+    }
+
+    #[test]
+    fn today_comes_from_the_option_or_the_caller() {
+        assert_eq!(
+            opts(r#"{"today": "2030-01-31"}"#).today(today),
+            Ok(Date::new(2030, 1, 31).unwrap())
+        );
+        assert_eq!(opts("{}").today(today), Ok(today()));
+    }
+
+    #[test]
+    fn a_field_view_is_the_cli_json_of_that_field() {
+        let json = check_json(Field::Card, "4111 1111 1111 1112", &opts("{}"), today()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["valid"], false);
+        assert_eq!(v["potentially_valid"], true);
+        assert_eq!(v["brand"], "visa");
+        assert_eq!(v["normalized"], "411111******1112");
+        assert_eq!(v["findings"][0]["code"], "card.luhn");
+        assert!(v.get("candidates").is_none());
+
+        let json = check_json(Field::Card, "4", &opts(r#"{"lang": "zh-CN"}"#), today()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert!(v["candidates"].as_array().unwrap().len() > 1);
+        assert!(v["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| c > '\u{4e00}'));
+
+        let json = check_json(Field::Cvv, "123", &opts(r#"{"brand": "amex"}"#), today()).unwrap();
+        assert!(json.contains("cvv.length"), "{json}");
+        let json = check_json(Field::Expiry, "", &opts("{}"), today()).unwrap();
+        assert!(json.contains(r#""normalized":null"#), "{json}");
+    }
+
+    #[test]
+    fn a_whole_form_judges_the_cvv_by_the_card() {
+        let inputs = r#"{"card": "378282246310005", "cvv": "123", "phone": "13800138000"}"#;
+        let json = validate_json(inputs, &opts("{}"), today()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["ok"], false);
+        assert_eq!(v["fields"]["cvv"]["findings"][0]["code"], "cvv.length");
+        assert_eq!(v["fields"]["phone"]["valid"], true);
+        assert!(json.find(r#""phone""#) < json.find(r#""card""#), "form order: {json}");
+        assert!(validate_json(r#"{"phone": 1}"#, &opts("{}"), today()).is_err());
+    }
+}

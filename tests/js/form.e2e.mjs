@@ -1,0 +1,240 @@
+// The example bind form (docs/examples/bind-form.html) in a real headless browser: Debian's
+// Chromium driven by playwright-core, the page and the WebAssembly package served by a
+// loopback HTTP server this test starts. A person types a phone number, an email with a
+// typo and a card number digit by digit; the messages must be the validators' own (the
+// Node build of the same package says what they are), the brand must show from the first
+// digits, and the submit button must be enabled only when every field is valid.
+//
+//   node --test tests/js/form.e2e.mjs
+//
+// Screenshots go to target/e2e/; with BINDCHECK_BLESS=1 also to docs/form-en.png and
+// docs/form-zh.png, which the README shows.
+
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, readFile } from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const api = createRequire(import.meta.url)(path.join(root, "target/wasm-pkg/node/bindcheck.js"));
+
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const SERVED = ["/docs/examples/", "/target/wasm-pkg/"];
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".ts": "text/plain; charset=utf-8",
+};
+
+// Serves the example and the package, nothing else, on 127.0.0.1 and a free port.
+function serve() {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://localhost");
+    const file = path.normalize(decodeURIComponent(url.pathname));
+    if (req.method !== "GET" || !SERVED.some((p) => file.startsWith(p))) {
+      res.writeHead(404).end();
+      return;
+    }
+    readFile(path.join(root, file), (err, body) => {
+      if (err) {
+        res.writeHead(404).end();
+        return;
+      }
+      const type = TYPES[path.extname(file)] ?? "application/octet-stream";
+      res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+let server;
+let browser;
+let page;
+const problems = [];
+
+before(async () => {
+  server = await serve();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  page = await browser.newPage({ viewport: { width: 600, height: 900 }, locale: "en-US" });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  const { port } = server.address();
+  await page.goto(`http://127.0.0.1:${port}/docs/examples/bind-form.html?lang=en`);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 15000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+});
+
+const text = (selector) => page.textContent(selector);
+const submitDisabled = () => page.isDisabled("#submit");
+const state = (field) => page.getAttribute(`.field[data-field="${field}"]`, "data-state");
+
+// Types `value` key by key into an emptied field, as a person would.
+async function type(field, value) {
+  await page.fill(`#${field}`, "");
+  await page.click(`#${field}`);
+  await page.locator(`#${field}`).pressSequentially(value);
+}
+
+async function leave(field) {
+  await page.focus(`#${field}`);
+  await page.keyboard.press("Tab");
+}
+
+async function shot(name) {
+  mkdirSync(path.join(root, "target/e2e"), { recursive: true });
+  const file = path.join(root, "target/e2e", name);
+  await page.screenshot({ path: file, fullPage: true });
+  if (process.env.BINDCHECK_BLESS) copyFileSync(file, path.join(root, "docs", name));
+}
+
+test("the form loads the validators and starts with the submit button disabled", async () => {
+  assert.equal(await text("h1"), "Bind a bank card");
+  assert.equal(await submitDisabled(), true);
+  assert.equal(await text("#phone-message"), "", "no message before anything is typed");
+  assert.match(await text("#phone-hint"), /SMS/);
+});
+
+test("a phone number: an error once the field is left, then a valid number", async () => {
+  await type("phone", "138 0013 800");
+  assert.equal(await text("#phone-message"), "", "no error while still typing");
+  await leave("phone");
+  const want = api.validatePhone("138 0013 800").findings[0];
+  assert.equal(want.code, "phone.invalid");
+  assert.equal(await text("#phone-message"), `✗ ${want.message}`);
+  assert.equal(await text("#phone-hint"), want.hint);
+  assert.equal(await state("phone"), "error");
+
+  await type("phone", "138 0013 8000");
+  assert.equal(await text("#phone-message"), "✓ Mobile number in CN: +86138****8000");
+  assert.equal(await state("phone"), "ok");
+  await leave("phone");
+});
+
+test("an email with a typo: a warning with the suggestion, and still usable", async () => {
+  await type("email", "zhang@qq.con");
+  const want = api.validateEmail("zhang@qq.con").findings[0];
+  assert.equal(want.code, "email.typo");
+  assert.equal(await text("#email-message"), `⚠ ${want.message}`);
+  assert.equal(await text("#email-message"), "⚠ The domain looks like a typo: did you mean qq.com?");
+  assert.equal(await text("#email-hint"), want.hint);
+  assert.equal(await state("email"), "warning");
+  assert.equal(await page.isVisible("#email-suggestion"), true);
+  assert.equal(await text("#email-suggestion"), "Use qq.com");
+  await leave("email");
+});
+
+test("a card number typed digit by digit: brand from the first digits, grouped, checked", async () => {
+  await page.fill("#card", "");
+  await page.click("#card");
+  const number = "4111111111111111";
+  for (let i = 1; i <= number.length; i++) {
+    await page.keyboard.type(number[i - 1]);
+    const typed = number.slice(0, i);
+    const brand = await page.getAttribute("#card-brand", "data-brand");
+    assert.equal(brand, api.validateCard(typed).brand ?? null, `brand after ${typed}`);
+    if (i >= 2) {
+      assert.equal(brand, "visa", `Visa from ${typed}`);
+      assert.equal(await text("#card-brand"), "Visa");
+    }
+    assert.equal(await page.inputValue("#card"), api.formatCard(typed), `grouping of ${typed}`);
+    if (i < number.length) {
+      assert.equal(await text("#card-message"), "Visa: keep typing (16/18/19 digits).".repeat(i >= 2) || "Keep typing…");
+      assert.equal(await submitDisabled(), true);
+    }
+  }
+  assert.equal(await page.inputValue("#card"), "4111 1111 1111 1111");
+  assert.equal(await text("#card-message"), "✓ Visa card: 411111******1111");
+  assert.equal(await state("card"), "ok");
+  assert.equal(await submitDisabled(), true, "expiry, security code and ID number are still empty");
+
+  // One digit wrong: the Luhn check fails, said once the field is left.
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type("2");
+  await leave("card");
+  const luhn = api.validateCard("4111111111111112").findings[0];
+  assert.equal(luhn.code, "card.luhn");
+  assert.equal(await text("#card-message"), `✗ ${luhn.message}`);
+  assert.equal(await text("#card-hint"), luhn.hint);
+
+  // American Express groups 4-6-5 and has a 4-digit code.
+  await type("card", "378282246310005");
+  assert.equal(await page.inputValue("#card"), "3782 822463 10005");
+  assert.equal(await text("#card-brand"), "American Express");
+  assert.equal(await page.getAttribute("#cvv", "maxlength"), "4");
+  assert.match(await text("#cvv-hint"), /4-digit code on the front/);
+
+  await type("card", number);
+  assert.equal(await page.getAttribute("#cvv", "maxlength"), "3");
+  await leave("card");
+});
+
+test("the submit button is enabled only when every field is valid", async () => {
+  await type("expiry", "1229");
+  assert.equal(await page.inputValue("#expiry"), "12/29");
+  await type("cvv", "123");
+  assert.equal(await submitDisabled(), true);
+  await type("id_number", "110105194912310021");
+  await leave("id_number");
+  const bad = api.validateIdNumber("110105194912310021").findings[0];
+  assert.equal(await text("#id_number-message"), `✗ ${bad.message}`);
+  assert.equal(await submitDisabled(), true);
+  await shot("form-en.png");
+
+  await type("id_number", "11010519491231002X");
+  assert.equal(await submitDisabled(), false);
+  await type("cvv", "12");
+  assert.equal(await submitDisabled(), true, "a 2-digit code");
+  await type("cvv", "123");
+  assert.equal(await submitDisabled(), false);
+  await page.click("#submit");
+  assert.match(await text("#result"), /^✓ Ready to bind\. .*\+86138\*\*\*\*8000, z\*\*\*@qq\.con, 411111\*\*\*\*\*\*1111$/);
+});
+
+test("in Chinese: the same checks, the messages in Chinese", async () => {
+  await type("id_number", "110105194912310021");
+  await leave("id_number");
+  await page.click('button[data-lang="zh-CN"]');
+  assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+  assert.equal(await text("h1"), "绑定银行卡");
+  assert.equal(await text("#submit"), "绑定");
+  assert.equal(await submitDisabled(), true);
+  const zh = { lang: "zh-CN" };
+  assert.equal(await text("#phone-message"), "✓ CN 手机号码：+86138****8000");
+  const typo = api.validateEmail("zhang@qq.con", zh).findings[0];
+  assert.equal(await text("#email-message"), `⚠ ${typo.message}`);
+  assert.equal(await text("#email-hint"), typo.hint);
+  assert.equal(await text("#email-suggestion"), "改为 qq.com");
+  assert.equal(await text("#card-message"), "✓ Visa 卡：411111******1111");
+  const bad = api.validateIdNumber("110105194912310021", zh).findings[0];
+  assert.equal(await text("#id_number-message"), `✗ ${bad.message}`);
+  assert.equal(await text("#id_number-hint"), bad.hint);
+  await shot("form-zh.png");
+
+  // Taking the suggestion fixes the email; a good ID number makes the form complete.
+  await page.click("#email-suggestion");
+  assert.equal(await page.inputValue("#email"), "zhang@qq.com");
+  assert.equal(await state("email"), "ok");
+  await type("id_number", "11010519491231002X");
+  assert.equal(await submitDisabled(), false);
+  await page.click("#submit");
+  assert.match(await text("#result"), /^✓ 可以绑定。/);
+});
+
+test("the page reported no errors", () => {
+  assert.deepEqual(problems, []);
+});

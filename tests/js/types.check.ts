@@ -1,0 +1,51 @@
+// Compiled (not run) by api.test.mjs with `tsc --strict`: the declarations in
+// target/wasm-pkg/bindcheck.d.ts describe the API as a form developer uses it.
+import init, {
+  brandInfo,
+  formatCard,
+  maskCard,
+  validate,
+  validateCard,
+  validateCvv,
+  validateEmail,
+  validateExpiry,
+  validatePhone,
+  type FieldView,
+  type Finding,
+  type Validation,
+} from "../../target/wasm-pkg/bindcheck.js";
+
+export async function example(): Promise<string[]> {
+  await init();
+  const phone: FieldView = validatePhone("138 0013 8000", { defaultRegion: null, allowedRegions: ["CN"], lang: "zh-CN" });
+  const card = validateCard("4111", { allowedBrands: ["visa"], allowedKinds: ["debit"] });
+  const first: Finding | undefined = card.findings[0];
+  const brand: string | undefined = card.brand ?? card.candidates?.[0];
+  const codeSize: number = brand ? (brandInfo(brand)?.codeSize ?? 3) : 3;
+  const cvv = validateCvv("123", { brand: card.brand ?? null });
+  const expiry = validateExpiry("12/29", { today: "2026-11-26" });
+  const form: Validation = validate({ phone: "13800138000", id_number: null }, { requireMobile: false, today: "2026-11-26" });
+  const ok: boolean = form.ok && (form.fields.phone?.valid ?? false);
+  const email = validateEmail("zhang@qq.con");
+  const suggestion: string | undefined = email.suggestion;
+
+  // @ts-expect-error: only "en" and "zh-CN"
+  validatePhone("1", { lang: "fr" });
+  // @ts-expect-error: requireMobile is a boolean
+  validatePhone("1", { requireMobile: "yes" });
+  // @ts-expect-error: a Finding's severity is a closed set
+  const severity: "fatal" = phone.findings[0].severity;
+
+  return [
+    String(phone.valid),
+    first?.code ?? "",
+    String(codeSize),
+    String(cvv.valid),
+    expiry.normalized ?? "",
+    String(ok),
+    suggestion ?? "",
+    formatCard("4111111111111111"),
+    maskCard("4111111111111111"),
+    severity,
+  ];
+}
