@@ -14,12 +14,11 @@
 //! `null` stays `null`. The validators themselves know nothing of this module.
 
 use serde::de::{Deserialize, Deserializer};
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::prelude::*;
 
 use crate::validate::{
     self, is_known_region, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number,
-    validate_name, validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldView, Inputs,
+    validate_name, validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldViews, Inputs,
     Lang, PhoneOptions, Policy, Validation,
 };
 
@@ -206,37 +205,27 @@ pub fn check_json(field: Field, input: &str, options: &Options, today: Date) -> 
 /// `{"ok": .., "fields": {..}}` as JSON text. `inputs_json` has the keys `phone`, `email`,
 /// `card`, `expiry`, `cvv`, `id_number`, `name`, any of them absent or `null`.
 pub fn validate_json(inputs_json: &str, options: &Options, today: Date) -> Result<String, String> {
-    let inputs: Inputs = serde_json::from_str(inputs_json).map_err(|e| format!("bad inputs: {e}"))?;
+    // serde's message could quote a value (a card number given as a number): say where only.
+    let inputs: Inputs = serde_json::from_str(inputs_json).map_err(|e| {
+        format!(
+            "bad inputs ({:?} error at column {}): give phone, email, card, expiry, cvv, id_number, name as strings or null",
+            e.classify(),
+            e.column()
+        )
+    })?;
     let lang = options.lang()?;
     let v = validate::validate(&inputs, &options.policy()?, today);
-    let views: Vec<(Field, FieldView)> = Field::ALL
-        .iter()
-        .filter_map(|&f| v.view(f, &inputs, lang, options.unmasked).map(|view| (f, view)))
-        .collect();
     let record = Record {
         ok: v.ok(),
-        fields: Fields(&views),
+        fields: v.views(&inputs, lang, options.unmasked),
     };
     serde_json::to_string(&record).map_err(|e| e.to_string())
 }
 
 #[derive(serde::Serialize)]
-struct Record<'a> {
+struct Record {
     ok: bool,
-    fields: Fields<'a>,
-}
-
-/// Field name to view, in form order (as the CLI writes it).
-struct Fields<'a>(&'a [(Field, FieldView)]);
-
-impl Serialize for Fields<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (field, view) in self.0 {
-            map.serialize_entry(field.as_str(), view)?;
-        }
-        map.end()
-    }
+    fields: FieldViews,
 }
 
 /// What one brand looks like, for a form: its names, lengths, where the spaces go, and the

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::render::{views, Fields, Record};
+use super::render::Record;
 use super::validate::{parse_region, InputFormat};
 use super::{Outcome, UsageError};
 use crate::validate::{validate, Date, Field, Inputs, Lang, Policy};
@@ -177,11 +177,11 @@ fn check_row(
             Err(e) => return (None, error_line(&e.message)),
         },
     };
-    let views = views(&v, &inputs, lang, unmasked);
+    let views = v.views(&inputs, lang, unmasked);
     let record = Record {
         row: Some(row),
         ok: v.ok(),
-        fields: Fields(&views),
+        fields: &views,
     };
     (Some(v.ok()), serde_json::to_string(&record).expect("plain JSON"))
 }

@@ -1,30 +1,8 @@
 //! Rendering one set of validated inputs as text or JSON.
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::io::{self, Write};
 
-use crate::validate::{Field, FieldView, Inputs, Lang, Severity, Validation};
-
-/// The checked fields' views, in form order.
-pub fn views(v: &Validation, inputs: &Inputs, lang: Lang, unmasked: bool) -> Vec<(Field, FieldView)> {
-    Field::ALL
-        .iter()
-        .filter_map(|&f| v.view(f, inputs, lang, unmasked).map(|view| (f, view)))
-        .collect()
-}
-
-/// The `fields` object: field name to view, in form order.
-pub struct Fields<'a>(pub &'a [(Field, FieldView)]);
-
-impl Serialize for Fields<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (field, view) in self.0 {
-            map.serialize_entry(field.as_str(), view)?;
-        }
-        map.end()
-    }
-}
+use crate::validate::{FieldViews, Inputs, Lang, Severity, Validation};
 
 /// One JSON object for a validated input set: `{"ok": .., "fields": {..}}`, plus `row` in
 /// batch mode.
@@ -33,16 +11,16 @@ pub struct Record<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<u64>,
     pub ok: bool,
-    pub fields: Fields<'a>,
+    pub fields: &'a FieldViews,
 }
 
 /// Writes the JSON document for one input set.
 pub fn json(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, unmasked: bool) -> io::Result<()> {
-    let views = views(v, inputs, lang, unmasked);
+    let views = v.views(inputs, lang, unmasked);
     let record = Record {
         row: None,
         ok: v.ok(),
-        fields: Fields(&views),
+        fields: &views,
     };
     serde_json::to_writer_pretty(&mut *out, &record)?;
     writeln!(out)
@@ -62,7 +40,7 @@ fn tag(severity: Severity, lang: Lang) -> &'static str {
 /// Writes the human report: a verdict line, then each field with its findings and hints.
 /// Meaning never depends on colour: every line says `ok`, `error` or `warning` in words.
 pub fn text(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, unmasked: bool) -> io::Result<()> {
-    let views = views(v, inputs, lang, unmasked);
+    let views = v.views(inputs, lang, unmasked).0;
     let findings = v.findings();
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
     let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();

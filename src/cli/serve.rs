@@ -29,7 +29,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 
 use super::args::{load_profile, parse_duration, read_ca_file};
 use super::batch::inputs_from_json;
-use super::render::{views, Fields, Record};
+use super::render::Record;
 use super::validate::parse_region;
 use super::{today, Outcome, UsageError};
 use crate::probe::{Method, ProbeConfig, Prober, ResolverChoice, Timeouts};
@@ -219,11 +219,11 @@ async fn validate_handler(State(state): State<Arc<ServeState>>, headers: HeaderM
         }
     }
     let result = validate(&inputs, &policy, today());
-    let fields = views(&result, &inputs, lang, false);
+    let fields = result.views(&inputs, lang, false);
     let record = Record {
         row: None,
         ok: result.ok(),
-        fields: Fields(&fields),
+        fields: &fields,
     };
     match serde_json::to_string(&record) {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),

@@ -7,12 +7,12 @@ pub mod remedy;
 pub mod render;
 pub mod rules;
 
-use serde::ser::{SerializeMap, SerializeStruct, Serializer};
+use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
 use crate::probe::env::Environment;
 use crate::probe::{EndpointReport, MailResult};
-use crate::validate::{Code, Detail, Field, FieldView, Lang, Severity};
+use crate::validate::{Code, Detail, Field, FieldView, FieldViews, Lang, Severity};
 pub use remedy::{Remedy, RemedyKind};
 
 /// The version of the JSON report (docs/report.md). It changes only when a field is removed
@@ -169,24 +169,10 @@ pub struct ProfileRef {
     pub source: String,
 }
 
-/// The checked inputs, keyed by field name in form order; values are masked.
-#[derive(Clone, Debug, Default)]
-pub struct Inputs(pub Vec<(Field, FieldView)>);
-
-impl Serialize for Inputs {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (field, view) in &self.0 {
-            map.serialize_entry(field.as_str(), view)?;
-        }
-        map.end()
-    }
-}
-
 #[cfg(feature = "schemars")]
-impl schemars::JsonSchema for Inputs {
+impl schemars::JsonSchema for FieldViews {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Inputs".into()
+        "FieldViews".into()
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -213,7 +199,8 @@ pub struct Report {
     /// What to do, first things first.
     pub remedies: Vec<Remedy>,
     pub findings: Vec<ReportFinding>,
-    pub inputs: Inputs,
+    /// The checked inputs, masked unless `unmasked`.
+    pub inputs: FieldViews,
     pub mail: Option<MailResult>,
     pub app: Option<AppCheck>,
     pub endpoints: Vec<EndpointReport>,

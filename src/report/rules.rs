@@ -4,7 +4,7 @@
 use crate::probe::env::Environment;
 use crate::probe::{http, EndpointReport, MailResult, MailVerdict, Status};
 use crate::profile::{AppVersion, Endpoint, Profile, Threshold, Thresholds};
-use crate::validate::{Code, Detail, Field, Finding, Inputs, Lang, Severity, Validation};
+use crate::validate::{Code, Detail, Finding, Inputs, Lang, Severity, Validation};
 
 use super::{remedy, AppCheck, ProfileRef, Report, ReportFinding, Subject, Verdict, SCHEMA_VERSION};
 
@@ -321,12 +321,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         .max_by_key(|r| r.seconds)
         .map(|r| r.at.clone());
     let remedies = remedy::remedies(&findings, until.as_deref(), verdict == Verdict::Blocked, lang);
-    let inputs = super::Inputs(
-        Field::ALL
-            .iter()
-            .filter_map(|&f| ev.validation.view(f, ev.inputs, lang, ev.unmasked).map(|v| (f, v)))
-            .collect(),
-    );
+    let inputs = ev.validation.views(ev.inputs, lang, ev.unmasked);
     Report {
         schema_version: SCHEMA_VERSION,
         bindcheck_version: env!("CARGO_PKG_VERSION"),

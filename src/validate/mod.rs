@@ -26,4 +26,4 @@ pub use email::{suggest as suggest_email_domain, validate_email, EmailCheck, Ema
 pub use finding::{worst, Detail, Field, Finding, Lang, LocalizedFinding, Severity, UnknownLang};
 pub use identity::{id_check_char, validate_id_number, validate_name, IdCheck, IdNumber, NameCheck, Script};
 pub use phone::{is_known_region, known_regions, validate_phone, NumberType, PhoneCheck, PhoneOptions, E164};
-pub use record::{validate, FieldView, Inputs, Policy, Validation};
+pub use record::{validate, FieldView, FieldViews, Inputs, Policy, Validation};

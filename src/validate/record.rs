@@ -121,6 +121,16 @@ impl Validation {
         !self.findings().iter().any(|f| f.severity == Severity::Error)
     }
 
+    /// The views of every checked field, in form order.
+    pub fn views(&self, inputs: &Inputs, lang: Lang, unmasked: bool) -> FieldViews {
+        FieldViews(
+            Field::ALL
+                .iter()
+                .filter_map(|&f| self.view(f, inputs, lang, unmasked).map(|v| (f, v)))
+                .collect(),
+        )
+    }
+
     /// The per-field view of `field`, if it was checked. `inputs` supplies what is shown
     /// for values that could not be normalized; `unmasked` shows values in full.
     pub fn view(&self, field: Field, inputs: &Inputs, lang: Lang, unmasked: bool) -> Option<FieldView> {
@@ -214,6 +224,22 @@ impl Validation {
             }
         };
         Some(v)
+    }
+}
+
+/// Each checked field's view, in form order; serialized as a JSON object keyed by the field
+/// names (`phone`, `email`, ..., `id_number`, `name`), as every JSON output writes `fields`.
+#[derive(Clone, Debug, Default)]
+pub struct FieldViews(pub Vec<(Field, FieldView)>);
+
+impl Serialize for FieldViews {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (field, view) in &self.0 {
+            map.serialize_entry(field.as_str(), view)?;
+        }
+        map.end()
     }
 }
 
