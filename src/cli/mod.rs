@@ -12,6 +12,7 @@ mod probe;
 mod render;
 mod secret;
 pub mod serve;
+mod trace;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -47,6 +48,8 @@ enum Command {
     Probe(probe::ProbeArgs),
     /// Explain a finding code or a wallet's error prompt (绑定失败, "System busy"...).
     Explain(explain::ExplainArgs),
+    /// Trace the path to an endpoint hop by hop: where packets are lost (Linux, unprivileged).
+    Trace(trace::TraceArgs),
     /// Serve the validators over HTTP and probe endpoints for Prometheus (like blackbox_exporter).
     Serve(serve::ServeArgs),
     /// Write a commented starter profile to edit.
@@ -176,6 +179,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Validate(args) => validate::run(args),
         Command::Probe(args) => probe::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Trace(args) => trace::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Init(args) => init::run(args),
         Command::Completions(args) => generate::completions(args),

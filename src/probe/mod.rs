@@ -25,6 +25,7 @@ pub mod icmp;
 pub mod stats;
 pub mod tcp;
 pub mod tls;
+pub mod trace;
 
 use futures_util::future::join_all;
 use serde::Serialize;

@@ -274,3 +274,186 @@ fn a_lossy_path_makes_check_degraded_and_says_switch_networks() {
     assert!(codes.contains(&"net.loss_high"), "{codes:?}");
     assert_eq!(report["remedies"][0]["kind"], "switch_network");
 }
+
+/// client → router 1 → router 2 → server, four namespaces joined by veth pairs, with
+/// forwarding on and ICMP rate limiting off in the routers. Addresses exist only inside
+/// these namespaces.
+struct Topology {
+    names: Vec<String>,
+}
+
+impl Topology {
+    /// `tag` (one letter) keeps topologies of tests running at once apart.
+    fn new(tag: char) -> Result<Topology, String> {
+        let id = std::process::id();
+        let names: Vec<String> = ["c", "r1", "r2", "s"]
+            .iter()
+            .map(|n| format!("bc-{tag}{n}-{id}"))
+            .collect();
+        let t = Topology { names };
+        for n in &t.names {
+            run("ip", &["netns", "add", n])?;
+            run("ip", &["-n", n, "link", "set", "lo", "up"])?;
+        }
+        let links = [(0, "c0", 1, "r1a", 1), (1, "r1b", 2, "r2a", 2), (2, "r2b", 3, "s0", 3)];
+        for (a, ia, b, ib, net) in links {
+            let (ia, ib) = (&format!("{tag}{ia}"), &format!("{tag}{ib}"));
+            run(
+                "ip",
+                &[
+                    "link",
+                    "add",
+                    ia,
+                    "netns",
+                    &t.names[a],
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    ib,
+                    "netns",
+                    &t.names[b],
+                ],
+            )?;
+            // The lower-numbered side is .1 on routers' right and .2 on the left peer.
+            let (addr_a, addr_b) = if a == 0 {
+                (format!("10.77.{net}.2/24"), format!("10.77.{net}.1/24"))
+            } else {
+                (format!("10.77.{net}.1/24"), format!("10.77.{net}.2/24"))
+            };
+            t.exec(a, &["ip", "addr", "add", &addr_a, "dev", ia])?;
+            t.exec(b, &["ip", "addr", "add", &addr_b, "dev", ib])?;
+            t.exec(a, &["ip", "link", "set", ia, "up"])?;
+            t.exec(b, &["ip", "link", "set", ib, "up"])?;
+        }
+        t.exec(0, &["ip", "route", "add", "default", "via", "10.77.1.1"])?;
+        t.exec(1, &["ip", "route", "add", "10.77.3.0/24", "via", "10.77.2.2"])?;
+        t.exec(2, &["ip", "route", "add", "10.77.1.0/24", "via", "10.77.2.1"])?;
+        t.exec(3, &["ip", "route", "add", "default", "via", "10.77.3.1"])?;
+        for r in [1, 2, 3] {
+            t.exec(r, &["sysctl", "-qw", "net.ipv4.ip_forward=1"])?;
+            t.exec(r, &["sysctl", "-qw", "net.ipv4.icmp_ratelimit=0"])?;
+        }
+        Ok(t)
+    }
+
+    fn exec(&self, i: usize, args: &[&str]) -> Result<String, String> {
+        let mut all = vec!["netns", "exec", self.names[i].as_str()];
+        all.extend_from_slice(args);
+        run("ip", &all)
+    }
+
+    /// Drops 20% of the packets passing `hook` (`forward`, `output`) in namespace `i`.
+    fn drop_a_fifth(&self, i: usize, hook: &str) {
+        self.exec(i, &["nft", "add", "table", "inet", "bindcheck"]).unwrap();
+        self.exec(
+            i,
+            &[
+                "nft",
+                &format!("add chain inet bindcheck {hook} {{ type filter hook {hook} priority 0; }}"),
+            ],
+        )
+        .unwrap();
+        self.exec(
+            i,
+            &[
+                "nft",
+                &format!("add rule inet bindcheck {hook} numgen random mod 100 < 20 drop"),
+            ],
+        )
+        .unwrap();
+    }
+
+    fn trace(&self) -> serde_json::Value {
+        let out = std::process::Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &self.names[0],
+                env!("CARGO_BIN_EXE_bindcheck"),
+                "trace",
+                "10.77.3.2",
+            ])
+            .args([
+                "--count",
+                "50",
+                "--interval",
+                "20ms",
+                "--max-hops",
+                "8",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+impl Drop for Topology {
+    fn drop(&mut self) {
+        for n in &self.names {
+            let _ = run("ip", &["netns", "del", n]);
+        }
+    }
+}
+
+fn topology(tag: char) -> Option<Topology> {
+    // The same preconditions as the single-namespace tests.
+    drop(namespace(&format!("pre{tag}"))?);
+    match Topology::new(tag) {
+        Ok(t) => Some(t),
+        Err(why) => {
+            assert!(std::env::var_os("BINDCHECK_REQUIRE_NETNS").is_none(), "{why}");
+            eprintln!("multi-hop test skipped: {why}");
+            None
+        }
+    }
+}
+
+fn hops(report: &serde_json::Value) -> Vec<(String, f64)> {
+    report["traces"][0]["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["addr"].as_str().unwrap_or("*").to_owned(),
+                h["loss_pct"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn trace_finds_loss_beyond_router_2_and_names_the_segment() {
+    let Some(t) = topology('a') else { return };
+    let clean = t.trace();
+    let addrs: Vec<String> = hops(&clean).into_iter().map(|(a, _)| a).collect();
+    assert_eq!(addrs, ["10.77.1.1", "10.77.2.2", "10.77.3.2"], "{clean}");
+    assert_eq!(clean["traces"][0]["analysis"]["segment"], "none");
+
+    t.drop_a_fifth(2, "forward");
+    let lossy = t.trace();
+    let h = hops(&lossy);
+    eprintln!("drop in router 2's forwarding: {h:?}");
+    assert_eq!(h[0].1, 0.0, "router 1 answers itself");
+    assert_eq!(h[1].1, 0.0, "router 2 answers itself; only what it forwards is dropped");
+    assert!(h[2].1 >= 10.0, "the server, beyond router 2, loses: {h:?}");
+    let a = &lossy["traces"][0]["analysis"];
+    assert_eq!(a["segment"], "beyond");
+    assert_eq!(a["loss_from_ttl"], 3);
+}
+
+#[test]
+fn trace_finds_loss_on_the_clients_own_link_at_hop_1() {
+    let Some(t) = topology('b') else { return };
+    t.drop_a_fifth(0, "output");
+    let report = t.trace();
+    let h = hops(&report);
+    eprintln!("drop in the client's output: {h:?}");
+    assert!(h.iter().all(|(_, loss)| *loss >= 5.0), "every hop loses: {h:?}");
+    let a = &report["traces"][0]["analysis"];
+    assert_eq!(a["segment"], "local");
+    assert_eq!(a["loss_from_ttl"], 1);
+}

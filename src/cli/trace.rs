@@ -1,0 +1,174 @@
+//! `bindcheck trace URL|HOST`: hop by hop, where on the way to the wallet packets are lost.
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use std::io::{self, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+use url::Url;
+
+use super::args::{parse_duration, parse_resolver};
+use super::{Outcome, UsageError};
+use crate::probe::dns::{self, ResolverChoice};
+use crate::probe::trace::{trace, LossSegment, TraceConfig, TraceResult};
+use crate::probe::Status;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "Examples:\n  \
+bindcheck trace https://api.wallet.example/v1/health\n  \
+bindcheck trace 203.0.113.10 --count 20 --format json\n\n\
+Unprivileged, Linux: UDP probes with increasing TTL, answers read from the socket's error queue.\n\
+Exit codes: 0 the path is fine, 1 persisting loss or the destination not reached, 2 usage error.")]
+pub struct TraceArgs {
+    /// A URL (its host is traced) or a host name or IP address.
+    #[arg(value_name = "URL|HOST")]
+    target: String,
+    /// The most hops to try.
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    max_hops: u8,
+    /// Probes per hop.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    count: u32,
+    /// Pause between rounds of probes (one per hop per round).
+    #[arg(long, default_value = "50ms", value_parser = parse_duration, value_name = "DUR")]
+    interval: Duration,
+    /// DNS server to ask instead of the system's: IP or IP:port.
+    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
+    resolver: Option<SocketAddr>,
+    /// Time limit of the whole trace.
+    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DUR")]
+    deadline: Duration,
+    #[arg(long, value_enum, default_value = "text")]
+    format: TraceFormat,
+}
+
+fn host_of(target: &str) -> String {
+    match Url::parse(target) {
+        Ok(u) if u.host_str().is_some() => u.host_str().unwrap_or_default().trim_matches(['[', ']']).to_owned(),
+        _ => target.trim_matches(['[', ']']).to_owned(),
+    }
+}
+
+pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
+    if args.count == 0 || args.count > 100 || args.max_hops == 0 {
+        return Err(UsageError::new(
+            "--count must be 1 to 100 and --max-hops at least 1",
+            "e.g. --count 10 --max-hops 30",
+        )
+        .into());
+    }
+    let host = host_of(&args.target);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let results: Vec<TraceResult> = runtime.block_on(async {
+        let deadline = tokio::time::Instant::now() + args.deadline;
+        let targets: Vec<IpAddr> = match host.parse::<IpAddr>() {
+            Ok(ip) => vec![ip],
+            Err(_) => {
+                let choice = args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server);
+                let resolver = dns::resolver(&choice, Duration::from_secs(5))
+                    .map_err(|e| UsageError::new(format!("cannot set up DNS resolution: {e}"), "check --resolver"))?;
+                let found = dns::resolve(&resolver, &choice, &host, deadline).await;
+                if found.status != Status::Ok {
+                    return Err(UsageError::new(
+                        format!("cannot resolve {host}: {}", found.status),
+                        "check the name, or pass an IP address",
+                    ));
+                }
+                // One address of each family.
+                let mut picked: Vec<IpAddr> = Vec::new();
+                for ip in found.addresses() {
+                    if !picked.iter().any(|p| p.is_ipv4() == ip.is_ipv4()) {
+                        picked.push(ip);
+                    }
+                }
+                picked
+            }
+        };
+        let config = TraceConfig {
+            max_hops: args.max_hops,
+            count: args.count,
+            interval: args.interval,
+            ..TraceConfig::default()
+        };
+        let mut results = Vec::new();
+        for ip in targets {
+            results.push(trace(ip, config, deadline).await);
+        }
+        Ok(results)
+    })?;
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match args.format {
+        TraceFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "schema_version": 1, "traces": results }))?;
+            writeln!(out)?;
+        }
+        TraceFormat::Text => text(&mut out, &results)?,
+    }
+    out.flush().context("cannot write the trace")?;
+    let fine = results
+        .iter()
+        .all(|r| r.status == Status::Ok && r.analysis.reached && r.analysis.segment == LossSegment::None);
+    Ok(if fine { Outcome::Valid } else { Outcome::Invalid })
+}
+
+fn text(out: &mut impl Write, results: &[TraceResult]) -> io::Result<()> {
+    let ms = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.1}"));
+    for r in results {
+        writeln!(out, "trace to {}", r.target)?;
+        if let Some(note) = &r.note {
+            writeln!(out, "  not possible here: {note}")?;
+            continue;
+        }
+        writeln!(
+            out,
+            "  hop  address                                  loss%   min  median   p95 (ms)"
+        )?;
+        for h in &r.hops {
+            let addr = h.addr.map_or_else(|| "*".to_owned(), |a| a.to_string());
+            let mark = if h.destination { "  (destination)" } else { "" };
+            writeln!(
+                out,
+                "  {:>3}  {:<40} {:>5.1} {:>5} {:>7} {:>5}{mark}",
+                h.ttl,
+                addr,
+                h.summary.loss_pct,
+                ms(h.summary.min_ms),
+                ms(h.summary.median_ms),
+                ms(h.summary.p95_ms)
+            )?;
+        }
+        let a = &r.analysis;
+        let verdict = match (a.reached, a.segment) {
+            (false, _) => "the destination did not answer: the path ends before it".to_owned(),
+            (true, LossSegment::None) => "the path is fine".to_owned(),
+            (true, LossSegment::Local) => {
+                "loss starts at the first hop and persists: the local network (move closer to the router, or switch to mobile data)".to_owned()
+            }
+            (true, LossSegment::Beyond) => format!(
+                "loss starts at hop {} and persists: beyond the local network, at the provider or the wallet (try another network; contact support with this report)",
+                a.loss_from_ttl.unwrap_or(0)
+            ),
+        };
+        writeln!(out, "  {verdict}")?;
+        if !a.rate_limited_ttls.is_empty() {
+            let hops: Vec<String> = a.rate_limited_ttls.iter().map(u8::to_string).collect();
+            writeln!(
+                out,
+                "  loss only at hop(s) {} does not carry on: ICMP rate limiting, not a problem",
+                hops.join(", ")
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,439 @@
+//! Path trace without privileges, the way `tracepath` works: UDP probes with increasing TTL
+//! (hop limit), and the ICMP "time exceeded" and "port unreachable" answers read from the
+//! socket's error queue (`IP_RECVERR` / `IPV6_RECVERR`), Linux only. Then the analysis mtr
+//! users are taught: loss that starts at a hop and persists to the destination is real;
+//! loss at a single intermediate hop that does not carry on is ICMP rate limiting.
+
+use serde::Serialize;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use super::stats::Summary;
+use super::Status;
+
+/// One hop of the path.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hop {
+    pub ttl: u8,
+    /// The address that answered (the router, or the destination).
+    pub addr: Option<IpAddr>,
+    /// This hop is the destination.
+    pub destination: bool,
+    #[serde(flatten)]
+    pub summary: Summary,
+}
+
+/// Where on the path loss starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossSegment {
+    /// No loss that persists to the destination.
+    None,
+    /// Loss starts at the first hop: the local network (Wi-Fi, the home router).
+    Local,
+    /// Loss starts at a later hop and persists: the provider's or the wallet's network.
+    Beyond,
+}
+
+/// What the hops say.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Analysis {
+    pub segment: LossSegment,
+    /// The first hop of persisting loss.
+    pub loss_from_ttl: Option<u8>,
+    /// Intermediate hops with loss that does not carry on (ICMP rate limiting).
+    pub rate_limited_ttls: Vec<u8>,
+    /// The destination answered.
+    pub reached: bool,
+}
+
+/// Loss at or above this, in percent, counts at a hop.
+pub const LOSS_THRESHOLD_PCT: f64 = 5.0;
+
+/// Reads the hops as mtr users are taught: the first hop from which every later hop, the
+/// destination included, loses at least [`LOSS_THRESHOLD_PCT`] is where real loss starts;
+/// lossy hops before it whose loss does not carry on are rate limiting ICMP, not losing
+/// traffic. Hops that did not answer at all (`*`) are skipped: many routers never answer.
+pub fn analyze(hops: &[Hop]) -> Analysis {
+    let reached = hops.iter().any(|h| h.destination && h.summary.received > 0);
+    let answering: Vec<&Hop> = hops
+        .iter()
+        .filter(|h| h.summary.received > 0 || h.destination)
+        .collect();
+    let lossy = |h: &Hop| h.summary.sent > 0 && h.summary.loss_pct >= LOSS_THRESHOLD_PCT;
+    let mut loss_from = None;
+    if reached && answering.last().is_some_and(|h| lossy(h)) {
+        // Walk back from the destination while the loss persists.
+        let mut start = answering.len() - 1;
+        while start > 0 && lossy(answering[start - 1]) {
+            start -= 1;
+        }
+        loss_from = Some(answering[start].ttl);
+    }
+    let rate_limited_ttls = answering
+        .iter()
+        .filter(|h| !h.destination && lossy(h) && loss_from.is_none_or(|from| h.ttl < from))
+        .map(|h| h.ttl)
+        .collect();
+    let segment = match loss_from {
+        None => LossSegment::None,
+        Some(1) => LossSegment::Local,
+        Some(_) => LossSegment::Beyond,
+    };
+    Analysis {
+        segment,
+        loss_from_ttl: loss_from,
+        rate_limited_ttls,
+        reached,
+    }
+}
+
+/// A trace of the path to one address.
+#[derive(Clone, Debug, Serialize)]
+pub struct TraceResult {
+    pub target: IpAddr,
+    /// `ok`, or `skipped` with `note` where tracing is not possible on this machine.
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub hops: Vec<Hop>,
+    pub analysis: Analysis,
+}
+
+/// Limits of a trace.
+#[derive(Clone, Copy, Debug)]
+pub struct TraceConfig {
+    pub max_hops: u8,
+    /// Probes per hop.
+    pub count: u32,
+    /// Pause between two rounds of probes (one probe per hop per round).
+    pub interval: Duration,
+    /// How long to wait for the last answers.
+    pub timeout: Duration,
+}
+
+impl Default for TraceConfig {
+    fn default() -> Self {
+        TraceConfig {
+            max_hops: 30,
+            count: 10,
+            interval: Duration::from_millis(50),
+            timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+fn skipped(target: IpAddr, note: String) -> TraceResult {
+    TraceResult {
+        target,
+        status: Status::Skipped,
+        note: Some(note),
+        hops: Vec::new(),
+        analysis: analyze(&[]),
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use super::*;
+    use nix::sys::socket::{recvmsg, setsockopt, sockopt, ControlMessageOwned, MsgFlags, SockaddrStorage};
+    use std::collections::HashMap;
+    use std::io::IoSliceMut;
+    use std::net::{SocketAddr, UdpSocket};
+    use std::os::fd::AsRawFd;
+    use tokio::io::unix::AsyncFd;
+    use tokio::io::Interest;
+    use tokio::time::{timeout_at, Instant};
+
+    /// The first traceroute port; each probe goes to its own port above it.
+    const BASE_PORT: u16 = 33434;
+    const ICMP_TIME_EXCEEDED: u8 = 11;
+    const ICMP6_TIME_EXCEEDED: u8 = 3;
+
+    /// An answer read from the error queue: the probe it answers, who answered, whether that
+    /// is the destination (port unreachable), and when.
+    struct Answer {
+        seq: u32,
+        from: Option<IpAddr>,
+        destination: bool,
+        at: Instant,
+    }
+
+    fn read_error_queue(fd: i32, v6: bool) -> Option<Answer> {
+        let mut payload = [0u8; 64];
+        let mut iov = [IoSliceMut::new(&mut payload)];
+        let mut cmsg = nix::cmsg_space!(libc::sock_extended_err, libc::sockaddr_in6);
+        let msg = recvmsg::<SockaddrStorage>(fd, &mut iov, Some(&mut cmsg), MsgFlags::MSG_ERRQUEUE).ok()?;
+        let at = Instant::now();
+        let bytes = msg.bytes;
+        let mut answer = None;
+        for c in msg.cmsgs().ok()? {
+            let (err, from) = match c {
+                ControlMessageOwned::Ipv4RecvErr(err, addr) => (
+                    err,
+                    addr.map(|a| IpAddr::V4(std::net::Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr)))),
+                ),
+                ControlMessageOwned::Ipv6RecvErr(err, addr) => (
+                    err,
+                    addr.map(|a| IpAddr::V6(std::net::Ipv6Addr::from(a.sin6_addr.s6_addr))),
+                ),
+                _ => continue,
+            };
+            let time_exceeded = if v6 { ICMP6_TIME_EXCEEDED } else { ICMP_TIME_EXCEEDED };
+            let icmp = err.ee_origin == libc::SO_EE_ORIGIN_ICMP || err.ee_origin == libc::SO_EE_ORIGIN_ICMP6;
+            if !icmp {
+                continue;
+            }
+            answer = Some((from, err.ee_type != time_exceeded));
+        }
+        let (from, destination) = answer?;
+        (bytes >= 4).then(|| Answer {
+            seq: u32::from_be_bytes([payload[0], payload[1], payload[2], payload[3]]),
+            from,
+            destination,
+            at,
+        })
+    }
+
+    pub async fn trace(target: IpAddr, config: TraceConfig, deadline: Instant) -> TraceResult {
+        let bind: SocketAddr = if target.is_ipv6() {
+            "[::]:0".parse()
+        } else {
+            "0.0.0.0:0".parse()
+        }
+        .expect("address");
+        let socket = match UdpSocket::bind(bind) {
+            Ok(s) => s,
+            Err(e) => return skipped(target, format!("cannot open a UDP socket: {e}")),
+        };
+        let recverr = if target.is_ipv6() {
+            setsockopt(&socket, sockopt::Ipv6RecvErr, &true)
+        } else {
+            setsockopt(&socket, sockopt::Ipv4RecvErr, &true)
+        };
+        if let Err(e) = recverr
+            .map_err(std::io::Error::from)
+            .and_then(|()| socket.set_nonblocking(true))
+        {
+            return skipped(
+                target,
+                format!("this system does not report ICMP errors to UDP sockets ({e})"),
+            );
+        }
+        // Deprecated because a borrowed fd could be closed while registered; here the AsyncFd
+        // owns the socket, so that cannot happen (the replacement is `unsafe`, which this
+        // crate forbids).
+        #[allow(deprecated)]
+        let registered = AsyncFd::with_interest(socket, Interest::ERROR);
+        let fd = match registered {
+            Ok(fd) => fd,
+            Err(e) => return skipped(target, format!("cannot watch the socket: {e}")),
+        };
+        let v6 = target.is_ipv6();
+        let mut sent: HashMap<u32, (u8, Instant)> = HashMap::new();
+        let mut answers: Vec<(u32, Answer)> = Vec::new();
+        let mut next_round = Instant::now();
+        let mut round = 0;
+        let max_hops = config.max_hops.max(1);
+        loop {
+            let now = Instant::now();
+            if round < config.count && now >= next_round && now < deadline {
+                // One probe per hop: TTL 1 to max_hops, all in flight at once.
+                for ttl in 1..=max_hops {
+                    let seq = round * u32::from(max_hops) + u32::from(ttl);
+                    let ttl_set = if v6 {
+                        setsockopt(fd.get_ref(), sockopt::Ipv6Ttl, &i32::from(ttl)).map_err(std::io::Error::from)
+                    } else {
+                        fd.get_ref().set_ttl(u32::from(ttl))
+                    };
+                    let port = BASE_PORT.wrapping_add((seq % 1000) as u16);
+                    let to = SocketAddr::new(target, port);
+                    if ttl_set.is_ok() {
+                        // A send can fail with an earlier probe's ICMP error still pending on
+                        // the socket (the error queue reports it once more): send again. A probe
+                        // a local filter drops (EPERM) still counts as sent, and lost.
+                        let first = fd.get_ref().send_to(&seq.to_be_bytes(), to);
+                        if first.is_err_and(|e| e.kind() != std::io::ErrorKind::PermissionDenied) {
+                            let _ = fd.get_ref().send_to(&seq.to_be_bytes(), to);
+                        }
+                        sent.insert(seq, (ttl, Instant::now()));
+                    }
+                }
+                round += 1;
+                next_round = now + config.interval;
+                continue;
+            }
+            let last_send = sent.values().map(|(_, t)| *t).max().unwrap_or(now);
+            let done_sending = round >= config.count || now >= deadline;
+            let wait_until = if done_sending {
+                if answers.len() >= sent.len() || now >= deadline.min(last_send + config.timeout) {
+                    break;
+                }
+                deadline.min(last_send + config.timeout)
+            } else {
+                next_round.min(deadline)
+            };
+            // A timeout or an error from the readiness wait: go round again.
+            if let Ok(Ok(mut guard)) = timeout_at(wait_until, fd.ready(Interest::ERROR)).await {
+                let raw = fd.get_ref().as_raw_fd();
+                let mut got = false;
+                while let Some(a) = read_error_queue(raw, v6) {
+                    if sent.contains_key(&a.seq) {
+                        answers.push((a.seq, a));
+                    }
+                    got = true;
+                }
+                if !got {
+                    guard.clear_ready();
+                }
+            }
+        }
+        assemble(target, max_hops, &sent, answers)
+    }
+
+    fn assemble(
+        target: IpAddr,
+        max_hops: u8,
+        sent: &HashMap<u32, (u8, Instant)>,
+        answers: Vec<(u32, Answer)>,
+    ) -> TraceResult {
+        // The destination's TTL: the smallest TTL it answered from.
+        let dest_ttl = answers
+            .iter()
+            .filter(|(_, a)| a.destination)
+            .filter_map(|(seq, _)| sent.get(seq).map(|(ttl, _)| *ttl))
+            .min();
+        let last = dest_ttl.unwrap_or(max_hops);
+        let mut rtts: HashMap<u32, (f64, Option<IpAddr>)> = HashMap::new();
+        for (seq, a) in &answers {
+            if let Some((_, at)) = sent.get(seq) {
+                let ms = (a.at.duration_since(*at).as_secs_f64() * 1e6).round() / 1000.0;
+                rtts.entry(*seq).or_insert((ms, a.from));
+            }
+        }
+        let mut hops = Vec::new();
+        for ttl in 1..=last {
+            let mut seqs: Vec<u32> = sent.iter().filter(|(_, (t, _))| *t == ttl).map(|(s, _)| *s).collect();
+            seqs.sort_unstable();
+            let samples: Vec<Option<f64>> = seqs.iter().map(|s| rtts.get(s).map(|(ms, _)| *ms)).collect();
+            let addr = seqs.iter().find_map(|s| rtts.get(s).and_then(|(_, from)| *from));
+            hops.push(Hop {
+                ttl,
+                addr,
+                destination: Some(ttl) == dest_ttl,
+                summary: Summary::of(&samples),
+            });
+        }
+        let analysis = analyze(&hops);
+        TraceResult {
+            target,
+            status: Status::Ok,
+            note: None,
+            hops,
+            analysis,
+        }
+    }
+}
+
+/// Traces the path to `target` (Linux; elsewhere the result says tracing is not possible).
+pub async fn trace(target: IpAddr, config: TraceConfig, deadline: tokio::time::Instant) -> TraceResult {
+    #[cfg(target_os = "linux")]
+    {
+        linux::trace(target, config, deadline).await
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (config, deadline);
+        skipped(target, "path tracing needs Linux's IP_RECVERR error queue".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hops from a recorded trace: (loss %, answered at all, destination).
+    fn hops(spec: &[(f64, bool, bool)]) -> Vec<Hop> {
+        spec.iter()
+            .enumerate()
+            .map(|(i, &(loss, answered, destination))| {
+                let lost = (loss / 10.0).round() as usize;
+                let samples: Vec<Option<f64>> = (0..10)
+                    .map(|k| {
+                        if !answered || k < lost {
+                            None
+                        } else {
+                            Some(1.0 + i as f64)
+                        }
+                    })
+                    .collect();
+                Hop {
+                    ttl: i as u8 + 1,
+                    addr: answered.then(|| IpAddr::from([10, 0, i as u8, 1])),
+                    destination,
+                    summary: Summary::of(&samples),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_path() {
+        let a = analyze(&hops(&[(0.0, true, false), (0.0, true, false), (0.0, true, true)]));
+        assert_eq!(a.segment, LossSegment::None);
+        assert!(a.reached);
+        assert!(a.rate_limited_ttls.is_empty());
+    }
+
+    #[test]
+    fn loss_from_the_first_hop_is_the_local_network() {
+        let a = analyze(&hops(&[(30.0, true, false), (30.0, true, false), (40.0, true, true)]));
+        assert_eq!((a.segment, a.loss_from_ttl), (LossSegment::Local, Some(1)));
+    }
+
+    #[test]
+    fn loss_that_starts_later_and_persists_is_beyond() {
+        let a = analyze(&hops(&[
+            (0.0, true, false),
+            (0.0, true, false),
+            (20.0, true, false),
+            (20.0, true, true),
+        ]));
+        assert_eq!((a.segment, a.loss_from_ttl), (LossSegment::Beyond, Some(3)));
+    }
+
+    #[test]
+    fn loss_at_one_hop_that_does_not_carry_on_is_rate_limiting() {
+        let a = analyze(&hops(&[
+            (0.0, true, false),
+            (60.0, true, false),
+            (0.0, true, false),
+            (0.0, true, true),
+        ]));
+        assert_eq!(a.segment, LossSegment::None);
+        assert_eq!(a.rate_limited_ttls, [2]);
+        // Rate limiting before persisting loss is still rate limiting.
+        let a = analyze(&hops(&[
+            (50.0, true, false),
+            (0.0, true, false),
+            (30.0, true, false),
+            (30.0, true, true),
+        ]));
+        assert_eq!((a.segment, a.loss_from_ttl), (LossSegment::Beyond, Some(3)));
+        assert_eq!(a.rate_limited_ttls, [1]);
+    }
+
+    #[test]
+    fn silent_hops_are_skipped_and_an_unreached_destination_says_so() {
+        let a = analyze(&hops(&[
+            (0.0, true, false),
+            (100.0, false, false),
+            (20.0, true, false),
+            (20.0, true, true),
+        ]));
+        assert_eq!((a.segment, a.loss_from_ttl), (LossSegment::Beyond, Some(3)));
+        let a = analyze(&hops(&[(0.0, true, false), (100.0, false, false)]));
+        assert!(!a.reached);
+        assert_eq!(a.segment, LossSegment::None);
+    }
+}
