@@ -13,12 +13,24 @@ use url::Url;
 use super::args::{load_profile, parse_duration, parse_resolver, read_ca_file};
 use super::validate::InputArgs;
 use super::{probe::delayed_progress, resolve_lang, secret, today, ErrorKind, Outcome, UsageError};
+use crate::probe::trace::TraceConfig;
 use crate::probe::{env, ProbeConfig, Prober, ResolverChoice, Timeouts};
 use crate::profile::{Endpoint, Role};
 use crate::report::render::{self, Format, Options};
 use crate::report::rules::{self, Evidence};
 use crate::report::Verdict;
 use crate::validate::{validate, Lang};
+
+/// When to trace the path to the endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceMode {
+    /// When an endpoint loses packets or cannot be reached.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
 
 /// When a verdict fails the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,6 +98,10 @@ pub struct CheckArgs {
     /// Report certificate problems but carry on (the report says so).
     #[arg(long)]
     insecure: bool,
+    /// Trace the path hop by hop: auto (when an endpoint loses packets or is unreachable),
+    /// always, never.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    trace: TraceMode,
     /// Leave out the local environment section (proxies, route, memory, disk).
     #[arg(long)]
     no_environment: bool,
@@ -179,6 +195,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let policy = profile.policy.clone();
     let today = today();
     let no_environment = args.no_environment;
+    let trace_mode = args.trace;
+    let trace_budget = args.deadline.min(Duration::from_secs(10));
     let (validation, endpoints, mail, environment) = runtime.block_on(async {
         // Validation and the environment start first, on other threads: they overlap with
         // loading the trust store and with the probes.
@@ -211,7 +229,30 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
             };
             Ok::<_, UsageError>((validation, mail))
         };
-        let (endpoints, validated) = tokio::join!(probes, mail);
+        let (mut endpoints, validated) = tokio::join!(probes, mail);
+        // Where the path is in doubt, trace it: which segment loses the packets.
+        let loss_warn = profile.thresholds.loss_pct.warn;
+        let wanted: Vec<(usize, std::net::IpAddr)> = endpoints
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| match trace_mode {
+                TraceMode::Never => false,
+                TraceMode::Always => true,
+                TraceMode::Auto => {
+                    let lossy = e.loss.iter().any(|l| l.summary.loss_pct >= loss_warn);
+                    let unreachable = !e.tcp.is_empty() && !e.tcp.iter().any(|t| t.status == crate::probe::Status::Ok);
+                    lossy || unreachable
+                }
+            })
+            .filter_map(|(i, e)| e.dns.addresses().first().map(|ip| (i, *ip)))
+            .collect();
+        let traces = futures_util::future::join_all(wanted.iter().map(|(_, ip)| {
+            crate::probe::trace::trace(*ip, TraceConfig::default(), tokio::time::Instant::now() + trace_budget)
+        }))
+        .await;
+        for ((i, _), t) in wanted.into_iter().zip(traces) {
+            endpoints[i].trace = Some(t);
+        }
         progress.finish_and_clear();
         let (validation, mail) = validated?;
         let environment = environment.await.unwrap_or(None);

@@ -287,6 +287,9 @@ pub struct EndpointReport {
     pub loss: Vec<LossResult>,
     /// ICMP echo to each address, where the system allows unprivileged ping sockets.
     pub icmp: Vec<IcmpResult>,
+    /// The hop-by-hop path, when traced (`check --trace`, or automatically on loss).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<trace::TraceResult>,
     /// Steps the deadline cut off.
     pub not_measured: Vec<&'static str>,
 }
@@ -610,6 +613,7 @@ impl EndpointReport {
             http: None,
             loss: Vec::new(),
             icmp: Vec::new(),
+            trace: None,
             not_measured: Vec::new(),
         }
     }

@@ -12,6 +12,7 @@ use super::stats::Summary;
 use super::Status;
 
 /// One hop of the path.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Hop {
     pub ttl: u8,
@@ -24,6 +25,7 @@ pub struct Hop {
 }
 
 /// Where on the path loss starts.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LossSegment {
@@ -36,6 +38,7 @@ pub enum LossSegment {
 }
 
 /// What the hops say.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Analysis {
     pub segment: LossSegment,
@@ -89,6 +92,7 @@ pub fn analyze(hops: &[Hop]) -> Analysis {
 }
 
 /// A trace of the path to one address.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct TraceResult {
     pub target: IpAddr,

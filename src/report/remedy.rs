@@ -62,13 +62,15 @@ pub fn kind_for(code: Code, severity: Severity) -> Option<RemedyKind> {
         AppOutdated | AppVersionInvalid => UpdateApp,
         NetClockSkew | NetTlsNotYetValid => FixClock,
         NetHttpMaintenance | NetHttpRateLimited => Wait,
-        NetLossHigh | NetJitterHigh | NetConnectTimeout | NetUnreachable | NetSlowConnect | NetIpv6Broken
-        | NetTlsUntrusted | NetTlsNameMismatch | NetHttpFailed | NetSlowTls => SwitchNetwork,
+        NetPathLocal | NetPathEnds | NetLossHigh | NetJitterHigh | NetConnectTimeout | NetUnreachable
+        | NetSlowConnect | NetIpv6Broken | NetTlsUntrusted | NetTlsNameMismatch | NetHttpFailed | NetSlowTls => {
+            SwitchNetwork
+        }
         NetDnsNxdomain | NetDnsServfail | NetDnsTimeout | NetDnsFailed | NetDnsDivergent | NetSlowDns => ChangeDns,
         NetSlowServer | NetHttpTimeout => TryOffPeak,
         EnvLowDisk | EnvLowMemory => FreeResources,
-        NetConnectRefused | NetHttpStatus | NetTlsFailed | NetTlsExpired | NetTlsExpiring | NetNotMeasured
-        | NetTlsInsecure => ContactSupport,
+        NetPathBeyond | NetConnectRefused | NetHttpStatus | NetTlsFailed | NetTlsExpired | NetTlsExpiring
+        | NetNotMeasured | NetTlsInsecure => ContactSupport,
         _ if matches!(
             area,
             "phone" | "email" | "card" | "expiry" | "cvv" | "id" | "name" | "mail"

@@ -232,6 +232,32 @@ fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: Option<&Endpoi
             );
         }
     }
+    if let Some(t) = e.trace.as_ref().filter(|t| t.status == Status::Ok) {
+        use crate::probe::trace::LossSegment;
+        let a = &t.analysis;
+        match (a.reached, a.segment) {
+            (true, LossSegment::Local) => {
+                let first = t
+                    .hops
+                    .first()
+                    .and_then(|h| h.addr)
+                    .map_or_else(|| "hop 1".to_owned(), |a| a.to_string());
+                c.text(Code::NetPathLocal, subject(), first);
+            }
+            (true, LossSegment::Beyond) => {
+                c.text(Code::NetPathBeyond, subject(), a.loss_from_ttl.unwrap_or(0).to_string())
+            }
+            (false, _) => {
+                let last = t
+                    .hops
+                    .iter()
+                    .rev()
+                    .find_map(|h| h.addr.map(|a| format!("{a} (hop {})", h.ttl)));
+                c.text(Code::NetPathEnds, subject(), last.unwrap_or_else(|| "none".to_owned()));
+            }
+            (true, LossSegment::None) => {}
+        }
+    }
     let already = c
         .findings
         .iter()

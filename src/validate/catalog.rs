@@ -393,6 +393,18 @@ catalog! {
     NetClockSkew = "net.clock_skew", Warning,
         en("This device's clock is off by {detail}; verification codes and secure connections depend on it.", "Set the date and time to automatic (network time), then try again."),
         zh("本机时钟偏差 {detail}；验证码和安全连接都依赖准确的时间。", "请将日期和时间设为自动（网络时间），然后重试。");
+    NetPathLocal = "net.path_local", Warning,
+        en("The path trace shows loss starting at the first hop: the local network ({detail}).",
+           "Move closer to the Wi-Fi router, or switch to mobile data."),
+        zh("路径追踪显示丢包从第一跳开始：问题在本地网络（{detail}）。", "请靠近 Wi-Fi 路由器，或切换到移动数据。");
+    NetPathBeyond = "net.path_beyond", Warning,
+        en("The path trace shows loss starting at hop {detail} and persisting: beyond the local network, at the provider or the wallet.",
+           "Try another network; if it persists, wait and contact support with this report."),
+        zh("路径追踪显示丢包从第 {detail} 跳开始并持续：问题在本地网络之外（运营商或钱包一侧）。", "请换一个网络尝试；如果持续，请稍后再试并附上本报告联系客服。");
+    NetPathEnds = "net.path_ends", Warning,
+        en("The path trace did not reach the destination; the last hop that answered: {detail}.",
+           "The network drops traffic to the service: switch networks, or contact support with this report."),
+        zh("路径追踪未到达目的地；最后应答的一跳：{detail}。", "网络丢弃了发往该服务的流量：请切换网络，或附上本报告联系客服。");
     NetNotMeasured = "net.not_measured", Warning,
         en("Part of the check of {detail} did not finish before the deadline.", "Run again with a longer --deadline, or on a faster network."),
         zh("{detail} 的部分检查未能在时限内完成。", "请用更长的 --deadline 重新运行，或换一个更快的网络。");

@@ -457,3 +457,56 @@ fn trace_finds_loss_on_the_clients_own_link_at_hop_1() {
     assert_eq!(a["segment"], "local");
     assert_eq!(a["loss_from_ttl"], 1);
 }
+
+#[test]
+fn check_traces_a_lossy_path_and_names_the_segment() {
+    let Some(t) = topology('c') else { return };
+    // A web server in the server namespace, on its own address.
+    let script = "import http.server\n\
+        s = http.server.ThreadingHTTPServer(('10.77.3.2', 0), http.server.SimpleHTTPRequestHandler)\n\
+        print(s.server_address[1], flush=True)\n\
+        s.serve_forever()\n";
+    let mut server = std::process::Command::new("ip")
+        .args(["netns", "exec", &t.names[3], "python3", "-c", script])
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line.trim().parse().unwrap();
+    t.drop_a_fifth(2, "forward");
+    let out = std::process::Command::new("ip")
+        .args(["netns", "exec", &t.names[0], env!("CARGO_BIN_EXE_bindcheck"), "check"])
+        .args([
+            "--endpoint",
+            &format!("http://10.77.3.2:{port}/"),
+            "--count",
+            "60",
+            "--interval",
+            "20ms",
+        ])
+        .args(["--no-environment", "--deadline", "20s", "--format", "json"])
+        .output()
+        .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let endpoint = &report["endpoints"][0];
+    assert_eq!(
+        endpoint["trace"]["analysis"]["segment"], "beyond",
+        "{}",
+        endpoint["trace"]
+    );
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"net.path_beyond"), "{codes:?}");
+    assert!(codes.contains(&"net.loss_high"), "{codes:?}");
+}

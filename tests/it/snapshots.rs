@@ -5,6 +5,7 @@ use bindcheck::probe::dns::{Answer, DnsResult};
 use bindcheck::probe::env::{Environment, Proxy};
 use bindcheck::probe::http::{Hop, HttpResult, Method, Phases, RetryAfter};
 use bindcheck::probe::tls::{CertInfo, TlsResult};
+use bindcheck::probe::trace::{analyze, Hop as PathHop, TraceResult};
 use bindcheck::probe::{ConnectResult, EndpointReport, Family, LossResult, Status, Summary};
 use bindcheck::profile::Profile;
 use bindcheck::report::render::{render, Format, Options};
@@ -106,6 +107,30 @@ fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -
             summary: Summary::of(&samples),
         }],
         icmp: vec![],
+        // The degraded case traced its lossy path: loss from hop 3 to the destination.
+        trace: (loss_pct > 0.0).then(|| {
+            let hops: Vec<PathHop> = [(0.0, "192.168.1.1"), (0.0, "100.64.0.1"), (loss_pct, "127.0.0.1")]
+                .iter()
+                .enumerate()
+                .map(|(i, (loss, addr))| {
+                    let lost = (*loss / 10.0) as usize;
+                    let samples: Vec<Option<f64>> = (0..10).map(|k| (k >= lost).then_some(1.0 + i as f64)).collect();
+                    PathHop {
+                        ttl: i as u8 + 1,
+                        addr: Some(addr.parse().unwrap()),
+                        destination: i == 2,
+                        summary: Summary::of(&samples),
+                    }
+                })
+                .collect();
+            TraceResult {
+                target: "127.0.0.1".parse().unwrap(),
+                status: Status::Ok,
+                note: None,
+                analysis: analyze(&hops),
+                hops,
+            }
+        }),
         not_measured: vec![],
     }
 }
@@ -250,7 +275,7 @@ fn junit_parses_back_with_one_case_per_check() {
     for (kind, warnings_fail, failures) in [
         ("ready", false, 0),
         ("degraded", false, 0),
-        ("degraded", true, 5),
+        ("degraded", true, 6),
         ("blocked", false, 6),
     ] {
         let r = report(kind, Lang::En);
@@ -279,7 +304,11 @@ fn junit_parses_back_with_one_case_per_check() {
             .filter(|c| c.attribute("classname") == Some("https://api.wallet.test:8443/v1/health"))
             .map(|c| c.attribute("name").unwrap())
             .collect();
-        assert_eq!(endpoint_cases, ["dns", "tcp", "tls", "http", "loss"]);
+        let mut want = vec!["dns", "tcp", "tls", "http", "loss"];
+        if kind == "degraded" {
+            want.push("path");
+        }
+        assert_eq!(endpoint_cases, want);
         for c in &cases {
             let time: f64 = c.attribute("time").map_or(0.0, |t| t.parse().unwrap());
             assert!(time < 10.0, "time is in seconds");

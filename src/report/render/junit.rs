@@ -22,6 +22,8 @@ fn endpoint_check(code: &str) -> &'static str {
         "tls"
     } else if name.starts_with("loss") || name.starts_with("jitter") {
         "loss"
+    } else if name.starts_with("path") {
+        "path"
     } else if name == "not_measured" {
         "deadline"
     } else {
@@ -110,6 +112,9 @@ pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Resu
         }
         if !e.loss.is_empty() {
             checks.push(("loss", None));
+        }
+        if e.trace.is_some() {
+            checks.push(("path", None));
         }
         if mine.iter().any(|f| endpoint_check(f.code.as_str()) == "deadline") {
             checks.push(("deadline", None));

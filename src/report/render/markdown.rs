@@ -83,6 +83,27 @@ pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         }
         writeln!(out)?;
     }
+    for e in r
+        .endpoints
+        .iter()
+        .filter(|e| e.trace.as_ref().is_some_and(|t| !t.hops.is_empty()))
+    {
+        let t = e.trace.as_ref().expect("filtered");
+        writeln!(out, "### Path to {}\n", cell(&e.url))?;
+        writeln!(out, "| hop | address | loss % | median ms |")?;
+        writeln!(out, "|---|---|---|---|")?;
+        for h in t.hops.iter().take(64) {
+            let addr = h.addr.map_or_else(|| "*".to_owned(), |a| a.to_string());
+            writeln!(
+                out,
+                "| {} | {addr} | {:.1} | {} |",
+                h.ttl,
+                h.summary.loss_pct,
+                ms(h.summary.median_ms)
+            )?;
+        }
+        writeln!(out)?;
+    }
     if !r.findings.is_empty() {
         writeln!(out, "### Findings\n")?;
         writeln!(out, "| severity | code | subject | message | hint |")?;

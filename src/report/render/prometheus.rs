@@ -203,5 +203,21 @@ pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             }
         }
     );
+    per_endpoint!(
+        "bindcheck_hop_loss_ratio",
+        "gauge",
+        "Share of trace probes lost at each hop of the path (0-1).",
+        |e| {
+            for h in e.trace.iter().flat_map(|t| &t.hops) {
+                let hop = h.ttl.to_string();
+                let addr = h.addr.map_or_else(|| "*".to_owned(), |a| a.to_string());
+                o.sample(
+                    "bindcheck_hop_loss_ratio",
+                    &[("endpoint", &e.url), ("hop", &hop), ("address", &addr)],
+                    h.summary.loss_pct / 100.0,
+                );
+            }
+        }
+    );
     out.write_all(o.text.as_bytes())
 }

@@ -225,6 +225,17 @@ pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Resu
                 ));
             }
             writeln!(out, "      {}", parts.join(" · "))?;
+            if let Some(t) = e.trace.as_ref().filter(|t| !t.hops.is_empty()) {
+                let hops: Vec<String> = t
+                    .hops
+                    .iter()
+                    .map(|h| {
+                        let addr = h.addr.map_or_else(|| "*".to_owned(), |a| a.to_string());
+                        format!("{} {addr} {:.0}%", h.ttl, h.summary.loss_pct)
+                    })
+                    .collect();
+                writeln!(out, "      path: {}", hops.join(" → "))?;
+            }
         }
     }
 
