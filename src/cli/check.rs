@@ -196,6 +196,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let today = today();
     let no_environment = args.no_environment;
     let trace_mode = args.trace;
+    let trace_resolver = args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server);
     let trace_budget = args.deadline.min(Duration::from_secs(10));
     let (validation, endpoints, mail, environment) = runtime.block_on(async {
         // Validation and the environment start first, on other threads: they overlap with
@@ -250,7 +251,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
             crate::probe::trace::trace(*ip, TraceConfig::default(), tokio::time::Instant::now() + trace_budget)
         }))
         .await;
-        for ((i, _), t) in wanted.into_iter().zip(traces) {
+        let namer = crate::probe::dns::resolver(&trace_resolver, Duration::from_millis(300)).ok();
+        for ((i, _), mut t) in wanted.into_iter().zip(traces) {
+            if let Some(r) = &namer {
+                crate::probe::dns::name_hops(r, &mut t, Duration::from_millis(300)).await;
+            }
             endpoints[i].trace = Some(t);
         }
         progress.finish_and_clear();

@@ -48,6 +48,9 @@ pub struct TraceArgs {
     format: TraceFormat,
 }
 
+/// How long a hop's reverse name may take: names are a convenience, not worth waiting for.
+const REVERSE_TIMEOUT: Duration = Duration::from_millis(300);
+
 fn host_of(target: &str) -> String {
     match Url::parse(target) {
         Ok(u) if u.host_str().is_some() => u.host_str().unwrap_or_default().trim_matches(['[', ']']).to_owned(),
@@ -99,9 +102,15 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
             interval: args.interval,
             ..TraceConfig::default()
         };
+        let choice = args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server);
+        let namer = dns::resolver(&choice, REVERSE_TIMEOUT).ok();
         let mut results = Vec::new();
         for ip in targets {
-            results.push(trace(ip, config, deadline).await);
+            let mut result = trace(ip, config, deadline).await;
+            if let Some(r) = &namer {
+                dns::name_hops(r, &mut result, REVERSE_TIMEOUT).await;
+            }
+            results.push(result);
         }
         Ok(results)
     })?;
@@ -135,7 +144,11 @@ fn text(out: &mut impl Write, results: &[TraceResult]) -> io::Result<()> {
             "  hop  address                                  loss%   min  median   p95 (ms)"
         )?;
         for h in &r.hops {
-            let addr = h.addr.map_or_else(|| "*".to_owned(), |a| a.to_string());
+            let addr = match (h.addr, &h.name) {
+                (Some(a), Some(n)) => format!("{n} ({a})"),
+                (Some(a), None) => a.to_string(),
+                (None, _) => "*".to_owned(),
+            };
             let mark = if h.destination { "  (destination)" } else { "" };
             writeln!(
                 out,

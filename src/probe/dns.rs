@@ -198,6 +198,34 @@ pub async fn resolve(resolver: &TokioResolver, choice: &ResolverChoice, host: &s
     result
 }
 
+/// The name of `ip` (PTR), if one comes back within `timeout`.
+pub async fn reverse(resolver: &TokioResolver, ip: IpAddr, timeout: Duration) -> Option<String> {
+    let name = hickory_resolver::proto::rr::Name::from(ip);
+    let lookup = tokio::time::timeout(timeout, resolver.lookup(name, RecordType::PTR))
+        .await
+        .ok()?
+        .ok()?;
+    lookup.answers().iter().find_map(|r| match &r.data {
+        RData::PTR(ptr) => Some(ptr.0.to_ascii().trim_end_matches('.').to_owned()),
+        _ => None,
+    })
+}
+
+/// Names the hops of a trace, each lookup bounded by `timeout`, all at once.
+pub async fn name_hops(resolver: &TokioResolver, trace: &mut super::trace::TraceResult, timeout: Duration) {
+    let names = futures_util::future::join_all(trace.hops.iter().map(|h| async move {
+        match h.addr {
+            // Loopback needs no name, and asking a DNS server for one would leave the machine.
+            Some(ip) if !ip.is_loopback() => reverse(resolver, ip, timeout).await,
+            _ => None,
+        }
+    }))
+    .await;
+    for (hop, name) in trace.hops.iter_mut().zip(names) {
+        hop.name = name;
+    }
+}
+
 /// Whether two resolvers disagree about a name: both answered with addresses and have none
 /// in common, or one found the name and the other says it does not exist. (CDNs hand out
 /// different addresses from one pool, so overlapping answers are not a divergence.)

@@ -18,6 +18,9 @@ pub struct Hop {
     pub ttl: u8,
     /// The address that answered (the router, or the destination).
     pub addr: Option<IpAddr>,
+    /// Its reverse name, where one resolved quickly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// This hop is the destination.
     pub destination: bool,
     #[serde(flatten)]
@@ -324,6 +327,7 @@ mod linux {
             hops.push(Hop {
                 ttl,
                 addr,
+                name: None,
                 destination: Some(ttl) == dest_ttl,
                 summary: Summary::of(&samples),
             });
@@ -374,6 +378,7 @@ mod tests {
                 Hop {
                     ttl: i as u8 + 1,
                     addr: answered.then(|| IpAddr::from([10, 0, i as u8, 1])),
+                    name: None,
                     destination,
                     summary: Summary::of(&samples),
                 }

@@ -118,6 +118,7 @@ fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -
                     PathHop {
                         ttl: i as u8 + 1,
                         addr: Some(addr.parse().unwrap()),
+                        name: None,
                         destination: i == 2,
                         summary: Summary::of(&samples),
                     }
