@@ -69,6 +69,8 @@ pub fn kind_for(code: Code, severity: Severity) -> Option<RemedyKind> {
         NetDnsNxdomain | NetDnsServfail | NetDnsTimeout | NetDnsFailed | NetDnsDivergent | NetSlowDns => ChangeDns,
         NetSlowServer | NetHttpTimeout => TryOffPeak,
         EnvLowDisk | EnvLowMemory => FreeResources,
+        // Beyond the local network: switching networks comes from the loss itself; the
+        // trace adds the other half, telling support.
         NetPathBeyond | NetConnectRefused | NetHttpStatus | NetTlsFailed | NetTlsExpired | NetTlsExpiring
         | NetNotMeasured | NetTlsInsecure => ContactSupport,
         _ if matches!(

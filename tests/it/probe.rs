@@ -433,3 +433,33 @@ async fn divergent_resolvers_are_flagged() {
     let (r, _) = probe(c, "http://other.wallet.test:1/").await;
     assert!(r.dns_divergent);
 }
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn trace_reaches_loopback_over_ipv4_and_ipv6() {
+    use bindcheck::probe::trace::{trace, LossSegment, TraceConfig};
+    let config = TraceConfig {
+        max_hops: 5,
+        count: 5,
+        interval: Duration::from_millis(10),
+        timeout: Duration::from_secs(1),
+    };
+    for target in ["127.0.0.1", "::1"] {
+        let started = Instant::now();
+        let r = trace(
+            target.parse().unwrap(),
+            config,
+            tokio::time::Instant::now() + Duration::from_secs(5),
+        )
+        .await;
+        assert_eq!(r.status, Status::Ok, "{:?}", r.note);
+        assert_eq!(r.hops.len(), 1, "loopback is one hop: {:?}", r.hops);
+        let hop = &r.hops[0];
+        assert!(hop.destination);
+        assert_eq!(hop.addr, Some(target.parse().unwrap()));
+        assert_eq!((hop.summary.sent, hop.summary.received), (5, 5));
+        assert!(r.analysis.reached);
+        assert_eq!(r.analysis.segment, LossSegment::None);
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+}
