@@ -3,7 +3,7 @@
 //!
 //! Every function takes what the person typed and an optional options object, and returns a
 //! plain object of the same shape as one field of the command line's JSON output
-//! ([`FieldView`]): the same finding codes, messages and hints, masked values unless
+//! ([`FieldView`](crate::validate::FieldView)): the same finding codes, messages and hints, masked values unless
 //! `unmasked` is set. Invalid input is a finding, never an exception; options that make no
 //! sense (an unknown region, brand or language, a malformed date or BIN table, an unknown
 //! key) throw an `Error`, as they are a usage error of the caller.
