@@ -323,6 +323,14 @@ impl Topology {
             };
             t.exec(a, &["ip", "addr", "add", &addr_a, "dev", ia])?;
             t.exec(b, &["ip", "addr", "add", &addr_b, "dev", ib])?;
+            // The same for IPv6, without duplicate-address detection's delay.
+            let (v6_a, v6_b) = if a == 0 {
+                (format!("fd00:77:{net}::2/64"), format!("fd00:77:{net}::1/64"))
+            } else {
+                (format!("fd00:77:{net}::1/64"), format!("fd00:77:{net}::2/64"))
+            };
+            t.exec(a, &["ip", "-6", "addr", "add", &v6_a, "dev", ia, "nodad"])?;
+            t.exec(b, &["ip", "-6", "addr", "add", &v6_b, "dev", ib, "nodad"])?;
             t.exec(a, &["ip", "link", "set", ia, "up"])?;
             t.exec(b, &["ip", "link", "set", ib, "up"])?;
         }
@@ -330,9 +338,21 @@ impl Topology {
         t.exec(1, &["ip", "route", "add", "10.77.3.0/24", "via", "10.77.2.2"])?;
         t.exec(2, &["ip", "route", "add", "10.77.1.0/24", "via", "10.77.2.1"])?;
         t.exec(3, &["ip", "route", "add", "default", "via", "10.77.3.1"])?;
+        t.exec(0, &["ip", "-6", "route", "add", "default", "via", "fd00:77:1::1"])?;
+        t.exec(
+            1,
+            &["ip", "-6", "route", "add", "fd00:77:3::/64", "via", "fd00:77:2::2"],
+        )?;
+        t.exec(
+            2,
+            &["ip", "-6", "route", "add", "fd00:77:1::/64", "via", "fd00:77:2::1"],
+        )?;
+        t.exec(3, &["ip", "-6", "route", "add", "default", "via", "fd00:77:3::1"])?;
         for r in [1, 2, 3] {
             t.exec(r, &["sysctl", "-qw", "net.ipv4.ip_forward=1"])?;
             t.exec(r, &["sysctl", "-qw", "net.ipv4.icmp_ratelimit=0"])?;
+            t.exec(r, &["sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"])?;
+            t.exec(r, &["sysctl", "-qw", "net.ipv6.icmp.ratelimit=0"])?;
         }
         Ok(t)
     }
@@ -365,6 +385,10 @@ impl Topology {
     }
 
     fn trace(&self) -> serde_json::Value {
+        self.trace_to("10.77.3.2")
+    }
+
+    fn trace_to(&self, target: &str) -> serde_json::Value {
         let out = std::process::Command::new("ip")
             .args([
                 "netns",
@@ -372,7 +396,7 @@ impl Topology {
                 &self.names[0],
                 env!("CARGO_BIN_EXE_bindcheck"),
                 "trace",
-                "10.77.3.2",
+                target,
             ])
             .args([
                 "--count",
@@ -509,4 +533,18 @@ fn check_traces_a_lossy_path_and_names_the_segment() {
         .collect();
     assert!(codes.contains(&"net.path_beyond"), "{codes:?}");
     assert!(codes.contains(&"net.loss_high"), "{codes:?}");
+}
+
+#[test]
+fn trace_crosses_the_routers_over_ipv6_too() {
+    let Some(t) = topology('d') else { return };
+    let clean = t.trace_to("fd00:77:3::2");
+    let addrs: Vec<String> = hops(&clean).into_iter().map(|(a, _)| a).collect();
+    assert_eq!(addrs, ["fd00:77:1::1", "fd00:77:2::2", "fd00:77:3::2"], "{clean}");
+    assert_eq!(clean["traces"][0]["analysis"]["reached"], true);
+    t.drop_a_fifth(2, "forward");
+    let lossy = t.trace_to("fd00:77:3::2");
+    let a = &lossy["traces"][0]["analysis"];
+    assert_eq!(a["segment"], "beyond", "{lossy}");
+    assert_eq!(a["loss_from_ttl"], 3);
 }
