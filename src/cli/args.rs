@@ -43,3 +43,12 @@ pub fn load_profile(spec: Option<&str>) -> Result<Profile, UsageError> {
         }),
     }
 }
+
+/// The async runtime the network commands run on.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    use anyhow::Context;
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}

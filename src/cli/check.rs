@@ -14,7 +14,7 @@ use super::args::{load_profile, parse_duration, parse_resolver, read_ca_file};
 use super::validate::InputArgs;
 use super::{probe::delayed_progress, resolve_lang, secret, today, ErrorKind, Outcome, UsageError};
 use crate::probe::trace::TraceConfig;
-use crate::probe::{env, ProbeConfig, Prober, ResolverChoice, Timeouts};
+use crate::probe::{env, ProbeConfig, Prober, ResolverChoice};
 use crate::profile::{Endpoint, Role};
 use crate::report::render::{self, Format, Options};
 use crate::report::rules::{self, Evidence};
@@ -169,7 +169,6 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let mut inputs = args.fields.inputs();
     secret::resolve(&mut inputs, lang).map_err(|e| e.kind(ErrorKind::Data))?;
     let ca_pem = read_ca_file(args.ca_file.as_deref())?;
-    let t = args.timeout;
     let config = ProbeConfig {
         count: args.count,
         interval: args.interval,
@@ -177,21 +176,12 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         compare_resolvers: profile.compare_resolvers.clone(),
         ca_pem,
         insecure: args.insecure,
-        timeouts: Timeouts {
-            dns: t,
-            connect: t,
-            tls: t,
-            ttfb: t * 2,
-            body: t * 2,
-        },
+        timeouts: crate::probe::Timeouts::scaled(args.timeout),
         deadline: args.deadline,
         ..ProbeConfig::default()
     };
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::args::runtime()?;
     let policy = profile.policy.clone();
     let today = today();
     let no_environment = args.no_environment;

@@ -97,7 +97,6 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
         urls.push(url);
     }
     let ca_pem = read_ca_file(args.ca_file.as_deref())?;
-    let t = args.timeout;
     let config = ProbeConfig {
         count: args.count,
         interval: args.interval,
@@ -105,13 +104,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
         compare_resolvers: args.compare_resolvers.clone(),
         ca_pem,
         insecure: args.insecure,
-        timeouts: crate::probe::Timeouts {
-            dns: t,
-            connect: t,
-            tls: t,
-            ttfb: t * 2,
-            body: t * 2,
-        },
+        timeouts: crate::probe::Timeouts::scaled(args.timeout),
         method: match args.method {
             MethodArg::Get => Method::Get,
             MethodArg::Head => Method::Head,
@@ -120,10 +113,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
         deadline: args.deadline,
         ..ProbeConfig::default()
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::args::runtime()?;
     let reports = runtime.block_on(async {
         let prober = Prober::builder(config)
             .build()

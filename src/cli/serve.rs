@@ -437,7 +437,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = super::args::runtime()?;
     runtime.block_on(async {
         let state = ServeState::new(profile, base, args.deadline)
             .map_err(|e| UsageError::new(e, "check the profile's resolvers and --ca-file"))?;

@@ -67,10 +67,7 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
         .into());
     }
     let host = host_of(&args.target);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::args::runtime()?;
     let results: Vec<TraceResult> = runtime.block_on(async {
         let deadline = tokio::time::Instant::now() + args.deadline;
         let targets: Vec<IpAddr> = match host.parse::<IpAddr>() {

@@ -137,6 +137,20 @@ pub struct Timeouts {
     pub body: Duration,
 }
 
+impl Timeouts {
+    /// `phase` for DNS, connect and TLS, twice that for the response head and for the body
+    /// (the command line's `--timeout`).
+    pub fn scaled(phase: Duration) -> Timeouts {
+        Timeouts {
+            dns: phase,
+            connect: phase,
+            tls: phase,
+            ttfb: phase * 2,
+            body: phase * 2,
+        }
+    }
+}
+
 impl Default for Timeouts {
     fn default() -> Self {
         Timeouts {
