@@ -1,6 +1,6 @@
 //! libphonenumber's validity rules over the `phonenumber` crate's metadata.
 //!
-//! build.rs writes the crate's metadata into a static table ([`RegionData`]), so nothing is
+//! src/build.rs writes the crate's metadata into a static table ([`RegionData`]), so nothing is
 //! loaded at start-up (the crate deserializes its whole database, about 50 ms, on first
 //! use). The crate's own validator matches national-number patterns only at the start of
 //! the number (so `+86 10 0050 843 77` passes), leaves the general possible lengths empty,
