@@ -3,6 +3,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::time::Duration;
+use url::Url;
 
 use super::{ErrorKind, UsageError};
 use crate::profile::Profile;
@@ -51,4 +52,17 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+/// An endpoint URL given on the command line: http or https, with a host.
+pub fn parse_endpoint_url(raw: &str) -> Result<Url, UsageError> {
+    Url::parse(raw)
+        .ok()
+        .filter(|u| crate::probe::host_port(u).is_some())
+        .ok_or_else(|| {
+            UsageError::new(
+                format!("`{raw}` is not an http or https URL"),
+                "write the full URL, e.g. https://api.wallet.example/v1/health",
+            )
+        })
 }

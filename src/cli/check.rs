@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use url::Url;
 
-use super::args::{load_profile, parse_duration, parse_resolver, read_ca_file};
+use super::args::{load_profile, parse_duration, parse_endpoint_url, parse_resolver, read_ca_file};
 use super::validate::InputArgs;
 use super::{probe::delayed_progress, resolve_lang, secret, today, ErrorKind, Outcome, UsageError};
 use crate::probe::trace::TraceConfig;
@@ -144,15 +144,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     if !args.endpoints.is_empty() {
         let mut extra = Vec::new();
         for raw in &args.endpoints {
-            let url = Url::parse(raw)
-                .ok()
-                .filter(|u| crate::probe::host_port(u).is_some())
-                .ok_or_else(|| {
-                    UsageError::new(
-                        format!("`{raw}` is not an http or https URL"),
-                        "write the full URL, e.g. https://api.wallet.example/health",
-                    )
-                })?;
+            let url = parse_endpoint_url(raw)?;
             extra.push(Endpoint {
                 name: url.host_str().unwrap_or_default().to_owned(),
                 url,

@@ -8,9 +8,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use url::Url;
 
-use super::args::{parse_duration, parse_resolver, read_ca_file};
+use super::args::{parse_duration, parse_endpoint_url, parse_resolver, read_ca_file};
 use super::{Outcome, UsageError};
 use crate::probe::{EndpointReport, Method, ProbeConfig, Prober, ResolverChoice, Status};
 
@@ -85,15 +84,7 @@ struct ProbeDocument<'a> {
 pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
     let mut urls = Vec::with_capacity(args.urls.len());
     for raw in &args.urls {
-        let url = Url::parse(raw)
-            .ok()
-            .filter(|u| crate::probe::host_port(u).is_some())
-            .ok_or_else(|| {
-                UsageError::new(
-                    format!("`{raw}` is not an http or https URL"),
-                    "write the full URL, e.g. https://api.wallet.example/v1/health",
-                )
-            })?;
+        let url = parse_endpoint_url(raw)?;
         urls.push(url);
     }
     let ca_pem = read_ca_file(args.ca_file.as_deref())?;

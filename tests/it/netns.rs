@@ -55,6 +55,25 @@ impl Netns {
         .unwrap();
     }
 
+    /// Runs `bindcheck probe --format json` in the namespace against `port` on its loopback,
+    /// with `count` probes 10 ms apart; the report and whether it exited 0.
+    fn probe(&self, port: u16, count: u32, extra: &[&str]) -> (serde_json::Value, bool) {
+        let url = format!("http://127.0.0.1:{port}/");
+        let count = count.to_string();
+        let mut args = vec![env!("CARGO_BIN_EXE_bindcheck"), "probe", &url, "--count", &count];
+        args.extend(["--interval", "10ms", "--format", "json"]);
+        args.extend(extra);
+        let out = self.command(&args).output().expect("bindcheck in the namespace");
+        let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{e}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (report, out.status.success())
+    }
+
     /// Starts an HTTP server on the namespace's loopback and returns its port.
     fn http_server(&mut self) -> Result<u16, String> {
         let script = "import http.server, sys\n\
@@ -126,31 +145,7 @@ fn measured_loss_matches_the_share_nftables_drops() {
     // 20% of every packet sent to the server's port, SYNs included.
     ns.drop_a_fifth(&format!("tcp dport {port}"));
 
-    let out = ns
-        .command(&[
-            env!("CARGO_BIN_EXE_bindcheck"),
-            "probe",
-            &format!("http://127.0.0.1:{port}/"),
-            "--count",
-            "300",
-            "--interval",
-            "10ms",
-            "--timeout",
-            "5s",
-            "--deadline",
-            "40s",
-            "--format",
-            "json",
-        ])
-        .output()
-        .expect("bindcheck in the namespace");
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let (report, _) = ns.probe(port, 300, &["--timeout", "5s", "--deadline", "40s"]);
     let loss = &report["endpoints"][0]["loss"][0];
     let pct = loss["loss_pct"].as_f64().unwrap();
     let sent = loss["sent"].as_u64().unwrap();
@@ -176,26 +171,12 @@ fn measured_loss_matches_the_share_nftables_drops() {
 fn without_a_drop_rule_nothing_is_lost() {
     let Some(mut ns) = namespace("clean") else { return };
     let port = ns.http_server().expect("server in the namespace");
-    let out = ns
-        .command(&[
-            env!("CARGO_BIN_EXE_bindcheck"),
-            "probe",
-            &format!("http://127.0.0.1:{port}/"),
-            "--count",
-            "50",
-            "--interval",
-            "10ms",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let (report, exited_0) = ns.probe(port, 50, &[]);
     let loss = &report["endpoints"][0]["loss"][0];
     assert_eq!(loss["loss_pct"].as_f64(), Some(0.0), "{loss}");
     assert_eq!(loss["retransmitted"].as_u64(), Some(0));
     assert_eq!(report["endpoints"][0]["status"], "ok");
-    assert!(out.status.success());
+    assert!(exited_0);
 }
 
 #[test]
@@ -206,21 +187,7 @@ fn icmp_echo_through_ping_sockets_measures_loss() {
         .unwrap();
     let port = ns.http_server().expect("server in the namespace");
     ns.drop_a_fifth("icmp type echo-request");
-    let out = ns
-        .command(&[
-            env!("CARGO_BIN_EXE_bindcheck"),
-            "probe",
-            &format!("http://127.0.0.1:{port}/"),
-            "--count",
-            "300",
-            "--interval",
-            "10ms",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let (report, _) = ns.probe(port, 300, &[]);
     let icmp = &report["endpoints"][0]["icmp"][0];
     assert_eq!(icmp["status"], "ok", "{icmp}");
     assert_eq!(icmp["sent"].as_u64(), Some(300));

@@ -94,7 +94,11 @@ impl BinTable {
             }
             let prefix = cols[0];
             if prefix.is_empty() || prefix.len() > 11 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(err(format!("prefix `{prefix}` must be 1 to 11 digits")));
+                // Never repeated back: a full card number put there by mistake would be.
+                return Err(err(format!(
+                    "the prefix must be 1 to 11 digits (it has {} characters)",
+                    prefix.chars().count()
+                )));
             }
             let kind = match cols.get(2).copied().filter(|k| !k.is_empty()) {
                 None => None,
@@ -143,6 +147,8 @@ mod tests {
     fn errors_name_the_line() {
         let e = BinTable::parse("prefix,issuer,kind\n62a,X,debit\n").unwrap_err();
         assert_eq!(e.line, 2);
+        let e = BinTable::parse("6222021234567890128,ICBC,debit\n").unwrap_err();
+        assert!(!e.message.contains("6222021234567890128"), "{e}");
         let e = BinTable::parse("622202,ICBC,gold\n").unwrap_err();
         assert!(e.message.contains("gold"));
         let e = BinTable::parse("622202\n").unwrap_err();
