@@ -71,7 +71,7 @@ fn main() -> ExitCode {
                 .into_iter()
                 .map(|(input, region)| {
                     let options = PhoneOptions {
-                        default_region: region,
+                        default_region: region.map(|r| r.parse().expect("a known region")),
                         allowed_regions: None,
                         require_mobile: false,
                     };

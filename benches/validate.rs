@@ -20,7 +20,7 @@ fn phone(c: &mut Criterion) {
         .into_iter()
         .map(|(input, region)| {
             let options = PhoneOptions {
-                default_region: region,
+                default_region: region.map(|r| r.parse().expect("a known region")),
                 allowed_regions: None,
                 require_mobile: false,
             };

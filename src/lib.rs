@@ -19,17 +19,20 @@
 
 pub mod validate;
 
-#[cfg(feature = "probe")]
+#[cfg(any(feature = "probe", feature = "report"))]
 pub mod probe;
 
-#[cfg(feature = "probe")]
+#[cfg(feature = "report")]
 pub mod profile;
 
-#[cfg(feature = "cli")]
+#[cfg(feature = "report")]
 pub mod report;
 
-#[cfg(feature = "cli")]
-pub mod cli;
+#[cfg(feature = "check")]
+pub mod check;
+
+#[cfg(feature = "serve")]
+pub mod serve;
 
 #[cfg(feature = "wasm")]
 pub mod wasm;

@@ -14,7 +14,7 @@ use toml::Spanned;
 use url::Url;
 
 use crate::probe::Method;
-use crate::validate::{is_known_region, BinTable, Brand, CardKind, CardPolicy, EmailPolicy, PhoneOptions, Policy};
+use crate::validate::{BinTable, Brand, CardKind, CardPolicy, EmailPolicy, PhoneOptions, Policy, Region};
 
 /// The default profile, compiled in.
 pub const DEFAULT_PROFILE: &str = include_str!("profile/default.toml");
@@ -48,6 +48,11 @@ pub struct Endpoint {
     /// Status codes that mean the endpoint works (default: any 2xx or 3xx).
     pub expect: Vec<u16>,
 }
+
+/// Which endpoint of its profile a result belongs to: the rules find an endpoint's
+/// settings by it, never by comparing URLs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EndpointId(usize);
 
 /// A warn and a fail level; a measurement at or above a level trips it.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -236,6 +241,22 @@ impl Ctx<'_> {
 }
 
 impl Profile {
+    /// The ids of the endpoints, in the profile's order.
+    pub fn endpoint_ids(&self) -> impl Iterator<Item = EndpointId> + '_ {
+        (0..self.endpoints.len()).map(EndpointId)
+    }
+
+    /// The endpoint `id` names. Ids come from this profile: one from another profile with
+    /// fewer endpoints panics.
+    pub fn endpoint(&self, id: EndpointId) -> &Endpoint {
+        &self.endpoints[id.0]
+    }
+
+    /// The endpoint named `name` (`bindcheck serve`'s targets).
+    pub fn endpoint_named(&self, name: &str) -> Option<EndpointId> {
+        self.endpoints.iter().position(|e| e.name == name).map(EndpointId)
+    }
+
     /// The embedded default profile.
     pub fn default_profile() -> Profile {
         Profile::parse(DEFAULT_PROFILE, "default (embedded)", None).expect("the embedded profile is valid")
@@ -277,9 +298,9 @@ impl Profile {
             ));
         }
 
-        let region = |s: &Spanned<String>| -> Result<String, ProfileError> {
-            if is_known_region(s.get_ref()) {
-                Ok(s.get_ref().to_ascii_uppercase())
+        let region = |s: &Spanned<String>| -> Result<Region, ProfileError> {
+            if let Ok(r) = s.get_ref().parse::<Region>() {
+                Ok(r)
             } else {
                 Err(ctx.error(
                     Some(s.span()),
@@ -290,7 +311,7 @@ impl Profile {
         };
         let p = &raw.policy;
         let default_region = match &p.default_region {
-            None => Some("CN".to_owned()),
+            None => Some(Region::CN),
             Some(s) if s.get_ref().eq_ignore_ascii_case("none") => None,
             Some(s) => Some(region(s)?),
         };
@@ -544,7 +565,7 @@ mod tests {
     fn the_embedded_profiles_are_valid() {
         let p = Profile::default_profile();
         assert!(p.endpoints.len() >= 5);
-        assert_eq!(p.policy.phone.default_region.as_deref(), Some("CN"));
+        assert_eq!(p.policy.phone.default_region, Some(Region::CN));
         let starter = Profile::parse(STARTER_PROFILE, "starter", None).unwrap();
         assert!(!starter.endpoints.is_empty());
     }

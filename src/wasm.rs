@@ -17,9 +17,9 @@ use serde::de::{Deserialize, Deserializer};
 use wasm_bindgen::prelude::*;
 
 use crate::validate::{
-    self, is_known_region, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number,
-    validate_name, validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldViews, Inputs,
-    Lang, PhoneOptions, Policy, Validation,
+    self, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_name,
+    validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldViews, Inputs, Lang,
+    PhoneOptions, Policy, Region, Validation,
 };
 
 /// The options every function accepts; each uses those that concern its field. Keys are
@@ -85,8 +85,7 @@ impl Options {
         let default_region = match &self.default_region {
             None => PhoneOptions::default().default_region,
             Some(None) => None,
-            Some(Some(r)) if r.trim().is_empty() || r.trim().eq_ignore_ascii_case("none") => None,
-            Some(Some(r)) => Some(region(r)?),
+            Some(Some(r)) => Region::parse_optional(r).map_err(|_| unknown_region())?,
         };
         let allowed_regions = match &self.allowed_regions {
             None => None,
@@ -158,14 +157,13 @@ impl Options {
     }
 }
 
-fn region(r: &str) -> Result<String, String> {
-    if is_known_region(r.trim()) {
-        Ok(r.trim().to_ascii_uppercase())
-    } else {
-        Err(format!(
-            "unknown region `{r}`: use a CLDR region code such as CN, HK, US"
-        ))
-    }
+fn region(r: &str) -> Result<Region, String> {
+    r.parse::<Region>().map_err(|_| unknown_region())
+}
+
+/// The error for a region that is not one; it never repeats what was given.
+fn unknown_region() -> String {
+    "unknown region: use a CLDR region code such as CN, HK, US".to_owned()
 }
 
 fn brand(b: &str) -> Result<Brand, String> {
@@ -553,7 +551,10 @@ mod tests {
 
     #[test]
     fn absent_null_and_none_default_regions_differ() {
-        assert_eq!(opts("{}").phone().unwrap().default_region.as_deref(), Some("CN"));
+        assert_eq!(
+            opts("{}").phone().unwrap().default_region.map(Region::as_str),
+            Some("CN")
+        );
         assert_eq!(opts(r#"{"defaultRegion": null}"#).phone().unwrap().default_region, None);
         assert_eq!(
             opts(r#"{"defaultRegion": "none"}"#).phone().unwrap().default_region,
@@ -564,7 +565,7 @@ mod tests {
                 .phone()
                 .unwrap()
                 .default_region
-                .as_deref(),
+                .map(Region::as_str),
             Some("US")
         );
         assert!(opts(r#"{"defaultRegion": "XX"}"#).phone().is_err());

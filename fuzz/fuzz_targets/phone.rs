@@ -43,8 +43,8 @@ fuzz_target!(|data: &[u8]| {
     check(
         input,
         &PhoneOptions {
-            default_region: Some("US".to_owned()),
-            allowed_regions: Some(vec!["CN".to_owned(), "HK".to_owned()]),
+            default_region: Some("US".parse().unwrap()),
+            allowed_regions: Some(vec!["CN".parse().unwrap(), "HK".parse().unwrap()]),
             require_mobile: true,
         },
     );

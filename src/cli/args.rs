@@ -1,12 +1,89 @@
-//! Argument parsing and loading shared by several subcommands.
+//! Argument parsing and loading shared by several subcommands: the network flags of
+//! check, probe, serve and trace, durations, resolvers, the CA file, profiles.
 
+use clap::Args;
 use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
 
 use super::{ErrorKind, UsageError};
-use crate::profile::Profile;
+use bindcheck::probe::{ProbeConfig, ResolverChoice, Timeouts};
+use bindcheck::profile::Profile;
+
+/// The network flags every network command takes (check, probe, serve, trace).
+#[derive(Debug, Args)]
+pub struct NetArgs {
+    /// Time limit of the whole run, e.g. 30s or 2m; what is not measured by then is reported
+    /// so (default 30s; serve: 10s for a scrape that does not send its own timeout).
+    #[arg(long, value_parser = parse_duration, value_name = "DUR")]
+    pub deadline: Option<Duration>,
+    /// Time limit of each phase (DNS, connect, TLS; twice this for the response and the body).
+    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DUR")]
+    pub timeout: Duration,
+    /// DNS server to ask instead of the system's: IP or IP:port.
+    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
+    pub resolver: Option<SocketAddr>,
+}
+
+impl NetArgs {
+    /// `--deadline`, or the command's default.
+    pub fn deadline_or(&self, default: Duration) -> Duration {
+        self.deadline.unwrap_or(default)
+    }
+
+    /// Where DNS lookups go.
+    pub fn resolver(&self) -> ResolverChoice {
+        self.resolver.map_or(ResolverChoice::System, ResolverChoice::Server)
+    }
+}
+
+/// How endpoints are probed (check, probe, serve): loss probes and trust.
+#[derive(Debug, Args)]
+pub struct EndpointArgs {
+    /// Connect probes per address for loss, latency and jitter (0 to skip, at most 1000).
+    #[arg(long, default_value_t = 20, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub count: u32,
+    /// Pause between two connect probes to the same address, e.g. 100ms (at least 10ms).
+    #[arg(long, default_value = "100ms", value_parser = parse_interval, value_name = "DUR")]
+    pub interval: Duration,
+    /// A private CA certificate (PEM) to trust besides the system's, e.g. for staging.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Report certificate problems but carry on with the request (the report says so).
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+/// The one probe configuration the network flags describe.
+pub fn probe_config(
+    net: &NetArgs,
+    endpoints: &EndpointArgs,
+    default_deadline: Duration,
+) -> Result<ProbeConfig, UsageError> {
+    Ok(ProbeConfig {
+        count: endpoints.count,
+        interval: endpoints.interval,
+        resolver: net.resolver(),
+        ca_pem: read_ca_file(endpoints.ca_file.as_deref())?,
+        insecure: endpoints.insecure,
+        timeouts: Timeouts::scaled(net.timeout),
+        deadline: net.deadline_or(default_deadline),
+        ..ProbeConfig::default()
+    })
+}
+
+/// The default `--deadline` of check, probe and trace.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
+
+/// A pause between probes: at least 10 ms, so that probes never flood a network.
+pub fn parse_interval(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d < Duration::from_millis(10) {
+        return Err("the interval must be at least 10ms".to_owned());
+    }
+    Ok(d)
+}
 
 /// `500ms`, `5s`, `2m`.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -45,6 +122,16 @@ pub fn load_profile(spec: Option<&str>) -> Result<Profile, UsageError> {
     }
 }
 
+/// A plan that cannot be set up: a configuration error, with its causes.
+pub fn plan_error(e: bindcheck::check::PlanError) -> UsageError {
+    UsageError::new(
+        "cannot set up the check",
+        "check --resolver, --ca-file and the profile's resolvers",
+    )
+    .kind(ErrorKind::Config)
+    .caused_by(e)
+}
+
 /// The async runtime the network commands run on.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     use anyhow::Context;
@@ -58,7 +145,7 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 pub fn parse_endpoint_url(raw: &str) -> Result<Url, UsageError> {
     Url::parse(raw)
         .ok()
-        .filter(|u| crate::probe::host_port(u).is_some())
+        .filter(|u| bindcheck::probe::host_port(u).is_some())
         .ok_or_else(|| {
             UsageError::new(
                 format!("`{raw}` is not an http or https URL"),

@@ -12,17 +12,16 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::render::Record;
-use super::validate::{parse_region, InputFormat};
+use super::validate::InputFormat;
 use super::{Outcome, UsageError};
-use crate::validate::{validate, Date, Field, Inputs, Lang, Policy};
+use bindcheck::validate::{inputs_from_json, validate, Column, Date, Inputs, Lang, Policy, Record, Region};
 
 /// Rows checked in parallel at a time: large enough to keep both cores busy, small enough
 /// that a chunk of even long rows stays a few megabytes.
 const CHUNK: usize = 4096;
 
 /// One row as read: the inputs and an optional `region` override, or why it is malformed.
-pub(super) type RawRow = Result<(Inputs, Option<String>), String>;
+type RawRow = Result<(Inputs, Option<String>), String>;
 
 #[derive(Serialize)]
 struct RowError<'a> {
@@ -168,13 +167,13 @@ fn check_row(
     };
     let v = match region {
         None => validate(&inputs, policy, today),
-        Some(region) => match parse_region(&region) {
+        Some(region) => match Region::parse_optional(&region) {
             Ok(default_region) => {
                 let mut p = policy.clone();
                 p.phone.default_region = default_region;
                 validate(&inputs, &p, today)
             }
-            Err(e) => return (None, error_line(&e.message)),
+            Err(_) => return (None, error_line("unknown region")),
         },
     };
     let views = v.views(&inputs, lang, unmasked);
@@ -186,29 +185,6 @@ fn check_row(
     (Some(v.ok()), serde_json::to_string(&record).expect("plain JSON"))
 }
 
-/// Which input column each CSV column is.
-#[derive(Clone, Copy)]
-enum Column {
-    Field(Field),
-    Region,
-    Ignored,
-}
-
-fn column(name: &str) -> Column {
-    let name = name
-        .trim()
-        .trim_start_matches('\u{FEFF}')
-        .to_ascii_lowercase()
-        .replace('-', "_");
-    if name == "region" {
-        return Column::Region;
-    }
-    Field::ALL
-        .iter()
-        .find(|f| f.as_str() == name)
-        .map_or(Column::Ignored, |f| Column::Field(*f))
-}
-
 fn csv_rows(reader: Box<dyn Read + Send>) -> anyhow::Result<Box<dyn Iterator<Item = RawRow> + Send>> {
     let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
     let headers = csv.headers().map_err(|e| {
@@ -217,7 +193,7 @@ fn csv_rows(reader: Box<dyn Read + Send>) -> anyhow::Result<Box<dyn Iterator<Ite
             "the first line must name the columns",
         )
     })?;
-    let columns: Vec<Column> = headers.iter().map(column).collect();
+    let columns: Vec<Column> = headers.iter().map(Column::of).collect();
     if !columns.iter().any(|c| matches!(c, Column::Field(_))) {
         return Err(UsageError::new(
             "the CSV header names none of the input columns",
@@ -267,42 +243,6 @@ fn jsonl_rows(reader: impl BufRead) -> impl Iterator<Item = RawRow> {
             // serde_json's syntax errors give a position, never the text around it.
             let value: serde_json::Value = serde_json::from_str(&line)
                 .map_err(|e| format!("not valid JSON ({:?} error at column {})", e.classify(), e.column()))?;
-            inputs_from_json(value, false)
+            inputs_from_json(value, false).map_err(|e| e.to_string())
         })
-}
-
-/// The inputs in a JSON object (values strings, numbers or null), and its `region`. With
-/// `strict`, a key that is not an input field or `region` is an error; otherwise it is
-/// ignored. Error messages name keys, never values.
-pub(super) fn inputs_from_json(value: serde_json::Value, strict: bool) -> RawRow {
-    let serde_json::Value::Object(map) = value else {
-        return Err("expected a JSON object".to_owned());
-    };
-    let mut inputs = Inputs::default();
-    let mut region = None;
-    for (key, value) in map {
-        // Unknown keys are never repeated back: someone may have put a card number there.
-        let col = column(&key);
-        match col {
-            Column::Ignored if strict => {
-                return Err(
-                    "unknown key: use phone, email, card, expiry, cvv, id_number, name, region, lang".to_owned(),
-                )
-            }
-            Column::Ignored => continue,
-            _ => {}
-        }
-        let text = match value {
-            serde_json::Value::String(s) => Some(s),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            serde_json::Value::Null => None,
-            _ => return Err(format!("`{key}` must be a string")),
-        };
-        match col {
-            Column::Field(f) => inputs.set(f, text),
-            Column::Region => region = Some(text.unwrap_or_default()),
-            Column::Ignored => {}
-        }
-    }
-    Ok((inputs, region))
 }

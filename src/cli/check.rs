@@ -4,22 +4,19 @@
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{self, IsTerminal, Write};
-use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
-use url::Url;
+use std::time::Duration;
 
-use super::args::{load_profile, parse_duration, parse_endpoint_url, parse_resolver, read_ca_file};
+use super::args::{
+    load_profile, parse_endpoint_url, plan_error, probe_config, EndpointArgs, NetArgs, DEFAULT_DEADLINE,
+};
 use super::validate::InputArgs;
-use super::{probe::delayed_progress, resolve_lang, secret, today, ErrorKind, Outcome, UsageError};
-use crate::probe::trace::TraceConfig;
-use crate::probe::{env, ProbeConfig, Prober, ResolverChoice};
-use crate::profile::{Endpoint, Role};
-use crate::report::render::{self, Format, Options};
-use crate::report::rules::{self, Evidence};
-use crate::report::Verdict;
-use crate::validate::{validate, Lang};
+use super::{probe::delayed_progress, resolve_lang, secret, ErrorKind, Outcome, UsageError};
+use bindcheck::check::{Plan, TracePolicy};
+use bindcheck::profile::{Endpoint, Role};
+use bindcheck::report::render::{self, Format, Options};
+use bindcheck::report::Verdict;
+use bindcheck::validate::Lang;
 
 /// When to trace the path to the endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,27 +74,10 @@ pub struct CheckArgs {
     #[arg(long)]
     unmasked: bool,
 
-    /// Connect probes per address for loss, latency and jitter (0 to skip).
-    #[arg(long, default_value_t = 20, value_name = "N")]
-    count: u32,
-    /// Pause between two connect probes to the same address, e.g. 100ms (at least 10ms).
-    #[arg(long, default_value = "100ms", value_parser = parse_duration, value_name = "DUR")]
-    interval: Duration,
-    /// Time limit of the whole check, e.g. 30s or 2m.
-    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DUR")]
-    deadline: Duration,
-    /// Time limit of each network phase.
-    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DUR")]
-    timeout: Duration,
-    /// DNS server to ask instead of the system's: IP or IP:port.
-    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
-    resolver: Option<SocketAddr>,
-    /// A private CA certificate (PEM) to trust besides the system's.
-    #[arg(long, value_name = "FILE")]
-    ca_file: Option<PathBuf>,
-    /// Report certificate problems but carry on (the report says so).
-    #[arg(long)]
-    insecure: bool,
+    #[command(flatten)]
+    net: NetArgs,
+    #[command(flatten)]
+    probes: EndpointArgs,
     /// Trace the path hop by hop: auto (when an endpoint loses packets or is unreachable),
     /// always, never.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
@@ -137,7 +117,6 @@ fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, Usa
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
-    let started = Instant::now();
     let lang = resolve_lang(args.lang);
     let formats = parse_formats(&args.formats)?;
     let mut profile = load_profile(args.profile.as_deref())?;
@@ -149,7 +128,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
                 name: url.host_str().unwrap_or_default().to_owned(),
                 url,
                 role: Role::Api,
-                method: crate::probe::Method::Get,
+                method: bindcheck::probe::Method::Get,
                 expect: Vec::new(),
             });
         }
@@ -160,109 +139,31 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     }
     let mut inputs = args.fields.inputs();
     secret::resolve(&mut inputs, lang).map_err(|e| e.kind(ErrorKind::Data))?;
-    let ca_pem = read_ca_file(args.ca_file.as_deref())?;
-    let config = ProbeConfig {
-        count: args.count,
-        interval: args.interval,
-        resolver: args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server),
-        compare_resolvers: profile.compare_resolvers.clone(),
-        ca_pem,
-        insecure: args.insecure,
-        timeouts: crate::probe::Timeouts::scaled(args.timeout),
-        deadline: args.deadline,
-        ..ProbeConfig::default()
-    };
+    let probe = probe_config(&args.net, &args.probes, DEFAULT_DEADLINE).map_err(|e| e.kind(ErrorKind::Config))?;
+    let mut plan = Plan::builder(profile)
+        .inputs(inputs)
+        .probe(probe)
+        .trace(match args.trace {
+            TraceMode::Auto => TracePolicy::Auto,
+            TraceMode::Always => TracePolicy::Always,
+            TraceMode::Never => TracePolicy::Never,
+        })
+        .environment(!args.no_environment)
+        .lang(lang)
+        .unmasked(args.unmasked);
+    if let Some(version) = &args.app_version {
+        plan = plan.app_version(version);
+    }
 
     let runtime = super::args::runtime()?;
-    let policy = profile.policy.clone();
-    let today = today();
-    let no_environment = args.no_environment;
-    let trace_mode = args.trace;
-    let trace_resolver = args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server);
-    let trace_budget = args.deadline.min(Duration::from_secs(10));
-    let (validation, endpoints, mail, environment) = runtime.block_on(async {
-        // Validation and the environment start first, on other threads: they overlap with
-        // loading the trust store and with the probes.
-        let validate_inputs = inputs.clone();
-        let validation = tokio::task::spawn_blocking(move || validate(&validate_inputs, &policy, today));
-        let environment = tokio::task::spawn_blocking(move || {
-            (!no_environment).then(|| env::gather(&std::env::current_dir().unwrap_or_else(|_| ".".into())))
-        });
-        let prober = Prober::builder(config).build().map_err(|e| {
-            UsageError::new(e.to_string(), "check --resolver, --ca-file and the profile's resolvers")
-                .kind(ErrorKind::Config)
-        })?;
-        let prober = Arc::new(prober);
-        let progress = delayed_progress(profile.endpoints.len());
-        let targets: Vec<(Url, crate::probe::Method)> =
-            profile.endpoints.iter().map(|e| (e.url.clone(), e.method)).collect();
-        let probes = prober.probe_targets(&targets);
-        let mail = async {
-            let validation = validation
-                .await
-                .map_err(|_| UsageError::new("validation failed to run", "report this as a bug"))?;
-            let domain = validation
-                .email
-                .as_ref()
-                .filter(|e| e.valid)
-                .and_then(|e| e.domain_ascii.clone());
-            let mail = match domain {
-                Some(d) => Some(prober.mail(&d).await),
-                None => None,
-            };
-            Ok::<_, UsageError>((validation, mail))
-        };
-        let (mut endpoints, validated) = tokio::join!(probes, mail);
-        // Where the path is in doubt, trace it: which segment loses the packets.
-        let loss_warn = profile.thresholds.loss_pct.warn;
-        let wanted: Vec<(usize, std::net::IpAddr)> = endpoints
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| match trace_mode {
-                TraceMode::Never => false,
-                TraceMode::Always => true,
-                TraceMode::Auto => {
-                    let lossy = e.loss.iter().any(|l| l.summary.loss_pct >= loss_warn);
-                    let unreachable = !e.tcp.is_empty() && !e.tcp.iter().any(|t| t.status == crate::probe::Status::Ok);
-                    lossy || unreachable
-                }
-            })
-            .filter_map(|(i, e)| e.dns.addresses().first().map(|ip| (i, *ip)))
-            .collect();
-        let traces = futures_util::future::join_all(wanted.iter().map(|(_, ip)| {
-            crate::probe::trace::trace(*ip, TraceConfig::default(), tokio::time::Instant::now() + trace_budget)
-        }))
-        .await;
-        let namer = crate::probe::dns::resolver(&trace_resolver, Duration::from_millis(300)).ok();
-        for ((i, _), mut t) in wanted.into_iter().zip(traces) {
-            if let Some(r) = &namer {
-                crate::probe::dns::name_hops(r, &mut t, Duration::from_millis(300)).await;
-            }
-            endpoints[i].trace = Some(t);
-        }
+    let report = runtime.block_on(async {
+        let plan = plan.build().map_err(plan_error)?;
+        let progress = delayed_progress(plan.profile().endpoints.len());
+        let report = plan.run().await;
         progress.finish_and_clear();
-        let (validation, mail) = validated?;
-        let environment = environment.await.unwrap_or(None);
-        Ok::<_, UsageError>((validation, endpoints, mail, environment))
+        Ok::<_, UsageError>(report)
     })?;
     runtime.shutdown_timeout(Duration::from_millis(100));
-
-    let report = rules::build(
-        Evidence {
-            profile: &profile,
-            inputs: &inputs,
-            validation: &validation,
-            endpoints,
-            mail,
-            app_version: args.app_version.as_deref(),
-            environment,
-            insecure: args.insecure,
-            unmasked: args.unmasked,
-            generated_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-            duration_ms: (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
-        },
-        lang,
-    );
 
     let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     for (format, file) in &formats {

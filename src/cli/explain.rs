@@ -5,9 +5,9 @@ use clap::Args;
 use std::io::{self, Write};
 
 use super::{resolve_lang, Outcome};
-use crate::report::explain::{find, Match, PROMPTS};
-use crate::report::remedy::kind_for;
-use crate::validate::{Code, Lang};
+use bindcheck::report::explain::{find, Match, PROMPTS};
+use bindcheck::report::remedy::kind_for;
+use bindcheck::validate::{Code, Lang};
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:\n  \

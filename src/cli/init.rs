@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{Outcome, UsageError};
-use crate::profile::STARTER_PROFILE;
+use bindcheck::profile::STARTER_PROFILE;
 
 #[derive(Debug, Args)]
 pub struct InitArgs {

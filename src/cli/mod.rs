@@ -4,14 +4,13 @@
 mod args;
 mod batch;
 mod check;
-pub mod docs;
 mod explain;
 mod generate;
 mod init;
 mod probe;
 mod render;
 mod secret;
-pub mod serve;
+mod serve;
 mod trace;
 mod validate;
 
@@ -20,7 +19,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use crate::validate::{Date, Lang};
+use bindcheck::validate::Lang;
 
 /// Finds why a digital-wallet bind will fail, before you try it.
 ///
@@ -82,13 +81,15 @@ pub enum ErrorKind {
     Config,
 }
 
-/// A problem with how bindcheck was called or with its input: printed as `error:` and
-/// `hint:` lines, exit code 2.
+/// A problem with how bindcheck was called or with its input: printed as `error:`, the
+/// causes, and a `hint:` line.
 #[derive(Debug)]
 pub struct UsageError {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: String,
+    /// What went wrong underneath, printed as `caused by:` lines.
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl UsageError {
@@ -97,6 +98,7 @@ impl UsageError {
             kind: ErrorKind::Usage,
             message: message.into(),
             hint: hint.into(),
+            source: None,
         }
     }
 
@@ -105,11 +107,27 @@ impl UsageError {
         self.kind = kind;
         self
     }
+
+    /// The same error, with what caused it.
+    pub fn caused_by(mut self, source: impl std::error::Error + Send + Sync + 'static) -> UsageError {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// The causes, outermost first.
+    fn causes(&self) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+        let first = self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static));
+        std::iter::successors(first, |e| e.source())
+    }
 }
 
 impl fmt::Display for UsageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\nhint: {}", self.message, self.hint)
+        f.write_str(&self.message)?;
+        for cause in self.causes() {
+            write!(f, "\n  caused by: {cause}")?;
+        }
+        write!(f, "\nhint: {}", self.hint)
     }
 }
 
@@ -197,12 +215,4 @@ fn resolve_lang(flag: Option<Lang>) -> Lang {
             .find(|v| !v.is_empty())
             .map_or(Lang::En, |v| Lang::from_locale(&v))
     })
-}
-
-/// Today's date (UTC) from the system clock.
-fn today() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    Date::from_unix_days((secs / 86_400) as i64)
 }

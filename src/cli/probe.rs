@@ -5,13 +5,12 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, IsTerminal, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::args::{parse_duration, parse_endpoint_url, parse_resolver, read_ca_file};
+use super::args::{parse_endpoint_url, parse_resolver, probe_config, EndpointArgs, NetArgs, DEFAULT_DEADLINE};
 use super::{Outcome, UsageError};
-use crate::probe::{EndpointReport, Method, ProbeConfig, Prober, ResolverChoice, Status};
+use bindcheck::probe::{EndpointReport, Method, ProbeConfig, Prober, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProbeFormat {
@@ -36,37 +35,20 @@ pub struct ProbeArgs {
     /// Endpoint URLs (http or https).
     #[arg(value_name = "URL", required = true)]
     urls: Vec<String>,
-    /// Connect probes per address for loss, latency and jitter (0 to skip).
-    #[arg(long, default_value_t = 20, value_name = "N")]
-    count: u32,
-    /// Pause between two connect probes to the same address, e.g. 100ms.
-    #[arg(long, default_value = "100ms", value_parser = parse_duration, value_name = "DUR")]
-    interval: Duration,
-    /// DNS server to ask instead of the system's: IP or IP:port.
-    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
-    resolver: Option<SocketAddr>,
+    #[command(flatten)]
+    net: NetArgs,
+    #[command(flatten)]
+    probes: EndpointArgs,
     /// Also ask this DNS server (repeatable) and flag answers that differ: a sign of DNS
     /// hijacking or pollution.
     #[arg(long = "compare-resolver", value_name = "IP[:PORT]", value_parser = parse_resolver)]
     compare_resolvers: Vec<SocketAddr>,
-    /// A private CA certificate (PEM) to trust besides the system's, e.g. for staging.
-    #[arg(long, value_name = "FILE")]
-    ca_file: Option<PathBuf>,
-    /// Report certificate problems but carry on with the request (the report says so).
-    #[arg(long)]
-    insecure: bool,
     /// Request method.
     #[arg(long, value_enum, default_value = "get")]
     method: MethodArg,
-    /// Endpoints probed at once.
-    #[arg(long, default_value_t = 16, value_name = "N")]
-    concurrency: usize,
-    /// Time limit of the whole run, e.g. 30s or 2m; what is not measured by then is reported so.
-    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DUR")]
-    deadline: Duration,
-    /// Time limit of each phase (DNS, connect, TLS; twice this for the response and the body).
-    #[arg(long, default_value = "5s", value_parser = parse_duration, value_name = "DUR")]
-    timeout: Duration,
+    /// Endpoints probed at once (1 to 1024).
+    #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    concurrency: u16,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: ProbeFormat,
@@ -87,28 +69,24 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
         let url = parse_endpoint_url(raw)?;
         urls.push(url);
     }
-    let ca_pem = read_ca_file(args.ca_file.as_deref())?;
     let config = ProbeConfig {
-        count: args.count,
-        interval: args.interval,
-        resolver: args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server),
         compare_resolvers: args.compare_resolvers.clone(),
-        ca_pem,
-        insecure: args.insecure,
-        timeouts: crate::probe::Timeouts::scaled(args.timeout),
         method: match args.method {
             MethodArg::Get => Method::Get,
             MethodArg::Head => Method::Head,
         },
-        concurrency: args.concurrency,
-        deadline: args.deadline,
-        ..ProbeConfig::default()
+        concurrency: usize::from(args.concurrency),
+        ..probe_config(&args.net, &args.probes, DEFAULT_DEADLINE)?
     };
     let runtime = super::args::runtime()?;
     let reports = runtime.block_on(async {
-        let prober = Prober::builder(config)
-            .build()
-            .map_err(|e| UsageError::new(e.to_string(), "check --resolver, --ca-file and the numbers given"))?;
+        let prober = Prober::builder(config).build().map_err(|e| {
+            UsageError::new(
+                "cannot set up the probes",
+                "check --resolver, --ca-file and the numbers given",
+            )
+            .caused_by(e)
+        })?;
         let prober = Arc::new(prober);
         let progress = delayed_progress(urls.len());
         let reports = prober.probe(&urls).await;
@@ -158,7 +136,7 @@ pub(super) fn delayed_progress(endpoints: usize) -> ProgressBar {
 }
 
 /// `5.0% of 20 lost  min … / median … / p95 … / max …  jitter …`
-fn summary(s: &crate::probe::Summary) -> String {
+fn summary(s: &bindcheck::probe::Summary) -> String {
     format!(
         "{:.1}% of {} lost  min {} / median {} / p95 {} / max {}  jitter {}",
         s.loss_pct,

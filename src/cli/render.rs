@@ -2,17 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::validate::{FieldViews, Inputs, Lang, Severity, Validation};
-
-/// One JSON object for a validated input set: `{"ok": .., "fields": {..}}`, plus `row` in
-/// batch mode.
-#[derive(serde::Serialize)]
-pub struct Record<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub row: Option<u64>,
-    pub ok: bool,
-    pub fields: &'a FieldViews,
-}
+use bindcheck::validate::{Inputs, Lang, Record, Severity, Validation};
 
 /// Writes the JSON document for one input set.
 pub fn json(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, unmasked: bool) -> io::Result<()> {

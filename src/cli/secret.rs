@@ -5,7 +5,7 @@
 use std::io::{self, BufRead, IsTerminal};
 
 use super::UsageError;
-use crate::validate::{Field, Inputs, Lang};
+use bindcheck::validate::{Field, Inputs, Lang};
 
 /// The environment variable that supplies `field` when its flag is absent.
 pub fn env_var(field: Field) -> &'static str {

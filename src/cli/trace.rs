@@ -3,15 +3,16 @@
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{self, Write};
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::time::Duration;
 use url::Url;
 
-use super::args::{parse_duration, parse_resolver};
+use super::args::{parse_interval, NetArgs, DEFAULT_DEADLINE};
 use super::{Outcome, UsageError};
-use crate::probe::dns::{self, ResolverChoice};
-use crate::probe::trace::{trace, LossSegment, TraceConfig, TraceResult};
-use crate::probe::Status;
+use bindcheck::probe::deadline_in;
+use bindcheck::probe::dns;
+use bindcheck::probe::trace::{trace, LossSegment, TraceConfig, TraceResult};
+use bindcheck::probe::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TraceFormat {
@@ -36,14 +37,11 @@ pub struct TraceArgs {
     #[arg(long, default_value_t = 10, value_name = "N")]
     count: u32,
     /// Pause between rounds of probes (one per hop per round).
-    #[arg(long, default_value = "50ms", value_parser = parse_duration, value_name = "DUR")]
+    #[arg(long, default_value = "50ms", value_parser = parse_interval, value_name = "DUR")]
     interval: Duration,
-    /// DNS server to ask instead of the system's: IP or IP:port.
-    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
-    resolver: Option<SocketAddr>,
-    /// Time limit of the whole trace.
-    #[arg(long, default_value = "30s", value_parser = parse_duration, value_name = "DUR")]
-    deadline: Duration,
+    /// Network flags: --timeout bounds the lookup of the target's name.
+    #[command(flatten)]
+    net: NetArgs,
     #[arg(long, value_enum, default_value = "text")]
     format: TraceFormat,
 }
@@ -69,13 +67,13 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
     let host = host_of(&args.target);
     let runtime = super::args::runtime()?;
     let results: Vec<TraceResult> = runtime.block_on(async {
-        let deadline = tokio::time::Instant::now() + args.deadline;
+        let deadline = deadline_in(args.net.deadline_or(DEFAULT_DEADLINE));
         let targets: Vec<IpAddr> = match host.parse::<IpAddr>() {
             Ok(ip) => vec![ip],
             Err(_) => {
-                let choice = args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server);
-                let resolver = dns::resolver(&choice, Duration::from_secs(5))
-                    .map_err(|e| UsageError::new(format!("cannot set up DNS resolution: {e}"), "check --resolver"))?;
+                let choice = args.net.resolver();
+                let resolver = dns::resolver(&choice, args.net.timeout)
+                    .map_err(|e| UsageError::new("cannot set up DNS resolution", "check --resolver").caused_by(e))?;
                 let found = dns::resolve(&resolver, &choice, &host, deadline).await;
                 if found.status != Status::Ok {
                     return Err(UsageError::new(
@@ -99,8 +97,7 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
             interval: args.interval,
             ..TraceConfig::default()
         };
-        let choice = args.resolver.map_or(ResolverChoice::System, ResolverChoice::Server);
-        let namer = dns::resolver(&choice, REVERSE_TIMEOUT).ok();
+        let namer = dns::resolver(&args.net.resolver(), REVERSE_TIMEOUT).ok();
         let mut results = Vec::new();
         for ip in targets {
             let mut result = trace(ip, config, deadline).await;

@@ -5,9 +5,10 @@ use clap::{Args, ValueEnum};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::{batch, render, resolve_lang, secret, today, Outcome, UsageError};
-use crate::validate::{
-    is_known_region, validate, BinTable, Brand, CardPolicy, EmailPolicy, Field, Inputs, Lang, PhoneOptions, Policy,
+use super::{batch, render, resolve_lang, secret, Outcome, UsageError};
+use bindcheck::report::today_utc as today;
+use bindcheck::validate::{
+    validate, BinTable, Brand, CardPolicy, EmailPolicy, Field, Inputs, Lang, PhoneOptions, Policy, Region,
 };
 
 /// Output formats of `validate`.
@@ -82,11 +83,11 @@ pub struct ValidateArgs {
     fields: InputArgs,
 
     /// Region for phone numbers written without a country code; `none` requires + or 00.
-    #[arg(long, value_name = "CN|none", default_value = "CN")]
-    region: String,
+    #[arg(long, value_name = "CN|none", default_value = "CN", value_parser = parse_region)]
+    region: DefaultRegion,
     /// Accept phone numbers from these regions only (repeat or comma-separate).
-    #[arg(long = "allow-region", value_name = "REGION", value_delimiter = ',')]
-    allow_regions: Vec<String>,
+    #[arg(long = "allow-region", value_name = "REGION", value_delimiter = ',', value_parser = parse_allowed_region)]
+    allow_regions: Vec<Region>,
     /// Accept these card brands only, e.g. unionpay,visa (repeat or comma-separate).
     #[arg(long = "allow-brand", value_name = "BRAND", value_delimiter = ',')]
     allow_brands: Vec<Brand>,
@@ -118,12 +119,6 @@ impl ValidateArgs {
     }
 
     fn policy(&self) -> Result<Policy, UsageError> {
-        let default_region = parse_region(&self.region)?;
-        for r in &self.allow_regions {
-            if !is_known_region(r) {
-                return Err(unknown_region(r));
-            }
-        }
         let bin_table = match &self.bin_table {
             None => None,
             Some(path) => {
@@ -143,9 +138,8 @@ impl ValidateArgs {
         };
         Ok(Policy {
             phone: PhoneOptions {
-                default_region,
-                allowed_regions: (!self.allow_regions.is_empty())
-                    .then(|| self.allow_regions.iter().map(|r| r.to_ascii_uppercase()).collect()),
+                default_region: self.region.0,
+                allowed_regions: (!self.allow_regions.is_empty()).then(|| self.allow_regions.clone()),
                 require_mobile: true,
             },
             email: EmailPolicy::default(),
@@ -159,21 +153,25 @@ impl ValidateArgs {
 }
 
 /// A `--region` value: a known region code, or `none` (and empty) for no default region.
-pub fn parse_region(value: &str) -> Result<Option<String>, UsageError> {
-    let v = value.trim();
-    if v.is_empty() || v.eq_ignore_ascii_case("none") {
-        Ok(None)
-    } else if is_known_region(v) {
-        Ok(Some(v.to_ascii_uppercase()))
-    } else {
-        Err(unknown_region(v))
-    }
+#[derive(Debug, Clone, Copy)]
+struct DefaultRegion(Option<Region>);
+
+fn parse_region(value: &str) -> Result<DefaultRegion, String> {
+    Region::parse_optional(value)
+        .map(DefaultRegion)
+        .map_err(|_| unknown_region(value))
 }
 
-fn unknown_region(v: &str) -> UsageError {
-    UsageError::new(
-        format!("unknown region `{v}`"),
-        "use a two-letter region code such as CN, HK, MO, TW or US, or `none`",
+/// An `--allow-region` value.
+fn parse_allowed_region(value: &str) -> Result<Region, String> {
+    value.parse().map_err(|_| unknown_region(value))
+}
+
+/// The user's own flag is repeated back: it is on their command line already.
+fn unknown_region(value: &str) -> String {
+    format!(
+        "unknown region `{}`: use a two-letter region code such as CN, HK, MO, TW or US, or `none`",
+        value.trim()
     )
 }
 

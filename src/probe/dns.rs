@@ -1,18 +1,28 @@
 //! DNS: A and AAAA lookups with TTLs and a failure class, and MX deliverability of email
 //! domains (RFC 5321 fallback to A/AAAA, RFC 7505 null MX), with hickory-resolver.
 
+#[cfg(feature = "probe")]
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
+#[cfg(feature = "probe")]
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
+#[cfg(feature = "probe")]
 use hickory_resolver::net::{DnsError, NetError};
+#[cfg(feature = "probe")]
 use hickory_resolver::proto::op::ResponseCode;
+#[cfg(feature = "probe")]
 use hickory_resolver::proto::rr::{RData, RecordType};
+#[cfg(feature = "probe")]
 use hickory_resolver::TokioResolver;
 use serde::Serialize;
 use std::net::{IpAddr, SocketAddr};
+#[cfg(feature = "probe")]
 use std::time::Duration;
+#[cfg(feature = "probe")]
 use tokio::time::{timeout_at, Instant};
 
-use super::{ms_since, Status};
+#[cfg(feature = "probe")]
+use super::ms_since;
+use super::Status;
 
 /// Where lookups go.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +42,7 @@ impl std::fmt::Display for ResolverChoice {
     }
 }
 
+#[cfg(feature = "probe")]
 /// Builds a resolver. Caching is off, so every lookup is measured, and hickory's own retry
 /// is bounded by `timeout` (bindcheck adds its own deadline on top).
 pub fn resolver(choice: &ResolverChoice, timeout: Duration) -> Result<TokioResolver, NetError> {
@@ -84,6 +95,7 @@ impl DnsResult {
     }
 }
 
+#[cfg(feature = "probe")]
 /// Classifies a resolver error.
 pub fn classify(err: &NetError) -> Status {
     match err {
@@ -98,6 +110,7 @@ pub fn classify(err: &NetError) -> Status {
     }
 }
 
+#[cfg(feature = "probe")]
 async fn lookup_addrs(
     resolver: &TokioResolver,
     name: &str,
@@ -130,6 +143,7 @@ async fn lookup_addrs(
     }
 }
 
+#[cfg(feature = "probe")]
 /// Resolves `host` (A and AAAA at once). An IP literal resolves to itself without a lookup.
 pub async fn resolve(resolver: &TokioResolver, choice: &ResolverChoice, host: &str, deadline: Instant) -> DnsResult {
     let started = Instant::now();
@@ -198,6 +212,7 @@ pub async fn resolve(resolver: &TokioResolver, choice: &ResolverChoice, host: &s
     result
 }
 
+#[cfg(feature = "probe")]
 /// The name of `ip` (PTR), if one comes back within `timeout`.
 pub async fn reverse(resolver: &TokioResolver, ip: IpAddr, timeout: Duration) -> Option<String> {
     let name = hickory_resolver::proto::rr::Name::from(ip);
@@ -211,6 +226,7 @@ pub async fn reverse(resolver: &TokioResolver, ip: IpAddr, timeout: Duration) ->
     })
 }
 
+#[cfg(feature = "probe")]
 /// Names the hops of a trace, each lookup bounded by `timeout`, all at once.
 pub async fn name_hops(resolver: &TokioResolver, trace: &mut super::trace::TraceResult, timeout: Duration) {
     let names = futures_util::future::join_all(trace.hops.iter().map(|h| async move {
@@ -272,6 +288,7 @@ pub struct MailResult {
     pub mx: Vec<(u16, String)>,
 }
 
+#[cfg(feature = "probe")]
 /// Looks up the mail exchangers of `domain`, falling back to its addresses.
 pub async fn mail(resolver: &TokioResolver, choice: &ResolverChoice, domain: &str, deadline: Instant) -> MailResult {
     let started = Instant::now();

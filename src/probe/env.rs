@@ -2,6 +2,7 @@
 //! of the default route and whether it is wireless (Linux), free memory and disk.
 
 use serde::Serialize;
+#[cfg(feature = "probe")]
 use std::path::Path;
 
 /// A proxy variable in effect; credentials in its value are masked.
@@ -24,6 +25,7 @@ pub struct Environment {
     pub disk_available_bytes: Option<u64>,
 }
 
+#[cfg(feature = "probe")]
 const PROXY_VARS: [&str; 8] = [
     "HTTPS_PROXY",
     "https_proxy",
@@ -48,6 +50,7 @@ pub fn mask_credentials(value: &str) -> String {
     }
 }
 
+#[cfg(feature = "probe")]
 /// The interface of the default IPv4 route, from `/proc/net/route`.
 fn default_interface(route_table: &str) -> Option<String> {
     route_table.lines().skip(1).find_map(|line| {
@@ -56,6 +59,7 @@ fn default_interface(route_table: &str) -> Option<String> {
     })
 }
 
+#[cfg(feature = "probe")]
 /// `MemAvailable` from `/proc/meminfo`, in bytes.
 fn mem_available(meminfo: &str) -> Option<u64> {
     meminfo.lines().find_map(|l| {
@@ -69,6 +73,7 @@ fn mem_available(meminfo: &str) -> Option<u64> {
     })
 }
 
+#[cfg(feature = "probe")]
 /// Looks at the environment variables, `/proc` and `/sys`, and the disk holding `dir`.
 pub fn gather(dir: &Path) -> Environment {
     let proxies = PROXY_VARS

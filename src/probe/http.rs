@@ -5,18 +5,28 @@
 //! timed; the body read is capped; 503 with `Retry-After` and 429 are recognised; the `Date`
 //! header gives the clock skew.
 
+#[cfg(feature = "probe")]
 use http_body_util::BodyExt;
+#[cfg(feature = "probe")]
 use hyper::body::Incoming;
+#[cfg(feature = "probe")]
 use hyper::header::{HeaderMap, HeaderValue, DATE, HOST, LOCATION, RETRY_AFTER, USER_AGENT};
-use hyper::{Request, Response, StatusCode};
+#[cfg(feature = "probe")]
+use hyper::{Request, Response};
+#[cfg(feature = "probe")]
 use hyper_util::rt::TokioIo;
 use serde::Serialize;
+#[cfg(feature = "probe")]
 use std::time::{Duration, SystemTime};
+#[cfg(feature = "probe")]
 use tokio::io::{AsyncRead, AsyncWrite};
+#[cfg(feature = "probe")]
 use tokio::time::{timeout_at, Instant};
 use url::Url;
 
-use super::{ms_since, round_ms, Status};
+#[cfg(feature = "probe")]
+use super::ms_since;
+use super::{round_ms, Status};
 
 /// The request method (from the profile): GET, or HEAD to skip the body.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -117,10 +127,13 @@ impl HttpResult {
     }
 }
 
+#[cfg(feature = "probe")]
 /// A stream bindcheck can speak HTTP/1.1 over: plain TCP or TLS.
 pub trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+#[cfg(feature = "probe")]
 impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Io for T {}
 
+#[cfg(feature = "probe")]
 /// What one exchange on a fresh connection produced.
 pub struct Exchange {
     pub status_code: u16,
@@ -133,6 +146,7 @@ pub struct Exchange {
     pub received_at: SystemTime,
 }
 
+#[cfg(feature = "probe")]
 /// Limits of one exchange.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -141,6 +155,7 @@ pub struct Limits {
     pub body_cap: usize,
 }
 
+#[cfg(feature = "probe")]
 fn classify_hyper(err: &hyper::Error) -> Status {
     if err.is_timeout() {
         return Status::Timeout;
@@ -159,6 +174,7 @@ fn classify_hyper(err: &hyper::Error) -> Status {
     }
 }
 
+#[cfg(feature = "probe")]
 /// Sends one request over `io` and reads the response, the body up to the cap.
 pub async fn exchange(
     io: Box<dyn Io>,
@@ -252,8 +268,10 @@ pub async fn exchange(
     })
 }
 
+#[cfg(feature = "probe")]
 struct AbortOnDrop(tokio::task::JoinHandle<Result<(), hyper::Error>>);
 
+#[cfg(feature = "probe")]
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
         self.0.abort();
@@ -262,14 +280,15 @@ impl Drop for AbortOnDrop {
 
 /// The status a final response means for a bind attempt.
 pub fn classify_status(code: u16) -> Status {
-    match StatusCode::from_u16(code) {
-        Ok(StatusCode::SERVICE_UNAVAILABLE) => Status::Maintenance,
-        Ok(StatusCode::TOO_MANY_REQUESTS) => Status::RateLimited,
-        Ok(s) if s.is_success() || s.is_redirection() || s.is_informational() => Status::Ok,
+    match code {
+        503 => Status::Maintenance,
+        429 => Status::RateLimited,
+        100..=399 => Status::Ok,
         _ => Status::HttpError,
     }
 }
 
+#[cfg(feature = "probe")]
 /// `Retry-After` as seconds from `now`: delta-seconds or an HTTP date (RFC 9110 10.2.3).
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<RetryAfter> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
@@ -287,6 +306,7 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<RetryAfter> {
     })
 }
 
+#[cfg(feature = "probe")]
 /// The server's `Date` minus the local clock when the response arrived, in seconds.
 pub fn clock_skew(headers: &HeaderMap, received_at: SystemTime) -> Option<f64> {
     // The header has whole seconds, truncated: the server's clock read, on average, half a
@@ -299,6 +319,7 @@ pub fn clock_skew(headers: &HeaderMap, received_at: SystemTime) -> Option<f64> {
     Some(skew.round() + 0.0)
 }
 
+#[cfg(feature = "probe")]
 /// The next URL of a redirect, if the response is one.
 pub fn redirect_target(code: u16, headers: &HeaderMap, base: &Url) -> Option<Url> {
     if !matches!(code, 301 | 302 | 303 | 307 | 308) {

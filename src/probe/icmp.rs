@@ -3,11 +3,18 @@
 //! Where the system does not allow them, the result says so and why instead of failing.
 
 use serde::Serialize;
+#[cfg(feature = "probe")]
 use socket2::{Domain, Protocol, Socket, Type};
+#[cfg(feature = "probe")]
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
+#[cfg(feature = "probe")]
+use std::net::SocketAddr;
+#[cfg(feature = "probe")]
 use std::time::Duration;
+#[cfg(feature = "probe")]
 use tokio::net::UdpSocket;
+#[cfg(feature = "probe")]
 use tokio::time::{timeout_at, Instant};
 
 use super::stats::Summary;
@@ -30,8 +37,10 @@ pub struct IcmpResult {
     pub summary: Summary,
 }
 
+#[cfg(feature = "probe")]
 const PAYLOAD: &[u8; 16] = b"bindcheck-probe!";
 
+#[cfg(feature = "probe")]
 fn checksum(bytes: &[u8]) -> u16 {
     let mut sum: u32 = bytes
         .chunks(2)
@@ -43,6 +52,7 @@ fn checksum(bytes: &[u8]) -> u16 {
     !(sum as u16)
 }
 
+#[cfg(feature = "probe")]
 /// An echo request with `seq`; the kernel sets the identifier of a ping socket.
 fn echo_request(v6: bool, seq: u16) -> Vec<u8> {
     let mut packet = vec![if v6 { 128 } else { 8 }, 0, 0, 0, 0, 0];
@@ -56,6 +66,7 @@ fn echo_request(v6: bool, seq: u16) -> Vec<u8> {
     packet
 }
 
+#[cfg(feature = "probe")]
 fn unavailable(addr: IpAddr, note: String) -> IcmpResult {
     IcmpResult {
         addr,
@@ -67,6 +78,7 @@ fn unavailable(addr: IpAddr, note: String) -> IcmpResult {
     }
 }
 
+#[cfg(feature = "probe")]
 fn open(addr: IpAddr) -> Result<UdpSocket, String> {
     let (domain, protocol) = match addr {
         IpAddr::V4(_) => (Domain::IPV4, Protocol::ICMPV4),
@@ -86,6 +98,7 @@ fn open(addr: IpAddr) -> Result<UdpSocket, String> {
     UdpSocket::from_std(std::net::UdpSocket::from(socket)).map_err(|e| e.to_string())
 }
 
+#[cfg(feature = "probe")]
 /// Sends `count` echo requests to `addr`, one every `interval`, and waits for the replies up to
 /// `timeout` after the last one (and never past `deadline`).
 pub async fn ping(addr: IpAddr, count: u32, interval: Duration, timeout: Duration, deadline: Instant) -> IcmpResult {
@@ -100,7 +113,7 @@ pub async fn ping(addr: IpAddr, count: u32, interval: Duration, timeout: Duratio
     let mut not_sent = 0;
     let mut buf = [0u8; 1500];
     let mut next_send = 0u32;
-    let last_reply_by = |last_send: Instant| deadline.min(last_send + timeout);
+    let last_reply_by = |last_send: Instant| deadline.min(super::later(last_send, timeout));
     loop {
         let now = Instant::now();
         let send_at = start + interval * next_send;

@@ -27,12 +27,19 @@ pub mod tcp;
 pub mod tls;
 pub mod trace;
 
+#[cfg(feature = "probe")]
 use futures_util::future::join_all;
 use serde::Serialize;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
+#[cfg(feature = "probe")]
+use std::net::SocketAddr;
+#[cfg(feature = "probe")]
 use std::sync::Arc;
+#[cfg(feature = "probe")]
 use std::time::Duration;
+#[cfg(feature = "probe")]
 use tokio::sync::Semaphore;
+#[cfg(feature = "probe")]
 use tokio::time::Instant;
 use url::Url;
 
@@ -41,7 +48,9 @@ pub use http::{HttpResult, Method};
 pub use icmp::IcmpResult;
 pub use stats::Summary;
 pub use tcp::{ConnectResult, Family, LossResult};
-pub use tls::{TlsResult, TlsSetup};
+pub use tls::TlsResult;
+#[cfg(feature = "probe")]
+pub use tls::TlsSetup;
 
 /// How a probe step ended.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -117,14 +126,32 @@ impl std::fmt::Display for Status {
     }
 }
 
-pub(crate) fn round_ms(ms: f64) -> f64 {
+/// Milliseconds rounded to the microsecond, as every report gives them.
+pub fn round_ms(ms: f64) -> f64 {
     (ms * 1000.0).round() / 1000.0
 }
 
+/// The point `d` from now, or one a century away where `d` is too long to represent: a
+/// deadline from a flag or a header never overflows.
+#[cfg(feature = "probe")]
+pub fn deadline_in(d: Duration) -> Instant {
+    later(Instant::now(), d)
+}
+
+/// `start + d`, saturating a century away: no duration from a flag, a profile or a header
+/// can overflow the clock.
+#[cfg(feature = "probe")]
+pub fn later(start: Instant, d: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(100 * 365 * 86_400);
+    start.checked_add(d.min(FAR)).unwrap_or(start)
+}
+
+#[cfg(feature = "probe")]
 pub(crate) fn ms_since(start: Instant) -> f64 {
     round_ms(start.elapsed().as_secs_f64() * 1000.0)
 }
 
+#[cfg(feature = "probe")]
 /// Time limits of each phase. Every one is also bounded by the run's deadline.
 #[derive(Clone, Copy, Debug)]
 pub struct Timeouts {
@@ -137,6 +164,7 @@ pub struct Timeouts {
     pub body: Duration,
 }
 
+#[cfg(feature = "probe")]
 impl Timeouts {
     /// `phase` for DNS, connect and TLS, twice that for the response head and for the body
     /// (the command line's `--timeout`).
@@ -145,12 +173,13 @@ impl Timeouts {
             dns: phase,
             connect: phase,
             tls: phase,
-            ttfb: phase * 2,
-            body: phase * 2,
+            ttfb: phase.saturating_mul(2),
+            body: phase.saturating_mul(2),
         }
     }
 }
 
+#[cfg(feature = "probe")]
 impl Default for Timeouts {
     fn default() -> Self {
         Timeouts {
@@ -163,6 +192,7 @@ impl Default for Timeouts {
     }
 }
 
+#[cfg(feature = "probe")]
 /// What to probe with.
 #[derive(Clone, Debug)]
 pub struct ProbeConfig {
@@ -188,6 +218,7 @@ pub struct ProbeConfig {
     pub deadline: Duration,
 }
 
+#[cfg(feature = "probe")]
 impl Default for ProbeConfig {
     fn default() -> Self {
         ProbeConfig {
@@ -207,11 +238,13 @@ impl Default for ProbeConfig {
     }
 }
 
+#[cfg(feature = "probe")]
 /// Builds a [`Prober`], checking the configuration.
 pub struct ProberBuilder {
     config: ProbeConfig,
 }
 
+#[cfg(feature = "probe")]
 /// A configuration that cannot work.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -224,6 +257,7 @@ pub enum BuildError {
     Config(String),
 }
 
+#[cfg(feature = "probe")]
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -234,8 +268,10 @@ impl std::fmt::Display for BuildError {
     }
 }
 
+#[cfg(feature = "probe")]
 impl std::error::Error for BuildError {}
 
+#[cfg(feature = "probe")]
 impl ProberBuilder {
     pub fn build(self) -> Result<Prober, BuildError> {
         let c = self.config;
@@ -268,6 +304,7 @@ impl ProberBuilder {
     }
 }
 
+#[cfg(feature = "probe")]
 /// Probes endpoints; cheap to share across tasks.
 pub struct Prober {
     config: ProbeConfig,
@@ -308,6 +345,7 @@ pub struct EndpointReport {
     pub not_measured: Vec<&'static str>,
 }
 
+#[cfg(feature = "probe")]
 impl Prober {
     pub fn builder(config: ProbeConfig) -> ProberBuilder {
         ProberBuilder { config }
@@ -326,7 +364,7 @@ impl Prober {
 
     /// Like [`Prober::probe`], with a method per URL.
     pub async fn probe_targets(self: &Arc<Self>, targets: &[(Url, Method)]) -> Vec<EndpointReport> {
-        self.probe_until(targets, Instant::now() + self.config.deadline).await
+        self.probe_until(targets, deadline_in(self.config.deadline)).await
     }
 
     /// Like [`Prober::probe_targets`], with the run's deadline given (a scrape's timeout).
@@ -352,13 +390,12 @@ impl Prober {
 
     /// Looks up where `domain` receives mail (never contacting the mail server).
     pub async fn mail(&self, domain: &str) -> MailResult {
-        dns::mail(
-            &self.resolver,
-            &self.config.resolver,
-            domain,
-            Instant::now() + self.config.deadline,
-        )
-        .await
+        self.mail_until(domain, deadline_in(self.config.deadline)).await
+    }
+
+    /// Like [`Prober::mail`], with the run's deadline given.
+    pub async fn mail_until(&self, domain: &str, deadline: Instant) -> MailResult {
+        dns::mail(&self.resolver, &self.config.resolver, domain, deadline).await
     }
 
     /// Probes one endpoint before `deadline`.
@@ -374,7 +411,7 @@ impl Prober {
             report.status = Status::NotMeasured;
             return report;
         }
-        let dns_deadline = deadline.min(Instant::now() + c.timeouts.dns);
+        let dns_deadline = deadline.min(deadline_in(c.timeouts.dns));
         let (main, compared) = tokio::join!(
             dns::resolve(&self.resolver, &c.resolver, &host, dns_deadline),
             join_all(
@@ -507,7 +544,7 @@ impl Prober {
                     &self.resolver,
                     &c.resolver,
                     &host,
-                    deadline.min(Instant::now() + c.timeouts.dns),
+                    deadline.min(deadline_in(c.timeouts.dns)),
                 )
                 .await;
                 phases.dns_ms = d.time_ms.unwrap_or(0.0);
@@ -603,6 +640,7 @@ impl Prober {
     }
 }
 
+#[cfg(feature = "probe")]
 impl EndpointReport {
     fn new(url: &Url, host: &str, port: u16, resolver: &ResolverChoice) -> EndpointReport {
         EndpointReport {

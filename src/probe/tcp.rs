@@ -2,14 +2,19 @@
 //! happy-eyeballs client would use, and paced connect probes for loss, latency and jitter.
 
 use serde::Serialize;
+#[cfg(feature = "probe")]
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
+#[cfg(feature = "probe")]
 use tokio::net::TcpStream;
+#[cfg(feature = "probe")]
 use tokio::time::{sleep_until, timeout_at, Instant};
 
+#[cfg(feature = "probe")]
+use super::ms_since;
 use super::stats::Summary;
-use super::{ms_since, Status};
+use super::Status;
 
 /// RFC 8305's recommended Connection Attempt Delay: how long a happy-eyeballs client waits
 /// for IPv6 before it also tries IPv4.
@@ -47,6 +52,7 @@ pub struct ConnectResult {
     pub time_ms: Option<f64>,
 }
 
+#[cfg(feature = "probe")]
 /// Classifies a connect error.
 pub fn classify(err: &io::Error) -> Status {
     match err.kind() {
@@ -60,14 +66,15 @@ pub fn classify(err: &io::Error) -> Status {
     }
 }
 
+#[cfg(feature = "probe")]
 /// Connects once, within `timeout` and before `deadline`.
 pub async fn connect(addr: SocketAddr, timeout: Duration, deadline: Instant) -> (ConnectResult, Option<TcpStream>) {
     let started = Instant::now();
-    let limit = deadline.min(started + timeout);
+    let limit = deadline.min(super::later(started, timeout));
     let (status, stream) = match timeout_at(limit, TcpStream::connect(addr)).await {
         Ok(Ok(stream)) => (Status::Ok, Some(stream)),
         Ok(Err(e)) => (classify(&e), None),
-        Err(_) if limit == deadline && deadline < started + timeout => (Status::NotMeasured, None),
+        Err(_) if limit == deadline && deadline < super::later(started, timeout) => (Status::NotMeasured, None),
         Err(_) => (Status::Timeout, None),
     };
     let time_ms = matches!(status, Status::Ok | Status::Refused | Status::Reset).then(|| ms_since(started));
@@ -113,6 +120,7 @@ pub struct LossResult {
     pub summary: Summary,
 }
 
+#[cfg(feature = "probe")]
 /// Sends `count` connect probes to `addr`, starting one every `interval` whether or not the
 /// earlier ones have answered (as ping does), each with `timeout`, and summarizes them. The
 /// interval is never shorter than 10 ms: bindcheck must not hammer a staging server.

@@ -2,20 +2,33 @@
 //! (earliest expiry, subjects), and the failure class. A recording verifier keeps the chain
 //! even when verification fails, so an expired certificate's date is still reported.
 
+#[cfg(feature = "probe")]
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+#[cfg(feature = "probe")]
 use rustls::client::WebPkiServerVerifier;
+#[cfg(feature = "probe")]
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+#[cfg(feature = "probe")]
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use serde::Serialize;
+#[cfg(feature = "probe")]
 use std::sync::{Arc, Mutex};
+#[cfg(feature = "probe")]
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+#[cfg(feature = "probe")]
 use tokio::net::TcpStream;
+#[cfg(feature = "probe")]
 use tokio::time::{timeout_at, Instant};
+#[cfg(feature = "probe")]
 use tokio_rustls::client::TlsStream;
+#[cfg(feature = "probe")]
 use tokio_rustls::TlsConnector;
 
-use super::{ms_since, Status};
+#[cfg(feature = "probe")]
+use super::ms_since;
+use super::Status;
 
+#[cfg(feature = "probe")]
 /// What the TLS layer trusts.
 #[derive(Clone)]
 pub struct TlsSetup {
@@ -24,18 +37,22 @@ pub struct TlsSetup {
     insecure: bool,
 }
 
+#[cfg(feature = "probe")]
 /// The trust configuration could not be built.
 #[derive(Debug)]
 pub struct TlsSetupError(pub String);
 
+#[cfg(feature = "probe")]
 impl std::fmt::Display for TlsSetupError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(feature = "probe")]
 impl std::error::Error for TlsSetupError {}
 
+#[cfg(feature = "probe")]
 impl TlsSetup {
     /// Trusts the system's roots (Mozilla's when the system has none) plus `extra_ca_pem`
     /// (a private staging CA). With `insecure`, verification failures are reported but the
@@ -73,8 +90,10 @@ impl TlsSetup {
     }
 }
 
+#[cfg(feature = "probe")]
 type Seen = Arc<Mutex<(Vec<CertificateDer<'static>>, Option<rustls::Error>)>>;
 
+#[cfg(feature = "probe")]
 /// Verifies with webpki, remembers the chain and the verdict, and in insecure mode accepts.
 #[derive(Debug)]
 struct Recording {
@@ -83,6 +102,7 @@ struct Recording {
     insecure: bool,
 }
 
+#[cfg(feature = "probe")]
 impl ServerCertVerifier for Recording {
     fn verify_server_cert(
         &self,
@@ -164,6 +184,7 @@ pub struct TlsResult {
     pub error: Option<String>,
 }
 
+#[cfg(feature = "probe")]
 /// Classifies a certificate verification failure.
 pub fn classify(err: &rustls::Error) -> Status {
     match err {
@@ -178,11 +199,13 @@ pub fn classify(err: &rustls::Error) -> Status {
     }
 }
 
+#[cfg(feature = "probe")]
 fn rfc3339(unix: i64) -> String {
     let t = UNIX_EPOCH + Duration::from_secs(unix.max(0) as u64);
     humantime::format_rfc3339_seconds(t).to_string()
 }
 
+#[cfg(feature = "probe")]
 fn chain_info(chain: &[CertificateDer<'static>]) -> Vec<CertInfo> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -203,6 +226,7 @@ fn chain_info(chain: &[CertificateDer<'static>]) -> Vec<CertInfo> {
         .collect()
 }
 
+#[cfg(feature = "probe")]
 /// Runs a TLS handshake over `stream` for `host`, offering `alpn`.
 pub async fn handshake(
     setup: &TlsSetup,
@@ -253,7 +277,7 @@ pub async fn handshake(
         }
     };
     let started = Instant::now();
-    let limit = deadline.min(started + timeout);
+    let limit = deadline.min(super::later(started, timeout));
     let outcome = timeout_at(limit, TlsConnector::from(Arc::new(config)).connect(name, stream)).await;
     let (chain, verdict) = seen.lock().map(|s| s.clone()).unwrap_or_default();
     result.chain = chain_info(&chain);

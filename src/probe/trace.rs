@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 use std::net::IpAddr;
+#[cfg(feature = "probe")]
 use std::time::Duration;
 
 use super::stats::Summary;
@@ -107,6 +108,7 @@ pub struct TraceResult {
     pub analysis: Analysis,
 }
 
+#[cfg(feature = "probe")]
 /// Limits of a trace.
 #[derive(Clone, Copy, Debug)]
 pub struct TraceConfig {
@@ -119,6 +121,7 @@ pub struct TraceConfig {
     pub timeout: Duration,
 }
 
+#[cfg(feature = "probe")]
 impl Default for TraceConfig {
     fn default() -> Self {
         TraceConfig {
@@ -130,6 +133,7 @@ impl Default for TraceConfig {
     }
 }
 
+#[cfg(feature = "probe")]
 fn skipped(target: IpAddr, note: String) -> TraceResult {
     TraceResult {
         target,
@@ -140,6 +144,7 @@ fn skipped(target: IpAddr, note: String) -> TraceResult {
     }
 }
 
+#[cfg(feature = "probe")]
 #[cfg(target_os = "linux")]
 mod linux {
     use super::*;
@@ -267,16 +272,16 @@ mod linux {
                     }
                 }
                 round += 1;
-                next_round = now + config.interval;
+                next_round = crate::probe::later(now, config.interval);
                 continue;
             }
             let last_send = sent.values().map(|(_, t)| *t).max().unwrap_or(now);
             let done_sending = round >= config.count || now >= deadline;
             let wait_until = if done_sending {
-                if answers.len() >= sent.len() || now >= deadline.min(last_send + config.timeout) {
+                if answers.len() >= sent.len() || now >= deadline.min(crate::probe::later(last_send, config.timeout)) {
                     break;
                 }
-                deadline.min(last_send + config.timeout)
+                deadline.min(crate::probe::later(last_send, config.timeout))
             } else {
                 next_round.min(deadline)
             };
@@ -343,6 +348,7 @@ mod linux {
     }
 }
 
+#[cfg(feature = "probe")]
 /// Traces the path to `target` (Linux; elsewhere the result says tracing is not possible).
 pub async fn trace(target: IpAddr, config: TraceConfig, deadline: tokio::time::Instant) -> TraceResult {
     #[cfg(target_os = "linux")]

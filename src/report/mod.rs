@@ -2,6 +2,7 @@
 //! verdict, and remedies ordered by what to do first. Built once, in one language, from the
 //! validators' and probes' results ([`rules`]); rendered by [`render`].
 
+pub mod docs;
 pub mod explain;
 pub mod remedy;
 pub mod render;
@@ -12,12 +13,25 @@ use serde::Serialize;
 
 use crate::probe::env::Environment;
 use crate::probe::{EndpointReport, MailResult};
-use crate::validate::{Code, Detail, Field, FieldView, FieldViews, Lang, Severity};
+use crate::validate::{Code, Date, Detail, Field, FieldView, FieldViews, Lang, Severity};
 pub use remedy::{Remedy, RemedyKind};
 
 /// The version of the JSON report (docs/report.md). It changes only when a field is removed
 /// or changes meaning; fields may be added.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The current time as reports give it: RFC 3339, UTC, whole seconds.
+pub fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
+/// Today's date in UTC, from the system clock (card expiry is judged against it).
+pub fn today_utc() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Date::from_unix_days((secs / 86_400) as i64)
+}
 
 /// Whether a bind attempt will work.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

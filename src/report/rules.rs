@@ -3,7 +3,7 @@
 
 use crate::probe::env::Environment;
 use crate::probe::{http, EndpointReport, MailResult, MailVerdict, Status};
-use crate::profile::{AppVersion, Endpoint, Profile, Threshold, Thresholds};
+use crate::profile::{AppVersion, Endpoint, EndpointId, Profile, Threshold, Thresholds};
 use crate::validate::{Code, Detail, Finding, Inputs, Lang, Severity, Validation};
 
 use super::{remedy, AppCheck, ProfileRef, Report, ReportFinding, Subject, Verdict, SCHEMA_VERSION};
@@ -13,7 +13,8 @@ pub struct Evidence<'a> {
     pub profile: &'a Profile,
     pub inputs: &'a Inputs,
     pub validation: &'a Validation,
-    pub endpoints: Vec<EndpointReport>,
+    /// Each endpoint's results, with the profile endpoint they belong to.
+    pub endpoints: Vec<(EndpointId, EndpointReport)>,
     pub mail: Option<MailResult>,
     pub app_version: Option<&'a str>,
     pub environment: Option<Environment>,
@@ -79,7 +80,7 @@ fn input_findings(c: &mut Collector, validation: &Validation) {
     }
 }
 
-fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: Option<&Endpoint>, t: &Thresholds) {
+fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: &Endpoint, t: &Thresholds) {
     let subject = || Subject::Endpoint(e.url.clone());
     let host = e.host.clone();
     match e.dns.status {
@@ -161,7 +162,7 @@ fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: Option<&Endpoi
         }
     }
     if let Some(h) = &e.http {
-        let expect = spec.map(|s| s.expect.as_slice()).unwrap_or_default();
+        let expect = spec.expect.as_slice();
         let accepted = h.status_code.is_some_and(|code| expect.contains(&code));
         let status = match (h.status_code, accepted) {
             (Some(_), true) => Status::Ok,
@@ -328,9 +329,8 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
             ok,
         }
     });
-    for e in &ev.endpoints {
-        let spec = ev.profile.endpoints.iter().find(|s| s.url.as_str() == e.url);
-        endpoint_findings(&mut c, e, spec, &ev.profile.thresholds);
+    for (id, e) in &ev.endpoints {
+        endpoint_findings(&mut c, e, ev.profile.endpoint(*id), &ev.profile.thresholds);
     }
     if ev.insecure {
         c.push(Code::NetTlsInsecure, Severity::Warning, Subject::Environment, None);
@@ -343,7 +343,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
     let until = ev
         .endpoints
         .iter()
-        .filter_map(|e| e.http.as_ref()?.retry_after.as_ref())
+        .filter_map(|(_, e)| e.http.as_ref()?.retry_after.as_ref())
         .max_by_key(|r| r.seconds)
         .map(|r| r.at.clone());
     let remedies = remedy::remedies(&findings, until.as_deref(), verdict == Verdict::Blocked, lang);
@@ -363,7 +363,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         inputs,
         mail: ev.mail,
         app,
-        endpoints: ev.endpoints,
+        endpoints: ev.endpoints.into_iter().map(|(_, e)| e).collect(),
         environment: ev.environment,
         unmasked: ev.unmasked,
         duration_ms: ev.duration_ms,

@@ -13,6 +13,7 @@ mod identity;
 pub mod mask;
 mod phone;
 mod record;
+mod row;
 mod text;
 
 pub use card::{
@@ -25,5 +26,8 @@ pub use date::Date;
 pub use email::{suggest as suggest_email_domain, validate_email, EmailCheck, EmailPolicy};
 pub use finding::{worst, Detail, Field, Finding, Lang, LocalizedFinding, Severity, UnknownLang};
 pub use identity::{id_check_char, validate_id_number, validate_name, IdCheck, IdNumber, NameCheck, Script};
-pub use phone::{is_known_region, known_regions, validate_phone, NumberType, PhoneCheck, PhoneOptions, E164};
+pub use phone::{
+    is_known_region, known_regions, validate_phone, NumberType, PhoneCheck, PhoneOptions, Region, UnknownRegion, E164,
+};
 pub use record::{validate, FieldView, FieldViews, Inputs, Policy, Validation};
+pub use row::{inputs_from_json, Column, Record, Row, RowError};

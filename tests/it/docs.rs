@@ -5,7 +5,7 @@ use std::path::Path;
 #[test]
 fn codes_md_lists_every_finding_code() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/codes.md");
-    let want = bindcheck::cli::docs::codes_markdown();
+    let want = bindcheck::report::docs::codes_markdown();
     if std::env::var_os("BINDCHECK_BLESS").is_some() {
         std::fs::write(&path, &want).unwrap();
     }

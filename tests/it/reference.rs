@@ -29,7 +29,7 @@ fn phone_agrees_with_libphonenumber() {
     for r in &rows {
         let (input, region) = (&r[0], &r[1]);
         let options = PhoneOptions {
-            default_region: (!region.is_empty()).then(|| region.to_owned()),
+            default_region: (!region.is_empty()).then(|| region.parse().unwrap()),
             allowed_regions: None,
             require_mobile: false,
         };

@@ -1,9 +1,9 @@
 //! `bindcheck serve` over real HTTP on loopback: the validation API, probes of configured
 //! targets only, its own metrics, and a graceful shutdown that finishes requests in flight.
 
-use bindcheck::cli::serve::{serve, ServeState, BODY_LIMIT};
 use bindcheck::probe::{ProbeConfig, ResolverChoice, Timeouts};
 use bindcheck::profile::Profile;
+use bindcheck::serve::{serve, ServeState, BODY_LIMIT};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;

@@ -189,7 +189,7 @@ fn report(kind: &str, lang: Lang) -> Report {
             profile: &profile,
             inputs: &inputs,
             validation: &validation,
-            endpoints,
+            endpoints: profile.endpoint_ids().zip(endpoints).collect(),
             mail: None,
             app_version: app,
             environment: Some(Environment {

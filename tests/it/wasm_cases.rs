@@ -35,10 +35,10 @@ fn strings(v: &Value) -> Vec<String> {
 fn phone_options(o: &Value) -> PhoneOptions {
     let mut p = PhoneOptions::default();
     if let Some(r) = o.get("defaultRegion") {
-        p.default_region = r.as_str().map(str::to_owned);
+        p.default_region = r.as_str().map(|r| r.parse().unwrap());
     }
     if let Some(rs) = o.get("allowedRegions") {
-        p.allowed_regions = Some(strings(rs));
+        p.allowed_regions = Some(strings(rs).iter().map(|r| r.parse().unwrap()).collect());
     }
     if let Some(m) = o.get("requireMobile") {
         p.require_mobile = m.as_bool().unwrap();

@@ -285,9 +285,13 @@ pub(crate) fn region(id: &str) -> Option<&'static Region> {
         .map(compiled)
 }
 
-/// Whether metadata exists for the CLDR code `id`, without compiling its patterns.
-pub(crate) fn has_region(id: &str) -> bool {
-    id != "001" && REGIONS.iter().any(|r| r.id == id)
+/// The CLDR code metadata exists for, matching `id` in any case, without compiling its
+/// patterns.
+pub(crate) fn region_id(id: &str) -> Option<&'static str> {
+    REGIONS
+        .iter()
+        .map(|r| r.id)
+        .find(|r| *r != "001" && r.eq_ignore_ascii_case(id))
 }
 
 /// Whether `code` is a country calling code in use.

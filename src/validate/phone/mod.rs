@@ -19,7 +19,8 @@ use std::sync::LazyLock;
 
 use super::finding::{Field, Finding, Severity};
 use super::{mask, text, Code};
-use meta::{Length, Region};
+use meta::{Length, Region as RegionMeta};
+use std::str::FromStr;
 
 /// libphonenumber's number types, in snake_case.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -134,9 +135,9 @@ impl Serialize for E164 {
 pub struct PhoneOptions {
     /// The region national-form numbers belong to (`CN` by default); `None` requires the
     /// international form.
-    pub default_region: Option<String>,
+    pub default_region: Option<Region>,
     /// Regions whose numbers are accepted; `None` accepts all.
-    pub allowed_regions: Option<Vec<String>>,
+    pub allowed_regions: Option<Vec<Region>>,
     /// The number must be able to receive SMS codes: fixed lines and other non-mobile types
     /// are errors, numbers that may be either are warnings.
     pub require_mobile: bool,
@@ -145,7 +146,7 @@ pub struct PhoneOptions {
 impl Default for PhoneOptions {
     fn default() -> Self {
         PhoneOptions {
-            default_region: Some("CN".to_owned()),
+            default_region: Some(Region::CN),
             allowed_regions: None,
             require_mobile: true,
         }
@@ -246,7 +247,7 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
         check.findings.push(f(Code::PhoneNotANumber));
         return check;
     }
-    let default = options.default_region.as_deref().and_then(meta::region);
+    let default = options.default_region.and_then(|r| meta::region(r.as_str()));
 
     // Country calling code and the national number that follows it.
     let split = if plus {
@@ -287,7 +288,7 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
         }
     }
     let length_region = meta::main_region(code);
-    let where_ = |r: Option<&Region>| r.map_or_else(|| format!("+{code}"), |r| format!("{} (+{code})", r.id()));
+    let where_ = |r: Option<&RegionMeta>| r.map_or_else(|| format!("+{code}"), |r| format!("{} (+{code})", r.id()));
     if national.len() < MIN_NSN {
         check
             .findings
@@ -304,7 +305,7 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
     let region = meta::region_for_number(code, &national);
     let length = length_region.map_or(Length::Invalid, |r| r.test_length(&national));
     check.possible = matches!(length, Length::Possible | Length::LocalOnly);
-    check.region = region.map(Region::id);
+    check.region = region.map(RegionMeta::id);
     let number_type = region.map_or(NumberType::Unknown, |r| r.number_type(&national));
     check.number_type = Some(number_type);
     check.e164 = Some(E164 {
@@ -323,7 +324,7 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
         check.findings.push(f(code).with_detail(place));
     } else {
         if let (Some(allowed), Some(id)) = (&options.allowed_regions, check.region) {
-            if !allowed.iter().any(|a| a.eq_ignore_ascii_case(id)) {
+            if !allowed.iter().any(|a| a.as_str() == id) {
                 check.findings.push(f(Code::PhoneRegionNotAllowed).with_detail(id));
             }
         }
@@ -362,7 +363,7 @@ fn extract_country_code(digits: &str) -> Result<(u16, String), ()> {
 /// libphonenumber's `maybeExtractCountryCode` for a number without `+` or IDD: it is
 /// national, unless it starts with the region's own calling code and reads better without
 /// it (`8613800138000` typed with the default region CN).
-fn default_country_code(region: &Region, digits: &str) -> (u16, String) {
+fn default_country_code(region: &RegionMeta, digits: &str) -> (u16, String) {
     let code = region.country_code();
     let prefix = code.to_string();
     if let Some(rest) = digits.strip_prefix(prefix.as_str()) {
@@ -378,7 +379,66 @@ fn default_country_code(region: &Region, digits: &str) -> (u16, String) {
 
 /// Whether `id` is a region code bindcheck has metadata for (`CN`, `US`, ...).
 pub fn is_known_region(id: &str) -> bool {
-    id != "001" && meta::has_region(&id.to_ascii_uppercase())
+    id.parse::<Region>().is_ok()
+}
+
+/// A region bindcheck has phone metadata for: a CLDR code such as `CN`, `HK` or `US`, in
+/// upper case. Parsing ignores case and surrounding spaces; the non-geographic `001` is not
+/// a region.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Region(&'static str);
+
+/// A string that is not a known region. It does not keep the string: what was typed where a
+/// region belongs may be anything, a card number included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a known region code")]
+pub struct UnknownRegion;
+
+impl Region {
+    /// Mainland China, the default region of national-form numbers.
+    pub const CN: Region = Region("CN");
+
+    /// The upper-case code.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+
+    /// A region, or none for an empty string or `none` (any case): how flags, profiles,
+    /// batch columns and the HTTP API say "international form only".
+    pub fn parse_optional(s: &str) -> Result<Option<Region>, UnknownRegion> {
+        let s = s.trim();
+        if s.is_empty() || s.eq_ignore_ascii_case("none") {
+            Ok(None)
+        } else {
+            s.parse().map(Some)
+        }
+    }
+}
+
+impl FromStr for Region {
+    type Err = UnknownRegion;
+
+    fn from_str(s: &str) -> Result<Region, UnknownRegion> {
+        meta::region_id(s.trim()).map(Region).ok_or(UnknownRegion)
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl fmt::Debug for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl Serialize for Region {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
 }
 
 #[cfg(feature = "schemars")]

@@ -65,7 +65,7 @@ fn wrong_lengths_that_the_phonenumber_crate_accepts() {
 #[test]
 fn international_prefixes_are_stripped_as_dialled_from_the_default_region() {
     let us = PhoneOptions {
-        default_region: Some("US".into()),
+        default_region: Some("US".parse().unwrap()),
         require_mobile: false,
         ..cn()
     };
@@ -204,7 +204,7 @@ fn extensions_and_allowed_regions() {
     assert_eq!(e164(&c), "+16502530000");
 
     let mainland_only = PhoneOptions {
-        allowed_regions: Some(vec!["CN".into()]),
+        allowed_regions: Some(vec![Region::CN]),
         ..cn()
     };
     let c = validate_phone("+852 5123 4567", &mainland_only);

@@ -1,0 +1,367 @@
+//! The HTTP API of `bindcheck serve`, as a library: a validation API for form back ends and
+//! a Prometheus exporter in the manner of blackbox_exporter (Prometheus schedules the
+//! probes, bindcheck runs them). Mount [`router`] in an axum application of your own, or run
+//! [`serve`] on a listener.
+//!
+//! - `POST /v1/validate`: the inputs as JSON; the same per-field results as
+//!   `bindcheck validate --format json`, masked.
+//! - `GET /probe?target=NAME&module=http|full`: the profile's checks for one configured
+//!   endpoint, as Prometheus text. Only endpoints named in the profile can be probed.
+//! - `GET /metrics`: bindcheck's own metrics. `GET /healthz`.
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+use serde::Deserialize;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+
+use crate::check::{Plan, PlanBuilder, PlanError, Scope, TracePolicy};
+use crate::probe::ProbeConfig;
+use crate::profile::Profile;
+use crate::report::render::prometheus;
+use crate::report::today_utc;
+use crate::validate::{inputs_from_json, validate, Inputs, Lang, Record, Region};
+
+/// Largest request body `/v1/validate` accepts.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteOnly {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProbeLabels {
+    target: String,
+    module: String,
+    verdict: String,
+}
+
+/// bindcheck's own metrics.
+struct Metrics {
+    registry: Registry,
+    requests: Family<RouteLabels, Counter>,
+    durations: Family<RouteOnly, Histogram>,
+    probes: Family<ProbeLabels, Counter>,
+}
+
+impl Metrics {
+    fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("bindcheck");
+        let requests = Family::<RouteLabels, Counter>::default();
+        let durations = Family::<RouteOnly, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.0005, 4.0, 9))
+        });
+        let probes = Family::<ProbeLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests served, by route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer a request, by route",
+            durations.clone(),
+        );
+        registry.register(
+            "probe_runs",
+            "Probes run for scrapes, by target, module and verdict",
+            probes.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            durations,
+            probes,
+        }
+    }
+}
+
+/// What the server shares between requests: the profile, once, and a plan per module.
+pub struct ServeState {
+    /// The `http` module: DNS, connect, TLS and HTTP, no loss probes.
+    http: Plan,
+    /// The `full` module: the `http` module and the loss probes.
+    full: Plan,
+    default_deadline: Duration,
+    metrics: Metrics,
+}
+
+impl ServeState {
+    /// Plans for `profile`'s endpoints with the probe settings of `base`; a scrape that does
+    /// not say how long it may take gets `default_deadline`.
+    pub fn new(profile: Profile, base: ProbeConfig, default_deadline: Duration) -> Result<ServeState, PlanError> {
+        let profile = Arc::new(profile);
+        let plan = |count| {
+            PlanBuilder::shared(Arc::clone(&profile))
+                .probe(ProbeConfig { count, ..base.clone() })
+                .deadline(default_deadline)
+                .trace(TracePolicy::Never)
+                .environment(false)
+                .build()
+        };
+        Ok(ServeState {
+            http: plan(0)?,
+            full: plan(base.count)?,
+            default_deadline,
+            metrics: Metrics::new(),
+        })
+    }
+
+    /// The profile the server validates and probes with.
+    pub fn profile(&self) -> &Profile {
+        self.http.profile()
+    }
+}
+
+fn error(status: StatusCode, message: &str, hint: &str) -> Response {
+    let body = serde_json::json!({ "error": message, "hint": hint });
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn lang_of(value: Option<&serde_json::Value>, headers: &HeaderMap) -> Result<Lang, String> {
+    match value {
+        Some(serde_json::Value::String(s)) => s.parse::<Lang>().map_err(|e| e.to_string()),
+        Some(serde_json::Value::Null) | None => Ok(headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map_or(Lang::En, Lang::from_locale)),
+        Some(_) => Err("`lang` must be a string".to_owned()),
+    }
+}
+
+async fn validate_handler(State(state): State<Arc<ServeState>>, headers: HeaderMap, body: Bytes) -> Response {
+    // serde_json's syntax errors give a position, never the text around it.
+    let mut value: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "the body is not valid JSON ({:?} error at line {} column {})",
+                    e.classify(),
+                    e.line(),
+                    e.column()
+                ),
+                "send a JSON object such as {\"phone\": \"138 0013 8000\"}",
+            )
+        }
+    };
+    let lang = match lang_of(value.get("lang"), &headers) {
+        Ok(l) => l,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e, "use \"en\" or \"zh-CN\""),
+    };
+    if let Some(map) = value.as_object_mut() {
+        map.remove("lang");
+    }
+    let (inputs, region): (Inputs, Option<String>) = match inputs_from_json(value, true) {
+        Ok(v) => v,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &e.to_string(),
+                "see docs/serve.md for the request format",
+            )
+        }
+    };
+    if inputs.is_empty() {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "nothing to check",
+            "give at least one of phone, email, card, expiry, cvv, id_number, name",
+        );
+    }
+    let mut policy = state.profile().policy.clone();
+    if let Some(region) = region {
+        match Region::parse_optional(&region) {
+            Ok(r) => policy.phone.default_region = r,
+            Err(_) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "unknown region",
+                    "use a two-letter region code such as CN, HK, MO, TW or US, or \"none\"",
+                )
+            }
+        }
+    }
+    let result = validate(&inputs, &policy, today_utc());
+    let fields = result.views(&inputs, lang, false);
+    let record = Record {
+        row: None,
+        ok: result.ok(),
+        fields: &fields,
+    };
+    match serde_json::to_string(&record) {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+        Err(_) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "cannot encode the answer",
+            "report this as a bug",
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+struct ProbeQuery {
+    target: Option<String>,
+    module: Option<String>,
+}
+
+async fn probe_handler(
+    State(state): State<Arc<ServeState>>,
+    headers: HeaderMap,
+    Query(q): Query<ProbeQuery>,
+) -> Response {
+    let profile = state.profile();
+    let names = || {
+        profile
+            .endpoints
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let Some(target) = q.target.as_deref() else {
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("missing `target`: one of {}\n", names()),
+        )
+            .into_response();
+    };
+    // Only endpoints the profile names: bindcheck is not an open proxy.
+    let Some(id) = profile.endpoint_named(target) else {
+        return (
+            StatusCode::NOT_FOUND,
+            format!(
+                "unknown target: this server probes only its profile's endpoints ({})\n",
+                names()
+            ),
+        )
+            .into_response();
+    };
+    let (module, plan) = match q.module.as_deref().unwrap_or("http") {
+        "http" => ("http", &state.http),
+        "full" => ("full", &state.full),
+        _ => return (StatusCode::BAD_REQUEST, "unknown module: use http or full\n").into_response(),
+    };
+    let scope = Scope {
+        endpoints: Some(vec![id]),
+        deadline: Some(scrape_budget(&headers).unwrap_or(state.default_deadline)),
+    };
+    let report = plan.run_scoped(&scope).await;
+    state
+        .metrics
+        .probes
+        .get_or_create(&ProbeLabels {
+            target: target.to_owned(),
+            module: module.to_owned(),
+            verdict: report.verdict.as_str().to_owned(),
+        })
+        .inc();
+    let mut out = Vec::new();
+    if prometheus::render(&report, &mut out).is_err() {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "cannot encode the metrics\n").into_response();
+    }
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        out,
+    )
+        .into_response()
+}
+
+/// How long a scrape may take: Prometheus's `X-Prometheus-Scrape-Timeout-Seconds` less half
+/// a second, so the answer arrives before Prometheus gives up (at least half a second). A
+/// value that is not a positive number of seconds, or too large to represent, is ignored.
+fn scrape_budget(headers: &HeaderMap) -> Option<Duration> {
+    let seconds = headers
+        .get("x-prometheus-scrape-timeout-seconds")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)?;
+    Duration::try_from_secs_f64((seconds - 0.5).max(0.5)).ok()
+}
+
+async fn metrics_handler(State(state): State<Arc<ServeState>>) -> Response {
+    let mut text = String::new();
+    if prometheus_client::encoding::text::encode(&mut text, &state.metrics.registry).is_err() {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "cannot encode the metrics\n").into_response();
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
+
+async fn record(State(state): State<Arc<ServeState>>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let m = &state.metrics;
+    m.requests
+        .get_or_create(&RouteLabels {
+            route: route.clone(),
+            status: response.status().as_u16(),
+        })
+        .inc();
+    m.durations
+        .get_or_create(&RouteOnly { route })
+        .observe(started.elapsed().as_secs_f64());
+    response
+}
+
+/// The application: routes, body limit, metrics and request logs (method, path, status and
+/// latency only: request bodies, where inputs are, are never logged).
+pub fn router(state: Arc<ServeState>) -> Router {
+    Router::new()
+        .route("/v1/validate", post(validate_handler))
+        .route("/probe", get(probe_handler))
+        .route("/metrics", get(metrics_handler))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .layer(middleware::from_fn_with_state(state.clone(), record))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<ServeState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

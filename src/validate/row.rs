@@ -1,0 +1,129 @@
+//! One row of inputs as batch files and the HTTP API carry them: column names, JSON objects,
+//! and the JSON record written for each checked row. Shared by `bindcheck validate --input`,
+//! `bindcheck serve`'s `/v1/validate` and library users, so all three read rows the same way.
+
+use serde::Serialize;
+
+use super::finding::Field;
+use super::record::{FieldViews, Inputs};
+
+/// What a column (CSV header) or key (JSON) means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// One of the input fields.
+    Field(Field),
+    /// The phone region for this row (`region`).
+    Region,
+    /// Anything else.
+    Ignored,
+}
+
+impl Column {
+    /// The meaning of a column name: case, surrounding spaces, a byte-order mark and `-`
+    /// for `_` do not matter (`ID-Number` is `id_number`).
+    pub fn of(name: &str) -> Column {
+        let name = name
+            .trim()
+            .trim_start_matches('\u{FEFF}')
+            .to_ascii_lowercase()
+            .replace('-', "_");
+        if name == "region" {
+            return Column::Region;
+        }
+        Field::ALL
+            .iter()
+            .find(|f| f.as_str() == name)
+            .map_or(Column::Ignored, |f| Column::Field(*f))
+    }
+}
+
+/// A row that is not a set of inputs. Messages name keys, never values: someone may have
+/// put a card number where a key belongs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RowError {
+    #[error("expected a JSON object")]
+    NotAnObject,
+    #[error("unknown key: use phone, email, card, expiry, cvv, id_number, name, region, lang")]
+    UnknownKey,
+    #[error("`{key}` must be a string")]
+    NotAString {
+        /// The key, always one of the known names.
+        key: &'static str,
+    },
+}
+
+/// The inputs of a row and its `region` override, if any.
+pub type Row = (Inputs, Option<String>);
+
+/// The inputs in a JSON object (values strings, numbers or null), and its `region`. With
+/// `strict`, a key that is not an input field or `region` is an error; otherwise it is
+/// ignored.
+pub fn inputs_from_json(value: serde_json::Value, strict: bool) -> Result<Row, RowError> {
+    let serde_json::Value::Object(map) = value else {
+        return Err(RowError::NotAnObject);
+    };
+    let mut inputs = Inputs::default();
+    let mut region = None;
+    for (key, value) in map {
+        let col = Column::of(&key);
+        let name = match col {
+            Column::Ignored if strict => return Err(RowError::UnknownKey),
+            Column::Ignored => continue,
+            Column::Region => "region",
+            Column::Field(f) => f.as_str(),
+        };
+        let text = match value {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            serde_json::Value::Null => None,
+            _ => return Err(RowError::NotAString { key: name }),
+        };
+        match col {
+            Column::Field(f) => inputs.set(f, text),
+            Column::Region => region = Some(text.unwrap_or_default()),
+            Column::Ignored => {}
+        }
+    }
+    Ok((inputs, region))
+}
+
+/// The JSON object written for one checked input set: `{"ok": .., "fields": {..}}`, plus
+/// `row` in batch mode.
+#[derive(Serialize)]
+pub struct Record<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    pub ok: bool,
+    pub fields: &'a FieldViews,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_are_forgiving() {
+        assert_eq!(Column::of(" ID-Number "), Column::Field(Field::IdNumber));
+        assert_eq!(Column::of("\u{FEFF}phone"), Column::Field(Field::Phone));
+        assert_eq!(Column::of("Region"), Column::Region);
+        assert_eq!(Column::of("6222021234567890128"), Column::Ignored);
+    }
+
+    #[test]
+    fn json_rows_never_echo_values() {
+        let v = serde_json::json!({"phone": "13800138000", "region": "CN", "extra": "6222021234567890128"});
+        let (inputs, region) = inputs_from_json(v.clone(), false).unwrap();
+        assert_eq!(inputs.phone.as_deref(), Some("13800138000"));
+        assert_eq!(region.as_deref(), Some("CN"));
+        let e = inputs_from_json(v, true).unwrap_err();
+        assert!(!e.to_string().contains("6222"), "{e}");
+        let e = inputs_from_json(serde_json::json!({"card": ["6222021234567890128"]}), true).unwrap_err();
+        assert_eq!(e, RowError::NotAString { key: "card" });
+        assert!(!e.to_string().contains("6222"));
+        assert_eq!(
+            inputs_from_json(serde_json::json!([1]), true),
+            Err(RowError::NotAnObject)
+        );
+    }
+}
