@@ -136,26 +136,52 @@ pub struct Profile {
 }
 
 /// A profile that cannot be used: where, what, and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
+#[non_exhaustive]
 pub struct ProfileError {
+    /// The file, or the name given to [`Profile::parse`].
     pub source: String,
+    /// 1-based line and column of the problem; 0 when the file could not be read at all.
     pub line: usize,
     pub column: usize,
     pub message: String,
     pub hint: String,
+    /// The I/O error behind a profile or BIN table that could not be read.
+    io: Option<std::io::Error>,
+}
+
+impl ProfileError {
+    /// Where in the file the problem is, when it is in the file.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        (self.line > 0).then_some((self.line, self.column))
+    }
+
+    /// The I/O error behind the problem, taken out (to chain it elsewhere).
+    pub fn take_io(&mut self) -> Option<std::io::Error> {
+        self.io.take()
+    }
+
+    fn with_io(mut self, e: std::io::Error) -> ProfileError {
+        self.io = Some(e);
+        self
+    }
 }
 
 impl fmt::Display for ProfileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}\nhint: {}",
-            self.source, self.line, self.column, self.message, self.hint
-        )
+        match self.position() {
+            Some((line, column)) => write!(f, "{}:{line}:{column}: {}", self.source, self.message)?,
+            None => write!(f, "{}: {}", self.source, self.message)?,
+        }
+        write!(f, "\nhint: {}", self.hint)
     }
 }
 
-impl std::error::Error for ProfileError {}
+impl std::error::Error for ProfileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.io.as_ref().map(|e| e as _)
+    }
+}
 
 // ---- the file format ----
 
@@ -236,6 +262,7 @@ impl Ctx<'_> {
             column,
             message: message.into(),
             hint: hint.into(),
+            io: None,
         }
     }
 }
@@ -265,12 +292,16 @@ impl Profile {
     /// Reads and checks a profile file; a BIN table path in it is relative to the file.
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
         let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ProfileError {
-            source: source.clone(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read the profile: {e}"),
-            hint: "check the path given to --profile".into(),
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ProfileError {
+                source: source.clone(),
+                line: 0,
+                column: 0,
+                message: "cannot read the profile".into(),
+                hint: "check the path given to --profile".into(),
+                io: None,
+            }
+            .with_io(e)
         })?;
         Profile::parse(&text, &source, path.parent())
     }
@@ -358,9 +389,10 @@ impl Profile {
                 let csv = std::fs::read_to_string(&path).map_err(|e| {
                     ctx.error(
                         Some(file.span()),
-                        format!("cannot read the BIN table {}: {e}", path.display()),
+                        format!("cannot read the BIN table {}", path.display()),
                         "the path is relative to the profile file",
                     )
+                    .with_io(e)
                 })?;
                 Some(BinTable::parse(&csv).map_err(|e| {
                     ctx.error(
@@ -369,7 +401,7 @@ impl Profile {
                             "the BIN table {} is invalid at its line {}: {}",
                             path.display(),
                             e.line,
-                            e.message
+                            e.problem
                         ),
                         "each line is prefix,issuer,kind with kind one of debit, credit, prepaid (or empty)",
                     )

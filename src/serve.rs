@@ -137,14 +137,16 @@ fn error(status: StatusCode, message: &str, hint: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
-fn lang_of(value: Option<&serde_json::Value>, headers: &HeaderMap) -> Result<Lang, String> {
+/// The answer's language: the body's `lang`, else `Accept-Language`, else English. A `lang`
+/// that is not a language is refused with a message that does not repeat it.
+fn lang_of(value: Option<&serde_json::Value>, headers: &HeaderMap) -> Result<Lang, &'static str> {
     match value {
-        Some(serde_json::Value::String(s)) => s.parse::<Lang>().map_err(|e| e.to_string()),
+        Some(serde_json::Value::String(s)) => s.parse::<Lang>().map_err(|_| "unknown language"),
         Some(serde_json::Value::Null) | None => Ok(headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .map_or(Lang::En, Lang::from_locale)),
-        Some(_) => Err("`lang` must be a string".to_owned()),
+        Some(_) => Err("`lang` must be a string"),
     }
 }
 
@@ -167,7 +169,7 @@ async fn validate_handler(State(state): State<Arc<ServeState>>, headers: HeaderM
     };
     let lang = match lang_of(value.get("lang"), &headers) {
         Ok(l) => l,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e, "use \"en\" or \"zh-CN\""),
+        Err(e) => return error(StatusCode::BAD_REQUEST, e, "use \"en\" or \"zh-CN\""),
     };
     if let Some(map) = value.as_object_mut() {
         map.remove("lang");

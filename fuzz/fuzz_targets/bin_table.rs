@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             assert!(e.line >= 1 && e.line <= text.lines().count(), "error line {} out of range", e.line);
-            assert!(!e.message.is_empty());
+            assert!(!e.problem.to_string().is_empty());
             assert!(e.to_string().starts_with("line "));
         }
     }

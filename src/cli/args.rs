@@ -115,9 +115,16 @@ pub fn read_ca_file(path: Option<&Path>) -> Result<Option<Vec<u8>>, UsageError> 
 pub fn load_profile(spec: Option<&str>) -> Result<Profile, UsageError> {
     match spec {
         None | Some("default") => Ok(Profile::default_profile()),
-        Some(path) => Profile::load(Path::new(path)).map_err(|e| {
-            UsageError::new(format!("{}:{}:{}: {}", e.source, e.line, e.column, e.message), e.hint)
-                .kind(ErrorKind::Config)
+        Some(path) => Profile::load(Path::new(path)).map_err(|mut e| {
+            let place = match e.position() {
+                Some((line, column)) => format!("{}:{line}:{column}", e.source),
+                None => e.source.clone(),
+            };
+            let mut usage = UsageError::new(format!("{place}: {}", e.message), e.hint.clone()).kind(ErrorKind::Config);
+            if let Some(io) = e.take_io() {
+                usage = usage.caused_by(io);
+            }
+            usage
         }),
     }
 }

@@ -130,7 +130,7 @@ impl ValidateArgs {
                 })?;
                 Some(BinTable::parse(&text).map_err(|e| {
                     UsageError::new(
-                        format!("{}:{}: {}", path.display(), e.line, e.message),
+                        format!("{}:{}: {}", path.display(), e.line, e.problem),
                         "each line is prefix,issuer,kind with kind one of debit, credit, prepaid (or empty)",
                     )
                 })?)

@@ -175,6 +175,67 @@ fn classify_hyper(err: &hyper::Error) -> Status {
 }
 
 #[cfg(feature = "probe")]
+/// Why one exchange produced no usable response, and the status that means.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExchangeError {
+    /// No response head before the time limit (or the run's deadline).
+    #[error("no response before the time limit")]
+    NoResponse { status: Status },
+    /// The body stopped arriving before the time limit.
+    #[error("the body stalled after {received} bytes")]
+    BodyStalled { status: Status, received: u64 },
+    /// The connection or the protocol failed.
+    #[error("the HTTP exchange failed")]
+    Http {
+        status: Status,
+        #[source]
+        source: hyper::Error,
+        /// Body bytes received before the failure.
+        received: u64,
+    },
+    /// The request could not be built from the URL.
+    #[error("cannot build the request")]
+    Request(#[source] hyper::http::Error),
+}
+
+#[cfg(feature = "probe")]
+impl ExchangeError {
+    /// What the failure means for the endpoint.
+    pub fn status(&self) -> Status {
+        match self {
+            ExchangeError::NoResponse { status }
+            | ExchangeError::BodyStalled { status, .. }
+            | ExchangeError::Http { status, .. } => *status,
+            ExchangeError::Request(_) => Status::Error,
+        }
+    }
+
+    /// Body bytes that arrived before the failure.
+    pub fn received(&self) -> u64 {
+        match self {
+            ExchangeError::BodyStalled { received, .. } | ExchangeError::Http { received, .. } => *received,
+            _ => 0,
+        }
+    }
+}
+
+/// An error and its causes, in one line: `outer: inner: innermost`.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.ends_with(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(feature = "probe")]
 /// Sends one request over `io` and reads the response, the body up to the cap.
 pub async fn exchange(
     io: Box<dyn Io>,
@@ -182,7 +243,7 @@ pub async fn exchange(
     url: &Url,
     limits: Limits,
     deadline: Instant,
-) -> Result<Exchange, (Status, String)> {
+) -> Result<Exchange, ExchangeError> {
     let started = Instant::now();
     let over = |limit: Instant| {
         if limit >= deadline && Instant::now() >= deadline {
@@ -191,11 +252,15 @@ pub async fn exchange(
             Status::Timeout
         }
     };
-    let ttfb_limit = deadline.min(started + limits.ttfb);
+    let ttfb_limit = deadline.min(super::later(started, limits.ttfb));
     let (mut sender, conn) = match timeout_at(ttfb_limit, hyper::client::conn::http1::handshake(TokioIo::new(io))).await
     {
-        Err(_) => return Err((over(ttfb_limit), "no response".into())),
-        Ok(Err(e)) => return Err((classify_hyper(&e), e.to_string())),
+        Err(_) => {
+            return Err(ExchangeError::NoResponse {
+                status: over(ttfb_limit),
+            })
+        }
+        Ok(Err(e)) => return Err(http_error(e, 0)),
         Ok(Ok(pair)) => pair,
     };
     // The connection task ends when this function returns (aborted with the guard).
@@ -224,10 +289,14 @@ pub async fn exchange(
         .header("accept", "*/*")
         .header("connection", "close")
         .body(http_body_util::Empty::<hyper::body::Bytes>::new())
-        .map_err(|e| (Status::Error, e.to_string()))?;
+        .map_err(ExchangeError::Request)?;
     let response: Response<Incoming> = match timeout_at(ttfb_limit, sender.send_request(request)).await {
-        Err(_) => return Err((over(ttfb_limit), "no response before the time limit".into())),
-        Ok(Err(e)) => return Err((classify_hyper(&e), e.to_string())),
+        Err(_) => {
+            return Err(ExchangeError::NoResponse {
+                status: over(ttfb_limit),
+            })
+        }
+        Ok(Err(e)) => return Err(http_error(e, 0)),
         Ok(Ok(r)) => r,
     };
     let received_at = SystemTime::now();
@@ -236,15 +305,20 @@ pub async fn exchange(
     let headers = response.headers().clone();
     let mut body = response.into_body();
     let body_started = Instant::now();
-    let body_limit = deadline.min(body_started + limits.body);
+    let body_limit = deadline.min(super::later(body_started, limits.body));
     let mut body_bytes: u64 = 0;
     let mut body_truncated = false;
     if method == Method::Get {
         loop {
             match timeout_at(body_limit, body.frame()).await {
-                Err(_) => return Err((over(body_limit), format!("the body stalled after {body_bytes} bytes"))),
+                Err(_) => {
+                    return Err(ExchangeError::BodyStalled {
+                        status: over(body_limit),
+                        received: body_bytes,
+                    })
+                }
                 Ok(None) => break,
-                Ok(Some(Err(e))) => return Err((classify_hyper(&e), e.to_string())),
+                Ok(Some(Err(e))) => return Err(http_error(e, body_bytes)),
                 Ok(Some(Ok(frame))) => {
                     if let Some(data) = frame.data_ref() {
                         body_bytes += data.len() as u64;
@@ -266,6 +340,15 @@ pub async fn exchange(
         headers,
         received_at,
     })
+}
+
+#[cfg(feature = "probe")]
+fn http_error(source: hyper::Error, received: u64) -> ExchangeError {
+    ExchangeError::Http {
+        status: classify_hyper(&source),
+        source,
+        received,
+    }
 }
 
 #[cfg(feature = "probe")]

@@ -50,7 +50,7 @@ pub use stats::Summary;
 pub use tcp::{ConnectResult, Family, LossResult};
 pub use tls::TlsResult;
 #[cfg(feature = "probe")]
-pub use tls::TlsSetup;
+pub use tls::{TlsSetup, TlsSetupError};
 
 /// How a probe step ended.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -238,6 +238,9 @@ impl Default for ProbeConfig {
     }
 }
 
+/// The most connect probes per address a run may ask for.
+pub const MAX_COUNT: u32 = 1000;
+
 #[cfg(feature = "probe")]
 /// Builds a [`Prober`], checking the configuration.
 pub struct ProberBuilder {
@@ -246,55 +249,59 @@ pub struct ProberBuilder {
 
 #[cfg(feature = "probe")]
 /// A configuration that cannot work.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
     /// The resolver configuration could not be read or built.
-    Resolver(String),
+    #[error("cannot set up DNS resolution through {resolver}")]
+    Resolver {
+        resolver: ResolverChoice,
+        #[source]
+        source: hickory_resolver::net::NetError,
+    },
     /// The trust store or CA file is unusable.
-    Tls(String),
-    /// A value out of range.
-    Config(String),
+    #[error("cannot set up TLS")]
+    Tls(#[from] TlsSetupError),
+    #[error("concurrency must be at least 1")]
+    NoConcurrency,
+    #[error("the probe interval must be at least 10 ms")]
+    IntervalTooShort,
+    #[error("at most {max} probes per address")]
+    TooManyProbes { max: u32 },
 }
-
-#[cfg(feature = "probe")]
-impl std::fmt::Display for BuildError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BuildError::Resolver(e) => write!(f, "cannot set up DNS resolution: {e}"),
-            BuildError::Tls(e) => write!(f, "cannot set up TLS: {e}"),
-            BuildError::Config(e) => f.write_str(e),
-        }
-    }
-}
-
-#[cfg(feature = "probe")]
-impl std::error::Error for BuildError {}
 
 #[cfg(feature = "probe")]
 impl ProberBuilder {
     pub fn build(self) -> Result<Prober, BuildError> {
         let c = self.config;
         if c.concurrency == 0 {
-            return Err(BuildError::Config("concurrency must be at least 1".into()));
+            return Err(BuildError::NoConcurrency);
         }
         if c.interval < Duration::from_millis(10) {
-            return Err(BuildError::Config("the probe interval must be at least 10 ms".into()));
+            return Err(BuildError::IntervalTooShort);
         }
-        if c.count > 1000 {
-            return Err(BuildError::Config("at most 1000 probes per address".into()));
+        if c.count > MAX_COUNT {
+            return Err(BuildError::TooManyProbes { max: MAX_COUNT });
         }
-        let resolver = dns::resolver(&c.resolver, c.timeouts.dns).map_err(|e| BuildError::Resolver(e.to_string()))?;
+        let resolver = dns::resolver(&c.resolver, c.timeouts.dns).map_err(|source| BuildError::Resolver {
+            resolver: c.resolver.clone(),
+            source,
+        })?;
         let compare = c
             .compare_resolvers
             .iter()
             .map(|a| {
                 let choice = ResolverChoice::Server(*a);
-                dns::resolver(&choice, c.timeouts.dns).map(|r| (choice, r))
+                match dns::resolver(&choice, c.timeouts.dns) {
+                    Ok(r) => Ok((choice, r)),
+                    Err(source) => Err(BuildError::Resolver {
+                        resolver: choice,
+                        source,
+                    }),
+                }
             })
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| BuildError::Resolver(e.to_string()))?;
-        let tls = TlsSetup::new(c.ca_pem.as_deref(), c.insecure).map_err(|e| BuildError::Tls(e.0))?;
+            .collect::<Result<Vec<_>, _>>()?;
+        let tls = TlsSetup::new(c.ca_pem.as_deref(), c.insecure)?;
         Ok(Prober {
             config: c,
             resolver,
@@ -586,9 +593,10 @@ impl Prober {
                 Box::new(stream)
             };
             match http::exchange(io, method, &current, limits, deadline).await {
-                Err((status, error)) => {
-                    result.status = status;
-                    result.error = Some(error);
+                Err(e) => {
+                    result.status = e.status();
+                    result.body_bytes = e.received();
+                    result.error = Some(http::error_chain(&e));
                     result.hops.push(http::Hop {
                         url: current.to_string(),
                         status_code: None,

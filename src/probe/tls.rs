@@ -39,18 +39,18 @@ pub struct TlsSetup {
 
 #[cfg(feature = "probe")]
 /// The trust configuration could not be built.
-#[derive(Debug)]
-pub struct TlsSetupError(pub String);
-
-#[cfg(feature = "probe")]
-impl std::fmt::Display for TlsSetupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TlsSetupError {
+    #[error("the CA file is not valid PEM")]
+    Pem(#[source] std::io::Error),
+    #[error("the CA file holds no certificate")]
+    NoCertificate,
+    #[error("the CA file holds an unusable certificate")]
+    Certificate(#[source] rustls::Error),
+    #[error("cannot build the certificate verifier")]
+    Verifier(#[source] rustls::client::VerifierBuilderError),
 }
-
-#[cfg(feature = "probe")]
-impl std::error::Error for TlsSetupError {}
 
 #[cfg(feature = "probe")]
 impl TlsSetup {
@@ -68,20 +68,18 @@ impl TlsSetup {
             let mut reader = pem;
             let certs: Vec<CertificateDer<'static>> = rustls_pemfile::certs(&mut reader)
                 .collect::<Result<_, _>>()
-                .map_err(|e| TlsSetupError(format!("the CA file is not valid PEM: {e}")))?;
+                .map_err(TlsSetupError::Pem)?;
             if certs.is_empty() {
-                return Err(TlsSetupError("the CA file holds no certificate".into()));
+                return Err(TlsSetupError::NoCertificate);
             }
             for cert in certs {
-                roots
-                    .add(cert)
-                    .map_err(|e| TlsSetupError(format!("the CA file holds an unusable certificate: {e}")))?;
+                roots.add(cert).map_err(TlsSetupError::Certificate)?;
             }
         }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let verifier = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
             .build()
-            .map_err(|e| TlsSetupError(format!("cannot build the certificate verifier: {e}")))?;
+            .map_err(TlsSetupError::Verifier)?;
         Ok(TlsSetup {
             provider,
             verifier,

@@ -2,7 +2,6 @@
 //! which kind each card is. Parsed from CSV text; reading the file is the caller's job.
 
 use serde::Serialize;
-use std::fmt;
 
 /// What kind of card a BIN issues.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -53,21 +52,27 @@ pub struct BinTable {
     entries: Vec<BinEntry>,
 }
 
-/// A BIN table that could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A BIN table line that cannot be read: which line, and what is wrong with it. Nothing
+/// from the line is repeated: a full card number put there by mistake would be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
 pub struct BinTableError {
     /// 1-based line number.
     pub line: usize,
-    pub message: String,
+    pub problem: BinTableProblem,
 }
 
-impl fmt::Display for BinTableError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
+/// What is wrong with a BIN table line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BinTableProblem {
+    #[error("expected 2 or 3 columns (prefix,issuer,kind), found {0}")]
+    Columns(usize),
+    #[error("the prefix must be 1 to 11 digits (it has {0} characters)")]
+    Prefix(usize),
+    #[error("the kind must be debit, credit or prepaid")]
+    Kind,
 }
-
-impl std::error::Error for BinTableError {}
 
 impl BinTable {
     /// Parses CSV with the columns `prefix,issuer,kind` (a header line is optional, `kind`
@@ -85,26 +90,17 @@ impl BinTable {
             if line == 1 && cols.first().is_some_and(|c| c.eq_ignore_ascii_case("prefix")) {
                 continue;
             }
-            let err = |message: String| BinTableError { line, message };
+            let err = |problem| BinTableError { line, problem };
             if cols.len() < 2 || cols.len() > 3 {
-                return Err(err(format!(
-                    "expected 2 or 3 columns (prefix,issuer,kind), found {}",
-                    cols.len()
-                )));
+                return Err(err(BinTableProblem::Columns(cols.len())));
             }
             let prefix = cols[0];
             if prefix.is_empty() || prefix.len() > 11 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
-                // Never repeated back: a full card number put there by mistake would be.
-                return Err(err(format!(
-                    "the prefix must be 1 to 11 digits (it has {} characters)",
-                    prefix.chars().count()
-                )));
+                return Err(err(BinTableProblem::Prefix(prefix.chars().count())));
             }
             let kind = match cols.get(2).copied().filter(|k| !k.is_empty()) {
                 None => None,
-                Some(k) => Some(
-                    CardKind::parse(k).ok_or_else(|| err(format!("kind `{k}` must be debit, credit or prepaid")))?,
-                ),
+                Some(k) => Some(CardKind::parse(k).ok_or_else(|| err(BinTableProblem::Kind))?),
             };
             entries.push(BinEntry {
                 prefix: prefix.to_owned(),
@@ -148,9 +144,11 @@ mod tests {
         let e = BinTable::parse("prefix,issuer,kind\n62a,X,debit\n").unwrap_err();
         assert_eq!(e.line, 2);
         let e = BinTable::parse("6222021234567890128,ICBC,debit\n").unwrap_err();
-        assert!(!e.message.contains("6222021234567890128"), "{e}");
+        assert_eq!(e.problem, BinTableProblem::Prefix(19));
+        assert!(!e.to_string().contains("6222021234567890128"), "{e}");
         let e = BinTable::parse("622202,ICBC,gold\n").unwrap_err();
-        assert!(e.message.contains("gold"));
+        assert_eq!(e.problem, BinTableProblem::Kind);
+        assert!(e.to_string().contains("debit, credit or prepaid"), "{e}");
         let e = BinTable::parse("622202\n").unwrap_err();
         assert_eq!(e.line, 1);
     }

@@ -5,7 +5,7 @@ mod bin;
 mod brand;
 mod expiry;
 
-pub use bin::{BinEntry, BinTable, BinTableError, CardKind};
+pub use bin::{BinEntry, BinTable, BinTableError, BinTableProblem, CardKind};
 pub use brand::{candidates, Brand, UnknownBrand};
 pub use expiry::{validate_expiry, Expiry, ExpiryCheck};
 
