@@ -433,15 +433,13 @@ impl Profile {
                 })?;
             let method = match &e.method {
                 None => Method::Get,
-                Some(m) if m.get_ref().eq_ignore_ascii_case("get") => Method::Get,
-                Some(m) if m.get_ref().eq_ignore_ascii_case("head") => Method::Head,
-                Some(m) => {
-                    return Err(ctx.error(
+                Some(m) => m.get_ref().parse().map_err(|_| {
+                    ctx.error(
                         Some(m.span()),
                         format!("unsupported method `{}`", m.get_ref()),
                         "use GET or HEAD",
-                    ))
-                }
+                    )
+                })?,
             };
             let mut expect = Vec::with_capacity(e.expect.len());
             for code in &e.expect {

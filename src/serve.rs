@@ -221,6 +221,35 @@ async fn validate_handler(State(state): State<Arc<ServeState>>, headers: HeaderM
     }
 }
 
+/// What a `/probe` scrape measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Module {
+    /// DNS, connect, TLS and HTTP.
+    Http,
+    /// The same, and the loss probes.
+    Full,
+}
+
+impl Module {
+    fn as_str(self) -> &'static str {
+        match self {
+            Module::Http => "http",
+            Module::Full => "full",
+        }
+    }
+}
+
+impl std::str::FromStr for Module {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Module, ()> {
+        [Module::Http, Module::Full]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or(())
+    }
+}
+
 #[derive(Deserialize)]
 struct ProbeQuery {
     target: Option<String>,
@@ -259,10 +288,13 @@ async fn probe_handler(
         )
             .into_response();
     };
-    let (module, plan) = match q.module.as_deref().unwrap_or("http") {
-        "http" => ("http", &state.http),
-        "full" => ("full", &state.full),
-        _ => return (StatusCode::BAD_REQUEST, "unknown module: use http or full\n").into_response(),
+    let module = match q.module.as_deref().map_or(Ok(Module::Http), str::parse) {
+        Ok(m) => m,
+        Err(()) => return (StatusCode::BAD_REQUEST, "unknown module: use http or full\n").into_response(),
+    };
+    let plan = match module {
+        Module::Http => &state.http,
+        Module::Full => &state.full,
     };
     let scope = Scope {
         endpoints: Some(vec![id]),
@@ -274,7 +306,7 @@ async fn probe_handler(
         .probes
         .get_or_create(&ProbeLabels {
             target: target.to_owned(),
-            module: module.to_owned(),
+            module: module.as_str().to_owned(),
             verdict: report.verdict.as_str().to_owned(),
         })
         .inc();

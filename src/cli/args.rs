@@ -10,6 +10,47 @@ use url::Url;
 use super::{ErrorKind, UsageError};
 use bindcheck::probe::{ProbeConfig, ResolverChoice, Timeouts};
 use bindcheck::profile::Profile;
+use bindcheck::validate::Inputs;
+
+/// The form fields, as flags (shared by `validate` and `check`).
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Phone number, as typed (national or international).
+    #[arg(long, value_name = "PHONE")]
+    phone: Option<String>,
+    /// Email address that must receive the verification email.
+    #[arg(long, value_name = "EMAIL")]
+    email: Option<String>,
+    /// Bank card number (spaces and dashes are fine).
+    #[arg(long, value_name = "NUMBER")]
+    card: Option<String>,
+    /// Card expiry date: MM/YY, MM/YYYY or MMYY.
+    #[arg(long, value_name = "MM/YY")]
+    expiry: Option<String>,
+    /// Card security code (CVV/CVC/CVN).
+    #[arg(long, value_name = "CODE")]
+    cvv: Option<String>,
+    /// Mainland China resident ID number (18 characters).
+    #[arg(long, value_name = "ID")]
+    id_number: Option<String>,
+    /// Cardholder name.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+}
+
+impl InputArgs {
+    pub fn inputs(&self) -> Inputs {
+        Inputs {
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            card: self.card.clone(),
+            expiry: self.expiry.clone(),
+            cvv: self.cvv.clone(),
+            id_number: self.id_number.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
 
 /// The network flags every network command takes (check, probe, serve, trace).
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 //! long the input is.
 
 use anyhow::Context;
+use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -12,9 +13,17 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::validate::InputFormat;
 use super::{Outcome, UsageError};
 use bindcheck::validate::{inputs_from_json, validate, Column, Date, Inputs, Lang, Policy, Record, Region};
+
+/// Input formats of a batch file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Comma-separated values with a header row naming the columns.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
 
 /// Rows checked in parallel at a time: large enough to keep both cores busy, small enough
 /// that a chunk of even long rows stays a few megabytes.

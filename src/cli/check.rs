@@ -3,15 +3,15 @@
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::args::{
-    load_profile, parse_endpoint_url, plan_error, probe_config, EndpointArgs, NetArgs, DEFAULT_DEADLINE,
+    load_profile, parse_endpoint_url, plan_error, probe_config, EndpointArgs, InputArgs, NetArgs, DEFAULT_DEADLINE,
 };
-use super::validate::InputArgs;
-use super::{probe::delayed_progress, resolve_lang, secret, ErrorKind, Outcome, UsageError};
+use super::term::{color, delayed_progress};
+use super::{resolve_lang, secret, ErrorKind, Outcome, UsageError};
 use bindcheck::check::{Plan, TracePolicy};
 use bindcheck::profile::{Endpoint, Role};
 use bindcheck::report::render::{self, Format, Options};
@@ -165,7 +165,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     })?;
     runtime.shutdown_timeout(Duration::from_millis(100));
 
-    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = color(&io::stdout());
     for (format, file) in &formats {
         let options = Options {
             color: color && file.is_none(),

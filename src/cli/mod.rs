@@ -11,6 +11,7 @@ mod probe;
 mod render;
 mod secret;
 mod serve;
+mod term;
 mod trace;
 mod validate;
 

@@ -2,14 +2,15 @@
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::args::{parse_endpoint_url, parse_resolver, probe_config, EndpointArgs, NetArgs, DEFAULT_DEADLINE};
+use super::term::delayed_progress;
 use super::{Outcome, UsageError};
+use bindcheck::probe::http::UnknownMethod;
 use bindcheck::probe::{EndpointReport, Method, ProbeConfig, Prober, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -18,12 +19,6 @@ pub enum ProbeFormat {
     Text,
     /// One JSON document: `{"schema_version": 1, "endpoints": [...]}`.
     Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MethodArg {
-    Get,
-    Head,
 }
 
 #[derive(Debug, Args)]
@@ -43,15 +38,19 @@ pub struct ProbeArgs {
     /// hijacking or pollution.
     #[arg(long = "compare-resolver", value_name = "IP[:PORT]", value_parser = parse_resolver)]
     compare_resolvers: Vec<SocketAddr>,
-    /// Request method.
-    #[arg(long, value_enum, default_value = "get")]
-    method: MethodArg,
+    /// Request method: GET or HEAD.
+    #[arg(long, default_value = "get", value_name = "METHOD", value_parser = parse_method)]
+    method: Method,
     /// Endpoints probed at once (1 to 1024).
     #[arg(long, default_value_t = 16, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     concurrency: u16,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: ProbeFormat,
+}
+
+fn parse_method(s: &str) -> Result<Method, UnknownMethod> {
+    s.parse()
 }
 
 /// The version of the `bindcheck probe --format json` document (docs/probe.md).
@@ -71,10 +70,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
     }
     let config = ProbeConfig {
         compare_resolvers: args.compare_resolvers.clone(),
-        method: match args.method {
-            MethodArg::Get => Method::Get,
-            MethodArg::Head => Method::Head,
-        },
+        method: args.method,
         concurrency: usize::from(args.concurrency),
         ..probe_config(&args.net, &args.probes, DEFAULT_DEADLINE)?
     };
@@ -116,23 +112,6 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Invalid
     })
-}
-
-/// A spinner on standard error, shown only when the run takes longer than a second and
-/// standard error is a terminal.
-pub(super) fn delayed_progress(endpoints: usize) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-    if io::stderr().is_terminal() {
-        bar.set_style(ProgressStyle::with_template("{spinner} probing {msg} ({elapsed})").expect("template"));
-        bar.set_message(format!("{endpoints} endpoint(s)"));
-        let shown = bar.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            shown.set_draw_target(ProgressDrawTarget::stderr());
-            shown.enable_steady_tick(Duration::from_millis(120));
-        });
-    }
-    bar
 }
 
 /// `5.0% of 20 lost  min … / median … / p95 … / max …  jitter …`
@@ -277,7 +256,8 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> 
             }
         }
         if !r.not_measured.is_empty() {
-            writeln!(out, "  not measured before the deadline: {}", r.not_measured.join(", "))?;
+            let phases: Vec<&str> = r.not_measured.iter().map(|p| p.as_str()).collect();
+            writeln!(out, "  not measured before the deadline: {}", phases.join(", "))?;
         }
     }
     Ok(())

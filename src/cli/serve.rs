@@ -61,8 +61,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let profile = load_profile(args.profile.as_deref())?;
     let base = probe_config(&args.net, &args.probes, DEFAULT_SCRAPE_DEADLINE).map_err(|e| e.kind(ErrorKind::Config))?;
     let deadline = base.deadline;
-    use std::io::IsTerminal;
-    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let ansi = super::term::color(&std::io::stderr());
     tracing_subscriber::fmt()
         .with_target(false)
         .with_ansi(ansi)

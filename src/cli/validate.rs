@@ -5,7 +5,9 @@ use clap::{Args, ValueEnum};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::{batch, render, resolve_lang, secret, Outcome, UsageError};
+use super::args::InputArgs;
+use super::batch::{self, InputFormat};
+use super::{render, resolve_lang, secret, Outcome, UsageError};
 use bindcheck::report::today_utc as today;
 use bindcheck::validate::{
     validate, BinTable, Brand, CardPolicy, EmailPolicy, Field, Inputs, Lang, PhoneOptions, Policy, Region,
@@ -18,55 +20,6 @@ pub enum Format {
     Text,
     /// One JSON document (JSONL, one object per row, in batch mode).
     Json,
-}
-
-/// Input formats of a batch file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormat {
-    /// Comma-separated values with a header row naming the columns.
-    Csv,
-    /// One JSON object per line.
-    Jsonl,
-}
-
-/// The form fields, as flags (shared by `validate` and `check`).
-#[derive(Debug, Clone, Args)]
-pub struct InputArgs {
-    /// Phone number, as typed (national or international).
-    #[arg(long, value_name = "PHONE")]
-    phone: Option<String>,
-    /// Email address that must receive the verification email.
-    #[arg(long, value_name = "EMAIL")]
-    email: Option<String>,
-    /// Bank card number (spaces and dashes are fine).
-    #[arg(long, value_name = "NUMBER")]
-    card: Option<String>,
-    /// Card expiry date: MM/YY, MM/YYYY or MMYY.
-    #[arg(long, value_name = "MM/YY")]
-    expiry: Option<String>,
-    /// Card security code (CVV/CVC/CVN).
-    #[arg(long, value_name = "CODE")]
-    cvv: Option<String>,
-    /// Mainland China resident ID number (18 characters).
-    #[arg(long, value_name = "ID")]
-    id_number: Option<String>,
-    /// Cardholder name.
-    #[arg(long, value_name = "NAME")]
-    name: Option<String>,
-}
-
-impl InputArgs {
-    pub fn inputs(&self) -> Inputs {
-        Inputs {
-            phone: self.phone.clone(),
-            email: self.email.clone(),
-            card: self.card.clone(),
-            expiry: self.expiry.clone(),
-            cvv: self.cvv.clone(),
-            id_number: self.id_number.clone(),
-            name: self.name.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Args)]

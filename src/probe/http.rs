@@ -38,6 +38,24 @@ pub enum Method {
     Head,
 }
 
+/// A method bindcheck does not send. It does not keep the text given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("unsupported method: use GET or HEAD")]
+pub struct UnknownMethod;
+
+impl std::str::FromStr for Method {
+    type Err = UnknownMethod;
+
+    /// `GET` or `HEAD`, in any case.
+    fn from_str(s: &str) -> Result<Method, UnknownMethod> {
+        match s.trim() {
+            m if m.eq_ignore_ascii_case("get") => Ok(Method::Get),
+            m if m.eq_ignore_ascii_case("head") => Ok(Method::Head),
+            _ => Err(UnknownMethod),
+        }
+    }
+}
+
 /// Per-phase durations of one request, in milliseconds; they add up to `total_ms`.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]

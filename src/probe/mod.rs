@@ -126,6 +126,34 @@ impl std::fmt::Display for Status {
     }
 }
 
+/// A phase of an endpoint's probe, in path order.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Dns,
+    Tcp,
+    Tls,
+    Http,
+    Loss,
+}
+
+impl Phase {
+    /// Every phase, in path order.
+    pub const ALL: [Phase; 5] = [Phase::Dns, Phase::Tcp, Phase::Tls, Phase::Http, Phase::Loss];
+
+    /// The name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Dns => "dns",
+            Phase::Tcp => "tcp",
+            Phase::Tls => "tls",
+            Phase::Http => "http",
+            Phase::Loss => "loss",
+        }
+    }
+}
+
 /// Milliseconds rounded to the microsecond, as every report gives them.
 pub fn round_ms(ms: f64) -> f64 {
     (ms * 1000.0).round() / 1000.0
@@ -348,8 +376,8 @@ pub struct EndpointReport {
     /// The hop-by-hop path, when traced (`check --trace`, or automatically on loss).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace: Option<trace::TraceResult>,
-    /// Steps the deadline cut off.
-    pub not_measured: Vec<&'static str>,
+    /// Phases the deadline kept from starting.
+    pub not_measured: Vec<Phase>,
 }
 
 #[cfg(feature = "probe")]
@@ -413,7 +441,7 @@ impl Prober {
         };
         let mut report = EndpointReport::new(url, &host, port, &c.resolver);
         if Instant::now() >= deadline {
-            report.not_measured = vec!["dns", "tcp", "tls", "http", "loss"];
+            report.not_measured = Phase::ALL.to_vec();
             report.dns.status = Status::NotMeasured;
             report.status = Status::NotMeasured;
             return report;
@@ -433,7 +461,7 @@ impl Prober {
         if report.dns.status != Status::Ok {
             if Instant::now() >= deadline {
                 report.dns.status = Status::NotMeasured;
-                report.not_measured = vec!["dns", "tcp", "tls", "http", "loss"];
+                report.not_measured = Phase::ALL.to_vec();
             }
             report.finish();
             return report;
@@ -468,7 +496,7 @@ impl Prober {
             .map(|r| r.addr)
         else {
             if report.tcp.iter().any(|r| r.status == Status::NotMeasured) {
-                report.not_measured = vec!["tcp", "tls", "http", "loss"];
+                report.not_measured = Phase::ALL[1..].to_vec();
             }
             report.finish();
             return report;
@@ -507,10 +535,10 @@ impl Prober {
         report.tls = tls;
         report.http = Some(http);
         if report.loss.iter().any(|l| l.not_sent > 0) || report.icmp.iter().any(|p| p.not_sent > 0) {
-            report.not_measured.push("loss");
+            report.not_measured.push(Phase::Loss);
         }
         if report.http.as_ref().is_some_and(|h| h.status == Status::NotMeasured) {
-            report.not_measured.push("http");
+            report.not_measured.push(Phase::Http);
         }
         report.finish();
         report

@@ -1,7 +1,9 @@
 //! Network probes against servers the tests start on loopback: each fault must be classified
 //! right, within the deadline.
 
-use bindcheck::probe::{EndpointReport, MailVerdict, Method, ProbeConfig, Prober, ResolverChoice, Status, Timeouts};
+use bindcheck::probe::{
+    EndpointReport, MailVerdict, Method, Phase, ProbeConfig, Prober, ResolverChoice, Status, Timeouts,
+};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -317,7 +319,7 @@ async fn the_deadline_reports_what_was_measured() {
     assert_eq!(r.tcp[0].status, Status::Ok, "TCP was measured");
     assert_eq!(r.http.as_ref().unwrap().status, Status::NotMeasured);
     assert!(
-        r.not_measured.contains(&"http") && r.not_measured.contains(&"loss"),
+        r.not_measured.contains(&Phase::Http) && r.not_measured.contains(&Phase::Loss),
         "{:?}",
         r.not_measured
     );
