@@ -201,9 +201,6 @@ pub async fn resolve(resolver: &TokioResolver, choice: &ResolverChoice, host: &s
                 .min_by_key(|s| rank(s))
                 .copied()
                 .unwrap_or(Status::NoRecords);
-            if Instant::now() >= deadline && result.status == Status::Timeout {
-                result.time_ms = None;
-            }
         }
     }
     if result.status == Status::Ok && result.a.is_empty() && result.aaaa.is_empty() {

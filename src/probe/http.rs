@@ -263,19 +263,18 @@ pub async fn exchange(
     deadline: Instant,
 ) -> Result<Exchange, ExchangeError> {
     let started = Instant::now();
-    let over = |limit: Instant| {
-        if limit >= deadline && Instant::now() >= deadline {
-            Status::NotMeasured
-        } else {
-            Status::Timeout
-        }
-    };
+    // Cut by its own limit or by the run's deadline, a phase that started timed out.
+    if started >= deadline {
+        return Err(ExchangeError::NoResponse {
+            status: Status::NotMeasured,
+        });
+    }
     let ttfb_limit = deadline.min(super::later(started, limits.ttfb));
     let (mut sender, conn) = match timeout_at(ttfb_limit, hyper::client::conn::http1::handshake(TokioIo::new(io))).await
     {
         Err(_) => {
             return Err(ExchangeError::NoResponse {
-                status: over(ttfb_limit),
+                status: Status::Timeout,
             })
         }
         Ok(Err(e)) => return Err(http_error(e, 0)),
@@ -311,7 +310,7 @@ pub async fn exchange(
     let response: Response<Incoming> = match timeout_at(ttfb_limit, sender.send_request(request)).await {
         Err(_) => {
             return Err(ExchangeError::NoResponse {
-                status: over(ttfb_limit),
+                status: Status::Timeout,
             })
         }
         Ok(Err(e)) => return Err(http_error(e, 0)),
@@ -331,7 +330,7 @@ pub async fn exchange(
             match timeout_at(body_limit, body.frame()).await {
                 Err(_) => {
                     return Err(ExchangeError::BodyStalled {
-                        status: over(body_limit),
+                        status: Status::Timeout,
                         received: body_bytes,
                     })
                 }

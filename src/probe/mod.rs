@@ -433,19 +433,34 @@ impl Prober {
         dns::mail(&self.resolver, &self.config.resolver, domain, deadline).await
     }
 
-    /// Probes one endpoint before `deadline`.
+    /// Probes one endpoint before `deadline`: DNS, a connect to every address, then HTTP
+    /// (with TLS) beside the loss probes. A phase the deadline cut is a timeout of that
+    /// phase; only phases that never started are `not_measured`.
     pub async fn probe_one(&self, url: &Url, method: Method, deadline: Instant) -> EndpointReport {
-        let c = &self.config;
         let Some((host, port)) = host_port(url) else {
             return EndpointReport::failed(url, "the URL has no host, or its scheme is not http or https");
         };
-        let mut report = EndpointReport::new(url, &host, port, &c.resolver);
+        let mut report = EndpointReport::new(url, &host, port, &self.config.resolver);
         if Instant::now() >= deadline {
             report.not_measured = Phase::ALL.to_vec();
-            report.dns.status = Status::NotMeasured;
             report.status = Status::NotMeasured;
             return report;
         }
+        self.resolve(&mut report, deadline).await;
+        if report.dns.status == Status::Ok {
+            if let Some(target) = self.connect_all(&mut report, deadline).await {
+                self.request_and_measure(&mut report, url, method, target, deadline)
+                    .await;
+            }
+        }
+        report.finish();
+        report
+    }
+
+    /// The DNS phase: the main resolver and every comparison resolver at once.
+    async fn resolve(&self, report: &mut EndpointReport, deadline: Instant) {
+        let c = &self.config;
+        let host = report.host.clone();
         let dns_deadline = deadline.min(deadline_in(c.timeouts.dns));
         let (main, compared) = tokio::join!(
             dns::resolve(&self.resolver, &c.resolver, &host, dns_deadline),
@@ -458,90 +473,86 @@ impl Prober {
         report.dns = main;
         report.dns_divergent = compared.iter().any(|other| dns::diverges(&report.dns, other));
         report.dns_compare = compared;
-        if report.dns.status != Status::Ok {
-            if Instant::now() >= deadline {
-                report.dns.status = Status::NotMeasured;
-                report.not_measured = Phase::ALL.to_vec();
-            }
-            report.finish();
-            return report;
-        }
+    }
+
+    /// The connect phase: every address at once. Returns the address a happy-eyeballs client
+    /// would use, if any connected.
+    async fn connect_all(&self, report: &mut EndpointReport, deadline: Instant) -> Option<SocketAddr> {
         let addrs: Vec<SocketAddr> = report
             .dns
             .addresses()
             .into_iter()
-            .map(|ip| SocketAddr::new(ip, port))
+            .map(|ip| SocketAddr::new(ip, report.port))
             .collect();
-
-        // Every address, at once.
-        let connects = join_all(addrs.iter().map(|a| tcp::connect(*a, c.timeouts.connect, deadline))).await;
-        report.tcp = connects.iter().map(|(r, _)| r.clone()).collect();
+        let connects = join_all(
+            addrs
+                .iter()
+                .map(|a| tcp::connect(*a, self.config.timeouts.connect, deadline)),
+        )
+        .await;
+        // The streams close here: HTTP opens its own connection, timed from the start.
+        report.tcp = connects.into_iter().map(|(r, _)| r).collect();
         report.preferred_family = tcp::preferred_family(&report.tcp);
+        let ok = |f: Family| report.tcp.iter().any(|r| r.family == f && r.status == Status::Ok);
         let v6_exists = report.tcp.iter().any(|r| r.family == Family::Ipv6);
-        let v6_ok = report
-            .tcp
-            .iter()
-            .any(|r| r.family == Family::Ipv6 && r.status == Status::Ok);
-        let v4_ok = report
-            .tcp
-            .iter()
-            .any(|r| r.family == Family::Ipv4 && r.status == Status::Ok);
-        report.ipv6_broken = v6_exists && !v6_ok && v4_ok;
-        drop(connects);
-        let Some(target) = report
+        report.ipv6_broken = v6_exists && !ok(Family::Ipv6) && ok(Family::Ipv4);
+        let target = report
             .tcp
             .iter()
             .filter(|r| r.status == Status::Ok && Some(r.family) == report.preferred_family)
             .min_by(|a, b| a.time_ms.unwrap_or(f64::MAX).total_cmp(&b.time_ms.unwrap_or(f64::MAX)))
-            .map(|r| r.addr)
-        else {
-            if report.tcp.iter().any(|r| r.status == Status::NotMeasured) {
-                report.not_measured = Phase::ALL[1..].to_vec();
-            }
-            report.finish();
-            return report;
-        };
+            .map(|r| r.addr);
+        if target.is_none() && report.tcp.iter().all(|r| r.status == Status::NotMeasured) {
+            report.not_measured = Phase::ALL[1..].to_vec();
+        }
+        target
+    }
 
-        // HTTP (with its TLS handshake) and the loss probes run side by side.
+    /// HTTP (with its TLS handshake) and the loss probes, side by side.
+    async fn request_and_measure(
+        &self,
+        report: &mut EndpointReport,
+        url: &Url,
+        method: Method,
+        target: SocketAddr,
+        deadline: Instant,
+    ) {
+        let c = &self.config;
         let reachable: Vec<SocketAddr> = report
             .tcp
             .iter()
-            .filter(|r| r.status == Status::Ok)
+            .filter(|r| r.status == Status::Ok && c.count > 0)
             .map(|r| r.addr)
             .collect();
-        let loss = join_all(reachable.iter().filter(|_| c.count > 0).map(|a| {
-            tcp::loss(
-                *a,
-                c.count,
-                c.interval,
-                c.timeouts.connect.min(Duration::from_millis(3500)),
-                deadline,
-            )
-        }));
-        let icmp_timeout = c.timeouts.connect.min(Duration::from_secs(2));
-        let pings = join_all(
-            report
-                .dns
-                .addresses()
-                .into_iter()
-                .filter(|_| c.count > 0)
-                .map(|ip| icmp::ping(ip, c.count, c.interval, icmp_timeout, deadline)),
+        let connect_timeout = c.timeouts.connect.min(Duration::from_millis(3500));
+        let loss = join_all(
+            reachable
+                .iter()
+                .map(|a| tcp::loss(*a, c.count, c.interval, connect_timeout, deadline)),
         );
-        let dns_ms = report.dns.time_ms.unwrap_or(0.0);
-        let http = self.http_chain(url, method, target, dns_ms, deadline);
+        let icmp_timeout = c.timeouts.connect.min(Duration::from_secs(2));
+        let pinged: Vec<IpAddr> = report.dns.addresses().into_iter().filter(|_| c.count > 0).collect();
+        let pings = join_all(
+            pinged
+                .iter()
+                .map(|ip| icmp::ping(*ip, c.count, c.interval, icmp_timeout, deadline)),
+        );
+        let http = self.http_chain(url, method, target, report.dns.time_ms.unwrap_or(0.0), deadline);
         let (loss, pings, (tls, http)) = tokio::join!(loss, pings, http);
         report.loss = loss;
         report.icmp = pings;
-        report.tls = tls;
-        report.http = Some(http);
         if report.loss.iter().any(|l| l.not_sent > 0) || report.icmp.iter().any(|p| p.not_sent > 0) {
             report.not_measured.push(Phase::Loss);
         }
-        if report.http.as_ref().is_some_and(|h| h.status == Status::NotMeasured) {
+        if tls.as_ref().is_some_and(|t| t.status == Status::NotMeasured) {
+            report.not_measured.push(Phase::Tls);
+        }
+        if http.status == Status::NotMeasured {
             report.not_measured.push(Phase::Http);
         }
-        report.finish();
-        report
+        report.not_measured.sort_unstable();
+        report.tls = tls;
+        report.http = Some(http);
     }
 
     /// Requests `url` and follows redirects, each hop on a fresh connection. Returns the TLS
@@ -559,22 +570,91 @@ impl Prober {
         let mut endpoint_tls = None;
         let mut current = url.clone();
         let mut seen = vec![current.clone()];
-        let limits = http::Limits {
-            ttfb: c.timeouts.ttfb,
-            body: c.timeouts.body,
-            body_cap: c.body_cap,
-        };
         for hop in 0..=c.max_redirects {
-            let mut phases = http::Phases::default();
-            let Some((host, port)) = host_port(&current) else {
-                result.status = Status::Error;
-                result.error = Some("a redirect points to a URL bindcheck cannot follow".into());
+            let start = if hop == 0 {
+                HopStart::Connected(first, first_dns_ms)
+            } else {
+                HopStart::Resolve
+            };
+            let outcome = self.hop(&current, method, start, deadline).await;
+            if hop == 0 {
+                endpoint_tls = outcome.tls;
+            }
+            if let Some(h) = outcome.hop {
+                result.hops.push(h);
+            }
+            let ex = match outcome.exchange {
+                Err(failure) => {
+                    result.status = failure.status;
+                    result.error = failure.error;
+                    result.body_bytes = failure.received;
+                    // A later hop the deadline kept from starting is part of a phase that
+                    // started: the chain timed out.
+                    if hop > 0 && result.status == Status::NotMeasured {
+                        result.status = Status::Timeout;
+                    }
+                    break;
+                }
+                Ok(ex) => ex,
+            };
+            let phases = result.hops.last().map_or_else(http::Phases::default, |h| h.phases);
+            result.status_code = Some(ex.status_code);
+            result.phases = phases;
+            result.ttfb_ms = Some(phases.ttfb_ms());
+            result.body_bytes = ex.body_bytes;
+            result.body_truncated = ex.body_truncated;
+            result.clock_skew_s = http::clock_skew(&ex.headers, ex.received_at).or(result.clock_skew_s);
+            result.retry_after = http::retry_after(&ex.headers, ex.received_at);
+            result.final_url = current.to_string();
+            let Some(next) = http::redirect_target(ex.status_code, &ex.headers, &current) else {
+                result.status = http::classify_status(ex.status_code);
                 break;
             };
-            let addr = if hop == 0 {
-                phases.dns_ms = first_dns_ms;
-                first
-            } else {
+            if seen.contains(&next) {
+                result.status = Status::RedirectLoop;
+                break;
+            }
+            if hop == c.max_redirects {
+                result.status = Status::TooManyRedirects;
+                break;
+            }
+            seen.push(next.clone());
+            current = next;
+        }
+        let total: f64 = result.hops.iter().map(|h| h.total_ms).sum();
+        let last = result.hops.last().map_or(0.0, |h| h.total_ms);
+        result.total_ms = (!result.hops.is_empty()).then_some(round_ms(total));
+        result.redirect_ms = round_ms(total - last);
+        (endpoint_tls, result)
+    }
+
+    /// One request of a redirect chain on a fresh connection: resolve (after a redirect),
+    /// connect, TLS, the exchange. The hop record is built once, from the phases that ran.
+    async fn hop(&self, url: &Url, method: Method, start: HopStart, deadline: Instant) -> HopOutcome {
+        let c = &self.config;
+        let mut phases = http::Phases::default();
+        let mut outcome = HopOutcome {
+            hop: None,
+            tls: None,
+            exchange: Err(HopFailure::new(Status::Error, None)),
+        };
+        let Some((host, port)) = host_port(url) else {
+            outcome.exchange = Err(HopFailure::new(
+                Status::Error,
+                Some("a redirect points to a URL bindcheck cannot follow".into()),
+            ));
+            return outcome;
+        };
+        if Instant::now() >= deadline {
+            outcome.exchange = Err(HopFailure::new(Status::NotMeasured, None));
+            return outcome;
+        }
+        let addr = match start {
+            HopStart::Connected(addr, dns_ms) => {
+                phases.dns_ms = dns_ms;
+                addr
+            }
+            HopStart::Resolve => {
                 let d = dns::resolve(
                     &self.resolver,
                     &c.resolver,
@@ -586,93 +666,109 @@ impl Prober {
                 match d.addresses().first() {
                     Some(ip) => SocketAddr::new(*ip, port),
                     None => {
-                        result.status = d.status;
-                        result.error = Some(format!("the redirect target {host} does not resolve"));
-                        break;
+                        let why = format!("the redirect target {host} does not resolve");
+                        outcome.exchange = Err(HopFailure::new(d.status, Some(why)));
+                        return outcome;
                     }
-                }
-            };
-            let (connect, stream) = tcp::connect(addr, c.timeouts.connect, deadline).await;
-            phases.connect_ms = connect.time_ms.unwrap_or(0.0);
-            let Some(stream) = stream else {
-                result.status = connect.status;
-                break;
-            };
-            let io: Box<dyn http::Io> = if current.scheme() == "https" {
-                let (tls, tls_stream) =
-                    tls::handshake(&self.tls, stream, &host, &[b"http/1.1"], c.timeouts.tls, deadline).await;
-                phases.tls_ms = tls.time_ms.unwrap_or(0.0);
-                let status = tls.status;
-                if hop == 0 {
-                    endpoint_tls = Some(tls);
-                }
-                match tls_stream {
-                    Some(s) => Box::new(s),
-                    None => {
-                        result.status = if status == Status::NotMeasured {
-                            Status::NotMeasured
-                        } else {
-                            Status::Skipped
-                        };
-                        break;
-                    }
-                }
-            } else {
-                Box::new(stream)
-            };
-            match http::exchange(io, method, &current, limits, deadline).await {
-                Err(e) => {
-                    result.status = e.status();
-                    result.body_bytes = e.received();
-                    result.error = Some(http::error_chain(&e));
-                    result.hops.push(http::Hop {
-                        url: current.to_string(),
-                        status_code: None,
-                        phases,
-                        total_ms: phases.total_ms(),
-                    });
-                    break;
-                }
-                Ok(ex) => {
-                    phases.server_ms = ex.server_ms;
-                    phases.transfer_ms = ex.transfer_ms;
-                    result.hops.push(http::Hop {
-                        url: current.to_string(),
-                        status_code: Some(ex.status_code),
-                        phases,
-                        total_ms: phases.total_ms(),
-                    });
-                    result.status_code = Some(ex.status_code);
-                    result.phases = phases;
-                    result.ttfb_ms = Some(phases.ttfb_ms());
-                    result.body_bytes = ex.body_bytes;
-                    result.body_truncated = ex.body_truncated;
-                    result.clock_skew_s = http::clock_skew(&ex.headers, ex.received_at).or(result.clock_skew_s);
-                    result.retry_after = http::retry_after(&ex.headers, ex.received_at);
-                    result.final_url = current.to_string();
-                    if let Some(next) = http::redirect_target(ex.status_code, &ex.headers, &current) {
-                        if seen.contains(&next) {
-                            result.status = Status::RedirectLoop;
-                            break;
-                        }
-                        if hop == c.max_redirects {
-                            result.status = Status::TooManyRedirects;
-                            break;
-                        }
-                        seen.push(next.clone());
-                        current = next;
-                        continue;
-                    }
-                    result.status = http::classify_status(ex.status_code);
-                    break;
                 }
             }
+        };
+        let (connect, stream) = tcp::connect(addr, c.timeouts.connect, deadline).await;
+        phases.connect_ms = connect.time_ms.unwrap_or(0.0);
+        let Some(stream) = stream else {
+            outcome.exchange = Err(HopFailure::new(connect.status, None));
+            return outcome;
+        };
+        let io: Box<dyn http::Io> = if url.scheme() == "https" {
+            let (tls, tls_stream) =
+                tls::handshake(&self.tls, stream, &host, &[b"http/1.1"], c.timeouts.tls, deadline).await;
+            phases.tls_ms = tls.time_ms.unwrap_or(0.0);
+            let status = tls.status;
+            outcome.tls = Some(tls);
+            match tls_stream {
+                Some(s) => Box::new(s),
+                None => {
+                    // The handshake's own result says why; the request never went out.
+                    let http_status = if status == Status::NotMeasured {
+                        Status::NotMeasured
+                    } else {
+                        Status::Skipped
+                    };
+                    outcome.exchange = Err(HopFailure::new(http_status, None));
+                    return outcome;
+                }
+            }
+        } else {
+            Box::new(stream)
+        };
+        let limits = http::Limits {
+            ttfb: c.timeouts.ttfb,
+            body: c.timeouts.body,
+            body_cap: c.body_cap,
+        };
+        let asked = Instant::now();
+        let exchanged = http::exchange(io, method, url, limits, deadline).await;
+        let status_code = match &exchanged {
+            Ok(ex) => {
+                phases.server_ms = ex.server_ms;
+                phases.transfer_ms = ex.transfer_ms;
+                Some(ex.status_code)
+            }
+            // The time waited for an answer that did not come.
+            Err(_) => {
+                phases.server_ms = ms_since(asked);
+                None
+            }
+        };
+        outcome.hop = Some(http::Hop {
+            url: url.to_string(),
+            status_code,
+            phases,
+            total_ms: phases.total_ms(),
+        });
+        outcome.exchange = exchanged.map_err(|e| HopFailure {
+            status: e.status(),
+            received: e.received(),
+            error: Some(http::error_chain(&e)),
+        });
+        outcome
+    }
+}
+
+/// Where a hop starts: on an address already resolved and connected to once (the endpoint
+/// itself), or with a lookup (a redirect target).
+#[cfg(feature = "probe")]
+enum HopStart {
+    Connected(SocketAddr, f64),
+    Resolve,
+}
+
+/// What one hop produced.
+#[cfg(feature = "probe")]
+struct HopOutcome {
+    /// The hop's record, when the request went out.
+    hop: Option<http::Hop>,
+    /// The TLS handshake, on https.
+    tls: Option<TlsResult>,
+    exchange: Result<http::Exchange, HopFailure>,
+}
+
+/// Why a hop gave no response.
+#[cfg(feature = "probe")]
+struct HopFailure {
+    status: Status,
+    error: Option<String>,
+    received: u64,
+}
+
+#[cfg(feature = "probe")]
+impl HopFailure {
+    fn new(status: Status, error: Option<String>) -> HopFailure {
+        HopFailure {
+            status,
+            error,
+            received: 0,
         }
-        let total: f64 = result.hops.iter().map(|h| h.total_ms).sum();
-        let last = result.hops.last().map_or(0.0, |h| h.total_ms);
-        result.total_ms = (!result.hops.is_empty()).then_some(round_ms(total));
-        result.redirect_ms = round_ms(total - last);
-        (endpoint_tls, result)
     }
 }
 

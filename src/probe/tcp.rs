@@ -70,14 +70,25 @@ pub fn classify(err: &io::Error) -> Status {
 /// Connects once, within `timeout` and before `deadline`.
 pub async fn connect(addr: SocketAddr, timeout: Duration, deadline: Instant) -> (ConnectResult, Option<TcpStream>) {
     let started = Instant::now();
+    if started >= deadline {
+        let result = ConnectResult {
+            addr,
+            family: Family::of(addr.ip()),
+            status: Status::NotMeasured,
+            time_ms: None,
+        };
+        return (result, None);
+    }
     let limit = deadline.min(super::later(started, timeout));
+    // Cut by its own limit or by the run's deadline, a connect that started timed out; the
+    // time waited is kept.
     let (status, stream) = match timeout_at(limit, TcpStream::connect(addr)).await {
         Ok(Ok(stream)) => (Status::Ok, Some(stream)),
         Ok(Err(e)) => (classify(&e), None),
-        Err(_) if limit == deadline && deadline < super::later(started, timeout) => (Status::NotMeasured, None),
         Err(_) => (Status::Timeout, None),
     };
-    let time_ms = matches!(status, Status::Ok | Status::Refused | Status::Reset).then(|| ms_since(started));
+    let time_ms =
+        matches!(status, Status::Ok | Status::Refused | Status::Reset | Status::Timeout).then(|| ms_since(started));
     let result = ConnectResult {
         addr,
         family: Family::of(addr.ip()),

@@ -275,6 +275,10 @@ pub async fn handshake(
         }
     };
     let started = Instant::now();
+    if started >= deadline {
+        result.status = Status::NotMeasured;
+        return (result, None);
+    }
     let limit = deadline.min(super::later(started, timeout));
     let outcome = timeout_at(limit, TlsConnector::from(Arc::new(config)).connect(name, stream)).await;
     let (chain, verdict) = seen.lock().map(|s| s.clone()).unwrap_or_default();
@@ -291,12 +295,10 @@ pub async fn handshake(
         result.error = Some(err.to_string());
     }
     let stream = match outcome {
+        // Cut by its own limit or by the run's deadline, a handshake that started timed out.
         Err(_) => {
-            result.status = if limit == deadline && Instant::now() >= deadline {
-                Status::NotMeasured
-            } else {
-                Status::Timeout
-            };
+            result.status = Status::Timeout;
+            result.time_ms = Some(ms_since(started));
             None
         }
         Ok(Err(e)) => {

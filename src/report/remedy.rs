@@ -67,7 +67,7 @@ pub fn kind_for(code: Code, severity: Severity) -> Option<RemedyKind> {
             SwitchNetwork
         }
         NetDnsNxdomain | NetDnsServfail | NetDnsTimeout | NetDnsFailed | NetDnsDivergent | NetSlowDns => ChangeDns,
-        NetSlowServer | NetHttpTimeout => TryOffPeak,
+        NetSlowServer | NetHttpTimeout | NetTlsTimeout => TryOffPeak,
         EnvLowDisk | EnvLowMemory => FreeResources,
         // Beyond the local network: switching networks comes from the loss itself; the
         // trace adds the other half, telling support.

@@ -2,7 +2,7 @@
 //! remedies. Pure: everything they need is passed in.
 
 use crate::probe::env::Environment;
-use crate::probe::{http, EndpointReport, MailResult, MailVerdict, Status};
+use crate::probe::{http, EndpointReport, HttpResult, MailResult, MailVerdict, Status, TlsResult};
 use crate::profile::{AppVersion, Endpoint, EndpointId, Profile, Threshold, Thresholds};
 use crate::validate::{Code, Detail, Finding, Inputs, Lang, Severity, Validation};
 
@@ -80,40 +80,64 @@ fn input_findings(c: &mut Collector, validation: &Validation) {
     }
 }
 
+/// The findings about one endpoint, phase by phase in path order.
 fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: &Endpoint, t: &Thresholds) {
-    let subject = || Subject::Endpoint(e.url.clone());
-    let host = e.host.clone();
+    dns_findings(c, e, t);
+    connect_findings(c, e, t);
+    if let Some(tls) = &e.tls {
+        tls_findings(c, e, tls, t);
+    }
+    if let Some(h) = &e.http {
+        http_findings(c, e, h, spec, t);
+    }
+    loss_findings(c, e, t);
+    trace_findings(c, e);
+    let already = c
+        .findings
+        .iter()
+        .any(|f| f.code == Code::NetNotMeasured && f.subject == subject(e));
+    if !e.not_measured.is_empty() && !already {
+        c.text(Code::NetNotMeasured, subject(e), &e.url);
+    }
+}
+
+fn subject(e: &EndpointReport) -> Subject {
+    Subject::Endpoint(e.url.clone())
+}
+
+fn dns_findings(c: &mut Collector, e: &EndpointReport, t: &Thresholds) {
+    let host = &e.host;
     match e.dns.status {
         Status::Ok => {}
-        Status::Nxdomain => c.text(Code::NetDnsNxdomain, subject(), &host),
-        Status::Servfail => c.text(Code::NetDnsServfail, subject(), &host),
-        Status::Timeout => c.text(Code::NetDnsTimeout, subject(), &host),
-        Status::NotMeasured => c.text(Code::NetNotMeasured, subject(), &e.url),
-        _ => c.text(Code::NetDnsFailed, subject(), &host),
+        Status::Nxdomain => c.text(Code::NetDnsNxdomain, subject(e), host),
+        Status::Servfail => c.text(Code::NetDnsServfail, subject(e), host),
+        Status::Timeout => c.text(Code::NetDnsTimeout, subject(e), host),
+        Status::NotMeasured => c.text(Code::NetNotMeasured, subject(e), &e.url),
+        _ => c.text(Code::NetDnsFailed, subject(e), host),
     }
     if e.dns_divergent {
-        c.text(Code::NetDnsDivergent, subject(), &host);
+        c.text(Code::NetDnsDivergent, subject(e), host);
     }
-    if let Some(sev) = e.dns.time_ms.and_then(|v| level(v, t.dns_ms, false)) {
-        c.push(
-            Code::NetSlowDns,
-            sev,
-            subject(),
-            Some(Detail::Text(ms(e.dns.time_ms.unwrap_or(0.0)))),
-        );
+    if let Some(v) = e.dns.time_ms.filter(|_| e.dns.status == Status::Ok) {
+        if let Some(sev) = level(v, t.dns_ms, false) {
+            c.push(Code::NetSlowDns, sev, subject(e), Some(Detail::Text(ms(v))));
+        }
     }
+}
+
+fn connect_findings(c: &mut Collector, e: &EndpointReport, t: &Thresholds) {
     let connected = e.tcp.iter().any(|r| r.status == Status::Ok);
     if !e.tcp.is_empty() && !connected {
-        let target = format!("{}:{}", host, e.port);
+        let target = format!("{}:{}", e.host, e.port);
         match e.tcp.iter().map(|r| r.status).find(|s| *s != Status::Ok) {
-            Some(Status::Refused) => c.text(Code::NetConnectRefused, subject(), target),
-            Some(Status::Timeout) => c.text(Code::NetConnectTimeout, subject(), target),
-            Some(Status::NotMeasured) => c.text(Code::NetNotMeasured, subject(), &e.url),
-            _ => c.text(Code::NetUnreachable, subject(), target),
+            Some(Status::Refused) => c.text(Code::NetConnectRefused, subject(e), target),
+            Some(Status::Timeout) => c.text(Code::NetConnectTimeout, subject(e), target),
+            Some(Status::NotMeasured) => c.text(Code::NetNotMeasured, subject(e), &e.url),
+            _ => c.text(Code::NetUnreachable, subject(e), target),
         }
     }
     if e.ipv6_broken {
-        c.text(Code::NetIpv6Broken, subject(), &host);
+        c.text(Code::NetIpv6Broken, subject(e), &e.host);
     }
     let best_connect = e
         .tcp
@@ -123,148 +147,163 @@ fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: &Endpoint, t: 
         .min_by(f64::total_cmp);
     if let Some(v) = best_connect {
         if let Some(sev) = level(v, t.connect_ms, false) {
-            c.push(Code::NetSlowConnect, sev, subject(), Some(Detail::Text(ms(v))));
+            c.push(Code::NetSlowConnect, sev, subject(e), Some(Detail::Text(ms(v))));
         }
     }
-    if let Some(tls) = &e.tls {
-        match tls.status {
-            Status::Ok => {}
-            Status::Expired => c.text(Code::NetTlsExpired, subject(), &host),
-            Status::NotYetValid => c.text(Code::NetTlsNotYetValid, subject(), &host),
-            Status::Untrusted => c.text(Code::NetTlsUntrusted, subject(), &host),
-            Status::NameMismatch => c.text(Code::NetTlsNameMismatch, subject(), &host),
-            Status::NotMeasured => c.text(Code::NetNotMeasured, subject(), &e.url),
-            _ => c.text(Code::NetTlsFailed, subject(), &host),
-        }
-        // An insecure run still reports a problem, but the handshake went on: not blocking.
-        if tls.insecure {
-            if let Some(last) = c.findings.last_mut() {
-                if last.subject == subject()
-                    && last.code.as_str().starts_with("net.tls_")
-                    && last.severity == Severity::Error
-                {
-                    last.severity = Severity::Warning;
-                }
-            }
-        }
-        if tls.status != Status::Expired {
-            if let Some(days) = tls.expires_in_days {
-                if let Some(sev) = level(days, t.cert_days, true) {
-                    let detail = Detail::Text(format!("{host} ({days:.0} days)"));
-                    c.push(Code::NetTlsExpiring, sev, subject(), Some(detail));
-                }
-            }
-        }
-        if let Some(v) = tls.time_ms.filter(|_| tls.status == Status::Ok) {
-            if let Some(sev) = level(v, t.tls_ms, false) {
-                c.push(Code::NetSlowTls, sev, subject(), Some(Detail::Text(ms(v))));
-            }
-        }
-    }
-    if let Some(h) = &e.http {
-        let expect = spec.expect.as_slice();
-        let accepted = h.status_code.is_some_and(|code| expect.contains(&code));
-        let status = match (h.status_code, accepted) {
-            (Some(_), true) => Status::Ok,
-            (Some(code), false) if !expect.is_empty() && http::classify_status(code) == Status::Ok => Status::HttpError,
-            _ => h.status,
+}
+
+fn tls_findings(c: &mut Collector, e: &EndpointReport, tls: &TlsResult, t: &Thresholds) {
+    let host = &e.host;
+    let code = match tls.status {
+        Status::Ok => None,
+        Status::Expired => Some(Code::NetTlsExpired),
+        Status::NotYetValid => Some(Code::NetTlsNotYetValid),
+        Status::Untrusted => Some(Code::NetTlsUntrusted),
+        Status::NameMismatch => Some(Code::NetTlsNameMismatch),
+        Status::Timeout => Some(Code::NetTlsTimeout),
+        Status::NotMeasured => Some(Code::NetNotMeasured),
+        _ => Some(Code::NetTlsFailed),
+    };
+    if let Some(code) = code {
+        let detail = if code == Code::NetNotMeasured { &e.url } else { host };
+        // An insecure run still reports a certificate problem, but the handshake went on:
+        // not blocking. Other failures stopped the handshake, insecure or not.
+        let certificate = matches!(
+            tls.status,
+            Status::Expired | Status::NotYetValid | Status::Untrusted | Status::NameMismatch | Status::CertInvalid
+        );
+        let severity = match code.severity() {
+            Severity::Error if tls.insecure && certificate => Severity::Warning,
+            other => other,
         };
-        match status {
-            Status::Ok | Status::Skipped => {}
-            Status::Maintenance => c.text(Code::NetHttpMaintenance, subject(), &e.url),
-            Status::RateLimited => c.text(Code::NetHttpRateLimited, subject(), &e.url),
-            Status::HttpError => c.text(
-                Code::NetHttpStatus,
-                subject(),
-                h.status_code
-                    .map_or_else(|| "?".to_owned(), |code| format!("HTTP {code}")),
-            ),
-            Status::Timeout => c.text(Code::NetHttpTimeout, subject(), &e.url),
-            Status::NotMeasured => c.text(Code::NetNotMeasured, subject(), &e.url),
-            Status::Refused => c.text(Code::NetConnectRefused, subject(), format!("{}:{}", host, e.port)),
-            _ => c.text(Code::NetHttpFailed, subject(), &e.url),
-        }
-        if let Some(v) = h.ttfb_ms.filter(|_| h.status_code.is_some()) {
-            if let Some(sev) = level(v, t.ttfb_ms, false) {
-                c.push(Code::NetSlowServer, sev, subject(), Some(Detail::Text(ms(v))));
-            }
-        }
-        if let Some(skew) = h.clock_skew_s {
-            if let Some(sev) = level(skew.abs(), t.clock_skew_s, false) {
-                c.push(
-                    Code::NetClockSkew,
-                    sev,
-                    subject(),
-                    Some(Detail::Text(format!("{skew:+.0} s"))),
-                );
+        c.push(code, severity, subject(e), Some(Detail::Text(detail.clone())));
+    }
+    if tls.status != Status::Expired {
+        if let Some(days) = tls.expires_in_days {
+            if let Some(sev) = level(days, t.cert_days, true) {
+                let detail = Detail::Text(format!("{host} ({days:.0} days)"));
+                c.push(Code::NetTlsExpiring, sev, subject(e), Some(detail));
             }
         }
     }
-    let worst_loss = e
-        .loss
-        .iter()
-        .map(|l| &l.summary)
-        .chain(e.icmp.iter().filter(|p| p.note.is_none()).map(|p| &p.summary));
-    let loss = worst_loss
-        .clone()
-        .filter(|s| s.sent > 0)
-        .map(|s| s.loss_pct)
-        .fold(None::<f64>, |m, v| Some(m.map_or(v, |m| m.max(v))));
-    if let Some(v) = loss {
+    if let Some(v) = tls.time_ms.filter(|_| tls.status == Status::Ok) {
+        if let Some(sev) = level(v, t.tls_ms, false) {
+            c.push(Code::NetSlowTls, sev, subject(e), Some(Detail::Text(ms(v))));
+        }
+    }
+}
+
+fn http_findings(c: &mut Collector, e: &EndpointReport, h: &HttpResult, spec: &Endpoint, t: &Thresholds) {
+    let expect = spec.expect.as_slice();
+    let accepted = h.status_code.is_some_and(|code| expect.contains(&code));
+    let status = match (h.status_code, accepted) {
+        (Some(_), true) => Status::Ok,
+        (Some(code), false) if !expect.is_empty() && http::classify_status(code) == Status::Ok => Status::HttpError,
+        _ => h.status,
+    };
+    match status {
+        Status::Ok | Status::Skipped => {}
+        Status::Maintenance => c.text(Code::NetHttpMaintenance, subject(e), &e.url),
+        Status::RateLimited => c.text(Code::NetHttpRateLimited, subject(e), &e.url),
+        Status::HttpError => c.text(
+            Code::NetHttpStatus,
+            subject(e),
+            h.status_code
+                .map_or_else(|| "?".to_owned(), |code| format!("HTTP {code}")),
+        ),
+        Status::Timeout => {
+            // How long bindcheck waited for the answer that did not come.
+            let waited = h.hops.last().map(|hop| hop.phases.server_ms);
+            let detail = match waited {
+                Some(w) => format!("{} ({})", e.url, ms(w)),
+                None => e.url.clone(),
+            };
+            c.text(Code::NetHttpTimeout, subject(e), detail)
+        }
+        Status::NotMeasured => c.text(Code::NetNotMeasured, subject(e), &e.url),
+        Status::Refused => c.text(Code::NetConnectRefused, subject(e), format!("{}:{}", e.host, e.port)),
+        _ => c.text(Code::NetHttpFailed, subject(e), &e.url),
+    }
+    if let Some(v) = h.ttfb_ms.filter(|_| h.status_code.is_some()) {
+        if let Some(sev) = level(v, t.ttfb_ms, false) {
+            c.push(Code::NetSlowServer, sev, subject(e), Some(Detail::Text(ms(v))));
+        }
+    }
+    if let Some(skew) = h.clock_skew_s {
+        if let Some(sev) = level(skew.abs(), t.clock_skew_s, false) {
+            c.push(
+                Code::NetClockSkew,
+                sev,
+                subject(e),
+                Some(Detail::Text(format!("{skew:+.0} s"))),
+            );
+        }
+    }
+}
+
+/// The worst of a list of measurements, if any.
+fn worst(values: impl Iterator<Item = f64>) -> Option<f64> {
+    values.fold(None, |m, v| Some(m.map_or(v, |m: f64| m.max(v))))
+}
+
+fn loss_findings(c: &mut Collector, e: &EndpointReport, t: &Thresholds) {
+    let summaries = || {
+        e.loss
+            .iter()
+            .map(|l| &l.summary)
+            .chain(e.icmp.iter().filter(|p| p.note.is_none()).map(|p| &p.summary))
+    };
+    if let Some(v) = worst(summaries().filter(|s| s.sent > 0).map(|s| s.loss_pct)) {
         if let Some(sev) = level(v, t.loss_pct, false) {
             c.push(
                 Code::NetLossHigh,
                 sev,
-                subject(),
+                subject(e),
                 Some(Detail::Text(format!("{v:.1}%"))),
             );
         }
     }
-    let jitter = worst_loss
-        .filter_map(|s| s.jitter_ms)
-        .fold(None::<f64>, |m, v| Some(m.map_or(v, |m| m.max(v))));
-    if let Some(v) = jitter {
+    if let Some(v) = worst(summaries().filter_map(|s| s.jitter_ms)) {
         if let Some(sev) = level(v, t.jitter_ms, false) {
             c.push(
                 Code::NetJitterHigh,
                 sev,
-                subject(),
+                subject(e),
                 Some(Detail::Text(format!("jitter {}", ms(v)))),
             );
         }
     }
-    if let Some(t) = e.trace.as_ref().filter(|t| t.status == Status::Ok) {
-        use crate::probe::trace::LossSegment;
-        let a = &t.analysis;
-        match (a.reached, a.segment) {
-            (true, LossSegment::Local) => {
-                let first = t
-                    .hops
-                    .first()
-                    .and_then(|h| h.addr)
-                    .map_or_else(|| "hop 1".to_owned(), |a| a.to_string());
-                c.text(Code::NetPathLocal, subject(), first);
-            }
-            (true, LossSegment::Beyond) => {
-                c.text(Code::NetPathBeyond, subject(), a.loss_from_ttl.unwrap_or(0).to_string())
-            }
-            (false, _) => {
-                let last = t
-                    .hops
-                    .iter()
-                    .rev()
-                    .find_map(|h| h.addr.map(|a| format!("{a} (hop {})", h.ttl)));
-                c.text(Code::NetPathEnds, subject(), last.unwrap_or_else(|| "none".to_owned()));
-            }
-            (true, LossSegment::None) => {}
+}
+
+fn trace_findings(c: &mut Collector, e: &EndpointReport) {
+    use crate::probe::trace::LossSegment;
+    let Some(t) = e.trace.as_ref().filter(|t| t.status == Status::Ok) else {
+        return;
+    };
+    let a = &t.analysis;
+    match (a.reached, a.segment) {
+        (true, LossSegment::Local) => {
+            let first = t
+                .hops
+                .first()
+                .and_then(|h| h.addr)
+                .map_or_else(|| "hop 1".to_owned(), |a| a.to_string());
+            c.text(Code::NetPathLocal, subject(e), first);
         }
-    }
-    let already = c
-        .findings
-        .iter()
-        .any(|f| f.code == Code::NetNotMeasured && f.subject == subject());
-    if !e.not_measured.is_empty() && !already {
-        c.text(Code::NetNotMeasured, subject(), &e.url);
+        (true, LossSegment::Beyond) => c.text(
+            Code::NetPathBeyond,
+            subject(e),
+            a.loss_from_ttl.unwrap_or(0).to_string(),
+        ),
+        (false, _) => {
+            let last = t
+                .hops
+                .iter()
+                .rev()
+                .find_map(|h| h.addr.map(|a| format!("{a} (hop {})", h.ttl)));
+            c.text(Code::NetPathEnds, subject(e), last.unwrap_or_else(|| "none".to_owned()));
+        }
+        (true, LossSegment::None) => {}
     }
 }
 

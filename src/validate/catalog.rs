@@ -351,6 +351,9 @@ catalog! {
     NetTlsFailed = "net.tls_failed", Error,
         en("The secure connection to {detail} failed.", "Switch networks; if it persists, contact support with this report."),
         zh("与 {detail} 的安全连接失败。", "请切换网络；如果持续出现，请附上本报告联系客服。");
+    NetTlsTimeout = "net.tls_timeout", Error,
+        en("The server at {detail} accepted the connection but did not finish the secure handshake in time: it is probably overloaded.", "Try again later, off-peak; if it persists on other networks too, contact support with this report."),
+        zh("{detail} 的服务器接受了连接，但未能及时完成安全握手：可能负载过高。", "请错峰稍后重试；如果在其他网络下也持续出现，请附上本报告联系客服。");
     NetTlsExpiring = "net.tls_expiring", Warning,
         en("The certificate of {detail} expires soon.", "Nothing to do now; the wallet's operators should renew it (contact support if binds start failing)."),
         zh("{detail} 的证书即将过期。", "目前无需处理；钱包运营方应及时续期（如绑定开始失败，请联系客服）。");
@@ -367,8 +370,8 @@ catalog! {
         en("The service answered with an unexpected status ({detail}).", "The service may be failing; try again later or contact support with this report."),
         zh("服务返回了意外的状态码（{detail}）。", "服务可能出现故障；请稍后重试，或附上本报告联系客服。");
     NetHttpTimeout = "net.http_timeout", Error,
-        en("The service at {detail} did not answer in time.", "The server is busy or the network is too slow: try again off-peak or on another network."),
-        zh("{detail} 的服务未能及时响应。", "服务器繁忙或网络太慢：请错峰重试或换一个网络。");
+        en("The service at {detail} did not answer in time: it is probably overloaded.", "Try again later, off-peak; if it persists on other networks too, contact support with this report."),
+        zh("{detail} 的服务未能及时响应：可能负载过高。", "请错峰稍后重试；如果在其他网络下也持续出现，请附上本报告联系客服。");
     NetHttpFailed = "net.http_failed", Error,
         en("The request to {detail} failed (the connection broke or the answer was invalid).", "Switch networks and try again; if it persists, contact support with this report."),
         zh("对 {detail} 的请求失败（连接中断或响应无效）。", "请切换网络后重试；如果持续出现，请附上本报告联系客服。");
