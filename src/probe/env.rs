@@ -20,6 +20,10 @@ pub struct Environment {
     pub os: &'static str,
     pub proxies: Vec<Proxy>,
     pub default_interface: Option<String>,
+    /// Whether any default route exists, IPv4 or IPv6 (Linux; `None` where the OS does not
+    /// tell). Without one, nothing beyond the local network can be reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_route: Option<bool>,
     pub wireless: Option<bool>,
     pub memory_available_bytes: Option<u64>,
     pub disk_available_bytes: Option<u64>,
@@ -60,6 +64,16 @@ fn default_interface(route_table: &str) -> Option<String> {
 }
 
 #[cfg(feature = "probe")]
+/// Whether `/proc/net/ipv6_route` holds a default route (`::/0`) other than the kernel's
+/// unreachable placeholder on the loopback interface.
+fn has_ipv6_default(route_table: &str) -> bool {
+    route_table.lines().any(|line| {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        cols.len() >= 10 && cols[0].bytes().all(|b| b == b'0') && cols[1] == "00" && cols[9] != "lo"
+    })
+}
+
+#[cfg(feature = "probe")]
 /// `MemAvailable` from `/proc/meminfo`, in bytes.
 fn mem_available(meminfo: &str) -> Option<u64> {
     meminfo.lines().find_map(|l| {
@@ -86,10 +100,13 @@ pub fn gather(dir: &Path) -> Environment {
             })
         })
         .collect();
-    let default_interface = std::fs::read_to_string("/proc/net/route")
-        .ok()
-        .as_deref()
-        .and_then(default_interface);
+    let route_v4 = std::fs::read_to_string("/proc/net/route").ok();
+    let route_v6 = std::fs::read_to_string("/proc/net/ipv6_route").ok();
+    let default_interface = route_v4.as_deref().and_then(default_interface);
+    let default_route = match (&route_v4, &route_v6) {
+        (None, None) => None,
+        _ => Some(default_interface.is_some() || route_v6.as_deref().is_some_and(has_ipv6_default)),
+    };
     let wireless = default_interface.as_ref().map(|iface| {
         let sys = Path::new("/sys/class/net").join(iface);
         sys.join("wireless").exists() || sys.join("phy80211").exists()
@@ -98,6 +115,7 @@ pub fn gather(dir: &Path) -> Environment {
         os: std::env::consts::OS,
         proxies,
         default_interface,
+        default_route,
         wireless,
         memory_available_bytes: std::fs::read_to_string("/proc/meminfo")
             .ok()

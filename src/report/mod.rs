@@ -2,6 +2,7 @@
 //! verdict, and remedies ordered by what to do first. Built once, in one language, from the
 //! validators' and probes' results ([`rules`]); rendered by [`render`].
 
+mod causes;
 pub mod docs;
 pub mod explain;
 pub mod remedy;
@@ -150,6 +151,10 @@ pub struct ReportFinding {
     pub subject: Subject,
     pub message: String,
     pub hint: String,
+    /// The root cause this finding follows from (a finding of the report with that code,
+    /// listed before it): fix that first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caused_by: Option<Code>,
 }
 
 impl ReportFinding {
@@ -162,6 +167,7 @@ impl ReportFinding {
             subject,
             message: fill(code.message(lang)),
             hint: fill(code.hint(lang)),
+            caused_by: None,
         }
     }
 }

@@ -19,6 +19,8 @@ pub enum RemedyKind {
     UpdateApp,
     /// Set the device clock right.
     FixClock,
+    /// Get this device online.
+    ConnectNetwork,
     /// Wait for maintenance or a rate limit to end.
     Wait,
     /// Switch networks (Wi-Fi ↔ mobile data).
@@ -46,6 +48,8 @@ pub struct Remedy {
     pub until: Option<String>,
     /// The step, in the report's language.
     pub text: String,
+    /// The codes of the findings this step addresses, causes and what follows from them.
+    pub addresses: Vec<Code>,
 }
 
 /// The remedy kind a finding calls for, if any.
@@ -60,13 +64,14 @@ pub fn kind_for(code: Code, severity: Severity) -> Option<RemedyKind> {
     Some(match code {
         CardBrandNotAllowed | CardBinNotSupported | CardKindNotAllowed | CardUnknownBrand => UseSupportedCard,
         AppOutdated | AppVersionInvalid => UpdateApp,
-        NetClockSkew | NetTlsNotYetValid => FixClock,
+        NetClockSkew | NetTlsNotYetValid | NetClockWrong => FixClock,
+        NetOffline => ConnectNetwork,
         NetHttpMaintenance | NetHttpRateLimited => Wait,
         NetPathLocal | NetPathEnds | NetLossHigh | NetJitterHigh | NetConnectTimeout | NetUnreachable
-        | NetSlowConnect | NetIpv6Broken | NetTlsUntrusted | NetTlsNameMismatch | NetHttpFailed | NetSlowTls => {
-            SwitchNetwork
-        }
-        NetDnsNxdomain | NetDnsServfail | NetDnsTimeout | NetDnsFailed | NetDnsDivergent | NetSlowDns => ChangeDns,
+        | NetSlowConnect | NetIpv6Broken | NetTlsUntrusted | NetTlsNameMismatch | NetHttpFailed | NetSlowTls
+        | NetAllRefused | NetTlsIntercepted | NetTlsAllFailing => SwitchNetwork,
+        NetDnsNxdomain | NetDnsServfail | NetDnsTimeout | NetDnsFailed | NetDnsDivergent | NetSlowDns
+        | NetDnsBroken => ChangeDns,
         NetSlowServer | NetHttpTimeout | NetTlsTimeout => TryOffPeak,
         EnvLowDisk | EnvLowMemory => FreeResources,
         // Beyond the local network: switching networks comes from the loss itself; the
@@ -122,6 +127,8 @@ fn text(kind: RemedyKind, field: Option<Field>, until: Option<&str>, lang: Lang)
             Some(t) => format!("请等到 {t}（服务方要求）后再试一次。"),
             None => "请稍等一段时间（服务正在维护或限流）后再试一次。".into(),
         },
+        (Lang::En, ConnectNetwork) => "Connect to Wi-Fi or mobile data, then run the check again.".into(),
+        (Lang::ZhCn, ConnectNetwork) => "请连接 Wi-Fi 或移动数据，然后重新检查。".into(),
         (Lang::En, SwitchNetwork) => "Switch networks (Wi-Fi ↔ mobile data) or move closer to the router.".into(),
         (Lang::ZhCn, SwitchNetwork) => "请切换网络（Wi-Fi ↔ 移动数据），或靠近路由器。".into(),
         (Lang::En, ChangeDns) => "Use another DNS resolver, or switch networks.".into(),
@@ -138,12 +145,49 @@ fn text(kind: RemedyKind, field: Option<Field>, until: Option<&str>, lang: Lang)
     }
 }
 
-/// The remedies for `findings`, each once, first things first. `until` is the earliest time a
-/// service asked to come back, for the wait remedy. A blocked report always ends with
-/// contacting support.
+/// Remedies whose text is the same whatever finding calls for them; the others take the
+/// specific advice of the most pressing finding they address (an untrusted certificate and a
+/// weak signal both call for another network, for different reasons).
+fn generic(kind: RemedyKind) -> bool {
+    use RemedyKind::*;
+    matches!(
+        kind,
+        FixField | UseSupportedCard | UpdateApp | ConnectNetwork | Wait | ContactSupport
+    )
+}
+
+/// One remedy being gathered.
+struct Wanted {
+    kind: RemedyKind,
+    field: Option<Field>,
+    /// The first (most pressing) finding that calls for it.
+    lead: usize,
+    /// Some finding it addresses, or that follows from one, blocks the bind.
+    blocking: bool,
+    /// It addresses a root cause.
+    root: bool,
+    addresses: Vec<Code>,
+}
+
+impl Wanted {
+    fn address(&mut self, code: Code) {
+        if !self.addresses.contains(&code) {
+            self.addresses.push(code);
+        }
+    }
+}
+
+/// The remedies for `findings` (as [`rules`](super::rules) orders them: causes first), each
+/// once, in the order that unblocks most: what blocks the bind before what only slows it,
+/// a cause before what follows from it, then by kind. A finding that follows from a cause
+/// is addressed by the cause's remedy. `until` is the latest time a service asked to come
+/// back, for the wait remedy. A blocked report always ends with contacting support.
 pub fn remedies(findings: &[ReportFinding], until: Option<&str>, blocked: bool, lang: Lang) -> Vec<Remedy> {
-    let mut wanted: Vec<(RemedyKind, Option<Field>)> = Vec::new();
-    for f in findings {
+    let mut wanted: Vec<Wanted> = Vec::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.caused_by.is_some() {
+            continue;
+        }
         let Some(kind) = kind_for(f.code, f.severity) else {
             continue;
         };
@@ -152,22 +196,58 @@ pub fn remedies(findings: &[ReportFinding], until: Option<&str>, blocked: bool, 
             (Subject::Mail(_), RemedyKind::FixField) => Some(Field::Email),
             _ => None,
         };
-        if !wanted.contains(&(kind, field)) {
-            wanted.push((kind, field));
+        let effects = || findings.iter().filter(|e| e.caused_by == Some(f.code));
+        let w = match wanted.iter_mut().position(|w| w.kind == kind && w.field == field) {
+            Some(at) => &mut wanted[at],
+            None => {
+                wanted.push(Wanted {
+                    kind,
+                    field,
+                    lead: i,
+                    blocking: false,
+                    root: false,
+                    addresses: Vec::new(),
+                });
+                wanted.last_mut().expect("just pushed")
+            }
+        };
+        w.blocking |= f.severity == Severity::Error || effects().any(|e| e.severity == Severity::Error);
+        w.root |= effects().next().is_some();
+        w.address(f.code);
+        for e in effects() {
+            w.address(e.code);
         }
     }
-    if blocked && !wanted.iter().any(|(k, _)| *k == RemedyKind::ContactSupport) {
-        wanted.push((RemedyKind::ContactSupport, None));
+    if blocked && !wanted.iter().any(|w| w.kind == RemedyKind::ContactSupport) {
+        let mut support = Wanted {
+            kind: RemedyKind::ContactSupport,
+            field: None,
+            lead: 0,
+            blocking: true,
+            root: false,
+            addresses: Vec::new(),
+        };
+        for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+            support.address(f.code);
+        }
+        wanted.push(support);
     }
-    // Errors' remedies before warnings' within a kind does not matter: the kind order does.
-    wanted.sort_by_key(|(kind, field)| (*kind, field.map(|f| Field::ALL.iter().position(|x| *x == f))));
+    let field_order = |f: Option<Field>| f.map(|f| Field::ALL.iter().position(|x| *x == f));
+    wanted.sort_by_key(|w| (!w.blocking, !w.root, w.kind, field_order(w.field)));
+    // Contacting support comes last: everything else is worth trying first.
+    wanted.sort_by_key(|w| w.kind == RemedyKind::ContactSupport);
     wanted
         .into_iter()
-        .map(|(kind, field)| Remedy {
-            kind,
-            field,
-            until: (kind == RemedyKind::Wait).then(|| until.map(str::to_owned)).flatten(),
-            text: text(kind, field, until, lang),
+        .map(|w| Remedy {
+            kind: w.kind,
+            field: w.field,
+            until: (w.kind == RemedyKind::Wait).then(|| until.map(str::to_owned)).flatten(),
+            text: if generic(w.kind) {
+                text(w.kind, w.field, until, lang)
+            } else {
+                findings[w.lead].hint.clone()
+            },
+            addresses: w.addresses,
         })
         .collect()
 }
@@ -219,6 +299,71 @@ mod tests {
                 "{code} has no remedy"
             );
         }
+    }
+
+    #[test]
+    fn a_blocking_remedy_comes_before_a_warnings() {
+        let findings = [
+            f(Code::EmailTypo, Subject::Field(Field::Email)),
+            f(Code::NetHttpTimeout, Subject::Endpoint("https://a".into())),
+        ];
+        let r = remedies(&findings, None, true, Lang::En);
+        let kinds: Vec<RemedyKind> = r.iter().map(|r| r.kind).collect();
+        assert_eq!(
+            kinds,
+            [RemedyKind::TryOffPeak, RemedyKind::FixField, RemedyKind::ContactSupport]
+        );
+        assert_eq!(r[0].addresses, [Code::NetHttpTimeout]);
+        assert_eq!(r[1].addresses, [Code::EmailTypo]);
+    }
+
+    #[test]
+    fn an_untrusted_certificate_is_not_told_to_move_closer_to_the_router() {
+        for lang in [Lang::En, Lang::ZhCn] {
+            let code = Code::NetTlsUntrusted;
+            let findings = [ReportFinding::new(
+                code,
+                code.severity(),
+                Subject::Endpoint("https://a".into()),
+                None,
+                lang,
+            )];
+            let r = remedies(&findings, None, true, lang);
+            assert_eq!(r[0].kind, RemedyKind::SwitchNetwork);
+            assert_eq!(r[0].text, Code::NetTlsUntrusted.hint(lang));
+            assert!(
+                !r[0].text.contains("router") && !r[0].text.contains("路由器"),
+                "{}",
+                r[0].text
+            );
+        }
+    }
+
+    #[test]
+    fn a_cause_is_fixed_before_what_follows_from_it() {
+        let mut expired = f(Code::NetTlsExpired, Subject::Endpoint("https://a".into()));
+        expired.caused_by = Some(Code::NetClockSkew);
+        let mut skew = f(Code::NetClockSkew, Subject::Endpoint("https://b".into()));
+        skew.severity = Severity::Warning;
+        let loss = f(Code::NetLossHigh, Subject::Endpoint("https://c".into()));
+        let r = remedies(&[skew, loss, expired], None, true, Lang::En);
+        assert_eq!(r[0].kind, RemedyKind::FixClock, "{r:?}");
+        assert_eq!(r[0].addresses, [Code::NetClockSkew, Code::NetTlsExpired]);
+        let support = r.last().unwrap();
+        assert_eq!(support.kind, RemedyKind::ContactSupport);
+        assert!(support.addresses.contains(&Code::NetTlsExpired), "{support:?}");
+
+        // Twenty lookups failing on a broken DNS are one step.
+        let mut findings = vec![f(Code::NetDnsBroken, Subject::Environment)];
+        for host in ["a", "b", "c"] {
+            let mut nx = f(Code::NetDnsNxdomain, Subject::Endpoint(format!("https://{host}")));
+            nx.caused_by = Some(Code::NetDnsBroken);
+            findings.push(nx);
+        }
+        let r = remedies(&findings, None, true, Lang::En);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert_eq!(r[0].kind, RemedyKind::ChangeDns);
+        assert_eq!(r[0].addresses, [Code::NetDnsBroken, Code::NetDnsNxdomain]);
     }
 
     #[test]

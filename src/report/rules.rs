@@ -6,6 +6,7 @@ use crate::probe::{http, EndpointReport, HttpResult, MailResult, MailVerdict, St
 use crate::profile::{AppVersion, Endpoint, EndpointId, Profile, Threshold, Thresholds};
 use crate::validate::{Code, Detail, Finding, Inputs, Lang, Severity, Validation};
 
+use super::causes::{self, Cause};
 use super::{remedy, AppCheck, ProfileRef, Report, ReportFinding, Subject, Verdict, SCHEMA_VERSION};
 
 /// Everything a report is made from.
@@ -339,14 +340,47 @@ fn env_findings(c: &mut Collector, env: &Environment) {
     }
 }
 
+/// Leads with the root causes and marks the findings they explain; then the rest, errors
+/// before warnings before notes, each in the order found.
+fn group(mut findings: Vec<ReportFinding>, causes: &[Cause], lang: Lang) -> Vec<ReportFinding> {
+    let mut leading = Vec::new();
+    for cause in causes {
+        let code = cause.code();
+        let explained: Vec<usize> = (0..findings.len())
+            .filter(|&i| findings[i].caused_by.is_none() && findings[i].code != code && cause.explains(&findings[i]))
+            .collect();
+        let head = match cause {
+            // The skew is a finding already; it leads only where it explains something.
+            Cause::ClockSkew => match findings.iter().position(|f| f.code == code) {
+                Some(i) if !explained.is_empty() => findings.remove(i),
+                _ => continue,
+            },
+            _ => ReportFinding::new(code, code.severity(), Subject::Environment, cause.detail(), lang),
+        };
+        for f in findings.iter_mut() {
+            if f.caused_by.is_none() && f.code != code && cause.explains(f) {
+                f.caused_by = Some(code);
+            }
+        }
+        leading.push(head);
+    }
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    leading.extend(findings);
+    leading
+}
+
 /// Builds the report: findings from every source, the verdict, the remedies.
 pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
     let mut c = Collector {
         lang,
         findings: Vec::new(),
     };
+    let reports: Vec<&EndpointReport> = ev.endpoints.iter().map(|(_, e)| e).collect();
+    let mut causes = causes::infer(&reports, ev.mail.as_ref(), ev.environment.as_ref());
+    let mut mail = ev.mail;
     input_findings(&mut c, ev.validation);
-    if let Some(m) = &ev.mail {
+    if let Some(m) = &mut mail {
+        causes::correct_mail(m, &causes);
         mail_findings(&mut c, m);
     }
     let app = ev.app_version.map(|given| {
@@ -377,7 +411,10 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
     if let Some(env) = &ev.environment {
         env_findings(&mut c, env);
     }
-    let findings = c.findings;
+    if c.findings.iter().any(|f| f.code == Code::NetClockSkew) {
+        causes.push(Cause::ClockSkew);
+    }
+    let findings = group(c.findings, &causes, lang);
     let verdict = Verdict::from_findings(&findings);
     let until = ev
         .endpoints
@@ -400,7 +437,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         remedies,
         findings,
         inputs,
-        mail: ev.mail,
+        mail,
         app,
         endpoints: ev.endpoints.into_iter().map(|(_, e)| e).collect(),
         environment: ev.environment,

@@ -197,8 +197,8 @@ catalog! {
         zh("此卡组织的卡号没有这种长度（应为 {detail} 位）。", "请检查是否漏输或多输了数字。");
     CardLuhn = "card.luhn", Error,
         en("The card number fails its check digit: a digit is probably mistyped or two are swapped.",
-           "Compare each digit with the card. (For UnionPay cards this is a warning: a few real cards fail this check.)"),
-        zh("卡号校验位不符：可能输错了某位数字或颠倒了两位。", "请逐位与卡面核对。（银联卡仅作警告：少数真实银联卡不满足此校验。）");
+           "Compare each digit with the card.{detail}"),
+        zh("卡号校验位不符：可能输错了某位数字或颠倒了两位。", "请逐位与卡面核对。{detail}");
     CardUnknownBrand = "card.unknown_brand", Error,
         en("The card brand cannot be recognised from its first digits.",
            "Check the first digits; if they are right, the wallet may not support this card."),
@@ -385,8 +385,8 @@ catalog! {
         en("The secure handshake takes long ({detail}).", "The network is slow: switch networks, or try again later."),
         zh("安全握手耗时较长（{detail}）。", "网络较慢：请切换网络或稍后重试。");
     NetSlowServer = "net.slow_server", Warning,
-        en("The server takes long to answer ({detail}).", "The server is busy: try again off-peak."),
-        zh("服务器响应很慢（{detail}）。", "服务器繁忙：请错峰重试。");
+        en("The server takes long to answer ({detail}).", "The server is busy: try again later, off-peak."),
+        zh("服务器响应很慢（{detail}）。", "服务器繁忙：请错峰稍后重试。");
     NetLossHigh = "net.loss_high", Warning,
         en("Packets are being lost on the way to the service ({detail}).", "Switch networks (Wi-Fi ↔ mobile data), or move closer to the router."),
         zh("到服务的网络正在丢包（{detail}）。", "请切换网络（Wi-Fi ↔ 移动数据），或靠近路由器。");
@@ -408,6 +408,30 @@ catalog! {
         en("The path trace did not reach the destination; the last hop that answered: {detail}.",
            "The network drops traffic to the service: switch networks, or contact support with this report."),
         zh("路径追踪未到达目的地；最后应答的一跳：{detail}。", "网络丢弃了发往该服务的流量：请切换网络，或附上本报告联系客服。");
+    NetOffline = "net.offline", Error,
+        en("This device has no working network connection ({detail}), so no wallet server can be reached.",
+           "Connect to Wi-Fi or mobile data (check airplane mode and the cable), then run the check again."),
+        zh("本设备没有可用的网络连接（{detail}），无法访问任何钱包服务器。", "请连接 Wi-Fi 或移动数据（检查飞行模式和网线），然后重新检查。");
+    NetDnsBroken = "net.dns_broken", Error,
+        en("This network's DNS fails for every name ({detail}): the names are fine, the network's name service is not.",
+           "Switch networks (Wi-Fi ↔ mobile data) or set another DNS resolver, then run the check again."),
+        zh("当前网络的 DNS 对所有域名都解析失败（{detail}）：域名本身没有问题，是该网络的域名解析服务故障。", "请切换网络（Wi-Fi ↔ 移动数据）或更换 DNS 服务器，然后重新检查。");
+    NetAllRefused = "net.all_refused", Error,
+        en("Every server refused the connection ({detail}): a firewall on this network is probably blocking them.",
+           "Switch networks (Wi-Fi ↔ mobile data); on a company network, ask its administrators to allow the wallet's servers."),
+        zh("所有服务器都拒绝了连接（{detail}）：可能是当前网络的防火墙在拦截。", "请切换网络（Wi-Fi ↔ 移动数据）；如在公司网络，请联系网络管理员放行钱包的服务器。");
+    NetTlsIntercepted = "net.tls_intercepted", Error,
+        en("Every secure connection fails the same way ({detail}): this network inspects secure connections.",
+           "Use another network or mobile data; do not install or accept the network's certificate for a wallet."),
+        zh("所有安全连接都以同样的方式失败（{detail}）：当前网络在检查（拦截）安全连接。", "请换一个网络或使用移动数据；不要为钱包安装或信任该网络的证书。");
+    NetClockWrong = "net.clock_wrong", Error,
+        en("Every server's certificate looks {detail}: this device's date or time is probably wrong.",
+           "Set the device's date, time and time zone to automatic (network time), then run the check again."),
+        zh("所有服务器的证书看起来都{detail}：本机的日期或时间可能不对。", "请将设备的日期、时间和时区设为自动（网络时间），然后重新检查。");
+    NetTlsAllFailing = "net.tls_all_failing", Error,
+        en("Every secure connection fails the same way ({detail}): the cause is on this network or device, not at each server.",
+           "Switch networks (Wi-Fi ↔ mobile data); if it persists everywhere, contact support with this report."),
+        zh("所有安全连接都以同样的方式失败（{detail}）：原因在当前网络或设备，而不在各个服务器。", "请切换网络（Wi-Fi ↔ 移动数据）；如果在任何网络都如此，请附上本报告联系客服。");
     NetNotMeasured = "net.not_measured", Warning,
         en("Part of the check of {detail} did not finish before the deadline.", "Run again with a longer --deadline, or on a faster network."),
         zh("{detail} 的部分检查未能在时限内完成。", "请用更长的 --deadline 重新运行，或换一个更快的网络。");

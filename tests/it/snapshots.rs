@@ -199,6 +199,7 @@ fn report(kind: &str, lang: Lang) -> Report {
                     value: "http://***@proxy.corp:3128".into(),
                 }],
                 default_interface: Some("wlan0".into()),
+                default_route: Some(true),
                 wireless: Some(true),
                 memory_available_bytes: Some(8 << 30),
                 // Short of space only in the blocked case.

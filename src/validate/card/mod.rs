@@ -112,6 +112,21 @@ fn lengths_text(lengths: &[usize]) -> String {
     lengths.iter().map(usize::to_string).collect::<Vec<_>>().join("/")
 }
 
+/// A failed check digit. UnionPay issues a few real cards that fail it, so for UnionPay it
+/// is a warning and the hint says why; for every other brand it is an error, and the
+/// caveat does not appear.
+fn luhn_failed(brand: Option<Brand>) -> Finding {
+    let f = Finding::new(Field::Card, Code::CardLuhn);
+    if brand == Some(Brand::Unionpay) {
+        f.with_severity(Severity::Warning).with_localized_detail(
+            " A few real UnionPay cards fail this check, so this is only a warning: if every digit matches, go ahead.",
+            "少数真实银联卡不满足此校验，因此仅作警告：如果每一位都与卡面一致，可以继续绑定。",
+        )
+    } else {
+        f.with_localized_detail("", "")
+    }
+}
+
 /// Checks a card number as a person typed it.
 ///
 /// Spaces (including full-width and no-break spaces) and dashes are separators; full-width
@@ -169,7 +184,7 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
             } else if len > MAX_LEN {
                 findings.push(Finding::new(Field::Card, Code::CardTooLong).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
             } else if !check.luhn {
-                findings.push(Finding::new(Field::Card, Code::CardLuhn));
+                findings.push(luhn_failed(None));
             }
         }
         [brand] => {
@@ -181,12 +196,7 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
             if lengths.contains(&len) {
                 check.potentially_valid = len < max || luhn_ok;
                 if !check.luhn {
-                    let f = Finding::new(Field::Card, Code::CardLuhn);
-                    findings.push(if brand == Brand::Unionpay {
-                        f.with_severity(Severity::Warning)
-                    } else {
-                        f
-                    });
+                    findings.push(luhn_failed(Some(brand)));
                 }
             } else {
                 check.potentially_valid = len < max;
@@ -402,5 +412,26 @@ mod tests {
         assert_eq!(validate_cvv("", None).findings[0].code, Code::CvvEmpty);
         assert!(validate_cvv("1234", None).valid);
         assert_eq!(validate_cvv("12", None).findings[0].code, Code::CvvLength);
+    }
+
+    #[test]
+    fn the_unionpay_caveat_appears_only_for_unionpay() {
+        use crate::validate::Lang;
+        let visa = validate_card("4111 1111 1111 1112", &CardPolicy::default());
+        let f = &visa.findings[0];
+        assert_eq!((f.code, f.severity), (Code::CardLuhn, Severity::Error));
+        for lang in [Lang::En, Lang::ZhCn] {
+            assert!(
+                !f.hint(lang).contains("UnionPay") && !f.hint(lang).contains("银联"),
+                "{}",
+                f.hint(lang)
+            );
+            assert!(!f.hint(lang).contains("{detail}"));
+        }
+        let unionpay = validate_card("6222 0212 3456 7890 127", &CardPolicy::default());
+        let f = unionpay.findings.iter().find(|f| f.code == Code::CardLuhn).unwrap();
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.hint(Lang::En).contains("UnionPay"), "{}", f.hint(Lang::En));
+        assert!(f.hint(Lang::ZhCn).contains("银联"), "{}", f.hint(Lang::ZhCn));
     }
 }

@@ -1,0 +1,265 @@
+//! Root causes: when many findings share one cause, the report leads with the cause and
+//! groups the rest under it. Twenty "cannot resolve" findings are one broken DNS; every
+//! endpoint refused is one firewall; an email domain that could not be looked up on a
+//! broken network is unknown, not missing.
+//!
+//! A cause is only named when the evidence tells it apart: two or more different servers
+//! failing the same way (one failing server is that server's problem as far as anyone can
+//! tell), or the environment showing that no route leaves this device.
+
+use std::net::IpAddr;
+
+use super::{ReportFinding, Subject};
+use crate::probe::env::Environment;
+use crate::probe::{EndpointReport, MailResult, MailVerdict, Status};
+use crate::validate::{Code, Detail};
+
+/// A cause shared by several findings.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cause {
+    /// No default route, or nothing at all can be reached.
+    Offline { no_route: bool },
+    /// Every name looked up fails the same way.
+    DnsBroken { names: Vec<String> },
+    /// Every server refuses connections.
+    AllRefused { servers: Vec<String> },
+    /// Every secure connection fails with the same certificate problem: untrusted or for
+    /// another name.
+    TlsIntercepted { status: Status, servers: Vec<String> },
+    /// Every certificate looks expired, or not valid yet: the device's clock.
+    ClockWrong { status: Status },
+    /// Every secure connection fails the same way, for another reason.
+    TlsAllFailing { status: Status, servers: Vec<String> },
+    /// The servers' clocks disagree with this device's: the certificate errors follow.
+    ClockSkew,
+}
+
+/// The most servers a cause's detail names; the rest are counted in the grouped findings.
+const NAMED: usize = 3;
+
+fn names_detail(names: &[String]) -> Detail {
+    let mut shown: Vec<&str> = names.iter().take(NAMED).map(String::as_str).collect();
+    if names.len() > NAMED {
+        shown.push("…");
+    }
+    Detail::Text(shown.join(", "))
+}
+
+impl Cause {
+    /// The finding that names the cause.
+    pub fn code(&self) -> Code {
+        match self {
+            Cause::Offline { .. } => Code::NetOffline,
+            Cause::DnsBroken { .. } => Code::NetDnsBroken,
+            Cause::AllRefused { .. } => Code::NetAllRefused,
+            Cause::TlsIntercepted { .. } => Code::NetTlsIntercepted,
+            Cause::ClockWrong { .. } => Code::NetClockWrong,
+            Cause::TlsAllFailing { .. } => Code::NetTlsAllFailing,
+            Cause::ClockSkew => Code::NetClockSkew,
+        }
+    }
+
+    /// What fills the cause's `{detail}`.
+    pub fn detail(&self) -> Option<Detail> {
+        Some(match self {
+            Cause::Offline { no_route: true } => Detail::Localized {
+                en: "no default route",
+                zh: "没有默认路由",
+            },
+            Cause::Offline { no_route: false } => Detail::Localized {
+                en: "no server could be reached",
+                zh: "无法访问任何服务器",
+            },
+            Cause::DnsBroken { names } => names_detail(names),
+            Cause::AllRefused { servers }
+            | Cause::TlsIntercepted { servers, .. }
+            | Cause::TlsAllFailing { servers, .. } => names_detail(servers),
+            Cause::ClockWrong {
+                status: Status::NotYetValid,
+            } => Detail::Localized {
+                en: "not valid yet",
+                zh: "尚未生效",
+            },
+            Cause::ClockWrong { .. } => Detail::Localized {
+                en: "expired",
+                zh: "已过期",
+            },
+            Cause::ClockSkew => return None,
+        })
+    }
+
+    /// Whether `f` is one of the symptoms this cause explains.
+    pub fn explains(&self, f: &ReportFinding) -> bool {
+        let endpoint = matches!(f.subject, Subject::Endpoint(_));
+        let tls_code = |status: &Status| tls_code(*status) == Some(f.code);
+        match self {
+            Cause::Offline { .. } => endpoint || matches!(f.subject, Subject::Mail(_)),
+            Cause::DnsBroken { .. } => {
+                (endpoint
+                    && matches!(
+                        f.code,
+                        Code::NetDnsNxdomain | Code::NetDnsServfail | Code::NetDnsTimeout | Code::NetDnsFailed
+                    ))
+                    || matches!(f.subject, Subject::Mail(_))
+            }
+            Cause::AllRefused { .. } => endpoint && f.code == Code::NetConnectRefused,
+            Cause::TlsIntercepted { status, .. }
+            | Cause::ClockWrong { status }
+            | Cause::TlsAllFailing { status, .. } => endpoint && tls_code(status),
+            Cause::ClockSkew => endpoint && matches!(f.code, Code::NetTlsExpired | Code::NetTlsNotYetValid),
+        }
+    }
+}
+
+/// The finding code of a failed TLS handshake's status, as the rules give it.
+fn tls_code(status: Status) -> Option<Code> {
+    Some(match status {
+        Status::Ok | Status::Skipped | Status::NotMeasured => return None,
+        Status::Expired => Code::NetTlsExpired,
+        Status::NotYetValid => Code::NetTlsNotYetValid,
+        Status::Untrusted => Code::NetTlsUntrusted,
+        Status::NameMismatch => Code::NetTlsNameMismatch,
+        Status::Timeout => Code::NetTlsTimeout,
+        _ => Code::NetTlsFailed,
+    })
+}
+
+/// The one status every entry shares, when there are at least two distinct names and it is
+/// a failure.
+fn shared_failure(entries: &[(String, Status)]) -> Option<Status> {
+    let mut names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let first = entries.first()?.1;
+    (names.len() >= 2 && entries.iter().all(|(_, s)| *s == first) && !matches!(first, Status::Ok)).then_some(first)
+}
+
+fn distinct(entries: &[(String, Status)]) -> Vec<String> {
+    let mut names: Vec<String> = entries.iter().map(|(n, _)| n.clone()).collect();
+    names.dedup();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether the endpoint failed before any HTTP exchange: its name, or every connect.
+fn failed_before_http(e: &EndpointReport) -> bool {
+    e.dns.status != Status::Ok || (!e.tcp.is_empty() && !e.tcp.iter().any(|t| t.status == Status::Ok))
+}
+
+/// Whether the endpoint's failure says "no route": the lookup or every connect unreachable.
+fn unreachable(e: &EndpointReport) -> bool {
+    e.dns.status == Status::Unreachable || (!e.tcp.is_empty() && e.tcp.iter().all(|t| t.status == Status::Unreachable))
+}
+
+fn offline(endpoints: &[&EndpointReport], env: Option<&Environment>) -> Option<Cause> {
+    let all_failed = !endpoints.is_empty() && endpoints.iter().all(|e| failed_before_http(e));
+    let no_route = env.and_then(|e| e.default_route) == Some(false);
+    (all_failed && (no_route || endpoints.iter().all(|e| unreachable(e)))).then_some(Cause::Offline { no_route })
+}
+
+fn dns_broken(endpoints: &[&EndpointReport], mail: Option<&MailResult>) -> Option<Cause> {
+    let mut names: Vec<(String, Status)> = endpoints
+        .iter()
+        .filter(|e| e.host.trim_matches(['[', ']']).parse::<IpAddr>().is_err())
+        .map(|e| (e.host.clone(), e.dns.status))
+        .collect();
+    if let Some(m) = mail {
+        names.push((m.domain.clone(), m.status));
+    }
+    let status = shared_failure(&names)?;
+    (status != Status::NotMeasured).then(|| Cause::DnsBroken {
+        names: distinct(&names),
+    })
+}
+
+fn all_refused(endpoints: &[&EndpointReport]) -> Option<Cause> {
+    let servers: Vec<(String, Status)> = endpoints
+        .iter()
+        .filter(|e| !e.tcp.is_empty())
+        .map(|e| {
+            let refused = e.tcp.iter().all(|t| t.status == Status::Refused);
+            (e.host.clone(), if refused { Status::Refused } else { Status::Ok })
+        })
+        .collect();
+    (shared_failure(&servers) == Some(Status::Refused)).then(|| Cause::AllRefused {
+        servers: distinct(&servers),
+    })
+}
+
+fn tls_all(endpoints: &[&EndpointReport]) -> Option<Cause> {
+    let servers: Vec<(String, Status)> = endpoints
+        .iter()
+        .filter_map(|e| e.tls.as_ref().map(|t| (e.host.clone(), t.status)))
+        .filter(|(_, s)| !matches!(s, Status::Skipped | Status::NotMeasured))
+        .collect();
+    let status = shared_failure(&servers)?;
+    let servers = distinct(&servers);
+    Some(match status {
+        Status::Untrusted | Status::NameMismatch => Cause::TlsIntercepted { status, servers },
+        Status::Expired | Status::NotYetValid => Cause::ClockWrong { status },
+        _ => Cause::TlsAllFailing { status, servers },
+    })
+}
+
+/// The causes the evidence shows, most basic first. Where the device is offline, nothing
+/// else is named: every other failure follows from it.
+pub fn infer(endpoints: &[&EndpointReport], mail: Option<&MailResult>, env: Option<&Environment>) -> Vec<Cause> {
+    if let Some(cause) = offline(endpoints, env) {
+        return vec![cause];
+    }
+    [dns_broken(endpoints, mail), all_refused(endpoints), tls_all(endpoints)]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// A mail domain looked up over a network whose DNS is broken is not known to be missing:
+/// its verdict becomes `unknown`.
+pub fn correct_mail(mail: &mut MailResult, causes: &[Cause]) {
+    let dns_gone = causes
+        .iter()
+        .any(|c| matches!(c, Cause::Offline { .. } | Cause::DnsBroken { .. }));
+    if dns_gone && matches!(mail.verdict, MailVerdict::NoDomain | MailVerdict::NoMailHost) {
+        mail.verdict = MailVerdict::Unknown;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(entries: &[(&str, Status)]) -> Vec<(String, Status)> {
+        entries.iter().map(|(n, s)| ((*n).to_owned(), *s)).collect()
+    }
+
+    #[test]
+    fn one_failing_name_is_not_a_shared_cause() {
+        assert_eq!(shared_failure(&names(&[("a.test", Status::Nxdomain)])), None);
+        assert_eq!(
+            shared_failure(&names(&[("a.test", Status::Nxdomain), ("a.test", Status::Nxdomain)])),
+            None,
+            "the same name twice is one name"
+        );
+        assert_eq!(
+            shared_failure(&names(&[("a.test", Status::Nxdomain), ("b.test", Status::Ok)])),
+            None
+        );
+        assert_eq!(
+            shared_failure(&names(&[("a.test", Status::Nxdomain), ("b.test", Status::Servfail)])),
+            None,
+            "different failures are not one cause"
+        );
+        assert_eq!(
+            shared_failure(&names(&[("a.test", Status::Nxdomain), ("b.test", Status::Nxdomain)])),
+            Some(Status::Nxdomain)
+        );
+    }
+
+    #[test]
+    fn the_cause_detail_names_at_most_three_servers() {
+        let many: Vec<String> = (1..=5).map(|i| format!("s{i}.test")).collect();
+        let d = Cause::AllRefused { servers: many }.detail().unwrap();
+        assert_eq!(d.get(crate::validate::Lang::En), "s1.test, s2.test, s3.test, …");
+    }
+}
