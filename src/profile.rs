@@ -194,7 +194,7 @@ struct RawProfile {
     #[serde(default)]
     policy: RawPolicy,
     #[serde(default)]
-    thresholds: Thresholds,
+    thresholds: RawThresholds,
     #[serde(default)]
     resolvers: RawResolvers,
     #[serde(default, rename = "endpoint")]
@@ -213,6 +213,22 @@ struct RawPolicy {
     email_allow_quoted: Option<bool>,
     email_allow_ip_literal: Option<bool>,
     min_app_version: Option<Spanned<String>>,
+}
+
+/// `[thresholds]` as written: the keys given, with where their values are (a key left out
+/// takes its level from [`Thresholds::default`]). The keys and their order are
+/// [`Thresholds`]'s, and it expects what that does, so that serde's messages read the same.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, expecting = "struct Thresholds")]
+struct RawThresholds {
+    dns_ms: Option<Spanned<Threshold>>,
+    connect_ms: Option<Spanned<Threshold>>,
+    tls_ms: Option<Spanned<Threshold>>,
+    ttfb_ms: Option<Spanned<Threshold>>,
+    loss_pct: Option<Spanned<Threshold>>,
+    jitter_ms: Option<Spanned<Threshold>>,
+    cert_days: Option<Spanned<Threshold>>,
+    clock_skew_s: Option<Spanned<Threshold>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -248,12 +264,14 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The profile being parsed: its text (to turn spans into lines and columns) and its name.
 struct Ctx<'a> {
     text: &'a str,
     source: &'a str,
 }
 
 impl Ctx<'_> {
+    /// An error at `span` (at the start of the file without one).
     fn error(&self, span: Option<Range<usize>>, message: impl Into<String>, hint: impl Into<String>) -> ProfileError {
         let (line, column) = span.map_or((1, 1), |s| line_col(self.text, s.start));
         ProfileError {
@@ -264,6 +282,11 @@ impl Ctx<'_> {
             hint: hint.into(),
             io: None,
         }
+    }
+
+    /// An error at a value of the file.
+    fn error_at<T>(&self, at: &Spanned<T>, message: impl Into<String>, hint: impl Into<String>) -> ProfileError {
+        self.error(Some(at.span()), message, hint)
     }
 }
 
@@ -307,19 +330,12 @@ impl Profile {
     }
 
     /// Parses and checks profile text. `base` is the folder relative paths start from.
+    ///
+    /// The sections are checked in a fixed order (policy, endpoints, resolvers, thresholds),
+    /// each in the order of its keys, and the first problem is the error.
     pub fn parse(text: &str, source: &str, base: Option<&Path>) -> Result<Profile, ProfileError> {
         let ctx = Ctx { text, source };
-        let raw: RawProfile = toml::from_str(text).map_err(|e| {
-            let message = e.message().trim().to_owned();
-            let hint = if message.contains("unknown field") {
-                "check the spelling of the key; docs/profile.md lists every key".to_owned()
-            } else if message.contains("missing field") {
-                "add the key; docs/profile.md says what it means".to_owned()
-            } else {
-                "check the TOML syntax near this place (strings in quotes, [tables], [[endpoint]] entries)".to_owned()
-            };
-            ctx.error(e.span(), message, hint)
-        })?;
+        let raw: RawProfile = toml::from_str(text).map_err(|e| toml_error(&ctx, &e))?;
         let _ = raw.description;
         if raw.name.trim().is_empty() {
             return Err(ctx.error(
@@ -328,259 +344,328 @@ impl Profile {
                 "name the wallet, e.g. name = \"Example Pay\"",
             ));
         }
-
-        let region = |s: &Spanned<String>| -> Result<Region, ProfileError> {
-            if let Ok(r) = s.get_ref().parse::<Region>() {
-                Ok(r)
-            } else {
-                Err(ctx.error(
-                    Some(s.span()),
-                    format!("unknown region `{}`", s.get_ref()),
-                    "use two-letter region codes such as CN, HK, MO, TW, US",
-                ))
-            }
-        };
-        let p = &raw.policy;
-        let default_region = match &p.default_region {
-            None => Some(Region::CN),
-            Some(s) if s.get_ref().eq_ignore_ascii_case("none") => None,
-            Some(s) => Some(region(s)?),
-        };
-        let allowed_regions = match &p.phone_regions {
-            None => None,
-            Some(list) => Some(list.iter().map(region).collect::<Result<Vec<_>, _>>()?),
-        };
-        let allowed_brands = match &p.card_brands {
-            None => None,
-            Some(list) => Some(
-                list.iter()
-                    .map(|b| {
-                        b.get_ref().parse::<Brand>().map_err(|_| {
-                            ctx.error(
-                                Some(b.span()),
-                                format!("unknown card brand `{}`", b.get_ref()),
-                                "use braintree's names: unionpay, visa, mastercard, american-express, jcb, discover, diners-club, maestro, mir, elo, hiper, hipercard, troy, naranja, verve",
-                            )
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-        };
-        let allowed_kinds = match &p.card_kinds {
-            None => None,
-            Some(list) => Some(
-                list.iter()
-                    .map(|k| {
-                        CardKind::parse(k.get_ref()).ok_or_else(|| {
-                            ctx.error(
-                                Some(k.span()),
-                                format!("unknown card kind `{}`", k.get_ref()),
-                                "use debit, credit or prepaid",
-                            )
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-            ),
-        };
-        let bin_table = match &p.bin_table {
-            None => None,
-            Some(file) => {
-                let path: PathBuf = base.map_or_else(|| PathBuf::from(file.get_ref()), |b| b.join(file.get_ref()));
-                let csv = std::fs::read_to_string(&path).map_err(|e| {
-                    ctx.error(
-                        Some(file.span()),
-                        format!("cannot read the BIN table {}", path.display()),
-                        "the path is relative to the profile file",
-                    )
-                    .with_io(e)
-                })?;
-                Some(BinTable::parse(&csv).map_err(|e| {
-                    ctx.error(
-                        Some(file.span()),
-                        format!(
-                            "the BIN table {} is invalid at its line {}: {}",
-                            path.display(),
-                            e.line,
-                            e.problem
-                        ),
-                        "each line is prefix,issuer,kind with kind one of debit, credit, prepaid (or empty)",
-                    )
-                })?)
-            }
-        };
-        let min_app_version = match &p.min_app_version {
-            None => None,
-            Some(v) => Some(AppVersion::parse(v.get_ref()).ok_or_else(|| {
-                ctx.error(
-                    Some(v.span()),
-                    format!("`{}` is not a version", v.get_ref()),
-                    "write it as dotted numbers, e.g. \"10.5.0\"",
-                )
-            })?),
-        };
-
-        let mut endpoints = Vec::with_capacity(raw.endpoints.len());
-        for e in &raw.endpoints {
-            let url = Url::parse(e.url.get_ref())
-                .ok()
-                .filter(|u| crate::probe::host_port(u).is_some())
-                .ok_or_else(|| {
-                    ctx.error(
-                        Some(e.url.span()),
-                        format!("`{}` is not an http or https URL", e.url.get_ref()),
-                        "write the full URL, e.g. \"https://api.wallet.example/v1/health\"",
-                    )
-                })?;
-            let method = match &e.method {
-                None => Method::Get,
-                Some(m) => m.get_ref().parse().map_err(|_| {
-                    ctx.error(
-                        Some(m.span()),
-                        format!("unsupported method `{}`", m.get_ref()),
-                        "use GET or HEAD",
-                    )
-                })?,
-            };
-            let mut expect = Vec::with_capacity(e.expect.len());
-            for code in &e.expect {
-                if !(100..=599).contains(code.get_ref()) {
-                    return Err(ctx.error(
-                        Some(code.span()),
-                        format!("{} is not an HTTP status code", code.get_ref()),
-                        "status codes are 100 to 599",
-                    ));
-                }
-                expect.push(*code.get_ref());
-            }
-            let name = match &e.name {
-                Some(n) if n.get_ref().trim().is_empty() || n.get_ref().contains(char::is_whitespace) => {
-                    return Err(ctx.error(
-                        Some(n.span()),
-                        format!("endpoint name `{}` is empty or has spaces", n.get_ref()),
-                        "use a short name such as \"api\" or \"sms\"",
-                    ));
-                }
-                Some(n) => n.get_ref().clone(),
-                // The host, or host:port, or the URL: the first not taken.
-                None => {
-                    let host = url.host_str().unwrap_or_default().to_owned();
-                    let host_port = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
-                    [host, host_port, url.to_string()]
-                        .into_iter()
-                        .find(|n| {
-                            !endpoints.iter().any(|x: &Endpoint| &x.name == n)
-                                && !raw
-                                    .endpoints
-                                    .iter()
-                                    .any(|r| r.name.as_ref().is_some_and(|m| m.get_ref() == n))
-                        })
-                        .unwrap_or_else(|| url.to_string())
-                }
-            };
-            if endpoints.iter().any(|x: &Endpoint| x.name == name) && e.name.is_some() {
-                return Err(ctx.error(
-                    e.name.as_ref().map(|n| n.span()),
-                    format!("two endpoints are named `{name}`"),
-                    "give each endpoint its own name",
-                ));
-            }
-            endpoints.push(Endpoint {
-                name,
-                url,
-                role: e.role,
-                method,
-                expect,
-            });
-        }
-
-        let mut compare_resolvers = Vec::new();
-        for r in &raw.resolvers.compare {
-            let s = r.get_ref();
-            let addr = s
-                .parse::<SocketAddr>()
-                .or_else(|_| s.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
-                .map_err(|_| {
-                    ctx.error(
-                        Some(r.span()),
-                        format!("`{s}` is not an IP address"),
-                        "write resolvers as \"223.5.5.5\" or \"127.0.0.1:5353\"",
-                    )
-                })?;
-            compare_resolvers.push(addr);
-        }
-
-        let t = &raw.thresholds;
-        for (key, th, inverted) in [
-            ("dns_ms", t.dns_ms, false),
-            ("connect_ms", t.connect_ms, false),
-            ("tls_ms", t.tls_ms, false),
-            ("ttfb_ms", t.ttfb_ms, false),
-            ("loss_pct", t.loss_pct, false),
-            ("jitter_ms", t.jitter_ms, false),
-            ("cert_days", t.cert_days, true),
-            ("clock_skew_s", t.clock_skew_s, false),
-        ] {
-            let ordered = if inverted {
-                th.warn >= th.fail
-            } else {
-                th.warn <= th.fail
-            };
-            if !ordered || th.warn < 0.0 && !inverted {
-                let span = find_key(text, key);
-                return Err(ctx.error(
-                    span,
-                    format!(
-                        "thresholds.{key}: warn {} and fail {} are the wrong way round",
-                        th.warn, th.fail
-                    ),
-                    if inverted {
-                        "for cert_days, warn is the larger number of days (warn = 14, fail = 0)"
-                    } else {
-                        "warn is the smaller level (e.g. warn = 500, fail = 5000)"
-                    },
-                ));
-            }
-        }
-
+        let (policy, min_app_version) = policy(&ctx, &raw.policy, base)?;
+        let endpoints = endpoints(&ctx, &raw.endpoints)?;
+        let compare_resolvers = resolvers(&ctx, &raw.resolvers)?;
+        let thresholds = thresholds(&ctx, &raw.thresholds)?;
         Ok(Profile {
             name: raw.name,
             source: source.to_owned(),
             endpoints,
-            policy: Policy {
-                phone: PhoneOptions {
-                    default_region,
-                    allowed_regions,
-                    require_mobile: p.mobile_required.unwrap_or(true),
-                },
-                email: EmailPolicy {
-                    allow_quoted_local: p.email_allow_quoted.unwrap_or(false),
-                    allow_ip_literal: p.email_allow_ip_literal.unwrap_or(false),
-                },
-                card: CardPolicy {
-                    allowed_brands,
-                    bin_table,
-                    allowed_kinds,
-                },
-            },
+            policy,
             min_app_version,
-            thresholds: raw.thresholds,
+            thresholds,
             compare_resolvers,
         })
     }
 }
 
-/// The span of the first `key =` in the text, for errors about values that are fine alone.
-fn find_key(text: &str, key: &str) -> Option<Range<usize>> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with(key) && trimmed[key.len()..].trim_start().starts_with('=') {
-            let start = offset + (line.len() - trimmed.len());
-            return Some(start..start + key.len());
-        }
-        offset += line.len();
+/// A file that is not TOML, or not a profile's keys and types: the parser's message, with a
+/// hint by its kind.
+fn toml_error(ctx: &Ctx, e: &toml::de::Error) -> ProfileError {
+    let message = e.message().trim().to_owned();
+    let hint = if message.contains("unknown field") {
+        "check the spelling of the key; docs/profile.md lists every key"
+    } else if message.contains("missing field") {
+        "add the key; docs/profile.md says what it means"
+    } else {
+        "check the TOML syntax near this place (strings in quotes, [tables], [[endpoint]] entries)"
+    };
+    ctx.error(e.span(), message, hint)
+}
+
+// ---- [policy] ----
+
+/// `[policy]`: what input the wallet accepts, and the oldest app version that can bind.
+fn policy(ctx: &Ctx, raw: &RawPolicy, base: Option<&Path>) -> Result<(Policy, Option<AppVersion>), ProfileError> {
+    let default_region = match &raw.default_region {
+        None => Some(Region::CN),
+        Some(s) if s.get_ref().eq_ignore_ascii_case("none") => None,
+        Some(s) => Some(region(ctx, s)?),
+    };
+    let allowed_regions = each(&raw.phone_regions, |s| region(ctx, s))?;
+    let allowed_brands = each(&raw.card_brands, |b| card_brand(ctx, b))?;
+    let allowed_kinds = each(&raw.card_kinds, |k| card_kind(ctx, k))?;
+    let bin_table = raw
+        .bin_table
+        .as_ref()
+        .map(|file| bin_table(ctx, file, base))
+        .transpose()?;
+    let min_app_version = raw.min_app_version.as_ref().map(|v| app_version(ctx, v)).transpose()?;
+    let policy = Policy {
+        phone: PhoneOptions {
+            default_region,
+            allowed_regions,
+            require_mobile: raw.mobile_required.unwrap_or(true),
+        },
+        email: EmailPolicy {
+            allow_quoted_local: raw.email_allow_quoted.unwrap_or(false),
+            allow_ip_literal: raw.email_allow_ip_literal.unwrap_or(false),
+        },
+        card: CardPolicy {
+            allowed_brands,
+            bin_table,
+            allowed_kinds,
+        },
+    };
+    Ok((policy, min_app_version))
+}
+
+/// Each item of a list that may be left out, through `parse`; the first error stops it.
+fn each<T>(
+    list: &Option<Vec<Spanned<String>>>,
+    parse: impl FnMut(&Spanned<String>) -> Result<T, ProfileError>,
+) -> Result<Option<Vec<T>>, ProfileError> {
+    list.as_ref().map(|l| l.iter().map(parse).collect()).transpose()
+}
+
+/// A region code (`default_region`, `phone_regions`).
+fn region(ctx: &Ctx, s: &Spanned<String>) -> Result<Region, ProfileError> {
+    s.get_ref().parse::<Region>().map_err(|_| {
+        ctx.error_at(
+            s,
+            format!("unknown region `{}`", s.get_ref()),
+            "use two-letter region codes such as CN, HK, MO, TW, US",
+        )
+    })
+}
+
+/// A card brand of `card_brands`.
+fn card_brand(ctx: &Ctx, b: &Spanned<String>) -> Result<Brand, ProfileError> {
+    b.get_ref().parse::<Brand>().map_err(|_| {
+        ctx.error_at(
+            b,
+            format!("unknown card brand `{}`", b.get_ref()),
+            "use braintree's names: unionpay, visa, mastercard, american-express, jcb, discover, diners-club, maestro, mir, elo, hiper, hipercard, troy, naranja, verve",
+        )
+    })
+}
+
+/// A card kind of `card_kinds`.
+fn card_kind(ctx: &Ctx, k: &Spanned<String>) -> Result<CardKind, ProfileError> {
+    CardKind::parse(k.get_ref()).ok_or_else(|| {
+        ctx.error_at(
+            k,
+            format!("unknown card kind `{}`", k.get_ref()),
+            "use debit, credit or prepaid",
+        )
+    })
+}
+
+/// `bin_table`: the CSV file, read (relative to `base`) and parsed. An error names the
+/// table's line and what is wrong there.
+fn bin_table(ctx: &Ctx, file: &Spanned<String>, base: Option<&Path>) -> Result<BinTable, ProfileError> {
+    let path: PathBuf = base.map_or_else(|| PathBuf::from(file.get_ref()), |b| b.join(file.get_ref()));
+    let csv = std::fs::read_to_string(&path).map_err(|e| {
+        ctx.error_at(
+            file,
+            format!("cannot read the BIN table {}", path.display()),
+            "the path is relative to the profile file",
+        )
+        .with_io(e)
+    })?;
+    BinTable::parse(&csv).map_err(|e| {
+        ctx.error_at(
+            file,
+            format!(
+                "the BIN table {} is invalid at its line {}: {}",
+                path.display(),
+                e.line,
+                e.problem
+            ),
+            "each line is prefix,issuer,kind with kind one of debit, credit, prepaid (or empty)",
+        )
+    })
+}
+
+/// `min_app_version`.
+fn app_version(ctx: &Ctx, v: &Spanned<String>) -> Result<AppVersion, ProfileError> {
+    AppVersion::parse(v.get_ref()).ok_or_else(|| {
+        ctx.error_at(
+            v,
+            format!("`{}` is not a version", v.get_ref()),
+            "write it as dotted numbers, e.g. \"10.5.0\"",
+        )
+    })
+}
+
+// ---- [[endpoint]] ----
+
+/// The `[[endpoint]]` entries, in order; each name is unique.
+fn endpoints(ctx: &Ctx, raw: &[RawEndpoint]) -> Result<Vec<Endpoint>, ProfileError> {
+    let mut endpoints = Vec::with_capacity(raw.len());
+    for e in raw {
+        let endpoint = endpoint(ctx, e, raw, &endpoints)?;
+        endpoints.push(endpoint);
     }
-    None
+    Ok(endpoints)
+}
+
+/// One `[[endpoint]]`. `all` are the profile's entries and `before` the endpoints already
+/// made from the ones above it: a name left out must not take a name either uses.
+fn endpoint(ctx: &Ctx, e: &RawEndpoint, all: &[RawEndpoint], before: &[Endpoint]) -> Result<Endpoint, ProfileError> {
+    let url = Url::parse(e.url.get_ref())
+        .ok()
+        .filter(|u| crate::probe::host_port(u).is_some())
+        .ok_or_else(|| {
+            ctx.error_at(
+                &e.url,
+                format!("`{}` is not an http or https URL", e.url.get_ref()),
+                "write the full URL, e.g. \"https://api.wallet.example/v1/health\"",
+            )
+        })?;
+    let method = match &e.method {
+        None => Method::Get,
+        Some(m) => m
+            .get_ref()
+            .parse()
+            .map_err(|_| ctx.error_at(m, format!("unsupported method `{}`", m.get_ref()), "use GET or HEAD"))?,
+    };
+    let expect = e
+        .expect
+        .iter()
+        .map(|code| {
+            let c = *code.get_ref();
+            if (100..=599).contains(&c) {
+                Ok(c)
+            } else {
+                Err(ctx.error_at(
+                    code,
+                    format!("{c} is not an HTTP status code"),
+                    "status codes are 100 to 599",
+                ))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let name = endpoint_name(ctx, e, &url, all, before)?;
+    Ok(Endpoint {
+        name,
+        url,
+        role: e.role,
+        method,
+        expect,
+    })
+}
+
+/// An endpoint's name: the one given (without spaces, not taken by an endpoint above), or
+/// else the host, or host:port, or the URL: the first no endpoint has or names.
+fn endpoint_name(
+    ctx: &Ctx,
+    e: &RawEndpoint,
+    url: &Url,
+    all: &[RawEndpoint],
+    before: &[Endpoint],
+) -> Result<String, ProfileError> {
+    let taken = |n: &str| before.iter().any(|x| x.name == n);
+    let Some(given) = &e.name else {
+        let host = url.host_str().unwrap_or_default().to_owned();
+        let host_port = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
+        let named = |n: &str| all.iter().any(|r| r.name.as_ref().is_some_and(|m| m.get_ref() == n));
+        return Ok([host, host_port, url.to_string()]
+            .into_iter()
+            .find(|n| !taken(n) && !named(n))
+            .unwrap_or_else(|| url.to_string()));
+    };
+    let name = given.get_ref();
+    if name.trim().is_empty() || name.contains(char::is_whitespace) {
+        return Err(ctx.error_at(
+            given,
+            format!("endpoint name `{name}` is empty or has spaces"),
+            "use a short name such as \"api\" or \"sms\"",
+        ));
+    }
+    if taken(name) {
+        return Err(ctx.error_at(
+            given,
+            format!("two endpoints are named `{name}`"),
+            "give each endpoint its own name",
+        ));
+    }
+    Ok(name.clone())
+}
+
+// ---- [resolvers] ----
+
+/// `[resolvers]`: the DNS servers to compare answers with (port 53 unless given).
+fn resolvers(ctx: &Ctx, raw: &RawResolvers) -> Result<Vec<SocketAddr>, ProfileError> {
+    raw.compare
+        .iter()
+        .map(|r| {
+            let s = r.get_ref();
+            s.parse::<SocketAddr>()
+                .or_else(|_| s.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
+                .map_err(|_| {
+                    ctx.error_at(
+                        r,
+                        format!("`{s}` is not an IP address"),
+                        "write resolvers as \"223.5.5.5\" or \"127.0.0.1:5353\"",
+                    )
+                })
+        })
+        .collect()
+}
+
+// ---- [thresholds] ----
+
+/// `[thresholds]`: the levels given, checked, over the defaults.
+fn thresholds(ctx: &Ctx, raw: &RawThresholds) -> Result<Thresholds, ProfileError> {
+    let d = Thresholds::default();
+    let t = |key, raw, default| threshold(ctx, key, raw, default);
+    Ok(Thresholds {
+        dns_ms: t("dns_ms", &raw.dns_ms, d.dns_ms)?,
+        connect_ms: t("connect_ms", &raw.connect_ms, d.connect_ms)?,
+        tls_ms: t("tls_ms", &raw.tls_ms, d.tls_ms)?,
+        ttfb_ms: t("ttfb_ms", &raw.ttfb_ms, d.ttfb_ms)?,
+        loss_pct: t("loss_pct", &raw.loss_pct, d.loss_pct)?,
+        jitter_ms: t("jitter_ms", &raw.jitter_ms, d.jitter_ms)?,
+        cert_days: t("cert_days", &raw.cert_days, d.cert_days)?,
+        clock_skew_s: t("clock_skew_s", &raw.clock_skew_s, d.clock_skew_s)?,
+    })
+}
+
+/// One threshold, `default` when left out. Both levels are numbers of zero or more (TOML
+/// also has `nan` and `-inf`), and warn comes before fail: smaller, or for `cert_days`
+/// (fewer days left is worse) larger. An error is at the key's value.
+fn threshold(
+    ctx: &Ctx,
+    key: &str,
+    raw: &Option<Spanned<Threshold>>,
+    default: Threshold,
+) -> Result<Threshold, ProfileError> {
+    let Some(spanned) = raw else {
+        return Ok(default);
+    };
+    let th = *spanned.get_ref();
+    for (level, value) in [("warn", th.warn), ("fail", th.fail)] {
+        if value.is_nan() || value < 0.0 {
+            return Err(ctx.error_at(
+                spanned,
+                format!("thresholds.{key}: {level} {value} must be a number of zero or more"),
+                "levels are times, percentages or days, e.g. warn = 500, fail = 5000",
+            ));
+        }
+    }
+    let inverted = key == "cert_days";
+    let ordered = if inverted {
+        th.warn >= th.fail
+    } else {
+        th.warn <= th.fail
+    };
+    if !ordered {
+        return Err(ctx.error_at(
+            spanned,
+            format!(
+                "thresholds.{key}: warn {} and fail {} are the wrong way round",
+                th.warn, th.fail
+            ),
+            if inverted {
+                "for cert_days, warn is the larger number of days (warn = 14, fail = 0)"
+            } else {
+                "warn is the smaller level (e.g. warn = 500, fail = 5000)"
+            },
+        ));
+    }
+    Ok(th)
 }
 
 #[cfg(test)]
@@ -628,12 +713,54 @@ mod tests {
         let e = err("name = \"x\"\n[policy]\ncard_brand = [\"visa\"]\n");
         assert_eq!(e.line, 3);
         assert!(e.hint.contains("spelling"), "{e}");
+        // At the value, `{ warn = 10, fail = 5 }`.
         let e = err("name = \"x\"\n[thresholds]\nloss_pct = { warn = 10, fail = 5 }\n");
-        assert_eq!((e.line, e.column), (3, 1));
+        assert_eq!((e.line, e.column), (3, 12), "{e}");
         let e = err("name = \"x\n");
         assert_eq!(e.line, 1);
         let e = err("[policy]\n");
         assert!(e.message.contains("name"), "{e}");
+    }
+
+    #[test]
+    fn thresholds_are_numbers_of_zero_or_more() {
+        let e = err("name = \"x\"\n[thresholds]\ndns_ms = { warn = nan, fail = 5000 }\n");
+        assert_eq!((e.line, e.column), (3, 10), "{e}");
+        assert_eq!(
+            e.message,
+            "thresholds.dns_ms: warn NaN must be a number of zero or more"
+        );
+        let e = err("name = \"x\"\n[thresholds]\nloss_pct = { warn = -1, fail = 5 }\n");
+        assert_eq!((e.line, e.column), (3, 12), "{e}");
+        assert_eq!(
+            e.message,
+            "thresholds.loss_pct: warn -1 must be a number of zero or more"
+        );
+        let e = err("name = \"x\"\n[thresholds]\ncert_days = { warn = 14, fail = -inf }\n");
+        assert_eq!(
+            e.message,
+            "thresholds.cert_days: fail -inf must be a number of zero or more"
+        );
+        let e = err("name = \"x\"\n[thresholds]\nttfb_ms = { warn = 10, fail = nan }\n");
+        assert_eq!(
+            e.message,
+            "thresholds.ttfb_ms: fail NaN must be a number of zero or more"
+        );
+        // A threshold written as a table is at its header (a text scan for `key =` missed it).
+        let e = err("name = \"x\"\n[thresholds.loss_pct]\nwarn = 10\nfail = 5\n");
+        assert_eq!((e.line, e.column), (2, 1), "{e}");
+        assert!(e.message.contains("wrong way round"), "{e}");
+        // Zero and infinity are levels.
+        let text = "name = \"x\"\n[thresholds]\nloss_pct = { warn = 0, fail = inf }\n";
+        let p = Profile::parse(text, "p.toml", None).unwrap();
+        assert_eq!(
+            p.thresholds.loss_pct,
+            Threshold {
+                warn: 0.0,
+                fail: f64::INFINITY
+            }
+        );
+        assert_eq!(p.thresholds.dns_ms, Thresholds::default().dns_ms);
     }
 
     #[test]

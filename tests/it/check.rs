@@ -311,7 +311,7 @@ async fn profile_mistakes_give_line_column_and_exit_78() {
         ),
         (
             "name = \"x\"\n[thresholds]\nloss_pct = { warn = 10, fail = 1 }\n",
-            "3:1",
+            "3:12",
             "wrong way round",
         ),
         (
