@@ -7,11 +7,15 @@
 use std::fmt::Write as _;
 use std::io;
 
-use crate::probe::Status;
+use crate::probe::{EndpointReport, Status};
 use crate::report::{Report, Verdict};
 
 fn label(v: &str) -> String {
     v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
+
+fn secs(ms: f64) -> f64 {
+    ms / 1000.0
 }
 
 struct Out {
@@ -36,12 +40,37 @@ impl Out {
             writeln!(self.text, "{name}{{{}}} {value}", labels.join(","))
         };
     }
+
+    /// A gauge family over the endpoints: its header (written even with no endpoints), then
+    /// whatever samples `each` writes for each endpoint in turn.
+    fn per_endpoint(
+        &mut self,
+        eps: &[EndpointReport],
+        name: &str,
+        help: &str,
+        mut each: impl FnMut(&mut Out, &EndpointReport),
+    ) {
+        self.family(name, "gauge", help);
+        for e in eps {
+            each(self, e);
+        }
+    }
 }
 
 pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let mut o = Out { text: String::new() };
-    let secs = |ms: f64| ms / 1000.0;
+    report_metrics(r, &mut o);
+    let eps = &r.endpoints;
+    reachability_metrics(eps, &mut o);
+    http_metrics(eps, &mut o);
+    time_metrics(eps, &mut o);
+    loss_metrics(eps, &mut o);
+    trace_metrics(eps, &mut o);
+    out.write_all(o.text.as_bytes())
+}
 
+/// The whole report: the verdict as one-hot, findings by severity, and the check's duration.
+fn report_metrics(r: &Report, o: &mut Out) {
     o.family(
         "bindcheck_verdict",
         "gauge",
@@ -61,36 +90,36 @@ pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     }
     o.family("probe_duration_seconds", "gauge", "How long the whole check took.");
     o.sample("probe_duration_seconds", &[], secs(r.duration_ms));
+}
 
-    let eps = &r.endpoints;
-    macro_rules! per_endpoint {
-        ($name:expr, $kind:expr, $help:expr, |$e:ident| $body:block) => {{
-            o.family($name, $kind, $help);
-            for $e in eps $body
-        }};
-    }
-    per_endpoint!(
+/// Per endpoint: whether it works, and its DNS lookup time.
+fn reachability_metrics(eps: &[EndpointReport], o: &mut Out) {
+    o.per_endpoint(
+        eps,
         "probe_success",
-        "gauge",
         "Whether the endpoint works (1) or not (0).",
-        |e| {
+        |o, e| {
             o.sample(
                 "probe_success",
                 &[("endpoint", &e.url)],
                 f64::from(u8::from(e.status == Status::Ok)),
             );
-        }
+        },
     );
-    per_endpoint!("probe_dns_lookup_time_seconds", "gauge", "DNS lookup time.", |e| {
+    o.per_endpoint(eps, "probe_dns_lookup_time_seconds", "DNS lookup time.", |o, e| {
         if let Some(t) = e.dns.time_ms {
             o.sample("probe_dns_lookup_time_seconds", &[("endpoint", &e.url)], secs(t));
         }
     });
-    per_endpoint!(
+}
+
+/// Per endpoint, the final HTTP request: its phases, status code, and redirects followed.
+fn http_metrics(eps: &[EndpointReport], o: &mut Out) {
+    o.per_endpoint(
+        eps,
         "probe_http_duration_seconds",
-        "gauge",
         "Duration of each phase of the final HTTP request.",
-        |e| {
+        |o, e| {
             if let Some(h) = e.http.as_ref().filter(|h| h.status_code.is_some()) {
                 let p = h.phases;
                 for (phase, v) in [
@@ -107,49 +136,57 @@ pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
                     );
                 }
             }
-        }
+        },
     );
-    per_endpoint!(
+    o.per_endpoint(
+        eps,
         "probe_http_status_code",
-        "gauge",
         "Status code of the final HTTP response (0: none).",
-        |e| {
+        |o, e| {
             let code = e.http.as_ref().and_then(|h| h.status_code).unwrap_or(0);
             o.sample("probe_http_status_code", &[("endpoint", &e.url)], f64::from(code));
-        }
+        },
     );
-    per_endpoint!("probe_http_redirects", "gauge", "Redirects followed.", |e| {
+    o.per_endpoint(eps, "probe_http_redirects", "Redirects followed.", |o, e| {
         let n = e.http.as_ref().map_or(0, |h| h.hops.len().saturating_sub(1));
         o.sample("probe_http_redirects", &[("endpoint", &e.url)], n as f64);
     });
-    per_endpoint!(
+}
+
+/// Per endpoint, the two clocks that break a bind: certificate expiry and the server's skew.
+fn time_metrics(eps: &[EndpointReport], o: &mut Out) {
+    o.per_endpoint(
+        eps,
         "probe_ssl_earliest_cert_expiry",
-        "gauge",
         "Earliest certificate expiry, Unix seconds.",
-        |e| {
+        |o, e| {
             if let Some(at) = e.tls.as_ref().and_then(|t| t.earliest_expiry.as_deref()) {
                 if let Ok(t) = humantime::parse_rfc3339(at) {
                     let unix = t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
                     o.sample("probe_ssl_earliest_cert_expiry", &[("endpoint", &e.url)], unix as f64);
                 }
             }
-        }
+        },
     );
-    per_endpoint!(
+    o.per_endpoint(
+        eps,
         "bindcheck_clock_skew_seconds",
-        "gauge",
         "Server Date minus the local clock.",
-        |e| {
+        |o, e| {
             if let Some(s) = e.http.as_ref().and_then(|h| h.clock_skew_s) {
                 o.sample("bindcheck_clock_skew_seconds", &[("endpoint", &e.url)], s);
             }
-        }
+        },
     );
-    per_endpoint!(
+}
+
+/// Per endpoint and address, the repeated connect probes: loss, round-trip times and jitter.
+fn loss_metrics(eps: &[EndpointReport], o: &mut Out) {
+    o.per_endpoint(
+        eps,
         "bindcheck_loss_ratio",
-        "gauge",
         "Share of connect probes lost (0-1), per address.",
-        |e| {
+        |o, e| {
             for l in &e.loss {
                 let addr = l.addr.to_string();
                 o.sample(
@@ -158,13 +195,13 @@ pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
                     l.summary.loss_pct / 100.0,
                 );
             }
-        }
+        },
     );
-    per_endpoint!(
+    o.per_endpoint(
+        eps,
         "bindcheck_rtt_seconds",
-        "gauge",
         "Connect round-trip time statistics per address.",
-        |e| {
+        |o, e| {
             for l in &e.loss {
                 let addr = l.addr.to_string();
                 let s = &l.summary;
@@ -184,13 +221,13 @@ pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
                     }
                 }
             }
-        }
+        },
     );
-    per_endpoint!(
+    o.per_endpoint(
+        eps,
         "bindcheck_jitter_seconds",
-        "gauge",
         "RFC 3550 jitter of the connect times per address.",
-        |e| {
+        |o, e| {
             for l in &e.loss {
                 if let Some(j) = l.summary.jitter_ms {
                     let addr = l.addr.to_string();
@@ -201,13 +238,17 @@ pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
                     );
                 }
             }
-        }
+        },
     );
-    per_endpoint!(
+}
+
+/// Per endpoint and hop of the traced path, the share of probes lost there.
+fn trace_metrics(eps: &[EndpointReport], o: &mut Out) {
+    o.per_endpoint(
+        eps,
         "bindcheck_hop_loss_ratio",
-        "gauge",
         "Share of trace probes lost at each hop of the path (0-1).",
-        |e| {
+        |o, e| {
             for h in e.trace.iter().flat_map(|t| &t.hops) {
                 let hop = h.ttl.to_string();
                 let addr = h.addr.map_or_else(|| "*".to_owned(), |a| a.to_string());
@@ -217,7 +258,6 @@ pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
                     h.summary.loss_pct / 100.0,
                 );
             }
-        }
+        },
     );
-    out.write_all(o.text.as_bytes())
 }

@@ -5,6 +5,7 @@
 use std::io;
 
 use super::Options;
+use crate::probe::EndpointReport;
 use crate::report::{Report, Verdict};
 use crate::validate::{Lang, Severity};
 
@@ -105,6 +106,16 @@ fn sev_index(s: Severity) -> usize {
 pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Result<()> {
     let w = if r.lang == Lang::ZhCn { &ZH } else { &EN };
     let p = Paint { on: options.color };
+    header(r, w, &p, out)?;
+    remedies(r, w, &p, out)?;
+    findings(r, w, &p, out)?;
+    inputs(r, w, &p, out)?;
+    endpoints(r, w, &p, out)?;
+    environment(r, w, &p, out)
+}
+
+/// The verdict in a word and a sentence, the wallet and profile, and the `--unmasked` warning.
+fn header(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::Result<()> {
     let v = match r.verdict {
         Verdict::Ready => 0,
         Verdict::Degraded => 1,
@@ -120,7 +131,11 @@ pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Resu
     if r.unmasked {
         writeln!(out, "{}", p.severity(Severity::Error, w.unmasked))?;
     }
+    Ok(())
+}
 
+/// What to do, numbered; always printed, with "nothing to do" when there is nothing.
+fn remedies(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::Result<()> {
     writeln!(out, "\n{}", p.bold(w.todo))?;
     if r.remedies.is_empty() {
         writeln!(out, "  {}", w.nothing)?;
@@ -128,144 +143,168 @@ pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Resu
     for (i, remedy) in r.remedies.iter().enumerate() {
         writeln!(out, "  {}. {}", i + 1, remedy.text)?;
     }
+    Ok(())
+}
 
-    if !r.findings.is_empty() {
-        writeln!(out, "\n{}", p.bold(w.findings))?;
-        for f in &r.findings {
-            let tag = w.severity[sev_index(f.severity)];
-            writeln!(
-                out,
-                "  {} {}  [{}]  {}",
-                p.severity(f.severity, tag),
-                f.code,
-                f.subject.name(),
-                f.message
-            )?;
-            writeln!(out, "      {}: {}", w.hint, f.hint)?;
-        }
+/// Each finding with its severity, code and subject, and its hint underneath.
+fn findings(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::Result<()> {
+    if r.findings.is_empty() {
+        return Ok(());
     }
-
-    if !r.inputs.0.is_empty() || r.app.is_some() {
-        writeln!(out, "\n{}", p.bold(w.inputs))?;
-        for (field, view) in &r.inputs.0 {
-            let status = if !view.valid {
-                w.severity[2]
-            } else if view.findings.iter().any(|f| f.severity == Severity::Warning) {
-                w.severity[1]
-            } else {
-                "ok"
-            };
-            let mut facts = Vec::new();
-            facts.extend(view.region.clone());
-            facts.extend(view.number_type.map(|t| t.as_str().to_owned()));
-            facts.extend(view.brand.map(|b| b.as_str().to_owned()));
-            facts.extend(view.issuer.as_ref().map(|i| i.issuer.clone()));
-            let facts = if facts.is_empty() {
-                String::new()
-            } else {
-                format!("  ({})", facts.join(", "))
-            };
-            writeln!(
-                out,
-                "  {}: [{status}] {}{facts}",
-                field.label(r.lang),
-                view.normalized.as_deref().unwrap_or("-")
-            )?;
-        }
-        if let Some(m) = &r.mail {
-            let verdict = serde_json::to_value(m.verdict)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            writeln!(out, "  MX {}: {verdict}", m.domain)?;
-        }
-        if let Some(app) = &r.app {
-            let min = app.min_version.as_deref().unwrap_or("-");
-            writeln!(
-                out,
-                "  app: {} (min {min}) [{}]",
-                app.version,
-                if app.ok { "ok" } else { w.severity[2] }
-            )?;
-        }
-    }
-
-    if !r.endpoints.is_empty() {
-        writeln!(out, "\n{}", p.bold(w.endpoints))?;
-        for e in &r.endpoints {
-            writeln!(out, "  {}  [{}]", e.url, e.status)?;
-            let mut parts = vec![format!("dns {}", ms(e.dns.time_ms))];
-            if let Some(t) = e.tcp.iter().filter_map(|t| t.time_ms).min_by(f64::total_cmp) {
-                parts.push(format!("connect {t:.1} ms"));
-            }
-            if let Some(t) = &e.tls {
-                parts.push(format!("tls {}", ms(t.time_ms)));
-                if let Some(days) = t.expires_in_days {
-                    parts.push(format!("cert {days:.0} d"));
-                }
-            }
-            if let Some(h) = &e.http {
-                if let Some(code) = h.status_code {
-                    parts.push(format!("HTTP {code}"));
-                }
-                parts.push(format!("ttfb {}", ms(h.ttfb_ms)));
-                if let Some(skew) = h.clock_skew_s {
-                    parts.push(format!("skew {skew:+.0} s"));
-                }
-                if let Some(ra) = &h.retry_after {
-                    parts.push(format!("retry after {}", ra.at));
-                }
-            }
-            for l in &e.loss {
-                parts.push(format!(
-                    "loss {:.1}% p95 {} jitter {}",
-                    l.summary.loss_pct,
-                    ms(l.summary.p95_ms),
-                    ms(l.summary.jitter_ms)
-                ));
-            }
-            writeln!(out, "      {}", parts.join(" · "))?;
-            if let Some(t) = e.trace.as_ref().filter(|t| !t.hops.is_empty()) {
-                let hops: Vec<String> = t
-                    .hops
-                    .iter()
-                    .map(|h| {
-                        let addr = h.addr.map_or_else(|| "*".to_owned(), |a| a.to_string());
-                        format!("{} {addr} {:.0}%", h.ttl, h.summary.loss_pct)
-                    })
-                    .collect();
-                writeln!(out, "      path: {}", hops.join(" → "))?;
-            }
-        }
-    }
-
-    if let Some(env) = &r.environment {
-        writeln!(out, "\n{}", p.bold(w.environment))?;
-        let gib = |b: u64| format!("{:.1} GiB", b as f64 / 1073741824.0);
-        let proxies: Vec<String> = env.proxies.iter().map(|p| format!("{}={}", p.var, p.value)).collect();
-        let mut parts = vec![format!(
-            "proxy: {}",
-            if proxies.is_empty() {
-                "-".to_owned()
-            } else {
-                proxies.join(", ")
-            }
-        )];
-        if let Some(iface) = &env.default_interface {
-            let kind = match env.wireless {
-                Some(true) => "wireless",
-                Some(false) => "wired",
-                None => "?",
-            };
-            parts.push(format!("route: {iface} ({kind})"));
-        }
-        if let Some(b) = env.memory_available_bytes {
-            parts.push(format!("memory free: {}", gib(b)));
-        }
-        if let Some(b) = env.disk_available_bytes {
-            parts.push(format!("disk free: {}", gib(b)));
-        }
-        writeln!(out, "  {}", parts.join(" · "))?;
+    writeln!(out, "\n{}", p.bold(w.findings))?;
+    for f in &r.findings {
+        let tag = w.severity[sev_index(f.severity)];
+        writeln!(
+            out,
+            "  {} {}  [{}]  {}",
+            p.severity(f.severity, tag),
+            f.code,
+            f.subject.name(),
+            f.message
+        )?;
+        writeln!(out, "      {}: {}", w.hint, f.hint)?;
     }
     Ok(())
+}
+
+/// The fields as read (masked unless `--unmasked`), then the mail domain's MX and the app version.
+fn inputs(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::Result<()> {
+    if r.inputs.0.is_empty() && r.app.is_none() {
+        return Ok(());
+    }
+    writeln!(out, "\n{}", p.bold(w.inputs))?;
+    for (field, view) in &r.inputs.0 {
+        let status = if !view.valid {
+            w.severity[2]
+        } else if view.findings.iter().any(|f| f.severity == Severity::Warning) {
+            w.severity[1]
+        } else {
+            "ok"
+        };
+        let mut facts = Vec::new();
+        facts.extend(view.region.clone());
+        facts.extend(view.number_type.map(|t| t.as_str().to_owned()));
+        facts.extend(view.brand.map(|b| b.as_str().to_owned()));
+        facts.extend(view.issuer.as_ref().map(|i| i.issuer.clone()));
+        let facts = if facts.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", facts.join(", "))
+        };
+        writeln!(
+            out,
+            "  {}: [{status}] {}{facts}",
+            field.label(r.lang),
+            view.normalized.as_deref().unwrap_or("-")
+        )?;
+    }
+    if let Some(m) = &r.mail {
+        let verdict = serde_json::to_value(m.verdict)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        writeln!(out, "  MX {}: {verdict}", m.domain)?;
+    }
+    if let Some(app) = &r.app {
+        let min = app.min_version.as_deref().unwrap_or("-");
+        writeln!(
+            out,
+            "  app: {} (min {min}) [{}]",
+            app.version,
+            if app.ok { "ok" } else { w.severity[2] }
+        )?;
+    }
+    Ok(())
+}
+
+/// Each endpoint's URL and status, its timings on one line, and the traced path if there is one.
+fn endpoints(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::Result<()> {
+    if r.endpoints.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{}", p.bold(w.endpoints))?;
+    for e in &r.endpoints {
+        writeln!(out, "  {}  [{}]", e.url, e.status)?;
+        writeln!(out, "      {}", timings(e).join(" · "))?;
+        if let Some(t) = e.trace.as_ref().filter(|t| !t.hops.is_empty()) {
+            let hops: Vec<String> = t
+                .hops
+                .iter()
+                .map(|h| {
+                    let addr = h.addr.map_or_else(|| "*".to_owned(), |a| a.to_string());
+                    format!("{} {addr} {:.0}%", h.ttl, h.summary.loss_pct)
+                })
+                .collect();
+            writeln!(out, "      path: {}", hops.join(" → "))?;
+        }
+    }
+    Ok(())
+}
+
+/// One endpoint's measurements in probe order: DNS, connect, TLS, HTTP, loss per address.
+fn timings(e: &EndpointReport) -> Vec<String> {
+    let mut parts = vec![format!("dns {}", ms(e.dns.time_ms))];
+    if let Some(t) = e.tcp.iter().filter_map(|t| t.time_ms).min_by(f64::total_cmp) {
+        parts.push(format!("connect {t:.1} ms"));
+    }
+    if let Some(t) = &e.tls {
+        parts.push(format!("tls {}", ms(t.time_ms)));
+        if let Some(days) = t.expires_in_days {
+            parts.push(format!("cert {days:.0} d"));
+        }
+    }
+    if let Some(h) = &e.http {
+        if let Some(code) = h.status_code {
+            parts.push(format!("HTTP {code}"));
+        }
+        parts.push(format!("ttfb {}", ms(h.ttfb_ms)));
+        if let Some(skew) = h.clock_skew_s {
+            parts.push(format!("skew {skew:+.0} s"));
+        }
+        if let Some(ra) = &h.retry_after {
+            parts.push(format!("retry after {}", ra.at));
+        }
+    }
+    for l in &e.loss {
+        parts.push(format!(
+            "loss {:.1}% p95 {} jitter {}",
+            l.summary.loss_pct,
+            ms(l.summary.p95_ms),
+            ms(l.summary.jitter_ms)
+        ));
+    }
+    parts
+}
+
+/// Proxies, the default route and its kind, free memory and disk, on one line.
+fn environment(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::Result<()> {
+    let Some(env) = &r.environment else {
+        return Ok(());
+    };
+    writeln!(out, "\n{}", p.bold(w.environment))?;
+    let gib = |b: u64| format!("{:.1} GiB", b as f64 / 1073741824.0);
+    let proxies: Vec<String> = env.proxies.iter().map(|p| format!("{}={}", p.var, p.value)).collect();
+    let mut parts = vec![format!(
+        "proxy: {}",
+        if proxies.is_empty() {
+            "-".to_owned()
+        } else {
+            proxies.join(", ")
+        }
+    )];
+    if let Some(iface) = &env.default_interface {
+        let kind = match env.wireless {
+            Some(true) => "wireless",
+            Some(false) => "wired",
+            None => "?",
+        };
+        parts.push(format!("route: {iface} ({kind})"));
+    }
+    if let Some(b) = env.memory_available_bytes {
+        parts.push(format!("memory free: {}", gib(b)));
+    }
+    if let Some(b) = env.disk_available_bytes {
+        parts.push(format!("disk free: {}", gib(b)));
+    }
+    writeln!(out, "  {}", parts.join(" · "))
 }
