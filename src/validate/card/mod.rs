@@ -292,6 +292,7 @@ pub fn validate_cvv(input: &str, brand: Option<Brand>) -> CvvCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn codes(c: &CardCheck) -> Vec<&'static str> {
         c.findings.iter().map(|f| f.code.as_str()).collect()
@@ -433,5 +434,88 @@ mod tests {
         assert_eq!(f.severity, Severity::Warning);
         assert!(f.hint(Lang::En).contains("UnionPay"), "{}", f.hint(Lang::En));
         assert!(f.hint(Lang::ZhCn).contains("银联"), "{}", f.hint(Lang::ZhCn));
+    }
+
+    /// A prefix of each brand's own that no other brand shares (`4` alone can also start an
+    /// Elo or a Naranja card). No wildcard: a new brand does not compile until it has one.
+    fn own_prefix(brand: Brand) -> &'static str {
+        match brand {
+            Brand::Visa => "4111",
+            Brand::Mastercard => "51",
+            Brand::AmericanExpress => "34",
+            Brand::DinersClub => "36",
+            Brand::Discover => "6011",
+            Brand::Jcb => "3530",
+            Brand::Unionpay => "622202",
+            Brand::Maestro => "6759",
+            Brand::Mir => "2200",
+            Brand::Elo => "509000",
+            Brand::Hiper => "637095",
+            Brand::Hipercard => "606282",
+            Brand::Troy => "9792",
+            Brand::Naranja => "589562",
+            // Inside Maestro's 506779-508999 too; Verve is tried first.
+            Brand::Verve => "507900",
+        }
+    }
+
+    /// The Luhn check digit that completes `payload`, computed here rather than by the
+    /// `luhn` crate the validator uses: from the right, every other digit is doubled.
+    fn luhn_digit(payload: &str) -> char {
+        let sum: u32 = payload
+            .bytes()
+            .rev()
+            .enumerate()
+            .map(|(i, b)| {
+                let d = u32::from(b - b'0');
+                if i % 2 == 0 {
+                    (d * 2) / 10 + (d * 2) % 10
+                } else {
+                    d
+                }
+            })
+            .sum();
+        char::from_digit((10 - sum % 10) % 10, 10).unwrap()
+    }
+
+    #[test]
+    fn every_brand_has_a_prefix_of_its_own() {
+        for brand in Brand::all() {
+            assert_eq!(candidates(own_prefix(brand)), [brand], "{brand}");
+        }
+        assert_eq!(luhn_digit("411111111111111"), '1');
+        assert_eq!(luhn_digit("622202123456789012"), '8');
+        assert_eq!(luhn_digit("37828224631000"), '5');
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+
+        /// A number made of a brand's own prefix, random digits to one of the brand's lengths
+        /// and its Luhn digit is valid and of that brand however it is spaced, and validates
+        /// again, from its digits, to the same digits.
+        #[test]
+        fn valid_cards_revalidate_to_themselves(
+            brand in prop::sample::select(Brand::all().collect::<Vec<_>>()),
+            length in any::<prop::sample::Index>(),
+            body in "[0-9]{18}",
+            sep in prop::sample::select(vec!["", " ", "-", "\u{3000}", "\u{00A0}"]),
+        ) {
+            let prefix = own_prefix(brand);
+            let len = *length.get(brand.lengths());
+            let mut digits = format!("{prefix}{}", &body[..len - prefix.len() - 1]);
+            digits.push(luhn_digit(&digits));
+            let typed = group(&digits, brand.gaps()).replace(' ', sep);
+            let first = validate_card(&typed, &CardPolicy::default());
+            prop_assert!(first.valid, "{typed}: {:?}", first.findings);
+            prop_assert!(first.luhn && first.potentially_valid, "{typed}");
+            prop_assert_eq!(first.brand, Some(brand), "{}", typed);
+            prop_assert_eq!(first.digits(), digits.as_str());
+            prop_assert_eq!(first.number().map(CardNumber::digits), Some(digits.as_str()));
+            let again = validate_card(first.digits(), &CardPolicy::default());
+            prop_assert!(again.valid);
+            prop_assert_eq!(again.brand, Some(brand));
+            prop_assert_eq!(again.digits(), first.digits());
+        }
     }
 }
