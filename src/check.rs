@@ -3,7 +3,7 @@
 //! `bindcheck check`, `bindcheck serve`'s `/probe` and library users all run this pipeline:
 //! validate the inputs, probe the profile's endpoints, look up the email domain's mail
 //! hosts, trace the path where it is in doubt, look at the local environment, then let
-//! [`rules`](crate::report::rules) turn the evidence into findings, a verdict and remedies.
+//! [`rules`](crate::report::rules::build) turn the evidence into findings, a verdict and remedies.
 //!
 //! A plan without endpoints or an email touches no network:
 //!

@@ -32,6 +32,8 @@ pub enum Cause {
     TlsAllFailing { status: Status, servers: Vec<String> },
     /// The servers' clocks disagree with this device's: the certificate errors follow.
     ClockSkew,
+    /// A path trace located where an endpoint's packets are lost: the loss follows.
+    PathLocated { code: Code, url: String },
 }
 
 /// The most servers a cause's detail names; the rest are counted in the grouped findings.
@@ -56,6 +58,17 @@ impl Cause {
             Cause::ClockWrong { .. } => Code::NetClockWrong,
             Cause::TlsAllFailing { .. } => Code::NetTlsAllFailing,
             Cause::ClockSkew => Code::NetClockSkew,
+            Cause::PathLocated { code, .. } => *code,
+        }
+    }
+
+    /// Whether the cause is a finding the rules made already (it then leads only where it
+    /// explains something), rather than a finding of its own.
+    pub fn is_existing(&self, f: &ReportFinding) -> bool {
+        match self {
+            Cause::ClockSkew => f.code == Code::NetClockSkew,
+            Cause::PathLocated { code, url } => f.code == *code && f.subject == Subject::Endpoint(url.clone()),
+            _ => false,
         }
     }
 
@@ -84,7 +97,7 @@ impl Cause {
                 en: "expired",
                 zh: "已过期",
             },
-            Cause::ClockSkew => return None,
+            Cause::ClockSkew | Cause::PathLocated { .. } => return None,
         })
     }
 
@@ -107,6 +120,13 @@ impl Cause {
             | Cause::ClockWrong { status }
             | Cause::TlsAllFailing { status, .. } => endpoint && tls_code(status),
             Cause::ClockSkew => endpoint && matches!(f.code, Code::NetTlsExpired | Code::NetTlsNotYetValid),
+            Cause::PathLocated { url, .. } => {
+                f.subject == Subject::Endpoint(url.clone())
+                    && matches!(
+                        f.code,
+                        Code::NetLossHigh | Code::NetJitterHigh | Code::NetConnectTimeout
+                    )
+            }
         }
     }
 }
@@ -200,6 +220,21 @@ fn tls_all(endpoints: &[&EndpointReport]) -> Option<Cause> {
         Status::Expired | Status::NotYetValid => Cause::ClockWrong { status },
         _ => Cause::TlsAllFailing { status, servers },
     })
+}
+
+/// The endpoints whose path trace located their loss, locally or beyond.
+pub fn located(findings: &[ReportFinding]) -> Vec<Cause> {
+    findings
+        .iter()
+        .filter(|f| matches!(f.code, Code::NetPathLocal | Code::NetPathBeyond))
+        .filter_map(|f| match &f.subject {
+            Subject::Endpoint(url) => Some(Cause::PathLocated {
+                code: f.code,
+                url: url.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The causes the evidence shows, most basic first. Where the device is offline, nothing

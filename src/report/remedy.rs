@@ -147,7 +147,9 @@ fn text(kind: RemedyKind, field: Option<Field>, until: Option<&str>, lang: Lang)
 
 /// Remedies whose text is the same whatever finding calls for them; the others take the
 /// specific advice of the most pressing finding they address (an untrusted certificate and a
-/// weak signal both call for another network, for different reasons).
+/// weak signal both call for another network, for different reasons). Contacting support
+/// takes the finding's advice too when a finding calls for it (an expired certificate: check
+/// the clock first), and the general text when it closes a blocked report.
 fn generic(kind: RemedyKind) -> bool {
     use RemedyKind::*;
     matches!(
@@ -166,6 +168,8 @@ struct Wanted {
     blocking: bool,
     /// It addresses a root cause.
     root: bool,
+    /// A finding calls for it (rather than the report being blocked).
+    called: bool,
     addresses: Vec<Code>,
 }
 
@@ -206,6 +210,7 @@ pub fn remedies(findings: &[ReportFinding], until: Option<&str>, blocked: bool, 
                     lead: i,
                     blocking: false,
                     root: false,
+                    called: true,
                     addresses: Vec::new(),
                 });
                 wanted.last_mut().expect("just pushed")
@@ -225,6 +230,7 @@ pub fn remedies(findings: &[ReportFinding], until: Option<&str>, blocked: bool, 
             lead: 0,
             blocking: true,
             root: false,
+            called: false,
             addresses: Vec::new(),
         };
         for f in findings.iter().filter(|f| f.severity == Severity::Error) {
@@ -234,15 +240,15 @@ pub fn remedies(findings: &[ReportFinding], until: Option<&str>, blocked: bool, 
     }
     let field_order = |f: Option<Field>| f.map(|f| Field::ALL.iter().position(|x| *x == f));
     wanted.sort_by_key(|w| (!w.blocking, !w.root, w.kind, field_order(w.field)));
-    // Contacting support comes last: everything else is worth trying first.
-    wanted.sort_by_key(|w| w.kind == RemedyKind::ContactSupport);
+    // Contacting support that no finding asked for closes the list.
+    wanted.sort_by_key(|w| w.kind == RemedyKind::ContactSupport && !w.called);
     wanted
         .into_iter()
         .map(|w| Remedy {
             kind: w.kind,
             field: w.field,
             until: (w.kind == RemedyKind::Wait).then(|| until.map(str::to_owned)).flatten(),
-            text: if generic(w.kind) {
+            text: if generic(w.kind) && !(w.kind == RemedyKind::ContactSupport && w.called) {
                 text(w.kind, w.field, until, lang)
             } else {
                 findings[w.lead].hint.clone()

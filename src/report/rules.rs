@@ -349,13 +349,11 @@ fn group(mut findings: Vec<ReportFinding>, causes: &[Cause], lang: Lang) -> Vec<
         let explained: Vec<usize> = (0..findings.len())
             .filter(|&i| findings[i].caused_by.is_none() && findings[i].code != code && cause.explains(&findings[i]))
             .collect();
-        let head = match cause {
-            // The skew is a finding already; it leads only where it explains something.
-            Cause::ClockSkew => match findings.iter().position(|f| f.code == code) {
-                Some(i) if !explained.is_empty() => findings.remove(i),
-                _ => continue,
-            },
-            _ => ReportFinding::new(code, code.severity(), Subject::Environment, cause.detail(), lang),
+        let head = match findings.iter().position(|f| cause.is_existing(f)) {
+            // A cause that is a finding already leads only where it explains something.
+            Some(i) if !explained.is_empty() => findings.remove(i),
+            Some(_) => continue,
+            None => ReportFinding::new(code, code.severity(), Subject::Environment, cause.detail(), lang),
         };
         for f in findings.iter_mut() {
             if f.caused_by.is_none() && f.code != code && cause.explains(f) {
@@ -414,6 +412,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
     if c.findings.iter().any(|f| f.code == Code::NetClockSkew) {
         causes.push(Cause::ClockSkew);
     }
+    causes.extend(causes::located(&c.findings));
     let findings = group(c.findings, &causes, lang);
     let verdict = Verdict::from_findings(&findings);
     let until = ev

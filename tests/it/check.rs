@@ -155,7 +155,7 @@ async fn a_slow_server_is_degraded_and_fail_on_warning_fails() {
     let out = text(&o);
     assert!(out.starts_with("DEGRADED"), "{out}");
     assert!(out.contains("net.slow_server"));
-    assert!(out.contains("Try again later, off-peak"));
+    assert!(out.contains("try again later, off-peak"));
     let o = bindcheck(args(&p, &["--fail-on", "warning"]), vec![]).await;
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }

@@ -13,6 +13,8 @@ mod netns;
 mod probe;
 mod props;
 mod reference;
+#[cfg(all(feature = "cli", target_os = "linux"))]
+mod scenarios;
 #[cfg(feature = "cli")]
 mod serve;
 #[cfg(feature = "probe")]

@@ -8,13 +8,13 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 /// A network namespace, deleted on drop.
-struct Netns {
+pub(crate) struct Netns {
     name: String,
     children: Vec<Child>,
 }
 
 impl Netns {
-    fn new(tag: &str) -> Result<Netns, String> {
+    pub(crate) fn new(tag: &str) -> Result<Netns, String> {
         let name = format!("bindcheck-{tag}-{}", std::process::id());
         run("ip", &["netns", "add", &name])?;
         let ns = Netns {
@@ -25,13 +25,13 @@ impl Netns {
         Ok(ns)
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new("ip");
         cmd.args(["netns", "exec", &self.name]).args(args);
         cmd
     }
 
-    fn exec(&self, args: &[&str]) -> Result<String, String> {
+    pub(crate) fn exec(&self, args: &[&str]) -> Result<String, String> {
         let out = self.command(args).output().map_err(|e| format!("{args:?}: {e}"))?;
         if !out.status.success() {
             return Err(format!("{args:?}: {}", String::from_utf8_lossy(&out.stderr)));
@@ -108,7 +108,7 @@ impl Drop for Netns {
     }
 }
 
-fn run(cmd: &str, args: &[&str]) -> Result<String, String> {
+pub(crate) fn run(cmd: &str, args: &[&str]) -> Result<String, String> {
     let out = Command::new(cmd)
         .args(args)
         .output()
@@ -123,7 +123,7 @@ fn run(cmd: &str, args: &[&str]) -> Result<String, String> {
 }
 
 /// A namespace with the tools the test needs, or why there is none.
-fn namespace(tag: &str) -> Option<Netns> {
+pub(crate) fn namespace(tag: &str) -> Option<Netns> {
     let ns = run("nft", &["--version"])
         .and_then(|_| run("python3", &["--version"]))
         .and_then(|_| Netns::new(tag));
@@ -245,8 +245,8 @@ fn a_lossy_path_makes_check_degraded_and_says_switch_networks() {
 /// client → router 1 → router 2 → server, four namespaces joined by veth pairs, with
 /// forwarding on and ICMP rate limiting off in the routers. Addresses exist only inside
 /// these namespaces.
-struct Topology {
-    names: Vec<String>,
+pub(crate) struct Topology {
+    pub(crate) names: Vec<String>,
 }
 
 impl Topology {
@@ -324,14 +324,14 @@ impl Topology {
         Ok(t)
     }
 
-    fn exec(&self, i: usize, args: &[&str]) -> Result<String, String> {
+    pub(crate) fn exec(&self, i: usize, args: &[&str]) -> Result<String, String> {
         let mut all = vec!["netns", "exec", self.names[i].as_str()];
         all.extend_from_slice(args);
         run("ip", &all)
     }
 
     /// Drops 20% of the packets passing `hook` (`forward`, `output`) in namespace `i`.
-    fn drop_a_fifth(&self, i: usize, hook: &str) {
+    pub(crate) fn drop_a_fifth(&self, i: usize, hook: &str) {
         self.exec(i, &["nft", "add", "table", "inet", "bindcheck"]).unwrap();
         self.exec(
             i,
@@ -349,6 +349,33 @@ impl Topology {
             ],
         )
         .unwrap();
+    }
+
+    /// A web server in the server namespace, on its own address (10.77.3.2), and its port.
+    pub(crate) fn web_server(&self) -> (Child, u16) {
+        let script = "import http.server\n\
+            s = http.server.ThreadingHTTPServer(('10.77.3.2', 0), http.server.SimpleHTTPRequestHandler)\n\
+            print(s.server_address[1], flush=True)\n\
+            s.serve_forever()\n";
+        let mut server = std::process::Command::new("ip")
+            .args(["netns", "exec", &self.names[3], "python3", "-c", script])
+            .current_dir(std::env::temp_dir())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        (server, line.trim().parse().unwrap())
+    }
+
+    /// A command run in the client namespace.
+    pub(crate) fn client(&self, program: &str) -> Command {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", &self.names[0], program]);
+        cmd
     }
 
     fn trace(&self) -> serde_json::Value {
@@ -389,7 +416,7 @@ impl Drop for Topology {
     }
 }
 
-fn topology(tag: char) -> Option<Topology> {
+pub(crate) fn topology(tag: char) -> Option<Topology> {
     // The same preconditions as the single-namespace tests.
     drop(namespace(&format!("pre{tag}"))?);
     match Topology::new(tag) {
@@ -452,23 +479,7 @@ fn trace_finds_loss_on_the_clients_own_link_at_hop_1() {
 #[test]
 fn check_traces_a_lossy_path_and_names_the_segment() {
     let Some(t) = topology('c') else { return };
-    // A web server in the server namespace, on its own address.
-    let script = "import http.server\n\
-        s = http.server.ThreadingHTTPServer(('10.77.3.2', 0), http.server.SimpleHTTPRequestHandler)\n\
-        print(s.server_address[1], flush=True)\n\
-        s.serve_forever()\n";
-    let mut server = std::process::Command::new("ip")
-        .args(["netns", "exec", &t.names[3], "python3", "-c", script])
-        .current_dir(std::env::temp_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let port: u16 = line.trim().parse().unwrap();
+    let (mut server, port) = t.web_server();
     t.drop_a_fifth(2, "forward");
     let out = std::process::Command::new("ip")
         .args(["netns", "exec", &t.names[0], env!("CARGO_BIN_EXE_bindcheck"), "check"])

@@ -1,0 +1,709 @@
+//! The scenario matrix: one row per cause bindcheck diagnoses, each made for real (servers
+//! on loopback, a DNS server of the test's own, network namespaces with real loss and no
+//! route), each asserting what a support agent reads first: the verdict, the exit code, the
+//! leading finding and the first remedy, in English and in Chinese. docs/scenarios.md holds
+//! the same table; `the_docs_table_matches_the_suite` keeps the two in step.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::netns::{namespace, topology};
+use crate::servers::{self, Behavior, Pki, Zone};
+
+/// What a row expects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Expect {
+    verdict: &'static str,
+    exit: i32,
+    /// The first finding's code, `-` for none.
+    lead: &'static str,
+    /// The first remedy's kind, `-` for none.
+    remedy: &'static str,
+    /// The first remedy's text in English and Chinese; `{until}` stands for the time a
+    /// service asked for.
+    en: &'static str,
+    zh: &'static str,
+}
+
+/// Every row, in the docs' order.
+const ROWS: &[(&str, Expect)] = &[
+    ("healthy", Expect { verdict: "ready", exit: 0, lead: "-", remedy: "-", en: "-", zh: "-" }),
+    (
+        "hung_server",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.http_timeout",
+            remedy: "try_off_peak",
+            en: "Try again later, off-peak; if it persists on other networks too, contact support with this report.",
+            zh: "请错峰稍后重试；如果在其他网络下也持续出现，请附上本报告联系客服。",
+        },
+    ),
+    (
+        "slow_server",
+        Expect {
+            verdict: "degraded",
+            exit: 0,
+            lead: "net.slow_server",
+            remedy: "try_off_peak",
+            en: "The server is busy: try again later, off-peak.",
+            zh: "服务器繁忙：请错峰稍后重试。",
+        },
+    ),
+    (
+        "maintenance",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.http_maintenance",
+            remedy: "wait",
+            en: "Wait until {until} (the service asked for it), then try once.",
+            zh: "请等到 {until}（服务方要求）后再试一次。",
+        },
+    ),
+    (
+        "rate_limited",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.http_rate_limited",
+            remedy: "wait",
+            en: "Wait until {until} (the service asked for it), then try once.",
+            zh: "请等到 {until}（服务方要求）后再试一次。",
+        },
+    ),
+    (
+        "expired_certificate",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.tls_expired",
+            remedy: "contact_support",
+            en: "Check that the device's date and time are right; if they are, contact support with this report.",
+            zh: "请确认设备的日期和时间正确；如果正确，请附上本报告联系客服。",
+        },
+    ),
+    (
+        "wrong_name_everywhere",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.tls_intercepted",
+            remedy: "switch_network",
+            en: "Use another network or mobile data; do not install or accept the network's certificate for a wallet.",
+            zh: "请换一个网络或使用移动数据；不要为钱包安装或信任该网络的证书。",
+        },
+    ),
+    (
+        "clock_skew",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.clock_skew",
+            remedy: "fix_clock",
+            en: CLOCK_EN,
+            zh: CLOCK_ZH,
+        },
+    ),
+    (
+        "outdated_app",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "app.outdated",
+            remedy: "update_app",
+            en: "Update the app from the official app store.",
+            zh: "请从官方应用商店更新应用。",
+        },
+    ),
+    (
+        "nxdomain_one",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.dns_nxdomain",
+            remedy: "change_dns",
+            en: "Check the network's DNS: switch to another network or set another DNS resolver; if it persists, contact support.",
+            zh: "请检查网络的 DNS：换一个网络或更换 DNS 服务器；如果持续出现，请联系客服。",
+        },
+    ),
+    (
+        "dns_broken",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.dns_broken",
+            remedy: "change_dns",
+            en: "Switch networks (Wi-Fi ↔ mobile data) or set another DNS resolver, then run the check again.",
+            zh: "请切换网络（Wi-Fi ↔ 移动数据）或更换 DNS 服务器，然后重新检查。",
+        },
+    ),
+    (
+        "no_route",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.offline",
+            remedy: "connect_network",
+            en: "Connect to Wi-Fi or mobile data, then run the check again.",
+            zh: "请连接 Wi-Fi 或移动数据，然后重新检查。",
+        },
+    ),
+    (
+        "lossy_local_link",
+        Expect {
+            verdict: "degraded",
+            exit: 0,
+            lead: "net.path_local",
+            remedy: "switch_network",
+            en: "Move closer to the Wi-Fi router, or switch to mobile data.",
+            zh: "请靠近 Wi-Fi 路由器，或切换到移动数据。",
+        },
+    ),
+    (
+        "loss_beyond",
+        Expect {
+            verdict: "degraded",
+            exit: 0,
+            lead: "net.path_beyond",
+            remedy: "contact_support",
+            en: "Try another network; if it persists, wait and contact support with this report.",
+            zh: "请换一个网络尝试；如果持续，请稍后再试并附上本报告联系客服。",
+        },
+    ),
+    (
+        "unsupported_card",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "card.brand_not_allowed",
+            remedy: "use_supported_card",
+            en: "Use a card of a brand, bank and kind the wallet supports.",
+            zh: "请使用钱包支持的卡组织、银行和卡种的银行卡。",
+        },
+    ),
+    (
+        "fixed_line_phone",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "phone.not_mobile",
+            remedy: "fix_field",
+            en: "Correct the phone number (the findings below say what is wrong).",
+            zh: "请更正手机号码（问题见下方）。",
+        },
+    ),
+];
+
+const CLOCK_EN: &str = "Set the date and time to automatic (network time), then try again.";
+const CLOCK_ZH: &str = "请将日期和时间设为自动（网络时间），然后重试。";
+
+fn expect(row: &str) -> &'static Expect {
+    &ROWS
+        .iter()
+        .find(|(name, _)| *name == row)
+        .unwrap_or_else(|| panic!("no row {row}"))
+        .1
+}
+
+/// A profile for `endpoints` with `extra` TOML, in `dir`.
+fn profile(dir: &Path, extra: &str, endpoints: &[String]) -> PathBuf {
+    let mut s = format!("name = \"Scenario Pay (test)\"\n{extra}\n");
+    for url in endpoints {
+        s.push_str(&format!("\n[[endpoint]]\nurl = \"{url}\"\n"));
+    }
+    let path = dir.join("scenario.toml");
+    std::fs::write(&path, s).unwrap();
+    path
+}
+
+/// `bindcheck check ... --format json --lang LANG` under `prefix` (a namespace), or directly.
+fn check_command(prefix: Option<&[&str]>, args: &[String], lang: &str) -> Command {
+    let mut cmd = match prefix {
+        Some(p) => {
+            let mut c = Command::new(p[0]);
+            c.args(&p[1..]).arg(env!("CARGO_BIN_EXE_bindcheck"));
+            c
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_bindcheck")),
+    };
+    cmd.arg("check")
+        .args(args)
+        .args(["--format", "json", "--lang", lang])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs the row in both languages (off the async runtime, so that the test's servers keep
+/// answering) and checks it against the table.
+async fn run_row(row: &'static str, prefix: Option<Vec<String>>, args: Vec<String>) -> serde_json::Value {
+    let outputs = tokio::task::spawn_blocking(move || {
+        let prefix: Option<Vec<&str>> = prefix.as_ref().map(|p| p.iter().map(String::as_str).collect());
+        ["en", "zh-CN"].map(|lang| check_command(prefix.as_deref(), &args, lang).output().unwrap())
+    })
+    .await
+    .unwrap();
+    let [en, zh] = outputs;
+    let report = assert_row(row, &en, "en");
+    assert_row(row, &zh, "zh-CN");
+    report
+}
+
+fn assert_row(row: &str, out: &Output, lang: &str) -> serde_json::Value {
+    let want = expect(row);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{row} ({lang}): no JSON report ({e}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let context = || {
+        format!(
+            "{row} ({lang}): findings {} remedies {}",
+            report["findings"], report["remedies"]
+        )
+    };
+    assert_eq!(report["verdict"], want.verdict, "{}", context());
+    assert_eq!(out.status.code(), Some(want.exit), "{}", context());
+    let lead = report["findings"][0]["code"].as_str().unwrap_or("-");
+    assert_eq!(lead, want.lead, "{}", context());
+    let remedy = &report["remedies"][0];
+    assert_eq!(remedy["kind"].as_str().unwrap_or("-"), want.remedy, "{}", context());
+    let text = remedy["text"].as_str().unwrap_or("-");
+    let wanted = if lang == "en" { want.en } else { want.zh };
+    match wanted.split_once("{until}") {
+        Some((before, after)) => {
+            assert!(
+                text.starts_with(before) && text.ends_with(after),
+                "{text:?} is not {wanted:?}: {}",
+                context()
+            );
+            assert!(remedy["until"].is_string(), "{}", context());
+        }
+        None => assert_eq!(text, wanted, "{}", context()),
+    }
+    report
+}
+
+/// The common flags: few probes, no environment (rows that need it say so).
+fn base(profile: &Path, more: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "--profile",
+        profile.to_str().unwrap(),
+        "--count",
+        "3",
+        "--interval",
+        "10ms",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.extend(
+        [
+            "--no-environment",
+            "--trace",
+            "never",
+            "--deadline",
+            "10s",
+            "--timeout",
+            "2s",
+        ]
+        .map(String::from),
+    );
+    v.extend(more.iter().map(|s| s.to_string()));
+    v
+}
+
+/// Sets the value of `flag` in `args`, adding it if absent.
+fn set(args: &mut Vec<String>, flag: &str, value: &str) {
+    match args.iter().position(|a| a == flag) {
+        Some(i) => args[i + 1] = value.to_owned(),
+        None => args.extend([flag.to_owned(), value.to_owned()]),
+    }
+}
+
+/// A loopback HTTP server answering `behavior`, and a profile with it as the one endpoint.
+async fn one_endpoint(dir: &Path, extra: &str, behavior: Behavior) -> (servers::Server, PathBuf) {
+    let server = servers::http(move |_| behavior.clone()).await;
+    let url = format!("http://127.0.0.1:{}/health", server.addr.port());
+    let p = profile(dir, extra, &[url]);
+    (server, p)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_s, p) = one_endpoint(dir.path(), "", Behavior::ok("{\"status\":\"up\"}")).await;
+    let r = run_row("healthy", None, base(&p, &["--phone", "137 2468 1357"])).await;
+    assert!(r["findings"].as_array().unwrap().is_empty(), "{}", r["findings"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hung_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_s, p) = one_endpoint(dir.path(), "", Behavior::Hang).await;
+    // The run's deadline (3 s) comes long before the response's own limit (2 × 5 s): the
+    // answer that never came is still a timeout, with the time waited.
+    let mut args = base(&p, &[]);
+    set(&mut args, "--deadline", "3s");
+    set(&mut args, "--timeout", "5s");
+    let r = run_row("hung_server", None, args).await;
+    let http = &r["endpoints"][0]["http"];
+    assert_eq!(http["status"], "timeout", "{http}");
+    let waited = http["hops"][0]["phases"]["server_ms"].as_f64().unwrap();
+    assert!(waited > 2000.0, "waited {waited} ms");
+    assert_eq!(r["endpoints"][0]["not_measured"], serde_json::json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_s, p) = one_endpoint(
+        dir.path(),
+        "[thresholds]\nttfb_ms = { warn = 100, fail = 60000 }\n",
+        Behavior::Dribble {
+            every: Duration::from_millis(3),
+        },
+    )
+    .await;
+    run_row("slow_server", None, base(&p, &[])).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn maintenance() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_s, p) = one_endpoint(dir.path(), "", Behavior::status(503, &[("retry-after", "120")])).await;
+    run_row("maintenance", None, base(&p, &[])).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_s, p) = one_endpoint(dir.path(), "", Behavior::status(429, &[("retry-after", "30")])).await;
+    run_row("rate_limited", None, base(&p, &[])).await;
+}
+
+/// An HTTPS endpoint named `host` (resolved by the test's DNS server to loopback), with a
+/// certificate from `pki`.
+async fn https_endpoint(pki: &Pki, names: &[&str], not_before: i64, not_after: i64) -> servers::Server {
+    servers::https(pki.server(names, not_before, not_after), |_| Behavior::ok("ok")).await
+}
+
+/// A DNS server that answers `names` with 127.0.0.1 and NXDOMAIN for everything else.
+async fn loopback_dns(names: &'static [&'static str]) -> servers::Server {
+    servers::dns(move |name| {
+        if names.contains(&name) {
+            vec![Zone::A(vec![std::net::Ipv4Addr::LOCALHOST])]
+        } else {
+            vec![Zone::NxDomain]
+        }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Scenario Test CA");
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).unwrap();
+    let server = https_endpoint(&pki, &["localhost"], -30, -1).await;
+    let p = profile(
+        dir.path(),
+        "",
+        &[format!("https://localhost:{}/health", server.addr.port())],
+    );
+    run_row(
+        "expired_certificate",
+        None,
+        base(&p, &["--ca-file", ca.to_str().unwrap()]),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_name_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Scenario Test CA");
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).unwrap();
+    // Two of the wallet's servers, both presenting a certificate for a third name: what a
+    // network that intercepts secure connections looks like.
+    let a = https_endpoint(&pki, &["portal.hotel.test"], -1, 30).await;
+    let b = https_endpoint(&pki, &["portal.hotel.test"], -1, 30).await;
+    let dns = loopback_dns(&["api.wallet.test", "sms.wallet.test"]).await;
+    let p = profile(
+        dir.path(),
+        "",
+        &[
+            format!("https://api.wallet.test:{}/health", a.addr.port()),
+            format!("https://sms.wallet.test:{}/health", b.addr.port()),
+        ],
+    );
+    let resolver = dns.addr.to_string();
+    let r = run_row(
+        "wrong_name_everywhere",
+        None,
+        base(&p, &["--ca-file", ca.to_str().unwrap(), "--resolver", &resolver]),
+    )
+    .await;
+    let grouped: Vec<&serde_json::Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["caused_by"] == "net.tls_intercepted")
+        .collect();
+    assert_eq!(
+        grouped.len(),
+        2,
+        "both endpoints' name mismatches group under the cause"
+    );
+    assert!(grouped.iter().all(|f| f["code"] == "net.tls_name_mismatch"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clock_skew() {
+    let dir = tempfile::tempdir().unwrap();
+    // The server's clock is an hour ahead of this device's.
+    let (_s, p) = one_endpoint(
+        dir.path(),
+        "",
+        Behavior::Respond {
+            status: 200,
+            headers: vec![],
+            body: b"ok".to_vec(),
+            clock_offset_s: 3600,
+        },
+    )
+    .await;
+    run_row("clock_skew", None, base(&p, &[])).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outdated_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_s, p) = one_endpoint(dir.path(), "[policy]\nmin_app_version = \"10.5\"\n", Behavior::ok("ok")).await;
+    run_row("outdated_app", None, base(&p, &["--app-version", "10.4.9"])).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nxdomain_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = servers::http(|_| Behavior::ok("ok")).await;
+    let dns = loopback_dns(&["api.wallet.test"]).await;
+    let port = server.addr.port();
+    let p = profile(
+        dir.path(),
+        "",
+        &[
+            format!("http://api.wallet.test:{port}/health"),
+            format!("http://gone.wallet.test:{port}/health"),
+        ],
+    );
+    let resolver = dns.addr.to_string();
+    let r = run_row("nxdomain_one", None, base(&p, &["--resolver", &resolver])).await;
+    assert!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["caused_by"].is_null()),
+        "one missing name among working ones is that name's problem: {}",
+        r["findings"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dns_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = servers::http(|_| Behavior::ok("ok")).await;
+    // A resolver that answers NXDOMAIN to every name.
+    let dns = loopback_dns(&[]).await;
+    let port = server.addr.port();
+    let p = profile(
+        dir.path(),
+        "",
+        &[
+            format!("http://api.wallet.test:{port}/health"),
+            format!("http://sms.wallet.test:{port}/health"),
+        ],
+    );
+    let resolver = dns.addr.to_string();
+    let r = run_row(
+        "dns_broken",
+        None,
+        base(&p, &["--resolver", &resolver, "--email", "zhang.wei@163.com"]),
+    )
+    .await;
+    // The email domain is unknown, not missing: the DNS is what is broken.
+    let codes: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"mail.unknown"), "{codes:?}");
+    assert!(!codes.contains(&"mail.no_domain"), "{codes:?}");
+    assert_eq!(r["mail"]["verdict"], "unknown");
+    let under: Vec<&serde_json::Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["caused_by"] == "net.dns_broken")
+        .collect();
+    assert_eq!(under.len(), 3, "two endpoints and the mail domain: {}", r["findings"]);
+    assert_eq!(r["remedies"][0]["addresses"][0], "net.dns_broken");
+}
+
+#[test]
+fn no_route() {
+    let Some(t) = topology('n') else { return };
+    // The client has its own link but no route beyond it.
+    t.exec(0, &["ip", "route", "del", "default"]).unwrap();
+    t.exec(0, &["ip", "-6", "route", "del", "default"]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(
+        dir.path(),
+        "",
+        &[
+            "http://10.77.3.2:8080/health".to_owned(),
+            "http://api.wallet.test/health".to_owned(),
+        ],
+    );
+    let mut args = base(&p, &["--resolver", "10.77.3.2"]);
+    // The environment is looked at: it tells that no default route exists.
+    args.retain(|a| a != "--no-environment");
+    let prefix = vec![
+        "ip".to_owned(),
+        "netns".to_owned(),
+        "exec".to_owned(),
+        t.names[0].clone(),
+    ];
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let r = rt.block_on(run_row("no_route", Some(prefix), args));
+    assert_eq!(r["environment"]["default_route"], false, "{}", r["environment"]);
+}
+
+/// Runs `check` from the client namespace of `t` against a web server in its server
+/// namespace, with enough probes for the loss to show and the trace on.
+fn lossy_row(row: &'static str, t: &crate::netns::Topology) {
+    let (mut server, port) = t.web_server();
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(
+        dir.path(),
+        "[thresholds]\nloss_pct = { warn = 2, fail = 90 }\nttfb_ms = { warn = 60000, fail = 60000 }\n",
+        &[format!("http://10.77.3.2:{port}/")],
+    );
+    let mut args = base(&p, &[]);
+    // A lost SYN is sent again after 1 s and 3 s: a 5 s limit lets the one connect through.
+    let flags = [
+        ("--trace", "auto"),
+        ("--count", "60"),
+        ("--interval", "20ms"),
+        ("--deadline", "25s"),
+        ("--timeout", "5s"),
+    ];
+    for (flag, value) in flags {
+        set(&mut args, flag, value);
+    }
+    let prefix = vec![
+        "ip".to_owned(),
+        "netns".to_owned(),
+        "exec".to_owned(),
+        t.names[0].clone(),
+    ];
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let r = rt.block_on(run_row(row, Some(prefix), args));
+    let _ = server.kill();
+    let _ = server.wait();
+    let loss = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "net.loss_high")
+        .cloned();
+    assert_eq!(
+        loss.map(|f| f["caused_by"].clone()),
+        Some(r["findings"][0]["code"].clone()),
+        "the loss groups under the segment the trace located: {}",
+        r["findings"]
+    );
+}
+
+#[test]
+fn lossy_local_link() {
+    let Some(t) = topology('l') else { return };
+    t.drop_a_fifth(0, "output");
+    lossy_row("lossy_local_link", &t);
+}
+
+#[test]
+fn loss_beyond() {
+    let Some(t) = topology('m') else { return };
+    t.drop_a_fifth(2, "forward");
+    lossy_row("loss_beyond", &t);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsupported_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_s, p) = one_endpoint(
+        dir.path(),
+        "[policy]\ncard_brands = [\"unionpay\"]\n",
+        Behavior::ok("ok"),
+    )
+    .await;
+    run_row("unsupported_card", None, base(&p, &["--card", "4111 1111 1111 1111"])).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fixed_line_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_s, p) = one_endpoint(dir.path(), "", Behavior::ok("ok")).await;
+    run_row("fixed_line_phone", None, base(&p, &["--phone", "010-6552 9988"])).await;
+}
+
+/// The rows of the table in docs/scenarios.md: `| `row` | cause | verdict | exit | lead | remedy | en | zh |`.
+fn docs_rows() -> Vec<Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenarios.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().trim_matches('`').to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_docs_table_matches_the_suite() {
+    let docs = docs_rows();
+    let names: Vec<&str> = docs.iter().map(|r| r[0].as_str()).collect();
+    let suite: Vec<&str> = ROWS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, suite, "docs/scenarios.md lists other rows than the suite");
+    for (cells, (name, want)) in docs.iter().zip(ROWS) {
+        assert_eq!(cells.len(), 8, "{name}: {cells:?}");
+        let got = (&cells[2], &cells[3], &cells[4], &cells[5], &cells[6], &cells[7]);
+        let exit = want.exit.to_string();
+        let wanted = (want.verdict, exit.as_str(), want.lead, want.remedy, want.en, want.zh);
+        assert_eq!(
+            (
+                got.0.as_str(),
+                got.1.as_str(),
+                got.2.as_str(),
+                got.3.as_str(),
+                got.4.as_str(),
+                got.5.as_str()
+            ),
+            wanted,
+            "docs/scenarios.md row {name}"
+        );
+    }
+}
