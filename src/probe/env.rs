@@ -125,7 +125,7 @@ pub fn gather(dir: &Path) -> Environment {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "probe"))]
 mod tests {
     use super::*;
 

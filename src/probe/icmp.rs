@@ -165,7 +165,7 @@ pub async fn ping(addr: IpAddr, count: u32, interval: Duration, timeout: Duratio
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "probe"))]
 mod tests {
     use super::*;
 
