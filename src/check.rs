@@ -61,7 +61,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::probe::trace::TraceConfig;
+use crate::probe::trace::{Protocol, TraceConfig};
 use crate::probe::{
     deadline_in, dns, env, trace, BuildError, EndpointReport, ProbeConfig, Prober, ResolverChoice, Status, Timeouts,
 };
@@ -80,8 +80,9 @@ pub enum TracePolicy {
     Never,
 }
 
-/// The longest a trace may take within a check.
-const TRACE_BUDGET: Duration = Duration::from_secs(10);
+/// The longest a trace may take within a check (the default trace takes at most 21 s; the
+/// run's deadline bounds it too).
+const TRACE_BUDGET: Duration = Duration::from_secs(25);
 /// Reverse lookups of trace hops, each.
 const HOP_NAME_TIMEOUT: Duration = Duration::from_millis(300);
 
@@ -371,16 +372,30 @@ impl Plan {
             return;
         }
         let until = deadline.min(deadline_in(TRACE_BUDGET));
-        let traces = join_all(
-            wanted
-                .iter()
-                .map(|(_, ip)| trace::trace(*ip, TraceConfig::default(), until)),
-        )
+        // TCP to the endpoint's own port: the path the app's traffic takes.
+        let traces = join_all(wanted.iter().map(|(i, ip)| {
+            let config = TraceConfig {
+                protocol: Protocol::Tcp(endpoints[*i].port),
+                ..TraceConfig::default()
+            };
+            trace::trace(*ip, config, until)
+        }))
         .await;
         let namer = dns::resolver(&self.prober.config().resolver, HOP_NAME_TIMEOUT).ok();
         for ((i, _), mut t) in wanted.into_iter().zip(traces) {
             if let Some(r) = &namer {
                 dns::name_hops(r, &mut t, HOP_NAME_TIMEOUT).await;
+            }
+            // The connect probes measured the end-to-end loss, which no ICMP rate limit
+            // touches; the hops only say where it starts.
+            let end_to_end = endpoints[i]
+                .loss
+                .iter()
+                .filter(|l| l.summary.sent > 0)
+                .map(|l| l.summary.loss_pct)
+                .reduce(f64::max);
+            if let Some(loss) = end_to_end {
+                t.analysis = trace::analyze_with(&t.hops, loss);
             }
             endpoints[i].trace = Some(t);
         }

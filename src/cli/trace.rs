@@ -11,7 +11,7 @@ use super::args::{parse_interval, NetArgs, DEFAULT_DEADLINE};
 use super::{Outcome, UsageError};
 use bindcheck::probe::deadline_in;
 use bindcheck::probe::dns;
-use bindcheck::probe::trace::{trace, LossSegment, TraceConfig, TraceResult};
+use bindcheck::probe::trace::{trace, LossSegment, Protocol, TraceConfig, TraceResult};
 use bindcheck::probe::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -20,11 +20,20 @@ pub enum TraceFormat {
     Json,
 }
 
+/// The probes a trace sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProtocolArg {
+    Udp,
+    Tcp,
+}
+
 #[derive(Debug, Args)]
 #[command(after_long_help = "Examples:\n  \
 bindcheck trace https://api.wallet.example/v1/health\n  \
-bindcheck trace 203.0.113.10 --count 20 --format json\n\n\
-Unprivileged, Linux: UDP probes with increasing TTL, answers read from the socket's error queue.\n\
+bindcheck trace 203.0.113.10 --count 20 --format json\n  \
+bindcheck trace https://api.wallet.example/v1/health --protocol tcp\n\n\
+Unprivileged, Linux: UDP datagrams or TCP connects with increasing TTL, answers read from the\n\
+sockets' error queues. 20 probes per hop take about 20 s: routers limit how fast they answer.\n\
 Exit codes: 0 the path is fine, 1 persisting loss or the destination not reached, 2 usage error.")]
 pub struct TraceArgs {
     /// A URL (its host is traced) or a host name or IP address.
@@ -34,11 +43,19 @@ pub struct TraceArgs {
     #[arg(long, default_value_t = 30, value_name = "N")]
     max_hops: u8,
     /// Probes per hop.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    #[arg(long, default_value_t = 20, value_name = "N")]
     count: u32,
-    /// Pause between rounds of probes (one per hop per round).
-    #[arg(long, default_value = "50ms", value_parser = parse_interval, value_name = "DUR")]
+    /// Pause between rounds of probes (one probe per hop per round). Routers answer about
+    /// one probe a second after a short burst: a shorter pause reads their rate limit as loss.
+    #[arg(long, default_value = "1s", value_parser = parse_interval, value_name = "DUR")]
     interval: Duration,
+    /// The probes: UDP datagrams (as tracepath sends), or TCP connects to the target's port,
+    /// the path an app's own traffic takes.
+    #[arg(long, value_enum, default_value = "udp")]
+    protocol: ProtocolArg,
+    /// The TCP port (default: the URL's port, else 443).
+    #[arg(long, value_name = "PORT", requires = "protocol")]
+    port: Option<u16>,
     /// Network flags: --timeout bounds the lookup of the target's name.
     #[command(flatten)]
     net: NetArgs,
@@ -54,6 +71,14 @@ fn host_of(target: &str) -> String {
         Ok(u) if u.host_str().is_some() => u.host_str().unwrap_or_default().trim_matches(['[', ']']).to_owned(),
         _ => target.trim_matches(['[', ']']).to_owned(),
     }
+}
+
+/// The port of a URL target, else 443.
+fn port_of(target: &str) -> u16 {
+    Url::parse(target)
+        .ok()
+        .and_then(|u| u.port_or_known_default())
+        .unwrap_or(443)
 }
 
 pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
@@ -91,10 +116,15 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
                 picked
             }
         };
+        let protocol = match args.protocol {
+            ProtocolArg::Udp => Protocol::Udp,
+            ProtocolArg::Tcp => Protocol::Tcp(args.port.unwrap_or(port_of(&args.target))),
+        };
         let config = TraceConfig {
             max_hops: args.max_hops,
             count: args.count,
             interval: args.interval,
+            protocol,
             ..TraceConfig::default()
         };
         let namer = dns::resolver(&args.net.resolver(), REVERSE_TIMEOUT).ok();

@@ -95,6 +95,26 @@ pub fn analyze(hops: &[Hop]) -> Analysis {
     }
 }
 
+/// Like [`analyze`], with the end-to-end loss measured another way (the TCP connect probes,
+/// which no ICMP rate limit touches): the hops then only locate where loss begins. Without
+/// end-to-end loss, no hop's loss is taken for real loss: it is rate limiting.
+pub fn analyze_with(hops: &[Hop], end_to_end_loss_pct: f64) -> Analysis {
+    let mut a = analyze(hops);
+    if end_to_end_loss_pct < LOSS_THRESHOLD_PCT && a.segment != LossSegment::None {
+        // The lossy hops are not losing the traffic that matters.
+        let from = a.loss_from_ttl.take();
+        a.segment = LossSegment::None;
+        a.rate_limited_ttls.extend(
+            hops.iter()
+                .filter(|h| !h.destination && Some(h.ttl) >= from && h.summary.loss_pct >= LOSS_THRESHOLD_PCT)
+                .map(|h| h.ttl),
+        );
+        a.rate_limited_ttls.sort_unstable();
+        a.rate_limited_ttls.dedup();
+    }
+    a
+}
+
 /// A trace of the path to one address.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
@@ -108,27 +128,66 @@ pub struct TraceResult {
     pub analysis: Analysis,
 }
 
+/// What the probes are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Protocol {
+    /// UDP datagrams to high ports, as `tracepath` sends; the destination answers "port
+    /// unreachable".
+    #[default]
+    Udp,
+    /// TCP connects to this port, the path the app's own traffic takes (and one that crosses
+    /// firewalls that drop UDP); the destination answers with SYN-ACK or RST.
+    Tcp(u16),
+}
+
 #[cfg(feature = "probe")]
-/// Limits of a trace.
+/// Limits and pacing of a trace.
+///
+/// Routers answer probes with ICMP errors, and Linux, like most router software, limits
+/// those per destination: about one a second after a burst of six (`net.ipv4.icmp_ratelimit`
+/// = 1000 ms with the token bucket's burst factor of 6; the same for ICMPv6), and the
+/// destination's "port unreachable" is limited the same way. A trace that asks faster reads
+/// the limit as loss. So each round sends one probe per hop, all hops at once, rounds
+/// `interval` apart (one a second by default); and once the destination has answered, no
+/// probe goes beyond it, so the destination too is asked once a round. The first round asks
+/// every hop up to `max_hops`; the burst allowance covers the probes it sends past the
+/// destination, and the second round comes a second later, when the limit allows an answer
+/// again.
 #[derive(Clone, Copy, Debug)]
 pub struct TraceConfig {
     pub max_hops: u8,
     /// Probes per hop.
     pub count: u32,
-    /// Pause between two rounds of probes (one probe per hop per round).
+    /// The pause between two rounds.
     pub interval: Duration,
     /// How long to wait for the last answers.
     pub timeout: Duration,
+    pub protocol: Protocol,
+}
+
+#[cfg(feature = "probe")]
+impl TraceConfig {
+    /// When round `round` (0-based) goes out, from the start of the trace.
+    pub fn round_at(&self, round: u32) -> Duration {
+        self.interval.saturating_mul(round)
+    }
+
+    /// How long a whole trace takes at most: every round, then the wait for the last answers.
+    pub fn duration(&self) -> Duration {
+        self.round_at(self.count.saturating_sub(1)) + self.timeout
+    }
 }
 
 #[cfg(feature = "probe")]
 impl Default for TraceConfig {
+    /// 20 probes per hop in at most 21 s.
     fn default() -> Self {
         TraceConfig {
             max_hops: 30,
-            count: 10,
-            interval: Duration::from_millis(50),
+            count: 20,
+            interval: Duration::from_secs(1),
             timeout: Duration::from_secs(2),
+            protocol: Protocol::Udp,
         }
     }
 }
@@ -157,28 +216,35 @@ mod linux {
     use tokio::io::Interest;
     use tokio::time::{timeout_at, Instant};
 
-    /// The first traceroute port; each probe goes to its own port above it.
+    /// The first traceroute port; each UDP probe goes to its own port above it.
     const BASE_PORT: u16 = 33434;
     const ICMP_TIME_EXCEEDED: u8 = 11;
     const ICMP6_TIME_EXCEEDED: u8 = 3;
 
-    /// An answer read from the error queue: the probe it answers, who answered, whether that
-    /// is the destination (port unreachable), and when.
+    /// An answer to a probe: who answered, whether that is the destination, and when.
     struct Answer {
-        seq: u32,
         from: Option<IpAddr>,
         destination: bool,
         at: Instant,
     }
 
-    fn read_error_queue(fd: i32, v6: bool) -> Option<Answer> {
+    /// An ICMP error read from a socket's error queue: who sent it, whether it is "time
+    /// exceeded" (a router on the way) rather than an unreachable report, and the start of
+    /// the probe it quotes.
+    struct Queued {
+        from: Option<IpAddr>,
+        time_exceeded: bool,
+        payload: [u8; 4],
+        len: usize,
+    }
+
+    fn read_error_queue(fd: i32, v6: bool) -> Option<Queued> {
         let mut payload = [0u8; 64];
         let mut iov = [IoSliceMut::new(&mut payload)];
         let mut cmsg = nix::cmsg_space!(libc::sock_extended_err, libc::sockaddr_in6);
         let msg = recvmsg::<SockaddrStorage>(fd, &mut iov, Some(&mut cmsg), MsgFlags::MSG_ERRQUEUE).ok()?;
-        let at = Instant::now();
-        let bytes = msg.bytes;
-        let mut answer = None;
+        let len = msg.bytes;
+        let mut found = None;
         for c in msg.cmsgs().ok()? {
             let (err, from) = match c {
                 ControlMessageOwned::Ipv4RecvErr(err, addr) => (
@@ -193,21 +259,73 @@ mod linux {
             };
             let time_exceeded = if v6 { ICMP6_TIME_EXCEEDED } else { ICMP_TIME_EXCEEDED };
             let icmp = err.ee_origin == libc::SO_EE_ORIGIN_ICMP || err.ee_origin == libc::SO_EE_ORIGIN_ICMP6;
-            if !icmp {
-                continue;
+            if icmp {
+                found = Some((from, err.ee_type == time_exceeded));
             }
-            answer = Some((from, err.ee_type != time_exceeded));
         }
-        let (from, destination) = answer?;
-        (bytes >= 4).then(|| Answer {
-            seq: u32::from_be_bytes([payload[0], payload[1], payload[2], payload[3]]),
+        let (from, time_exceeded) = found?;
+        Some(Queued {
             from,
-            destination,
-            at,
+            time_exceeded,
+            payload: [payload[0], payload[1], payload[2], payload[3]],
+            len,
         })
     }
 
+    /// The rounds of a trace: when each goes out, and how far: one probe per hop up to the
+    /// destination once it has answered, all hops before that.
+    struct Rounds {
+        start: Instant,
+        config: TraceConfig,
+        sent: u32,
+        dest_ttl: Option<u8>,
+    }
+
+    impl Rounds {
+        fn new(config: TraceConfig) -> Rounds {
+            Rounds {
+                start: Instant::now(),
+                config,
+                sent: 0,
+                dest_ttl: None,
+            }
+        }
+
+        /// When the next round is due, if any is left.
+        fn next_at(&self) -> Option<Instant> {
+            (self.sent < self.config.count).then(|| crate::probe::later(self.start, self.config.round_at(self.sent)))
+        }
+
+        /// The TTLs of the round due now, if one is (and counts it as sent).
+        fn due(&mut self, now: Instant, deadline: Instant) -> Option<std::ops::RangeInclusive<u8>> {
+            let at = self.next_at()?;
+            if now < at || now >= deadline {
+                return None;
+            }
+            self.sent += 1;
+            Some(1..=self.dest_ttl.unwrap_or(self.config.max_hops.max(1)))
+        }
+
+        fn answered(&mut self, ttl: u8, destination: bool) {
+            if destination {
+                self.dest_ttl = Some(self.dest_ttl.map_or(ttl, |d| d.min(ttl)));
+            }
+        }
+
+        /// When the wait for the last answers ends.
+        fn last_wait(&self, last_send: Instant, deadline: Instant) -> Instant {
+            deadline.min(crate::probe::later(last_send, self.config.timeout))
+        }
+    }
+
     pub async fn trace(target: IpAddr, config: TraceConfig, deadline: Instant) -> TraceResult {
+        match config.protocol {
+            Protocol::Udp => trace_udp(target, config, deadline).await,
+            Protocol::Tcp(port) => trace_tcp(target, port, config, deadline).await,
+        }
+    }
+
+    async fn trace_udp(target: IpAddr, config: TraceConfig, deadline: Instant) -> TraceResult {
         let bind: SocketAddr = if target.is_ipv6() {
             "[::]:0".parse()
         } else {
@@ -244,63 +362,189 @@ mod linux {
         let v6 = target.is_ipv6();
         let mut sent: HashMap<u32, (u8, Instant)> = HashMap::new();
         let mut answers: Vec<(u32, Answer)> = Vec::new();
-        let mut next_round = Instant::now();
-        let mut round = 0;
-        let max_hops = config.max_hops.max(1);
+        let mut rounds = Rounds::new(config);
+        let mut seq: u32 = 0;
         loop {
             let now = Instant::now();
-            if round < config.count && now >= next_round && now < deadline {
-                // One probe per hop: TTL 1 to max_hops, all in flight at once.
-                for ttl in 1..=max_hops {
-                    let seq = round * u32::from(max_hops) + u32::from(ttl);
-                    let ttl_set = if v6 {
-                        setsockopt(fd.get_ref(), sockopt::Ipv6Ttl, &i32::from(ttl)).map_err(std::io::Error::from)
-                    } else {
-                        fd.get_ref().set_ttl(u32::from(ttl))
-                    };
-                    let port = BASE_PORT.wrapping_add((seq % 1000) as u16);
-                    let to = SocketAddr::new(target, port);
-                    if ttl_set.is_ok() {
-                        // A send can fail with an earlier probe's ICMP error still pending on
-                        // the socket (the error queue reports it once more): send again. A probe
-                        // a local filter drops (EPERM) still counts as sent, and lost.
-                        let first = fd.get_ref().send_to(&seq.to_be_bytes(), to);
-                        if first.is_err_and(|e| e.kind() != std::io::ErrorKind::PermissionDenied) {
-                            let _ = fd.get_ref().send_to(&seq.to_be_bytes(), to);
-                        }
+            if let Some(ttls) = rounds.due(now, deadline) {
+                for ttl in ttls {
+                    seq += 1;
+                    if send_udp(&fd, v6, target, ttl, seq) {
                         sent.insert(seq, (ttl, Instant::now()));
                     }
                 }
-                round += 1;
-                next_round = crate::probe::later(now, config.interval);
                 continue;
             }
             let last_send = sent.values().map(|(_, t)| *t).max().unwrap_or(now);
-            let done_sending = round >= config.count || now >= deadline;
-            let wait_until = if done_sending {
-                if answers.len() >= sent.len() || now >= deadline.min(crate::probe::later(last_send, config.timeout)) {
-                    break;
+            let wait_until = match rounds.next_at().filter(|_| now < deadline) {
+                Some(at) => at.min(deadline),
+                None => {
+                    let until = rounds.last_wait(last_send, deadline);
+                    if answers.len() >= sent.len() || now >= until {
+                        break;
+                    }
+                    until
                 }
-                deadline.min(crate::probe::later(last_send, config.timeout))
-            } else {
-                next_round.min(deadline)
             };
             // A timeout or an error from the readiness wait: go round again.
             if let Ok(Ok(mut guard)) = timeout_at(wait_until, fd.ready(Interest::ERROR)).await {
                 let raw = fd.get_ref().as_raw_fd();
                 let mut got = false;
-                while let Some(a) = read_error_queue(raw, v6) {
-                    if sent.contains_key(&a.seq) {
-                        answers.push((a.seq, a));
-                    }
+                while let Some(q) = read_error_queue(raw, v6) {
                     got = true;
+                    if q.len < 4 {
+                        continue;
+                    }
+                    let seq = u32::from_be_bytes(q.payload);
+                    if let Some((ttl, _)) = sent.get(&seq) {
+                        let destination = !q.time_exceeded;
+                        rounds.answered(*ttl, destination);
+                        answers.push((
+                            seq,
+                            Answer {
+                                from: q.from,
+                                destination,
+                                at: Instant::now(),
+                            },
+                        ));
+                    }
                 }
                 if !got {
                     guard.clear_ready();
                 }
             }
         }
-        assemble(target, max_hops, &sent, answers)
+        assemble(target, config.max_hops.max(1), &sent, answers)
+    }
+
+    /// Sends the UDP probe `seq` with `ttl`; whether it counts as sent.
+    fn send_udp(fd: &AsyncFd<UdpSocket>, v6: bool, target: IpAddr, ttl: u8, seq: u32) -> bool {
+        let ttl_set = if v6 {
+            setsockopt(fd.get_ref(), sockopt::Ipv6Ttl, &i32::from(ttl)).map_err(std::io::Error::from)
+        } else {
+            fd.get_ref().set_ttl(u32::from(ttl))
+        };
+        if ttl_set.is_err() {
+            return false;
+        }
+        let port = BASE_PORT.wrapping_add((seq % 1000) as u16);
+        let to = SocketAddr::new(target, port);
+        // A send can fail with an earlier probe's ICMP error still pending on the socket (the
+        // error queue reports it once more): send again. A probe a local filter drops (EPERM)
+        // still counts as sent, and lost.
+        let first = fd.get_ref().send_to(&seq.to_be_bytes(), to);
+        if first.is_err_and(|e| e.kind() != std::io::ErrorKind::PermissionDenied) {
+            let _ = fd.get_ref().send_to(&seq.to_be_bytes(), to);
+        }
+        true
+    }
+
+    /// Opens a TCP socket with `ttl` and starts connecting it to `to`, reporting ICMP errors
+    /// to its error queue.
+    fn open_tcp(to: SocketAddr, ttl: u8) -> std::io::Result<socket2::Socket> {
+        use socket2::{Domain, Protocol as SockProtocol, Socket, Type};
+        let socket = Socket::new(Domain::for_address(to), Type::STREAM, Some(SockProtocol::TCP))?;
+        socket.set_nonblocking(true)?;
+        if to.is_ipv6() {
+            socket.set_unicast_hops_v6(u32::from(ttl))?;
+            setsockopt(&socket, sockopt::Ipv6RecvErr, &true)?;
+        } else {
+            socket.set_ttl_v4(u32::from(ttl))?;
+            setsockopt(&socket, sockopt::Ipv4RecvErr, &true)?;
+        }
+        match socket.connect(&to.into()) {
+            Ok(()) => Ok(socket),
+            Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(socket),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Waits for one TCP probe's answer until `until`: a router's "time exceeded" (or
+    /// another ICMP error) from the error queue, or the destination's SYN-ACK or RST.
+    async fn wait_tcp(socket: socket2::Socket, seq: u32, target: IpAddr, until: Instant) -> Option<(u32, Answer)> {
+        let v6 = target.is_ipv6();
+        // See trace_udp: the AsyncFd owns the socket.
+        #[allow(deprecated)]
+        let fd = AsyncFd::with_interest(socket, Interest::WRITABLE | Interest::ERROR).ok()?;
+        loop {
+            let mut guard = timeout_at(until, fd.ready(Interest::WRITABLE | Interest::ERROR))
+                .await
+                .ok()?
+                .ok()?;
+            let at = Instant::now();
+            if let Some(q) = read_error_queue(fd.get_ref().as_raw_fd(), v6) {
+                let destination = q.from == Some(target);
+                return Some((
+                    seq,
+                    Answer {
+                        from: q.from,
+                        destination,
+                        at,
+                    },
+                ));
+            }
+            let reached = Some((
+                seq,
+                Answer {
+                    from: Some(target),
+                    destination: true,
+                    at,
+                },
+            ));
+            match fd.get_ref().take_error() {
+                Ok(Some(e)) if e.raw_os_error() == Some(libc::ECONNREFUSED) => return reached,
+                Ok(Some(_)) | Err(_) => return None,
+                Ok(None) if fd.get_ref().peer_addr().is_ok() => return reached,
+                Ok(None) => guard.clear_ready(),
+            }
+        }
+    }
+
+    async fn trace_tcp(target: IpAddr, port: u16, config: TraceConfig, deadline: Instant) -> TraceResult {
+        use futures_util::stream::{FuturesUnordered, StreamExt};
+        let to = SocketAddr::new(target, port);
+        let mut sent: HashMap<u32, (u8, Instant)> = HashMap::new();
+        let mut answers: Vec<(u32, Answer)> = Vec::new();
+        let mut rounds = Rounds::new(config);
+        let mut inflight = FuturesUnordered::new();
+        let mut refused: Option<std::io::Error> = None;
+        let mut seq: u32 = 0;
+        loop {
+            let now = Instant::now();
+            if let Some(ttls) = rounds.due(now, deadline) {
+                for ttl in ttls {
+                    seq += 1;
+                    match open_tcp(to, ttl) {
+                        Ok(socket) => {
+                            sent.insert(seq, (ttl, now));
+                            inflight.push(wait_tcp(socket, seq, target, rounds.last_wait(now, deadline)));
+                        }
+                        Err(e) => refused = refused.or(Some(e)),
+                    }
+                }
+                continue;
+            }
+            let next = rounds.next_at().filter(|_| now < deadline);
+            if next.is_none() && inflight.is_empty() {
+                break;
+            }
+            tokio::select! {
+                Some(answer) = inflight.next() => {
+                    if let Some((seq, a)) = answer {
+                        if let Some((ttl, _)) = sent.get(&seq) {
+                            rounds.answered(*ttl, a.destination);
+                        }
+                        answers.push((seq, a));
+                    }
+                }
+                () = tokio::time::sleep_until(next.unwrap_or(deadline).min(deadline)), if next.is_some() => {}
+            }
+        }
+        if sent.is_empty() {
+            let why = refused.map_or_else(|| "no probe could be sent".to_owned(), |e| e.to_string());
+            return skipped(target, format!("cannot open TCP probes: {why}"));
+        }
+        assemble(target, config.max_hops.max(1), &sent, answers)
     }
 
     fn assemble(

@@ -442,14 +442,49 @@ async fn divergent_resolvers_are_flagged() {
 #[cfg(target_os = "linux")]
 #[tokio::test]
 async fn trace_reaches_loopback_over_ipv4_and_ipv6() {
-    use bindcheck::probe::trace::{trace, LossSegment, TraceConfig};
-    let config = TraceConfig {
+    use bindcheck::probe::trace::{trace, LossSegment, Protocol, TraceConfig};
+    let udp = TraceConfig {
         max_hops: 5,
         count: 5,
         interval: Duration::from_millis(10),
         timeout: Duration::from_secs(1),
+        protocol: Protocol::Udp,
     };
-    for target in ["127.0.0.1", "::1"] {
+    // TCP connects to a port that listens (SYN-ACK) and to one that does not (RST): both
+    // reach the destination.
+    let listener = std::net::TcpListener::bind("[::]:0").unwrap();
+    let open = listener.local_addr().unwrap().port();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let runs = [
+        ("127.0.0.1", udp),
+        ("::1", udp),
+        (
+            "127.0.0.1",
+            TraceConfig {
+                protocol: Protocol::Tcp(open),
+                ..udp
+            },
+        ),
+        (
+            "::1",
+            TraceConfig {
+                protocol: Protocol::Tcp(open),
+                ..udp
+            },
+        ),
+        (
+            "127.0.0.1",
+            TraceConfig {
+                protocol: Protocol::Tcp(closed),
+                ..udp
+            },
+        ),
+    ];
+    for (target, config) in runs {
         let started = Instant::now();
         let r = trace(
             target.parse().unwrap(),
@@ -457,8 +492,14 @@ async fn trace_reaches_loopback_over_ipv4_and_ipv6() {
             tokio::time::Instant::now() + Duration::from_secs(5),
         )
         .await;
-        assert_eq!(r.status, Status::Ok, "{:?}", r.note);
-        assert_eq!(r.hops.len(), 1, "loopback is one hop: {:?}", r.hops);
+        assert_eq!(r.status, Status::Ok, "{:?} {:?}", config.protocol, r.note);
+        assert_eq!(
+            r.hops.len(),
+            1,
+            "loopback is one hop ({:?}): {:?}",
+            config.protocol,
+            r.hops
+        );
         let hop = &r.hops[0];
         assert!(hop.destination);
         assert_eq!(hop.addr, Some(target.parse().unwrap()));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use crate::netns::{namespace, topology};
+use crate::netns::topology;
 use crate::servers::{self, Behavior, Pki, Zone};
 
 /// What a row expects.
