@@ -203,15 +203,15 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> 
             let code = h.status_code.map_or_else(|| "-".to_owned(), |c| c.to_string());
             writeln!(
                 out,
-                "  http   [{}]  {code}  ttfb {}  total {}  (dns {:.1} + connect {:.1} + tls {:.1} + server {:.1} + transfer {:.1} ms)",
+                "  http   [{}]  {code}  ttfb {}  total {}  (dns {} + connect {} + tls {} + server {} + transfer {})",
                 h.status,
                 ms(h.ttfb_ms),
                 ms(h.total_ms),
-                h.phases.dns_ms,
-                h.phases.connect_ms,
-                h.phases.tls_ms,
-                h.phases.server_ms,
-                h.phases.transfer_ms
+                ms(h.phases.dns_ms),
+                ms(h.phases.connect_ms),
+                ms(h.phases.tls_ms),
+                ms(h.phases.server_ms),
+                ms(h.phases.transfer_ms)
             )?;
             if h.hops.len() > 1 {
                 writeln!(

@@ -56,25 +56,31 @@ impl std::str::FromStr for Method {
     }
 }
 
-/// Per-phase durations of one request, in milliseconds; they add up to `total_ms`.
+/// Per-phase durations of one request, in milliseconds; they add up to `total_ms`. A phase
+/// that did not run (TLS on plain HTTP, the transfer of an answer that never came) is
+/// `None`, shown as null, never as zero.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Phases {
-    pub dns_ms: f64,
-    pub connect_ms: f64,
-    pub tls_ms: f64,
-    pub server_ms: f64,
-    pub transfer_ms: f64,
+    pub dns_ms: Option<f64>,
+    pub connect_ms: Option<f64>,
+    pub tls_ms: Option<f64>,
+    /// From the request to the response head; for an answer that never came, the time
+    /// waited.
+    pub server_ms: Option<f64>,
+    pub transfer_ms: Option<f64>,
 }
 
 impl Phases {
+    /// The phases that ran, added up.
     pub fn total_ms(&self) -> f64 {
-        round_ms(self.dns_ms + self.connect_ms + self.tls_ms + self.server_ms + self.transfer_ms)
+        round_ms(self.ttfb_ms() + self.transfer_ms.unwrap_or(0.0))
     }
 
     /// Time to first byte: everything up to the response head (curl's `time_starttransfer`).
     pub fn ttfb_ms(&self) -> f64 {
-        round_ms(self.dns_ms + self.connect_ms + self.tls_ms + self.server_ms)
+        let ran = [self.dns_ms, self.connect_ms, self.tls_ms, self.server_ms];
+        round_ms(ran.into_iter().flatten().sum())
     }
 }
 

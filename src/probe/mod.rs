@@ -537,7 +537,7 @@ impl Prober {
                 .iter()
                 .map(|ip| icmp::ping(*ip, c.count, c.interval, icmp_timeout, deadline)),
         );
-        let http = self.http_chain(url, method, target, report.dns.time_ms.unwrap_or(0.0), deadline);
+        let http = self.http_chain(url, method, target, report.dns.time_ms, deadline);
         let (loss, pings, (tls, http)) = tokio::join!(loss, pings, http);
         report.loss = loss;
         report.icmp = pings;
@@ -562,7 +562,7 @@ impl Prober {
         url: &Url,
         method: Method,
         first: SocketAddr,
-        first_dns_ms: f64,
+        first_dns_ms: Option<f64>,
         deadline: Instant,
     ) -> (Option<TlsResult>, HttpResult) {
         let c = &self.config;
@@ -662,7 +662,7 @@ impl Prober {
                     deadline.min(deadline_in(c.timeouts.dns)),
                 )
                 .await;
-                phases.dns_ms = d.time_ms.unwrap_or(0.0);
+                phases.dns_ms = d.time_ms;
                 match d.addresses().first() {
                     Some(ip) => SocketAddr::new(*ip, port),
                     None => {
@@ -674,7 +674,7 @@ impl Prober {
             }
         };
         let (connect, stream) = tcp::connect(addr, c.timeouts.connect, deadline).await;
-        phases.connect_ms = connect.time_ms.unwrap_or(0.0);
+        phases.connect_ms = connect.time_ms;
         let Some(stream) = stream else {
             outcome.exchange = Err(HopFailure::new(connect.status, None));
             return outcome;
@@ -682,7 +682,7 @@ impl Prober {
         let io: Box<dyn http::Io> = if url.scheme() == "https" {
             let (tls, tls_stream) =
                 tls::handshake(&self.tls, stream, &host, &[b"http/1.1"], c.timeouts.tls, deadline).await;
-            phases.tls_ms = tls.time_ms.unwrap_or(0.0);
+            phases.tls_ms = tls.time_ms;
             let status = tls.status;
             outcome.tls = Some(tls);
             match tls_stream {
@@ -710,13 +710,13 @@ impl Prober {
         let exchanged = http::exchange(io, method, url, limits, deadline).await;
         let status_code = match &exchanged {
             Ok(ex) => {
-                phases.server_ms = ex.server_ms;
-                phases.transfer_ms = ex.transfer_ms;
+                phases.server_ms = Some(ex.server_ms);
+                phases.transfer_ms = Some(ex.transfer_ms);
                 Some(ex.status_code)
             }
             // The time waited for an answer that did not come.
             Err(_) => {
-                phases.server_ms = ms_since(asked);
+                phases.server_ms = Some(ms_since(asked));
                 None
             }
         };
@@ -739,7 +739,7 @@ impl Prober {
 /// itself), or with a lookup (a redirect target).
 #[cfg(feature = "probe")]
 enum HopStart {
-    Connected(SocketAddr, f64),
+    Connected(SocketAddr, Option<f64>),
     Resolve,
 }
 

@@ -58,16 +58,30 @@ pub struct Analysis {
 pub const LOSS_THRESHOLD_PCT: f64 = 5.0;
 
 /// Reads the hops as mtr users are taught: the first hop from which every later hop, the
-/// destination included, loses at least [`LOSS_THRESHOLD_PCT`] is where real loss starts;
-/// lossy hops before it whose loss does not carry on are rate limiting ICMP, not losing
-/// traffic. Hops that did not answer at all (`*`) are skipped: many routers never answer.
+/// destination included, loses is where real loss starts; lossy hops before it whose loss
+/// does not carry on are rate limiting ICMP, not losing traffic. Hops that did not answer at
+/// all (`*`) are skipped: many routers never answer.
+///
+/// A hop "loses" at [`LOSS_THRESHOLD_PCT`] or more, and at least a third of the loss at the
+/// destination: with 20 probes a hop, a clean hop now and then misses one answer (5%), and a
+/// hop on a path losing 30% rarely shows less than 10%.
 pub fn analyze(hops: &[Hop]) -> Analysis {
+    let at_destination = hops
+        .iter()
+        .rev()
+        .find(|h| h.summary.received > 0 || h.destination)
+        .map_or(0.0, |h| h.summary.loss_pct);
+    analyze_from(hops, at_destination)
+}
+
+fn analyze_from(hops: &[Hop], end_to_end_pct: f64) -> Analysis {
     let reached = hops.iter().any(|h| h.destination && h.summary.received > 0);
     let answering: Vec<&Hop> = hops
         .iter()
         .filter(|h| h.summary.received > 0 || h.destination)
         .collect();
-    let lossy = |h: &Hop| h.summary.sent > 0 && h.summary.loss_pct >= LOSS_THRESHOLD_PCT;
+    let floor = LOSS_THRESHOLD_PCT.max(end_to_end_pct / 3.0);
+    let lossy = |h: &Hop| h.summary.sent > 0 && h.summary.loss_pct >= floor;
     let mut loss_from = None;
     if reached && answering.last().is_some_and(|h| lossy(h)) {
         // Walk back from the destination while the loss persists.
@@ -99,7 +113,7 @@ pub fn analyze(hops: &[Hop]) -> Analysis {
 /// which no ICMP rate limit touches): the hops then only locate where loss begins. Without
 /// end-to-end loss, no hop's loss is taken for real loss: it is rate limiting.
 pub fn analyze_with(hops: &[Hop], end_to_end_loss_pct: f64) -> Analysis {
-    let mut a = analyze(hops);
+    let mut a = analyze_from(hops, end_to_end_loss_pct);
     if end_to_end_loss_pct < LOSS_THRESHOLD_PCT && a.segment != LossSegment::None {
         // The lossy hops are not losing the traffic that matters.
         let from = a.loss_from_ttl.take();
@@ -215,6 +229,12 @@ mod linux {
     use tokio::io::unix::AsyncFd;
     use tokio::io::Interest;
     use tokio::time::{timeout_at, Instant};
+
+    /// How long a TCP probe waits for its answer: less than TCP's first retransmission of
+    /// the SYN (after 1 s), so that each probe is one SYN. A probe dropped on the way would
+    /// otherwise be sent again and answered, and the loss would not show. The socket closes
+    /// when the wait ends, and with it the connect.
+    const TCP_PROBE_WAIT: Duration = Duration::from_millis(950);
 
     /// The first traceroute port; each UDP probe goes to its own port above it.
     const BASE_PORT: u16 = 33434;
@@ -517,7 +537,8 @@ mod linux {
                     match open_tcp(to, ttl) {
                         Ok(socket) => {
                             sent.insert(seq, (ttl, now));
-                            inflight.push(wait_tcp(socket, seq, target, rounds.last_wait(now, deadline)));
+                            let until = deadline.min(crate::probe::later(now, TCP_PROBE_WAIT.min(config.timeout)));
+                            inflight.push(wait_tcp(socket, seq, target, until));
                         }
                         Err(e) => refused = refused.or(Some(e)),
                     }

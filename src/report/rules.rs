@@ -214,7 +214,7 @@ fn http_findings(c: &mut Collector, e: &EndpointReport, h: &HttpResult, spec: &E
         ),
         Status::Timeout => {
             // How long bindcheck waited for the answer that did not come.
-            let waited = h.hops.last().map(|hop| hop.phases.server_ms);
+            let waited = h.hops.last().and_then(|hop| hop.phases.server_ms);
             let detail = match waited {
                 Some(w) => format!("{} ({})", e.url, ms(w)),
                 None => e.url.clone(),

@@ -450,7 +450,10 @@ fn trace_finds_loss_beyond_router_2_and_names_the_segment() {
     // A clean hop may read one probe in twenty lost (the routers' rate limits, to the
     // second): at most 5%.
     assert!(h[0].1 <= 5.0, "router 1 answers itself: {h:?}");
-    assert!(h[1].1 <= 5.0, "router 2 answers itself; only what it forwards is dropped: {h:?}");
+    assert!(
+        h[1].1 <= 5.0,
+        "router 2 answers itself; only what it forwards is dropped: {h:?}"
+    );
     assert!(h[2].1 >= 10.0, "the server, beyond router 2, loses: {h:?}");
     let a = &lossy["traces"][0]["analysis"];
     assert_eq!(a["segment"], "beyond");

@@ -262,8 +262,23 @@ fn assert_row(row: &str, out: &Output, lang: &str) -> serde_json::Value {
         )
     });
     let context = || {
+        let traces: Vec<String> = report["endpoints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["trace"].is_object())
+            .map(|e| {
+                let hops: Vec<String> = e["trace"]["hops"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|h| format!("{}:{}%", h["addr"], h["loss_pct"]))
+                    .collect();
+                format!("{} {}", hops.join(" "), e["trace"]["analysis"])
+            })
+            .collect();
         format!(
-            "{row} ({lang}): findings {} remedies {}",
+            "{row} ({lang}): findings {} remedies {} traces {traces:?}",
             report["findings"], report["remedies"]
         )
     };
@@ -355,6 +370,7 @@ async fn hung_server() {
     let http = &r["endpoints"][0]["http"];
     assert_eq!(http["status"], "timeout", "{http}");
     let waited = http["hops"][0]["phases"]["server_ms"].as_f64().unwrap();
+    assert!(http["hops"][0]["phases"]["transfer_ms"].is_null(), "{http}");
     assert!(waited > 2000.0, "waited {waited} ms");
     assert_eq!(r["endpoints"][0]["not_measured"], serde_json::json!([]));
 }
@@ -637,14 +653,14 @@ fn lossy_row(row: &'static str, t: &crate::netns::Topology) {
 #[test]
 fn lossy_local_link() {
     let Some(t) = topology('l') else { return };
-    t.drop_a_fifth(0, "output");
+    t.drop_percent(0, "output", 30);
     lossy_row("lossy_local_link", &t);
 }
 
 #[test]
 fn loss_beyond() {
     let Some(t) = topology('m') else { return };
-    t.drop_a_fifth(2, "forward");
+    t.drop_percent(2, "forward", 30);
     lossy_row("loss_beyond", &t);
 }
 

@@ -16,11 +16,11 @@ use bindcheck::validate::{validate, Date, Inputs, Lang};
 fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -> EndpointReport {
     let addr = "127.0.0.1:8443".parse().unwrap();
     let phases = Phases {
-        dns_ms: 1.5,
-        connect_ms: 0.4,
-        tls_ms: 3.2,
-        server_ms: ttfb_ms - 5.1,
-        transfer_ms: 0.3,
+        dns_ms: Some(1.5),
+        connect_ms: Some(0.4),
+        tls_ms: Some(3.2),
+        server_ms: Some(ttfb_ms - 5.1),
+        transfer_ms: Some(0.3),
     };
     let lost = (loss_pct / 5.0) as usize;
     let samples: Vec<Option<f64>> = (0..20u32)

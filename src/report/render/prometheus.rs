@@ -129,6 +129,8 @@ fn http_metrics(eps: &[EndpointReport], o: &mut Out) {
                     ("processing", p.server_ms),
                     ("transfer", p.transfer_ms),
                 ] {
+                    // A phase that did not run has no series, rather than a zero.
+                    let Some(v) = v else { continue };
                     o.sample(
                         "probe_http_duration_seconds",
                         &[("endpoint", &e.url), ("phase", phase)],
