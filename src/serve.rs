@@ -25,7 +25,8 @@ use serde::Deserialize;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::check::{Plan, PlanBuilder, PlanError, Scope, TracePolicy};
 use crate::probe::ProbeConfig;
@@ -381,12 +382,20 @@ pub fn router(state: Arc<ServeState>) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // A declared Content-Length over the limit is refused before any of the body is read.
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+                .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .with_state(state)
+}
+
+/// A request's log span: the method and the path, never the query string (where a card
+/// number may have been put) or a header value.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
 }
 
 /// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.

@@ -62,7 +62,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let base = probe_config(&args.net, &args.probes, DEFAULT_SCRAPE_DEADLINE).map_err(|e| e.kind(ErrorKind::Config))?;
     let deadline = base.deadline;
     let ansi = super::term::color(&std::io::stderr());
+    // RUST_LOG as tracing's EnvFilter reads it (`warn` turns the request lines off);
+    // `info` without it.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_target(false)
         .with_ansi(ansi)
         .with_writer(std::io::stderr)
@@ -76,7 +81,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
                 "choose another --listen address or port",
             )
         })?;
-        tracing::info!(listen = %args.listen, profile = %state.profile().name, "bindcheck serve is ready");
+        let listen = listener.local_addr().unwrap_or(args.listen);
+        tracing::info!(%listen, profile = %state.profile().name, "bindcheck serve is ready");
         serve(listener, Arc::new(state), termination())
             .await
             .map_err(anyhow::Error::from)

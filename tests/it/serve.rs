@@ -244,3 +244,63 @@ async fn shutdown_finishes_the_request_in_flight() {
     // And it no longer accepts connections.
     assert!(client().get(format!("{}/healthz", s.base)).send().await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_target_is_a_failed_probe_under_a_short_scrape_timeout() {
+    let hang = servers::http(|_| Behavior::Hang).await;
+    let s = start(&[("slow", format!("http://127.0.0.1:{}/", hang.addr.port()))]).await;
+    let body = client()
+        .get(format!("{}/probe?target=slow", s.base))
+        .header("X-Prometheus-Scrape-Timeout-Seconds", "1.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // The scrape's budget cut the wait: still a timeout, blocked, never "not measured".
+    assert!(body.contains("bindcheck_verdict{verdict=\"blocked\"} 1"), "{body}");
+    assert!(body.contains("probe_success{"), "{body}");
+    assert!(body.contains("} 0\n"), "{body}");
+    let _ = s.stop.unwrap().send(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_scrape_timeouts_neither_panic_nor_hang() {
+    let ok = servers::http(|_| Behavior::ok("ok")).await;
+    let s = start(&[("api", format!("http://127.0.0.1:{}/", ok.addr.port()))]).await;
+    for header in ["1e300", "1e19", "-5", "NaN", "inf", "0", "abc", "18446744073709551616"] {
+        let started = Instant::now();
+        let r = client()
+            .get(format!("{}/probe?target=api", s.base))
+            .header("X-Prometheus-Scrape-Timeout-Seconds", header)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{header}: the connection dropped: {e}"));
+        assert_eq!(r.status(), 200, "{header}");
+        assert!(started.elapsed() < Duration::from_secs(8), "{header}");
+    }
+    let _ = s.stop.unwrap().send(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declared_body_over_the_limit_is_refused_before_it_is_sent() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = start(&[]).await;
+    let addr = s.base.trim_start_matches("http://").to_owned();
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    // Headers only: 100 MB announced, not a byte of it sent.
+    conn.write_all(
+        b"POST /v1/validate HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000000\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let mut head = vec![0u8; 256];
+    let n = tokio::time::timeout(Duration::from_secs(3), conn.read(&mut head))
+        .await
+        .expect("answered without waiting for the body")
+        .unwrap();
+    let head = String::from_utf8_lossy(&head[..n]);
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    let _ = s.stop.unwrap().send(());
+}
