@@ -12,10 +12,10 @@ use super::args::{
 };
 use super::term::{color, delayed_progress};
 use super::{resolve_lang, secret, ErrorKind, Outcome, UsageError};
-use bindcheck::check::{Plan, TracePolicy};
-use bindcheck::profile::{Endpoint, Role};
+use bindcheck::check::{Plan, PlanBuilder, TracePolicy};
+use bindcheck::profile::{Endpoint, Profile, Role};
 use bindcheck::report::render::{self, Format, Options};
-use bindcheck::report::Verdict;
+use bindcheck::report::{Report, Verdict};
 use bindcheck::validate::Lang;
 
 /// When to trace the path to the endpoints.
@@ -116,27 +116,49 @@ fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, Usa
     Ok(out)
 }
 
+/// Checks the inputs and probes the endpoints, writes the report in every format asked for,
+/// and returns the exit code the verdict calls for.
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let lang = resolve_lang(args.lang);
     let formats = parse_formats(&args.formats)?;
     let mut profile = load_profile(args.profile.as_deref())?;
     if !args.endpoints.is_empty() {
-        let mut extra = Vec::new();
-        for raw in &args.endpoints {
-            let url = parse_endpoint_url(raw)?;
-            extra.push(Endpoint {
-                name: url.host_str().unwrap_or_default().to_owned(),
-                url,
-                role: Role::Api,
-                method: bindcheck::probe::Method::Get,
-                expect: Vec::new(),
-            });
-        }
-        if args.profile.is_none() {
-            profile.endpoints.clear();
-        }
-        profile.endpoints.extend(extra);
+        add_endpoints(&mut profile, &args.endpoints, args.profile.is_none())?;
     }
+    let plan = plan_builder(&args, profile, lang)?;
+    let report = run_plan(plan)?;
+    write_reports(&formats, &report, args.fail_on == FailOn::Warning)?;
+    Ok(Outcome::Exit(match (report.verdict, args.fail_on) {
+        (Verdict::Blocked, _) => 2,
+        (Verdict::Degraded, FailOn::Warning) => 1,
+        _ => 0,
+    }))
+}
+
+/// Adds the `--endpoint` URLs to the profile's endpoints as API endpoints named by their
+/// host; without `--profile` (`replace`) they are the only ones.
+fn add_endpoints(profile: &mut Profile, endpoints: &[String], replace: bool) -> Result<(), UsageError> {
+    let mut extra = Vec::new();
+    for raw in endpoints {
+        let url = parse_endpoint_url(raw)?;
+        extra.push(Endpoint {
+            name: url.host_str().unwrap_or_default().to_owned(),
+            url,
+            role: Role::Api,
+            method: bindcheck::probe::Method::Get,
+            expect: Vec::new(),
+        });
+    }
+    if replace {
+        profile.endpoints.clear();
+    }
+    profile.endpoints.extend(extra);
+    Ok(())
+}
+
+/// The plan the flags describe: the inputs (secrets read), the probe settings, tracing,
+/// the environment section, language, masking and the app version.
+fn plan_builder(args: &CheckArgs, profile: Profile, lang: Lang) -> anyhow::Result<PlanBuilder> {
     let mut inputs = args.fields.inputs();
     secret::resolve(&mut inputs, lang).map_err(|e| e.kind(ErrorKind::Data))?;
     let probe = probe_config(&args.net, &args.probes, DEFAULT_DEADLINE).map_err(|e| e.kind(ErrorKind::Config))?;
@@ -154,7 +176,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     if let Some(version) = &args.app_version {
         plan = plan.app_version(version);
     }
+    Ok(plan)
+}
 
+/// Builds the plan and runs it on a runtime of its own, with a progress bar while it runs.
+fn run_plan(plan: PlanBuilder) -> anyhow::Result<Report> {
     let runtime = super::args::runtime()?;
     let report = runtime.block_on(async {
         let plan = plan.build().map_err(plan_error)?;
@@ -164,24 +190,29 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         Ok::<_, UsageError>(report)
     })?;
     runtime.shutdown_timeout(Duration::from_millis(100));
+    Ok(report)
+}
 
+/// Renders the report in each format, to standard output (in colour on a terminal) or to
+/// its file.
+fn write_reports(formats: &[(Format, Option<PathBuf>)], report: &Report, warnings_fail: bool) -> anyhow::Result<()> {
     let color = color(&io::stdout());
-    for (format, file) in &formats {
+    for (format, file) in formats {
         let options = Options {
             color: color && file.is_none(),
-            warnings_fail: args.fail_on == FailOn::Warning,
+            warnings_fail,
         };
         match file {
             None => {
                 let stdout = io::stdout();
                 let mut out = io::BufWriter::new(stdout.lock());
-                render::render(*format, &report, &mut out, options)
+                render::render(*format, report, &mut out, options)
                     .and_then(|()| out.flush())
                     .context("cannot write the report")?;
             }
             Some(path) => {
                 let mut buf = Vec::new();
-                render::render(*format, &report, &mut buf, options)?;
+                render::render(*format, report, &mut buf, options)?;
                 std::fs::write(path, buf).map_err(|e| {
                     UsageError::new(
                         format!("cannot write {}: {e}", path.display()),
@@ -191,9 +222,5 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
-    Ok(Outcome::Exit(match (report.verdict, args.fail_on) {
-        (Verdict::Blocked, _) => 2,
-        (Verdict::Degraded, FailOn::Warning) => 1,
-        _ => 0,
-    }))
+    Ok(())
 }

@@ -11,7 +11,7 @@ use super::args::{parse_endpoint_url, parse_resolver, probe_config, EndpointArgs
 use super::term::delayed_progress;
 use super::{Outcome, UsageError};
 use bindcheck::probe::http::UnknownMethod;
-use bindcheck::probe::{EndpointReport, Method, ProbeConfig, Prober, Status};
+use bindcheck::probe::{EndpointReport, HttpResult, Method, ProbeConfig, Prober, Status, TlsResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProbeFormat {
@@ -139,125 +139,159 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> 
             writeln!(out)?;
         }
         writeln!(out, "{}  [{}]", r.url, r.status)?;
-        let answers: Vec<String> = r
-            .dns
-            .a
-            .iter()
-            .chain(&r.dns.aaaa)
-            .map(|a| format!("{} (ttl {} s)", a.addr, a.ttl_s))
-            .collect();
-        writeln!(
-            out,
-            "  dns    [{}]  {}  via {}  {}",
-            r.dns.status,
-            ms(r.dns.time_ms),
-            r.dns.resolver,
-            answers.join(", ")
-        )?;
-        for d in &r.dns_compare {
-            let answers: Vec<String> = d.addresses().iter().map(ToString::to_string).collect();
-            writeln!(
-                out,
-                "  dns    [{}]  {}  via {}  {}",
-                d.status,
-                ms(d.time_ms),
-                d.resolver,
-                answers.join(", ")
-            )?;
-        }
-        if r.dns_divergent {
-            writeln!(
-                out,
-                "         warning: resolvers disagree about this name (DNS hijacking or pollution?)"
-            )?;
-        }
-        for t in &r.tcp {
-            writeln!(out, "  tcp    [{}]  {}  {}", t.status, ms(t.time_ms), t.addr)?;
-        }
-        if r.ipv6_broken {
-            writeln!(
-                out,
-                "         warning: IPv6 addresses exist but none connects; clients that try IPv6 first will be slow"
-            )?;
-        }
+        dns_text(out, r)?;
+        tcp_text(out, r)?;
         if let Some(t) = &r.tls {
-            write!(out, "  tls    [{}]  {}", t.status, ms(t.time_ms))?;
-            if let Some(v) = &t.version {
-                write!(out, "  {v}")?;
-            }
-            if let (Some(at), Some(days)) = (&t.earliest_expiry, t.expires_in_days) {
-                write!(out, "  certificate expires {at} ({days:.1} days)")?;
-            }
-            writeln!(out)?;
-            if t.insecure {
-                writeln!(
-                    out,
-                    "         --insecure: certificate problems were reported but not enforced"
-                )?;
-            }
-            if let Some(e) = &t.error {
-                writeln!(out, "         {e}")?;
-            }
+            tls_text(out, t)?;
         }
         if let Some(h) = &r.http {
-            let code = h.status_code.map_or_else(|| "-".to_owned(), |c| c.to_string());
-            writeln!(
-                out,
-                "  http   [{}]  {code}  ttfb {}  total {}  (dns {} + connect {} + tls {} + server {} + transfer {})",
-                h.status,
-                ms(h.ttfb_ms),
-                ms(h.total_ms),
-                ms(h.phases.dns_ms),
-                ms(h.phases.connect_ms),
-                ms(h.phases.tls_ms),
-                ms(h.phases.server_ms),
-                ms(h.phases.transfer_ms)
-            )?;
-            if h.hops.len() > 1 {
-                writeln!(
-                    out,
-                    "         {} redirect(s), {:.1} ms, ending at {}",
-                    h.hops.len() - 1,
-                    h.redirect_ms,
-                    h.final_url
-                )?;
-            }
-            if let Some(ra) = &h.retry_after {
-                writeln!(out, "         retry after {} s, at {}", ra.seconds, ra.at)?;
-            }
-            if let Some(skew) = h.clock_skew_s {
-                writeln!(out, "         clock skew {skew:+.0} s (server Date minus local clock)")?;
-            }
-            if h.body_truncated {
-                writeln!(
-                    out,
-                    "         body longer than the read cap; read {} bytes",
-                    h.body_bytes
-                )?;
-            }
-            if let Some(e) = &h.error {
-                writeln!(out, "         {e}")?;
-            }
+            http_text(out, h)?;
         }
-        for l in &r.loss {
-            write!(out, "  loss   {}  {}", l.addr, summary(&l.summary))?;
-            if l.retransmitted > 0 {
-                write!(out, "  ({} SYN retransmission(s))", l.retransmitted)?;
-            }
-            if l.summary.too_few_samples {
-                write!(out, "  (too few samples for percentiles)")?;
-            }
-            writeln!(out)?;
-        }
-        for p in &r.icmp {
-            match &p.note {
-                Some(note) => writeln!(out, "  icmp   {}  skipped: {note}", p.addr)?,
-                None => writeln!(out, "  icmp   {}  {}", p.addr, summary(&p.summary))?,
-            }
-        }
+        loss_text(out, r)?;
         if !r.not_measured.is_empty() {
             let phases: Vec<&str> = r.not_measured.iter().map(|p| p.as_str()).collect();
             writeln!(out, "  not measured before the deadline: {}", phases.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+/// The `dns` lines: the resolver's answers with their TTLs, each comparison resolver's
+/// answers, and a warning when they disagree.
+fn dns_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
+    let answers: Vec<String> = r
+        .dns
+        .a
+        .iter()
+        .chain(&r.dns.aaaa)
+        .map(|a| format!("{} (ttl {} s)", a.addr, a.ttl_s))
+        .collect();
+    writeln!(
+        out,
+        "  dns    [{}]  {}  via {}  {}",
+        r.dns.status,
+        ms(r.dns.time_ms),
+        r.dns.resolver,
+        answers.join(", ")
+    )?;
+    for d in &r.dns_compare {
+        let answers: Vec<String> = d.addresses().iter().map(ToString::to_string).collect();
+        writeln!(
+            out,
+            "  dns    [{}]  {}  via {}  {}",
+            d.status,
+            ms(d.time_ms),
+            d.resolver,
+            answers.join(", ")
+        )?;
+    }
+    if r.dns_divergent {
+        writeln!(
+            out,
+            "         warning: resolvers disagree about this name (DNS hijacking or pollution?)"
+        )?;
+    }
+    Ok(())
+}
+
+/// The `tcp` lines, one per address, and a warning when IPv6 exists but never connects.
+fn tcp_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
+    for t in &r.tcp {
+        writeln!(out, "  tcp    [{}]  {}  {}", t.status, ms(t.time_ms), t.addr)?;
+    }
+    if r.ipv6_broken {
+        writeln!(
+            out,
+            "         warning: IPv6 addresses exist but none connects; clients that try IPv6 first will be slow"
+        )?;
+    }
+    Ok(())
+}
+
+/// The `tls` line (version, earliest certificate expiry), with `--insecure` and the
+/// verification error below it.
+fn tls_text(out: &mut impl Write, t: &TlsResult) -> io::Result<()> {
+    write!(out, "  tls    [{}]  {}", t.status, ms(t.time_ms))?;
+    if let Some(v) = &t.version {
+        write!(out, "  {v}")?;
+    }
+    if let (Some(at), Some(days)) = (&t.earliest_expiry, t.expires_in_days) {
+        write!(out, "  certificate expires {at} ({days:.1} days)")?;
+    }
+    writeln!(out)?;
+    if t.insecure {
+        writeln!(
+            out,
+            "         --insecure: certificate problems were reported but not enforced"
+        )?;
+    }
+    if let Some(e) = &t.error {
+        writeln!(out, "         {e}")?;
+    }
+    Ok(())
+}
+
+/// The `http` line (status code, timings and their phases), then redirects, `Retry-After`,
+/// clock skew, a truncated body and the error, each when there is one.
+fn http_text(out: &mut impl Write, h: &HttpResult) -> io::Result<()> {
+    let code = h.status_code.map_or_else(|| "-".to_owned(), |c| c.to_string());
+    writeln!(
+        out,
+        "  http   [{}]  {code}  ttfb {}  total {}  (dns {} + connect {} + tls {} + server {} + transfer {})",
+        h.status,
+        ms(h.ttfb_ms),
+        ms(h.total_ms),
+        ms(h.phases.dns_ms),
+        ms(h.phases.connect_ms),
+        ms(h.phases.tls_ms),
+        ms(h.phases.server_ms),
+        ms(h.phases.transfer_ms)
+    )?;
+    if h.hops.len() > 1 {
+        writeln!(
+            out,
+            "         {} redirect(s), {:.1} ms, ending at {}",
+            h.hops.len() - 1,
+            h.redirect_ms,
+            h.final_url
+        )?;
+    }
+    if let Some(ra) = &h.retry_after {
+        writeln!(out, "         retry after {} s, at {}", ra.seconds, ra.at)?;
+    }
+    if let Some(skew) = h.clock_skew_s {
+        writeln!(out, "         clock skew {skew:+.0} s (server Date minus local clock)")?;
+    }
+    if h.body_truncated {
+        writeln!(
+            out,
+            "         body longer than the read cap; read {} bytes",
+            h.body_bytes
+        )?;
+    }
+    if let Some(e) = &h.error {
+        writeln!(out, "         {e}")?;
+    }
+    Ok(())
+}
+
+/// The `loss` lines (TCP connect samples) and the `icmp` lines (ping samples, or why they
+/// were skipped), one per address.
+fn loss_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
+    for l in &r.loss {
+        write!(out, "  loss   {}  {}", l.addr, summary(&l.summary))?;
+        if l.retransmitted > 0 {
+            write!(out, "  ({} SYN retransmission(s))", l.retransmitted)?;
+        }
+        if l.summary.too_few_samples {
+            write!(out, "  (too few samples for percentiles)")?;
+        }
+        writeln!(out)?;
+    }
+    for p in &r.icmp {
+        match &p.note {
+            Some(note) => writeln!(out, "  icmp   {}  skipped: {note}", p.addr)?,
+            None => writeln!(out, "  icmp   {}  {}", p.addr, summary(&p.summary))?,
         }
     }
     Ok(())

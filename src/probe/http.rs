@@ -276,8 +276,44 @@ pub async fn exchange(
         });
     }
     let ttfb_limit = deadline.min(super::later(started, limits.ttfb));
-    let (mut sender, conn) = match timeout_at(ttfb_limit, hyper::client::conn::http1::handshake(TokioIo::new(io))).await
-    {
+    // The connection task ends when this function returns (aborted with the guard).
+    let (mut sender, _guard) = http1_handshake(io, ttfb_limit).await?;
+    let response = response_head(&mut sender, request(method, url)?, ttfb_limit).await?;
+    let received_at = SystemTime::now();
+    let server_ms = ms_since(started);
+    let status_code = response.status().as_u16();
+    let headers = response.headers().clone();
+    let mut body = response.into_body();
+    let body_started = Instant::now();
+    let body_limit = deadline.min(super::later(body_started, limits.body));
+    let (body_bytes, body_truncated) = if method == Method::Get {
+        read_body(&mut body, body_limit, limits.body_cap).await?
+    } else {
+        (0, false)
+    };
+    Ok(Exchange {
+        status_code,
+        server_ms,
+        transfer_ms: ms_since(body_started),
+        body_bytes,
+        body_truncated,
+        headers,
+        received_at,
+    })
+}
+
+#[cfg(feature = "probe")]
+/// The request body bindcheck sends: none.
+type NoBody = http_body_util::Empty<hyper::body::Bytes>;
+
+#[cfg(feature = "probe")]
+/// The HTTP/1.1 handshake over `io` by `limit`, and the connection task it starts, which
+/// runs until the guard is dropped.
+async fn http1_handshake(
+    io: Box<dyn Io>,
+    limit: Instant,
+) -> Result<(hyper::client::conn::http1::SendRequest<NoBody>, AbortOnDrop), ExchangeError> {
+    let (sender, conn) = match timeout_at(limit, hyper::client::conn::http1::handshake(TokioIo::new(io))).await {
         Err(_) => {
             return Err(ExchangeError::NoResponse {
                 status: Status::Timeout,
@@ -286,9 +322,14 @@ pub async fn exchange(
         Ok(Err(e)) => return Err(http_error(e, 0)),
         Ok(Ok(pair)) => pair,
     };
-    // The connection task ends when this function returns (aborted with the guard).
     let driver = tokio::spawn(conn);
-    let _guard = AbortOnDrop(driver);
+    Ok((sender, AbortOnDrop(driver)))
+}
+
+#[cfg(feature = "probe")]
+/// The request for `url`: its path and query, `Host` with the port when the URL gives one,
+/// and a connection that closes after the response.
+fn request(method: Method, url: &Url) -> Result<Request<NoBody>, ExchangeError> {
     let host = match (url.host_str(), url.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_owned(),
@@ -298,7 +339,7 @@ pub async fn exchange(
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_owned(),
     };
-    let request = Request::builder()
+    Request::builder()
         .method(match method {
             Method::Get => hyper::Method::GET,
             Method::Head => hyper::Method::HEAD,
@@ -311,58 +352,52 @@ pub async fn exchange(
         .header(USER_AGENT, concat!("bindcheck/", env!("CARGO_PKG_VERSION")))
         .header("accept", "*/*")
         .header("connection", "close")
-        .body(http_body_util::Empty::<hyper::body::Bytes>::new())
-        .map_err(ExchangeError::Request)?;
-    let response: Response<Incoming> = match timeout_at(ttfb_limit, sender.send_request(request)).await {
-        Err(_) => {
-            return Err(ExchangeError::NoResponse {
-                status: Status::Timeout,
-            })
-        }
-        Ok(Err(e)) => return Err(http_error(e, 0)),
-        Ok(Ok(r)) => r,
-    };
-    let received_at = SystemTime::now();
-    let server_ms = ms_since(started);
-    let status_code = response.status().as_u16();
-    let headers = response.headers().clone();
-    let mut body = response.into_body();
-    let body_started = Instant::now();
-    let body_limit = deadline.min(super::later(body_started, limits.body));
-    let mut body_bytes: u64 = 0;
-    let mut body_truncated = false;
-    if method == Method::Get {
-        loop {
-            match timeout_at(body_limit, body.frame()).await {
-                Err(_) => {
-                    return Err(ExchangeError::BodyStalled {
-                        status: Status::Timeout,
-                        received: body_bytes,
-                    })
-                }
-                Ok(None) => break,
-                Ok(Some(Err(e))) => return Err(http_error(e, body_bytes)),
-                Ok(Some(Ok(frame))) => {
-                    if let Some(data) = frame.data_ref() {
-                        body_bytes += data.len() as u64;
-                        if body_bytes >= limits.body_cap as u64 {
-                            body_truncated = true;
-                            break;
-                        }
+        .body(NoBody::new())
+        .map_err(ExchangeError::Request)
+}
+
+#[cfg(feature = "probe")]
+/// Sends `request` and waits by `limit` for the response head.
+async fn response_head(
+    sender: &mut hyper::client::conn::http1::SendRequest<NoBody>,
+    request: Request<NoBody>,
+    limit: Instant,
+) -> Result<Response<Incoming>, ExchangeError> {
+    match timeout_at(limit, sender.send_request(request)).await {
+        Err(_) => Err(ExchangeError::NoResponse {
+            status: Status::Timeout,
+        }),
+        Ok(Err(e)) => Err(http_error(e, 0)),
+        Ok(Ok(r)) => Ok(r),
+    }
+}
+
+#[cfg(feature = "probe")]
+/// Reads `body` until it ends or `cap` bytes have arrived, each frame by `limit`; returns
+/// the bytes read and whether the cap cut the body short. A stall or a failure is an error
+/// that carries the bytes received.
+async fn read_body(body: &mut Incoming, limit: Instant, cap: usize) -> Result<(u64, bool), ExchangeError> {
+    let mut received: u64 = 0;
+    loop {
+        match timeout_at(limit, body.frame()).await {
+            Err(_) => {
+                return Err(ExchangeError::BodyStalled {
+                    status: Status::Timeout,
+                    received,
+                })
+            }
+            Ok(None) => return Ok((received, false)),
+            Ok(Some(Err(e))) => return Err(http_error(e, received)),
+            Ok(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    received += data.len() as u64;
+                    if received >= cap as u64 {
+                        return Ok((received, true));
                     }
                 }
             }
         }
     }
-    Ok(Exchange {
-        status_code,
-        server_ms,
-        transfer_ms: ms_since(body_started),
-        body_bytes,
-        body_truncated,
-        headers,
-        received_at,
-    })
 }
 
 #[cfg(feature = "probe")]

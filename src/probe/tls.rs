@@ -246,31 +246,12 @@ pub async fn handshake(
         insecure: setup.insecure,
         error: None,
     };
-    let config = ClientConfig::builder_with_provider(setup.provider.clone())
-        .with_safe_default_protocol_versions()
-        .map(|b| {
-            b.dangerous()
-                .with_custom_certificate_verifier(Arc::new(Recording {
-                    inner: setup.verifier.clone(),
-                    seen: seen.clone(),
-                    insecure: setup.insecure,
-                }))
-                .with_no_client_auth()
-        });
-    let mut config = match config {
-        Ok(c) => c,
+    let prepared = client_config(setup, &seen, alpn).and_then(|config| server_name(host).map(|name| (config, name)));
+    let (config, name) = match prepared {
+        Ok(v) => v,
         Err(e) => {
             result.status = Status::Error;
-            result.error = Some(e.to_string());
-            return (result, None);
-        }
-    };
-    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
-    let name = match ServerName::try_from(host.trim_start_matches('[').trim_end_matches(']').to_owned()) {
-        Ok(n) => n,
-        Err(e) => {
-            result.status = Status::Error;
-            result.error = Some(format!("not a valid TLS server name: {e}"));
+            result.error = Some(e);
             return (result, None);
         }
     };
@@ -282,7 +263,43 @@ pub async fn handshake(
     let limit = deadline.min(super::later(started, timeout));
     let outcome = timeout_at(limit, TlsConnector::from(Arc::new(config)).connect(name, stream)).await;
     let (chain, verdict) = seen.lock().map(|s| s.clone()).unwrap_or_default();
-    result.chain = chain_info(&chain);
+    record_chain(&mut result, &chain, verdict.as_ref());
+    let stream = finish(&mut result, outcome, verdict.as_ref(), started);
+    (result, stream)
+}
+
+#[cfg(feature = "probe")]
+/// The client configuration: the setup's provider and safe protocol versions, a verifier
+/// that records into `seen`, and `alpn`. The error is in words.
+fn client_config(setup: &TlsSetup, seen: &Seen, alpn: &[&[u8]]) -> Result<ClientConfig, String> {
+    let config = ClientConfig::builder_with_provider(setup.provider.clone())
+        .with_safe_default_protocol_versions()
+        .map(|b| {
+            b.dangerous()
+                .with_custom_certificate_verifier(Arc::new(Recording {
+                    inner: setup.verifier.clone(),
+                    seen: seen.clone(),
+                    insecure: setup.insecure,
+                }))
+                .with_no_client_auth()
+        });
+    let mut config = config.map_err(|e| e.to_string())?;
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    Ok(config)
+}
+
+#[cfg(feature = "probe")]
+/// `host` (an IPv6 literal without its brackets) as the name to verify, or why it cannot be.
+fn server_name(host: &str) -> Result<ServerName<'static>, String> {
+    ServerName::try_from(host.trim_start_matches('[').trim_end_matches(']').to_owned())
+        .map_err(|e| format!("not a valid TLS server name: {e}"))
+}
+
+#[cfg(feature = "probe")]
+/// Records the presented chain, its earliest expiry, and what verification said when it
+/// failed.
+fn record_chain(result: &mut TlsResult, chain: &[CertificateDer<'static>], verdict: Option<&rustls::Error>) {
+    result.chain = chain_info(chain);
     if let Some(first) = result
         .chain
         .iter()
@@ -291,10 +308,22 @@ pub async fn handshake(
         result.earliest_expiry = Some(first.not_after.clone());
         result.expires_in_days = Some(first.expires_in_days);
     }
-    if let Some(err) = &verdict {
+    if let Some(err) = verdict {
         result.error = Some(err.to_string());
     }
-    let stream = match outcome {
+}
+
+#[cfg(feature = "probe")]
+/// Records how the handshake that began at `started` ended: its time, and its status from
+/// the timeout, the verifier's verdict or the error; on success, the version and ALPN.
+/// Returns the stream when the handshake succeeded.
+fn finish(
+    result: &mut TlsResult,
+    outcome: Result<std::io::Result<TlsStream<TcpStream>>, tokio::time::error::Elapsed>,
+    verdict: Option<&rustls::Error>,
+    started: Instant,
+) -> Option<TlsStream<TcpStream>> {
+    match outcome {
         // Cut by its own limit or by the run's deadline, a handshake that started timed out.
         Err(_) => {
             result.status = Status::Timeout;
@@ -304,7 +333,7 @@ pub async fn handshake(
         Ok(Err(e)) => {
             result.time_ms = Some(ms_since(started));
             result.status = match (
-                &verdict,
+                verdict,
                 e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()),
             ) {
                 (Some(v), _) => classify(v),
@@ -322,11 +351,10 @@ pub async fn handshake(
             result.version = conn.protocol_version().map(|v| format!("{v:?}"));
             result.alpn = conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
             // In insecure mode the handshake succeeds, but the report still says what was wrong.
-            if let Some(v) = &verdict {
+            if let Some(v) = verdict {
                 result.status = classify(v);
             }
             Some(tls)
         }
-    };
-    (result, stream)
+    }
 }

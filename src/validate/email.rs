@@ -133,45 +133,76 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
     };
     let s = folded.trim_matches(text::is_space);
     check.normalized = s.to_owned().into();
-    let finding = |code| Finding::new(Field::Email, code);
-    let fail = |mut check: EmailCheck, f: Finding| {
-        check.findings.push(f);
-        check
+    let (local, domain) = match split_address(s) {
+        Ok(parts) => parts,
+        Err(code) => {
+            check.findings.push(finding(code));
+            return check;
+        }
     };
+    if let Some(code) = local_part_code(local, policy) {
+        check.findings.push(finding(code));
+    }
+    check_domain(&mut check, local, domain, policy);
+    if check.findings.is_empty() && check.normalized.len() > 254 {
+        check.findings.push(finding(Code::EmailTooLong));
+    }
+    check.valid = !check.findings.iter().any(|f| f.severity == super::Severity::Error);
+    check
+}
 
+/// An email finding with `code`.
+fn finding(code: Code) -> Finding {
+    Finding::new(Field::Email, code)
+}
+
+/// The local part and the domain of an address shaped like one, or the code that says why
+/// it is not: empty, invisible or control characters, a display name, spaces, no `@`, or
+/// an empty side.
+fn split_address(s: &str) -> Result<(&str, &str), Code> {
     if s.is_empty() {
-        return fail(check, finding(Code::EmailEmpty));
+        return Err(Code::EmailEmpty);
     }
     if s.chars().any(|c| text::is_invisible(c) || c.is_control()) {
-        return fail(check, finding(Code::EmailInvisibleCharacter));
+        return Err(Code::EmailInvisibleCharacter);
     }
     if s.contains(['<', '>']) {
-        return fail(check, finding(Code::EmailDisplayName));
+        return Err(Code::EmailDisplayName);
     }
     if s.chars().any(text::is_space) {
-        return fail(check, finding(Code::EmailWhitespace));
+        return Err(Code::EmailWhitespace);
     }
     let Some((local, domain)) = s.rsplit_once('@') else {
-        return fail(check, finding(Code::EmailMissingAt));
+        return Err(Code::EmailMissingAt);
     };
     if local.is_empty() {
-        return fail(check, finding(Code::EmailLocalEmpty));
+        return Err(Code::EmailLocalEmpty);
     }
     if domain.is_empty() {
-        return fail(check, finding(Code::EmailDomainEmpty));
+        return Err(Code::EmailDomainEmpty);
     }
+    Ok((local, domain))
+}
 
-    // The local part.
+/// What is wrong with the local part, if anything: quoted where the policy does not allow
+/// it, over 64 characters, or not valid RFC syntax.
+fn local_part_code(local: &str, policy: &EmailPolicy) -> Option<Code> {
     let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
     if quoted && !policy.allow_quoted_local {
-        check.findings.push(finding(Code::EmailQuotedLocal));
+        Some(Code::EmailQuotedLocal)
     } else if local.len() > 64 {
-        check.findings.push(finding(Code::EmailLocalTooLong));
+        Some(Code::EmailLocalTooLong)
     } else if !EmailAddress::is_valid_local_part(local) {
-        check.findings.push(finding(Code::EmailLocalInvalid));
+        Some(Code::EmailLocalInvalid)
+    } else {
+        None
     }
+}
 
-    // The domain.
+/// Checks the domain: an IP literal against the policy, or a name normalized, checked
+/// against the special-use names and for a typo of a common provider. Records the ASCII and
+/// Unicode forms, the suggestion and the normalized address in `check`.
+fn check_domain(check: &mut EmailCheck, local: &str, domain: &str, policy: &EmailPolicy) {
     if domain.starts_with('[') {
         if !policy.allow_ip_literal {
             check.findings.push(finding(Code::EmailIpLiteral));
@@ -183,35 +214,29 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
             check.domain_ascii = Some(domain.to_owned());
             check.domain_unicode = Some(domain.to_owned());
         }
-    } else {
-        match normalize_domain(domain) {
-            Ok((ascii, unicode)) => {
-                if let Some(f) = domain_policy(&ascii) {
-                    check.findings.push(f);
-                } else if let Some(suggestion) = suggest(&ascii) {
-                    check
-                        .findings
-                        .push(finding(Code::EmailTypo).with_detail(suggestion.clone()));
-                    check.suggestion = Some(suggestion);
-                }
-                check.normalized = format!("{local}@{ascii}").into();
-                check.domain_ascii = Some(ascii);
-                check.domain_unicode = Some(unicode);
+        return;
+    }
+    match normalize_domain(domain) {
+        Ok((ascii, unicode)) => {
+            if let Some(f) = domain_policy(&ascii) {
+                check.findings.push(f);
+            } else if let Some(suggestion) = suggest(&ascii) {
+                check
+                    .findings
+                    .push(finding(Code::EmailTypo).with_detail(suggestion.clone()));
+                check.suggestion = Some(suggestion);
             }
-            Err(f) => check.findings.push(f),
+            check.normalized = format!("{local}@{ascii}").into();
+            check.domain_ascii = Some(ascii);
+            check.domain_unicode = Some(unicode);
         }
+        Err(f) => check.findings.push(f),
     }
-    if check.findings.is_empty() && check.normalized.len() > 254 {
-        check.findings.push(finding(Code::EmailTooLong));
-    }
-    check.valid = !check.findings.iter().any(|f| f.severity == super::Severity::Error);
-    check
 }
 
 /// Lowercases and converts the domain to ASCII (punycode) and Unicode forms, checking it
 /// is a host name: labels of 1-63 letters, digits and hyphens, 253 octets in all.
 fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
-    let finding = |code| Finding::new(Field::Email, code);
     let lower = if domain.is_ascii() {
         domain.to_ascii_lowercase()
     } else {
@@ -261,7 +286,6 @@ fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
 
 /// Rules for a domain that must receive mail from the internet.
 fn domain_policy(ascii: &str) -> Option<Finding> {
-    let finding = |code| Finding::new(Field::Email, code);
     let tld = ascii.rsplit('.').next().unwrap_or_default();
     let single_label = !ascii.contains('.');
     if SPECIAL_TLDS.contains(&tld) {

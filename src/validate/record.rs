@@ -135,63 +135,16 @@ impl Validation {
     /// for values that could not be normalized; `unmasked` shows values in full.
     pub fn view(&self, field: Field, inputs: &Inputs, lang: Lang, unmasked: bool) -> Option<FieldView> {
         let raw = inputs.get(field).unwrap_or_default();
-        let loc = |fs: &[Finding]| fs.iter().map(|f| f.localized(lang)).collect::<Vec<_>>();
-        let shown = |masked: String, full: String| Some(if unmasked { full } else { masked });
         let v = match field {
-            Field::Phone => {
-                let c = self.phone.as_ref()?;
-                FieldView {
-                    valid: c.valid,
-                    possible: Some(c.possible),
-                    normalized: match &c.e164 {
-                        Some(e) => shown(e.masked(), e.to_string()),
-                        None => shown(c.masked(raw), raw.trim().to_owned()),
-                    },
-                    region: c.region.map(str::to_owned),
-                    number_type: c.number_type,
-                    findings: loc(&c.findings),
-                    ..FieldView::default()
-                }
-            }
-            Field::Email => {
-                let c = self.email.as_ref()?;
-                FieldView {
-                    valid: c.valid,
-                    normalized: shown(c.masked(), c.normalized().to_owned()),
-                    domain_unicode: c.domain_unicode.clone().filter(|u| Some(u) != c.domain_ascii.as_ref()),
-                    suggestion: c.suggestion.clone(),
-                    findings: loc(&c.findings),
-                    ..FieldView::default()
-                }
-            }
-            Field::Card => {
-                let c = self.card.as_ref()?;
-                FieldView {
-                    valid: c.valid,
-                    potentially_valid: Some(c.potentially_valid),
-                    luhn: Some(c.luhn),
-                    brand: c.brand,
-                    candidates: if c.brand.is_none() {
-                        c.candidates.clone()
-                    } else {
-                        Vec::new()
-                    },
-                    issuer: c.issuer.clone(),
-                    normalized: if c.digits().is_empty() {
-                        None
-                    } else {
-                        shown(c.masked(), c.digits().to_owned())
-                    },
-                    findings: loc(&c.findings),
-                    ..FieldView::default()
-                }
-            }
+            Field::Phone => phone_view(self.phone.as_ref()?, raw, lang, unmasked),
+            Field::Email => email_view(self.email.as_ref()?, lang, unmasked),
+            Field::Card => card_view(self.card.as_ref()?, lang, unmasked),
             Field::Expiry => {
                 let c = self.expiry.as_ref()?;
                 FieldView {
                     valid: c.valid,
                     normalized: c.expiry.map(|e| e.to_string()),
-                    findings: loc(&c.findings),
+                    findings: localized(&c.findings, lang),
                     ..FieldView::default()
                 }
             }
@@ -199,8 +152,8 @@ impl Validation {
                 let c = self.cvv.as_ref()?;
                 FieldView {
                     valid: c.valid,
-                    normalized: shown(mask::cvv(raw.trim()), raw.trim().to_owned()),
-                    findings: loc(&c.findings),
+                    normalized: shown(mask::cvv(raw.trim()), raw.trim().to_owned(), unmasked),
+                    findings: localized(&c.findings, lang),
                     ..FieldView::default()
                 }
             }
@@ -208,8 +161,8 @@ impl Validation {
                 let c = self.id_number.as_ref()?;
                 FieldView {
                     valid: c.valid,
-                    normalized: shown(c.masked(), c.normalized().to_owned()),
-                    findings: loc(&c.findings),
+                    normalized: shown(c.masked(), c.normalized().to_owned(), unmasked),
+                    findings: localized(&c.findings, lang),
                     ..FieldView::default()
                 }
             }
@@ -217,13 +170,76 @@ impl Validation {
                 let c = self.name.as_ref()?;
                 FieldView {
                     valid: c.valid,
-                    normalized: shown(c.masked(), c.normalized().to_owned()),
-                    findings: loc(&c.findings),
+                    normalized: shown(c.masked(), c.normalized().to_owned(), unmasked),
+                    findings: localized(&c.findings, lang),
                     ..FieldView::default()
                 }
             }
         };
         Some(v)
+    }
+}
+
+/// The findings in `lang`.
+fn localized(findings: &[Finding], lang: Lang) -> Vec<LocalizedFinding> {
+    findings.iter().map(|f| f.localized(lang)).collect()
+}
+
+/// The value an output shows: `full` when `unmasked`, else `masked`.
+fn shown(masked: String, full: String, unmasked: bool) -> Option<String> {
+    Some(if unmasked { full } else { masked })
+}
+
+/// The view of a phone check: its E.164 form, or what was typed when it has none.
+fn phone_view(c: &PhoneCheck, raw: &str, lang: Lang, unmasked: bool) -> FieldView {
+    FieldView {
+        valid: c.valid,
+        possible: Some(c.possible),
+        normalized: match &c.e164 {
+            Some(e) => shown(e.masked(), e.to_string(), unmasked),
+            None => shown(c.masked(raw), raw.trim().to_owned(), unmasked),
+        },
+        region: c.region.map(str::to_owned),
+        number_type: c.number_type,
+        findings: localized(&c.findings, lang),
+        ..FieldView::default()
+    }
+}
+
+/// The view of an email check: the normalized address, the Unicode domain when it differs
+/// from the ASCII one, and any suggestion.
+fn email_view(c: &EmailCheck, lang: Lang, unmasked: bool) -> FieldView {
+    FieldView {
+        valid: c.valid,
+        normalized: shown(c.masked(), c.normalized().to_owned(), unmasked),
+        domain_unicode: c.domain_unicode.clone().filter(|u| Some(u) != c.domain_ascii.as_ref()),
+        suggestion: c.suggestion.clone(),
+        findings: localized(&c.findings, lang),
+        ..FieldView::default()
+    }
+}
+
+/// The view of a card check: the brand (or its candidates while none is certain), the
+/// issuer, and the digits typed.
+fn card_view(c: &CardCheck, lang: Lang, unmasked: bool) -> FieldView {
+    FieldView {
+        valid: c.valid,
+        potentially_valid: Some(c.potentially_valid),
+        luhn: Some(c.luhn),
+        brand: c.brand,
+        candidates: if c.brand.is_none() {
+            c.candidates.clone()
+        } else {
+            Vec::new()
+        },
+        issuer: c.issuer.clone(),
+        normalized: if c.digits().is_empty() {
+            None
+        } else {
+            shown(c.masked(), c.digits().to_owned(), unmasked)
+        },
+        findings: localized(&c.findings, lang),
+        ..FieldView::default()
     }
 }
 

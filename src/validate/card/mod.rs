@@ -134,17 +134,7 @@ fn luhn_failed(brand: Option<Brand>) -> Finding {
 /// alone would skip it and pass `4111111111111111x`).
 pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
     let mut findings = Vec::new();
-    let mut digits = String::with_capacity(input.len());
-    let mut bad: Option<char> = None;
-    for c in input.chars().map(text::fold_width) {
-        if c.is_ascii_digit() {
-            digits.push(c);
-        } else if text::is_space(c) || text::is_invisible(c) || c == '-' {
-            continue;
-        } else if bad.is_none() {
-            bad = Some(c);
-        }
-    }
+    let (digits, bad) = scan(input);
     let mut check = CardCheck {
         valid: false,
         potentially_valid: false,
@@ -176,39 +166,11 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
         check.number = Some(CardNumber(digits.clone()));
     }
     match check.candidates.as_slice() {
-        [] => {
-            findings.push(Finding::new(Field::Card, Code::CardUnknownBrand));
-            if len < MIN_LEN {
-                findings
-                    .push(Finding::new(Field::Card, Code::CardTooShort).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
-            } else if len > MAX_LEN {
-                findings.push(Finding::new(Field::Card, Code::CardTooLong).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
-            } else if !check.luhn {
-                findings.push(luhn_failed(None));
-            }
-        }
+        [] => unknown_brand_findings(len, check.luhn, &mut findings),
         [brand] => {
             let brand = *brand;
             check.brand = Some(brand);
-            let lengths = brand.lengths();
-            let max = lengths.last().copied().unwrap_or(MAX_LEN);
-            let luhn_ok = check.luhn || brand == Brand::Unionpay;
-            if lengths.contains(&len) {
-                check.potentially_valid = len < max || luhn_ok;
-                if !check.luhn {
-                    findings.push(luhn_failed(Some(brand)));
-                }
-            } else {
-                check.potentially_valid = len < max;
-                let code = if len < lengths[0] {
-                    Code::CardTooShort
-                } else if len > max {
-                    Code::CardTooLong
-                } else {
-                    Code::CardInvalidLength
-                };
-                findings.push(Finding::new(Field::Card, code).with_detail(lengths_text(lengths)));
-            }
+            brand_findings(&mut check, brand, len, &mut findings);
             apply_policy(&mut check, policy, brand, &mut findings);
         }
         _ => {
@@ -221,6 +183,62 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
     check
 }
 
+/// The digits typed (full-width ones folded, separators dropped) and the first character
+/// that is neither a digit nor a separator.
+fn scan(input: &str) -> (String, Option<char>) {
+    let mut digits = String::with_capacity(input.len());
+    let mut bad: Option<char> = None;
+    for c in input.chars().map(text::fold_width) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else if text::is_space(c) || text::is_invisible(c) || c == '-' {
+            continue;
+        } else if bad.is_none() {
+            bad = Some(c);
+        }
+    }
+    (digits, bad)
+}
+
+/// The findings for `len` digits that no brand issues: the unknown brand, and the length or
+/// check digit when that is wrong too.
+fn unknown_brand_findings(len: usize, luhn: bool, findings: &mut Vec<Finding>) {
+    findings.push(Finding::new(Field::Card, Code::CardUnknownBrand));
+    if len < MIN_LEN {
+        findings.push(Finding::new(Field::Card, Code::CardTooShort).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
+    } else if len > MAX_LEN {
+        findings.push(Finding::new(Field::Card, Code::CardTooLong).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
+    } else if !luhn {
+        findings.push(luhn_failed(None));
+    }
+}
+
+/// The length and check-digit findings for `len` digits of `brand`, and whether the digits
+/// could still become a valid number.
+fn brand_findings(check: &mut CardCheck, brand: Brand, len: usize, findings: &mut Vec<Finding>) {
+    let lengths = brand.lengths();
+    let max = lengths.last().copied().unwrap_or(MAX_LEN);
+    let luhn_ok = check.luhn || brand == Brand::Unionpay;
+    if lengths.contains(&len) {
+        check.potentially_valid = len < max || luhn_ok;
+        if !check.luhn {
+            findings.push(luhn_failed(Some(brand)));
+        }
+    } else {
+        check.potentially_valid = len < max;
+        let code = if len < lengths[0] {
+            Code::CardTooShort
+        } else if len > max {
+            Code::CardTooLong
+        } else {
+            Code::CardInvalidLength
+        };
+        findings.push(Finding::new(Field::Card, code).with_detail(lengths_text(lengths)));
+    }
+}
+
+/// The policy's findings for a card of `brand`: the brand allowed and, once the number is
+/// long enough to carry its BIN, the bank and card kind (recording the issuer).
 fn apply_policy(check: &mut CardCheck, policy: &CardPolicy, brand: Brand, findings: &mut Vec<Finding>) {
     if let Some(allowed) = &policy.allowed_brands {
         if !allowed.contains(&brand) {

@@ -217,16 +217,60 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
         has_extension: false,
         findings: Vec::new(),
     };
+    let Some((plus, digits)) = clean(input, &mut check) else {
+        return check;
+    };
+    let default = options.default_region.and_then(|r| meta::region(r.as_str()));
+    let Some((code, national)) = split_country_code(plus, &digits, default, &mut check) else {
+        return check;
+    };
+    let national = without_national_prefix(code, national, default);
+    let length_region = meta::main_region(code);
+    if let Some(out_of_bounds) = nsn_bounds(national.len()) {
+        check
+            .findings
+            .push(finding(out_of_bounds).with_detail(place(code, length_region)));
+        return check;
+    }
+    let (number_type, length, region) = classify(&mut check, code, national, length_region);
+    if number_type == NumberType::Unknown {
+        check
+            .findings
+            .push(unknown_type(length, place(code, region.or(length_region))));
+    } else {
+        policy_findings(&mut check, number_type, options);
+    }
+    if check.has_extension {
+        check.findings.push(finding(Code::PhoneExtension));
+    }
+    check.valid = !check.findings.iter().any(|f| f.severity == Severity::Error);
+    check
+}
+
+/// A phone finding with `code`.
+fn finding(code: Code) -> Finding {
+    Finding::new(Field::Phone, code)
+}
+
+/// Where a number belongs, for a finding's detail: `CN (+86)`, or `+86` without a region.
+fn place(code: u16, region: Option<&RegionMeta>) -> String {
+    region.map_or_else(|| format!("+{code}"), |r| format!("{} (+{code})", r.id()))
+}
+
+/// Cleans what was typed: folds full-width characters, drops invisible ones and a label
+/// such as `手机：`, and takes off an extension (noting it in `check`). Returns whether the
+/// number starts with `+` and its digits, or pushes `phone.empty` or `phone.not_a_number`
+/// and returns `None`.
+fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
     let folded: String = input
         .chars()
         .map(text::fold_width)
         .filter(|c| !text::is_invisible(*c))
         .collect();
     let s = text::strip_label(&folded);
-    let f = |code| Finding::new(Field::Phone, code);
     if s.is_empty() {
-        check.findings.push(f(Code::PhoneEmpty));
-        return check;
+        check.findings.push(finding(Code::PhoneEmpty));
+        return None;
     }
     let main = match EXTENSION.captures(s) {
         Some(caps) => {
@@ -244,18 +288,29 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
         |c: char| c.is_ascii_digit() || text::is_space(c) || matches!(c, '-' | '.' | '(' | ')' | '/' | '‐'..='―');
     let digits: String = body.chars().filter(char::is_ascii_digit).collect();
     if !body.chars().all(allowed) || digits.is_empty() {
-        check.findings.push(f(Code::PhoneNotANumber));
-        return check;
+        check.findings.push(finding(Code::PhoneNotANumber));
+        return None;
     }
-    let default = options.default_region.and_then(|r| meta::region(r.as_str()));
+    Some((plus, digits))
+}
 
-    // Country calling code and the national number that follows it.
+/// The country calling code and the national number that follows it: after a `+` or the
+/// default region's international prefix, else the default region's own code (see
+/// [`default_country_code`]); without a default region, only after `00`. Pushes
+/// `phone.no_region` or `phone.invalid_country_code` and returns `None` when there is no
+/// calling code.
+fn split_country_code(
+    plus: bool,
+    digits: &str,
+    default: Option<&RegionMeta>,
+    check: &mut PhoneCheck,
+) -> Option<(u16, String)> {
     let split = if plus {
-        extract_country_code(&digits)
+        extract_country_code(digits)
     } else if let Some(region) = default {
-        match region.idd_len(&digits) {
+        match region.idd_len(digits) {
             Some(n) => extract_country_code(&digits[n..]),
-            None => Ok(default_country_code(region, &digits)),
+            None => Ok(default_country_code(region, digits)),
         }
     } else if let Some(rest) = digits
         .strip_prefix("00")
@@ -263,16 +318,22 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
     {
         extract_country_code(rest)
     } else {
-        check.findings.push(f(Code::PhoneNoRegion));
-        return check;
+        check.findings.push(finding(Code::PhoneNoRegion));
+        return None;
     };
-    let (code, mut national) = match split {
-        Ok(v) => v,
+    match split {
+        Ok(v) => Some(v),
         Err(()) => {
-            check.findings.push(f(Code::PhoneInvalidCountryCode));
-            return check;
+            check.findings.push(finding(Code::PhoneInvalidCountryCode));
+            None
         }
-    };
+    }
+}
+
+/// The national number without the national (trunk) prefix of the calling code's main
+/// region (the default region when it has that code), unless taking it off leaves a number
+/// too short or of an invalid length.
+fn without_national_prefix(code: u16, national: String, default: Option<&RegionMeta>) -> String {
     let main_region = match default.filter(|r| r.country_code() == code) {
         Some(r) => Some(r),
         None => meta::main_region(code),
@@ -283,25 +344,34 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
                 region.test_length(&stripped),
                 Length::TooShort | Length::LocalOnly | Length::Invalid
             ) {
-                national = stripped;
+                return stripped;
             }
         }
     }
-    let length_region = meta::main_region(code);
-    let where_ = |r: Option<&RegionMeta>| r.map_or_else(|| format!("+{code}"), |r| format!("{} (+{code})", r.id()));
-    if national.len() < MIN_NSN {
-        check
-            .findings
-            .push(f(Code::PhoneTooShort).with_detail(where_(length_region)));
-        return check;
-    }
-    if national.len() > MAX_NSN {
-        check
-            .findings
-            .push(f(Code::PhoneTooLong).with_detail(where_(length_region)));
-        return check;
-    }
+    national
+}
 
+/// `phone.too_short` or `phone.too_long` for a national number outside the lengths
+/// libphonenumber parses at all.
+fn nsn_bounds(len: usize) -> Option<Code> {
+    if len < MIN_NSN {
+        Some(Code::PhoneTooShort)
+    } else if len > MAX_NSN {
+        Some(Code::PhoneTooLong)
+    } else {
+        None
+    }
+}
+
+/// Judges the number by its metadata and records in `check` whether its length is
+/// possible, its region, its type and its E.164 form. Returns the type, the length verdict
+/// and the region, for the findings.
+fn classify(
+    check: &mut PhoneCheck,
+    code: u16,
+    national: String,
+    length_region: Option<&'static RegionMeta>,
+) -> (NumberType, Length, Option<&'static RegionMeta>) {
     let region = meta::region_for_number(code, &national);
     let length = length_region.map_or(Length::Invalid, |r| r.test_length(&national));
     check.possible = matches!(length, Length::Possible | Length::LocalOnly);
@@ -312,38 +382,41 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
         country_code: code,
         national,
     });
+    (number_type, length, region)
+}
 
-    if number_type == NumberType::Unknown {
-        let place = where_(region.or(length_region));
-        let code = match length {
-            Length::TooShort | Length::LocalOnly => Code::PhoneTooShort,
-            Length::TooLong => Code::PhoneTooLong,
-            Length::Invalid => Code::PhoneInvalidLength,
-            Length::Possible => Code::PhoneInvalid,
-        };
-        check.findings.push(f(code).with_detail(place));
-    } else {
-        if let (Some(allowed), Some(id)) = (&options.allowed_regions, check.region) {
-            if !allowed.iter().any(|a| a.as_str() == id) {
-                check.findings.push(f(Code::PhoneRegionNotAllowed).with_detail(id));
-            }
-        }
-        if options.require_mobile {
-            match number_type {
-                NumberType::Mobile => {}
-                NumberType::FixedLineOrMobile => check.findings.push(f(Code::PhoneMaybeNotMobile)),
-                other => check.findings.push(
-                    f(Code::PhoneNotMobile)
-                        .with_localized_detail(other.describe(super::Lang::En), other.describe(super::Lang::ZhCn)),
-                ),
-            }
+/// The finding for a number that is not in use: its length says why when it is wrong, at
+/// `place`.
+fn unknown_type(length: Length, place: String) -> Finding {
+    let code = match length {
+        Length::TooShort | Length::LocalOnly => Code::PhoneTooShort,
+        Length::TooLong => Code::PhoneTooLong,
+        Length::Invalid => Code::PhoneInvalidLength,
+        Length::Possible => Code::PhoneInvalid,
+    };
+    finding(code).with_detail(place)
+}
+
+/// The options' checks on a number in use: its region allowed, and a mobile number (or
+/// one that may be) when SMS codes must reach it.
+fn policy_findings(check: &mut PhoneCheck, number_type: NumberType, options: &PhoneOptions) {
+    if let (Some(allowed), Some(id)) = (&options.allowed_regions, check.region) {
+        if !allowed.iter().any(|a| a.as_str() == id) {
+            check
+                .findings
+                .push(finding(Code::PhoneRegionNotAllowed).with_detail(id));
         }
     }
-    if check.has_extension {
-        check.findings.push(f(Code::PhoneExtension));
+    if options.require_mobile {
+        match number_type {
+            NumberType::Mobile => {}
+            NumberType::FixedLineOrMobile => check.findings.push(finding(Code::PhoneMaybeNotMobile)),
+            other => check.findings.push(
+                finding(Code::PhoneNotMobile)
+                    .with_localized_detail(other.describe(super::Lang::En), other.describe(super::Lang::ZhCn)),
+            ),
+        }
     }
-    check.valid = !check.findings.iter().any(|f| f.severity == Severity::Error);
-    check
 }
 
 /// libphonenumber's `extractCountryCode`: the first 1-3 digits that form a calling code.
