@@ -631,7 +631,6 @@ impl Prober {
     /// One request of a redirect chain on a fresh connection: resolve (after a redirect),
     /// connect, TLS, the exchange. The hop record is built once, from the phases that ran.
     async fn hop(&self, url: &Url, method: Method, start: HopStart, deadline: Instant) -> HopOutcome {
-        let c = &self.config;
         let mut phases = http::Phases::default();
         let mut outcome = HopOutcome {
             hop: None,
@@ -649,58 +648,102 @@ impl Prober {
             outcome.exchange = Err(HopFailure::new(Status::NotMeasured, None));
             return outcome;
         }
-        let addr = match start {
+        let addr = match self.hop_address(start, &host, port, &mut phases, deadline).await {
+            Ok(addr) => addr,
+            Err(failure) => {
+                outcome.exchange = Err(failure);
+                return outcome;
+            }
+        };
+        let io = match self
+            .open_stream(url, &host, addr, &mut phases, &mut outcome.tls, deadline)
+            .await
+        {
+            Ok(io) => io,
+            Err(failure) => {
+                outcome.exchange = Err(failure);
+                return outcome;
+            }
+        };
+        let (hop, exchange) = self.ask(io, url, method, phases, deadline).await;
+        outcome.hop = Some(hop);
+        outcome.exchange = exchange;
+        outcome
+    }
+
+    /// Where the hop connects: the endpoint's address, or a redirect target's, resolved now.
+    async fn hop_address(
+        &self,
+        start: HopStart,
+        host: &str,
+        port: u16,
+        phases: &mut http::Phases,
+        deadline: Instant,
+    ) -> Result<SocketAddr, HopFailure> {
+        let c = &self.config;
+        match start {
             HopStart::Connected(addr, dns_ms) => {
                 phases.dns_ms = dns_ms;
-                addr
+                Ok(addr)
             }
             HopStart::Resolve => {
-                let d = dns::resolve(
-                    &self.resolver,
-                    &c.resolver,
-                    &host,
-                    deadline.min(deadline_in(c.timeouts.dns)),
-                )
-                .await;
+                let until = deadline.min(deadline_in(c.timeouts.dns));
+                let d = dns::resolve(&self.resolver, &c.resolver, host, until).await;
                 phases.dns_ms = d.time_ms;
                 match d.addresses().first() {
-                    Some(ip) => SocketAddr::new(*ip, port),
+                    Some(ip) => Ok(SocketAddr::new(*ip, port)),
                     None => {
                         let why = format!("the redirect target {host} does not resolve");
-                        outcome.exchange = Err(HopFailure::new(d.status, Some(why)));
-                        return outcome;
+                        Err(HopFailure::new(d.status, Some(why)))
                     }
                 }
             }
-        };
+        }
+    }
+
+    /// A fresh connection to `addr`, with TLS for https; the handshake's result goes to
+    /// `tls`.
+    async fn open_stream(
+        &self,
+        url: &Url,
+        host: &str,
+        addr: SocketAddr,
+        phases: &mut http::Phases,
+        tls: &mut Option<TlsResult>,
+        deadline: Instant,
+    ) -> Result<Box<dyn http::Io>, HopFailure> {
+        let c = &self.config;
         let (connect, stream) = tcp::connect(addr, c.timeouts.connect, deadline).await;
         phases.connect_ms = connect.time_ms;
         let Some(stream) = stream else {
-            outcome.exchange = Err(HopFailure::new(connect.status, None));
-            return outcome;
+            return Err(HopFailure::new(connect.status, None));
         };
-        let io: Box<dyn http::Io> = if url.scheme() == "https" {
-            let (tls, tls_stream) =
-                tls::handshake(&self.tls, stream, &host, &[b"http/1.1"], c.timeouts.tls, deadline).await;
-            phases.tls_ms = tls.time_ms;
-            let status = tls.status;
-            outcome.tls = Some(tls);
-            match tls_stream {
-                Some(s) => Box::new(s),
-                None => {
-                    // The handshake's own result says why; the request never went out.
-                    let http_status = if status == Status::NotMeasured {
-                        Status::NotMeasured
-                    } else {
-                        Status::Skipped
-                    };
-                    outcome.exchange = Err(HopFailure::new(http_status, None));
-                    return outcome;
-                }
-            }
-        } else {
-            Box::new(stream)
-        };
+        if url.scheme() != "https" {
+            return Ok(Box::new(stream));
+        }
+        let (result, tls_stream) =
+            tls::handshake(&self.tls, stream, host, &[b"http/1.1"], c.timeouts.tls, deadline).await;
+        phases.tls_ms = result.time_ms;
+        let status = result.status;
+        *tls = Some(result);
+        match tls_stream {
+            Some(s) => Ok(Box::new(s)),
+            // The handshake's own result says why; the request never went out.
+            None if status == Status::NotMeasured => Err(HopFailure::new(Status::NotMeasured, None)),
+            None => Err(HopFailure::new(Status::Skipped, None)),
+        }
+    }
+
+    /// The request and its answer on `io`, and the hop's record.
+    async fn ask(
+        &self,
+        io: Box<dyn http::Io>,
+        url: &Url,
+        method: Method,
+        mut phases: http::Phases,
+        deadline: Instant,
+    ) -> (http::Hop, Result<http::Exchange, HopFailure>) {
+        let c = &self.config;
         let limits = http::Limits {
             ttfb: c.timeouts.ttfb,
             body: c.timeouts.body,
@@ -720,18 +763,18 @@ impl Prober {
                 None
             }
         };
-        outcome.hop = Some(http::Hop {
+        let hop = http::Hop {
             url: url.to_string(),
             status_code,
             phases,
             total_ms: phases.total_ms(),
-        });
-        outcome.exchange = exchanged.map_err(|e| HopFailure {
+        };
+        let exchange = exchanged.map_err(|e| HopFailure {
             status: e.status(),
             received: e.received(),
             error: Some(http::error_chain(&e)),
         });
-        outcome
+        (hop, exchange)
     }
 }
 

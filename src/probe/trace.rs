@@ -345,39 +345,37 @@ mod linux {
         }
     }
 
-    async fn trace_udp(target: IpAddr, config: TraceConfig, deadline: Instant) -> TraceResult {
+    /// A UDP socket for probes to `target`, reporting ICMP errors to its error queue, or why
+    /// there is none.
+    fn open_udp(target: IpAddr) -> Result<AsyncFd<UdpSocket>, String> {
         let bind: SocketAddr = if target.is_ipv6() {
             "[::]:0".parse()
         } else {
             "0.0.0.0:0".parse()
         }
         .expect("address");
-        let socket = match UdpSocket::bind(bind) {
-            Ok(s) => s,
-            Err(e) => return skipped(target, format!("cannot open a UDP socket: {e}")),
-        };
+        let socket = UdpSocket::bind(bind).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
         let recverr = if target.is_ipv6() {
             setsockopt(&socket, sockopt::Ipv6RecvErr, &true)
         } else {
             setsockopt(&socket, sockopt::Ipv4RecvErr, &true)
         };
-        if let Err(e) = recverr
+        recverr
             .map_err(std::io::Error::from)
             .and_then(|()| socket.set_nonblocking(true))
-        {
-            return skipped(
-                target,
-                format!("this system does not report ICMP errors to UDP sockets ({e})"),
-            );
-        }
+            .map_err(|e| format!("this system does not report ICMP errors to UDP sockets ({e})"))?;
         // Deprecated because a borrowed fd could be closed while registered; here the AsyncFd
         // owns the socket, so that cannot happen (the replacement is `unsafe`, which this
         // crate forbids).
         #[allow(deprecated)]
         let registered = AsyncFd::with_interest(socket, Interest::ERROR);
-        let fd = match registered {
+        registered.map_err(|e| format!("cannot watch the socket: {e}"))
+    }
+
+    async fn trace_udp(target: IpAddr, config: TraceConfig, deadline: Instant) -> TraceResult {
+        let fd = match open_udp(target) {
             Ok(fd) => fd,
-            Err(e) => return skipped(target, format!("cannot watch the socket: {e}")),
+            Err(why) => return skipped(target, why),
         };
         let v6 = target.is_ipv6();
         let mut sent: HashMap<u32, (u8, Instant)> = HashMap::new();
@@ -408,33 +406,43 @@ mod linux {
             };
             // A timeout or an error from the readiness wait: go round again.
             if let Ok(Ok(mut guard)) = timeout_at(wait_until, fd.ready(Interest::ERROR)).await {
-                let raw = fd.get_ref().as_raw_fd();
-                let mut got = false;
-                while let Some(q) = read_error_queue(raw, v6) {
-                    got = true;
-                    if q.len < 4 {
-                        continue;
-                    }
-                    let seq = u32::from_be_bytes(q.payload);
-                    if let Some((ttl, _)) = sent.get(&seq) {
-                        let destination = !q.time_exceeded;
-                        rounds.answered(*ttl, destination);
-                        answers.push((
-                            seq,
-                            Answer {
-                                from: q.from,
-                                destination,
-                                at: Instant::now(),
-                            },
-                        ));
-                    }
-                }
-                if !got {
+                if !drain_udp(fd.get_ref().as_raw_fd(), v6, &sent, &mut rounds, &mut answers) {
                     guard.clear_ready();
                 }
             }
         }
         assemble(target, config.max_hops.max(1), &sent, answers)
+    }
+
+    /// Reads every answer waiting in the UDP socket's error queue; whether there was any.
+    fn drain_udp(
+        raw: i32,
+        v6: bool,
+        sent: &HashMap<u32, (u8, Instant)>,
+        rounds: &mut Rounds,
+        answers: &mut Vec<(u32, Answer)>,
+    ) -> bool {
+        let mut got = false;
+        while let Some(q) = read_error_queue(raw, v6) {
+            got = true;
+            if q.len < 4 {
+                continue;
+            }
+            let seq = u32::from_be_bytes(q.payload);
+            if let Some((ttl, _)) = sent.get(&seq) {
+                let destination = !q.time_exceeded;
+                rounds.answered(*ttl, destination);
+                answers.push((
+                    seq,
+                    Answer {
+                        from: q.from,
+                        destination,
+                        at: Instant::now(),
+                    },
+                ));
+            }
+        }
+        got
     }
 
     /// Sends the UDP probe `seq` with `ttl`; whether it counts as sent.

@@ -247,7 +247,13 @@ fn a_lossy_path_makes_check_degraded_and_says_switch_networks() {
 /// exist only inside these namespaces.
 pub(crate) struct Topology {
     pub(crate) names: Vec<String>,
+    /// One topology at a time: their tests time answers to the second (the routers' rate
+    /// limits, TCP's first retransmission), and two cores shared by several traces at once
+    /// delay answers enough to read as loss.
+    _turn: std::sync::MutexGuard<'static, ()>,
 }
+
+static TOPOLOGY_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Topology {
     /// `tag` (one letter) keeps topologies of tests running at once apart.
@@ -257,7 +263,8 @@ impl Topology {
             .iter()
             .map(|n| format!("bc-{tag}{n}-{id}"))
             .collect();
-        let t = Topology { names };
+        let turn = TOPOLOGY_TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let t = Topology { names, _turn: turn };
         for n in &t.names {
             run("ip", &["netns", "add", n])?;
             run("ip", &["-n", n, "link", "set", "lo", "up"])?;

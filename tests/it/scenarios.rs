@@ -506,21 +506,33 @@ async fn outdated_app() {
     run_row("outdated_app", None, base(&p, &["--app-version", "10.4.9"])).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nxdomain_one() {
-    let dir = tempfile::tempdir().unwrap();
+/// A loopback HTTP server behind two names, `api.wallet.test` and `second`, with the test's
+/// DNS server knowing only `known`; the servers (kept alive by the caller), the profile and
+/// the `--resolver` value.
+async fn two_named_endpoints(
+    dir: &Path,
+    known: &'static [&'static str],
+    second: &str,
+) -> ([servers::Server; 2], PathBuf, String) {
     let server = servers::http(|_| Behavior::ok("ok")).await;
-    let dns = loopback_dns(&["api.wallet.test"]).await;
+    let dns = loopback_dns(known).await;
     let port = server.addr.port();
     let p = profile(
-        dir.path(),
+        dir,
         "",
         &[
             format!("http://api.wallet.test:{port}/health"),
-            format!("http://gone.wallet.test:{port}/health"),
+            format!("http://{second}:{port}/health"),
         ],
     );
     let resolver = dns.addr.to_string();
+    ([server, dns], p, resolver)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nxdomain_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_servers, p, resolver) = two_named_endpoints(dir.path(), &["api.wallet.test"], "gone.wallet.test").await;
     let r = run_row("nxdomain_one", None, base(&p, &["--resolver", &resolver])).await;
     assert!(
         r["findings"]
@@ -536,19 +548,8 @@ async fn nxdomain_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dns_broken() {
     let dir = tempfile::tempdir().unwrap();
-    let server = servers::http(|_| Behavior::ok("ok")).await;
     // A resolver that answers NXDOMAIN to every name.
-    let dns = loopback_dns(&[]).await;
-    let port = server.addr.port();
-    let p = profile(
-        dir.path(),
-        "",
-        &[
-            format!("http://api.wallet.test:{port}/health"),
-            format!("http://sms.wallet.test:{port}/health"),
-        ],
-    );
-    let resolver = dns.addr.to_string();
+    let (_servers, p, resolver) = two_named_endpoints(dir.path(), &[], "sms.wallet.test").await;
     let r = run_row(
         "dns_broken",
         None,
