@@ -251,7 +251,7 @@ pub async fn handshake(
         Ok(v) => v,
         Err(e) => {
             result.status = Status::Error;
-            result.error = Some(e);
+            result.error = Some(super::http::error_chain(&e));
             return (result, None);
         }
     };
@@ -271,7 +271,7 @@ pub async fn handshake(
 #[cfg(feature = "probe")]
 /// The client configuration: the setup's provider and safe protocol versions, a verifier
 /// that records into `seen`, and `alpn`. The error is in words.
-fn client_config(setup: &TlsSetup, seen: &Seen, alpn: &[&[u8]]) -> Result<ClientConfig, String> {
+fn client_config(setup: &TlsSetup, seen: &Seen, alpn: &[&[u8]]) -> Result<ClientConfig, HandshakeSetupError> {
     let config = ClientConfig::builder_with_provider(setup.provider.clone())
         .with_safe_default_protocol_versions()
         .map(|b| {
@@ -283,16 +283,26 @@ fn client_config(setup: &TlsSetup, seen: &Seen, alpn: &[&[u8]]) -> Result<Client
                 }))
                 .with_no_client_auth()
         });
-    let mut config = config.map_err(|e| e.to_string())?;
+    let mut config = config.map_err(HandshakeSetupError::Config)?;
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     Ok(config)
 }
 
 #[cfg(feature = "probe")]
 /// `host` (an IPv6 literal without its brackets) as the name to verify, or why it cannot be.
-fn server_name(host: &str) -> Result<ServerName<'static>, String> {
+fn server_name(host: &str) -> Result<ServerName<'static>, HandshakeSetupError> {
     ServerName::try_from(host.trim_start_matches('[').trim_end_matches(']').to_owned())
-        .map_err(|e| format!("not a valid TLS server name: {e}"))
+        .map_err(HandshakeSetupError::ServerName)
+}
+
+#[cfg(feature = "probe")]
+/// Why a handshake could not even start.
+#[derive(Debug, thiserror::Error)]
+enum HandshakeSetupError {
+    #[error("cannot configure TLS")]
+    Config(#[source] rustls::Error),
+    #[error("not a valid TLS server name")]
+    ServerName(#[source] rustls::pki_types::InvalidDnsNameError),
 }
 
 #[cfg(feature = "probe")]

@@ -345,16 +345,26 @@ mod linux {
         }
     }
 
-    /// A UDP socket for probes to `target`, reporting ICMP errors to its error queue, or why
-    /// there is none.
-    fn open_udp(target: IpAddr) -> Result<AsyncFd<UdpSocket>, String> {
+    /// Why a UDP trace cannot start here; the text is the skipped trace's note.
+    #[derive(Debug, thiserror::Error)]
+    enum UdpSetupError {
+        #[error("cannot open a UDP socket: {0}")]
+        Bind(std::io::Error),
+        #[error("this system does not report ICMP errors to UDP sockets ({0})")]
+        RecvErr(std::io::Error),
+        #[error("cannot watch the socket: {0}")]
+        Watch(std::io::Error),
+    }
+
+    /// A UDP socket for probes to `target`, reporting ICMP errors to its error queue.
+    fn open_udp(target: IpAddr) -> Result<AsyncFd<UdpSocket>, UdpSetupError> {
         let bind: SocketAddr = if target.is_ipv6() {
             "[::]:0".parse()
         } else {
             "0.0.0.0:0".parse()
         }
         .expect("address");
-        let socket = UdpSocket::bind(bind).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
+        let socket = UdpSocket::bind(bind).map_err(UdpSetupError::Bind)?;
         let recverr = if target.is_ipv6() {
             setsockopt(&socket, sockopt::Ipv6RecvErr, &true)
         } else {
@@ -363,19 +373,19 @@ mod linux {
         recverr
             .map_err(std::io::Error::from)
             .and_then(|()| socket.set_nonblocking(true))
-            .map_err(|e| format!("this system does not report ICMP errors to UDP sockets ({e})"))?;
+            .map_err(UdpSetupError::RecvErr)?;
         // Deprecated because a borrowed fd could be closed while registered; here the AsyncFd
         // owns the socket, so that cannot happen (the replacement is `unsafe`, which this
         // crate forbids).
         #[allow(deprecated)]
         let registered = AsyncFd::with_interest(socket, Interest::ERROR);
-        registered.map_err(|e| format!("cannot watch the socket: {e}"))
+        registered.map_err(UdpSetupError::Watch)
     }
 
     async fn trace_udp(target: IpAddr, config: TraceConfig, deadline: Instant) -> TraceResult {
         let fd = match open_udp(target) {
             Ok(fd) => fd,
-            Err(why) => return skipped(target, why),
+            Err(why) => return skipped(target, why.to_string()),
         };
         let v6 = target.is_ipv6();
         let mut sent: HashMap<u32, (u8, Instant)> = HashMap::new();

@@ -156,7 +156,6 @@ fn shared_failure(entries: &[(String, Status)]) -> Option<Status> {
 
 fn distinct(entries: &[(String, Status)]) -> Vec<String> {
     let mut names: Vec<String> = entries.iter().map(|(n, _)| n.clone()).collect();
-    names.dedup();
     names.sort();
     names.dedup();
     names

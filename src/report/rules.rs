@@ -346,19 +346,15 @@ fn group(mut findings: Vec<ReportFinding>, causes: &[Cause], lang: Lang) -> Vec<
     let mut leading = Vec::new();
     for cause in causes {
         let code = cause.code();
-        let explained: Vec<usize> = (0..findings.len())
-            .filter(|&i| findings[i].caused_by.is_none() && findings[i].code != code && cause.explains(&findings[i]))
-            .collect();
+        let explained = |f: &ReportFinding| f.caused_by.is_none() && f.code != code && cause.explains(f);
         let head = match findings.iter().position(|f| cause.is_existing(f)) {
             // A cause that is a finding already leads only where it explains something.
-            Some(i) if !explained.is_empty() => findings.remove(i),
+            Some(i) if findings.iter().any(explained) => findings.remove(i),
             Some(_) => continue,
             None => ReportFinding::new(code, code.severity(), Subject::Environment, cause.detail(), lang),
         };
-        for f in findings.iter_mut() {
-            if f.caused_by.is_none() && f.code != code && cause.explains(f) {
-                f.caused_by = Some(code);
-            }
+        for f in findings.iter_mut().filter(|f| explained(f)) {
+            f.caused_by = Some(code);
         }
         leading.push(head);
     }

@@ -572,7 +572,11 @@ fn under_default_rate_limits_loss_on_the_clients_link_reads_30_percent_from_hop_
     let Some(t) = topology('s') else { return };
     t.drop_percent(0, "output", 30);
     // 60 probes per hop: the binomial spread of 20 would make ±15 points a coin toss.
-    let report = t.trace_to("10.77.3.2", &["--count", "60"]);
+    let report = t.trace_to("10.77.3.2", &["--count", "60", "--deadline", "90s"]);
+    assert_eq!(
+        report["traces"][0]["hops"][0]["sent"], 60,
+        "every probe went out before the deadline"
+    );
     let l = losses(&report);
     let from_1 = pooled(&report, 1);
     eprintln!("30% on the client's link: {l:?}, pooled {from_1:.1}%");
@@ -594,7 +598,11 @@ fn under_default_rate_limits_loss_at_router_2_reads_51_percent_beyond_it() {
     let Some(t) = topology('t') else { return };
     // What router 2 forwards loses 30% each way: 1 − 0.7² ≈ 51% of round trips.
     t.drop_percent(2, "forward", 30);
-    let report = t.trace_to("10.77.3.2", &["--count", "60"]);
+    let report = t.trace_to("10.77.3.2", &["--count", "60", "--deadline", "90s"]);
+    assert_eq!(
+        report["traces"][0]["hops"][0]["sent"], 60,
+        "every probe went out before the deadline"
+    );
     let l = losses(&report);
     eprintln!("30% both ways at router 2: {l:?}");
     assert!(l[0] <= 5.0 && l[1] <= 5.0, "routers 1 and 2 answer themselves: {l:?}");
