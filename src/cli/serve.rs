@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::args::{load_profile, plan_error, probe_config, EndpointArgs, NetArgs};
 use super::{ErrorKind, Outcome, UsageError};
-use bindcheck::serve::{serve, ServeState};
+use bindcheck::serve::{serve, Limits, ServeState};
 
 /// How long a scrape without a timeout header may take.
 const DEFAULT_SCRAPE_DEADLINE: Duration = Duration::from_secs(10);
@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// Probe flags: --count is for the `full` module.
     #[command(flatten)]
     probes: EndpointArgs,
+    /// Client connections open at once [default: 1024, or fewer to fit `ulimit -n`]. At the
+    /// cap a new connection replaces the oldest idle one; when all are busy it gets a 503.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_connections: Option<u32>,
 }
 
 async fn termination() {
@@ -57,6 +61,21 @@ async fn termination() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
+/// A handler that panics is answered 500 and counted (`bindcheck_http_panics_total`); the
+/// log gets one line with where it happened, never the panic's message or a backtrace
+/// (either could hold a value from the request).
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or_else(String::new, |l| format!("{}:{}", l.file(), l.line()));
+        tracing::error!(
+            at,
+            "a request handler panicked; the request was answered 500 (please report this bug)"
+        );
+    }));
+}
+
 pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let profile = load_profile(args.profile.as_deref())?;
     let base = probe_config(&args.net, &args.probes, DEFAULT_SCRAPE_DEADLINE).map_err(|e| e.kind(ErrorKind::Config))?;
@@ -74,7 +93,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         .init();
     let runtime = super::args::runtime()?;
     runtime.block_on(async {
-        let state = ServeState::new(profile, base, deadline).map_err(plan_error)?;
+        let mut limits = Limits::default();
+        if let Some(n) = args.max_connections {
+            limits.max_connections = n as usize;
+        }
+        let state = ServeState::new(profile, base, deadline)
+            .map_err(plan_error)?
+            .with_limits(limits);
+        quiet_panics();
         let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| {
             UsageError::new(
                 format!("cannot listen on {}: {e}", args.listen),
@@ -82,7 +108,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
             )
         })?;
         let listen = listener.local_addr().unwrap_or(args.listen);
-        tracing::info!(%listen, profile = %state.profile().name, "bindcheck serve is ready");
+        let limits = state.limits();
+        tracing::info!(
+            %listen,
+            profile = %state.profile().name,
+            max_connections = limits.max_connections,
+            "bindcheck serve is ready"
+        );
         serve(listener, Arc::new(state), termination())
             .await
             .map_err(anyhow::Error::from)

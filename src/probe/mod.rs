@@ -242,6 +242,9 @@ pub struct ProbeConfig {
     pub max_redirects: usize,
     /// Endpoints probed at once.
     pub concurrency: usize,
+    /// A cap on connections open at once, shared with every prober given a clone of it
+    /// (none: no cap beyond `concurrency`).
+    pub connection_limit: Option<tcp::ConnectionLimit>,
     /// The whole run's time limit.
     pub deadline: Duration,
 }
@@ -261,6 +264,7 @@ impl Default for ProbeConfig {
             body_cap: 64 * 1024,
             max_redirects: 5,
             concurrency: 16,
+            connection_limit: None,
             deadline: Duration::from_secs(30),
         }
     }
@@ -484,11 +488,14 @@ impl Prober {
             .into_iter()
             .map(|ip| SocketAddr::new(ip, report.port))
             .collect();
-        let connects = join_all(
-            addrs
-                .iter()
-                .map(|a| tcp::connect(*a, self.config.timeouts.connect, deadline)),
-        )
+        let connects = join_all(addrs.iter().map(|a| {
+            tcp::connect(
+                *a,
+                self.config.timeouts.connect,
+                deadline,
+                self.config.connection_limit.as_ref(),
+            )
+        }))
         .await;
         // The streams close here: HTTP opens its own connection, timed from the start.
         report.tcp = connects.into_iter().map(|(r, _)| r).collect();
@@ -525,11 +532,16 @@ impl Prober {
             .map(|r| r.addr)
             .collect();
         let connect_timeout = c.timeouts.connect.min(Duration::from_millis(3500));
-        let loss = join_all(
-            reachable
-                .iter()
-                .map(|a| tcp::loss(*a, c.count, c.interval, connect_timeout, deadline)),
-        );
+        let loss = join_all(reachable.iter().map(|a| {
+            tcp::loss(
+                *a,
+                c.count,
+                c.interval,
+                connect_timeout,
+                deadline,
+                c.connection_limit.as_ref(),
+            )
+        }));
         let icmp_timeout = c.timeouts.connect.min(Duration::from_secs(2));
         let pinged: Vec<IpAddr> = report.dns.addresses().into_iter().filter(|_| c.count > 0).collect();
         let pings = join_all(
@@ -713,13 +725,13 @@ impl Prober {
         deadline: Instant,
     ) -> Result<Box<dyn http::Io>, HopFailure> {
         let c = &self.config;
-        let (connect, stream) = tcp::connect(addr, c.timeouts.connect, deadline).await;
+        let (connect, stream) = tcp::connect(addr, c.timeouts.connect, deadline, c.connection_limit.as_ref()).await;
         phases.connect_ms = connect.time_ms;
-        let Some(stream) = stream else {
+        let Some((stream, room)) = stream else {
             return Err(HopFailure::new(connect.status, None));
         };
         if url.scheme() != "https" {
-            return Ok(Box::new(stream));
+            return Ok(Box::new(tcp::Held::new(stream, room)));
         }
         let (result, tls_stream) =
             tls::handshake(&self.tls, stream, host, &[b"http/1.1"], c.timeouts.tls, deadline).await;
@@ -727,7 +739,7 @@ impl Prober {
         let status = result.status;
         *tls = Some(result);
         match tls_stream {
-            Some(s) => Ok(Box::new(s)),
+            Some(s) => Ok(Box::new(tcp::Held::new(s, room))),
             // The handshake's own result says why; the request never went out.
             None if status == Status::NotMeasured => Err(HopFailure::new(Status::NotMeasured, None)),
             None => Err(HopFailure::new(Status::Skipped, None)),

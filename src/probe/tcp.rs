@@ -7,9 +7,15 @@ use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 #[cfg(feature = "probe")]
-use tokio::net::TcpStream;
-#[cfg(feature = "probe")]
-use tokio::time::{sleep_until, timeout_at, Instant};
+use {
+    std::pin::Pin,
+    std::sync::Arc,
+    std::task::{Context, Poll},
+    tokio::io::{AsyncRead, AsyncWrite, ReadBuf},
+    tokio::net::TcpStream,
+    tokio::sync::{OwnedSemaphorePermit, Semaphore},
+    tokio::time::{sleep_until, timeout_at, Instant},
+};
 
 #[cfg(feature = "probe")]
 use super::ms_since;
@@ -67,10 +73,86 @@ pub fn classify(err: &io::Error) -> Status {
 }
 
 #[cfg(feature = "probe")]
-/// Connects once, within `timeout` and before `deadline`.
-pub async fn connect(addr: SocketAddr, timeout: Duration, deadline: Instant) -> (ConnectResult, Option<TcpStream>) {
+/// A cap on the connections probes hold open at once, shared by every prober given a clone
+/// (`bindcheck serve` gives all of its scrapes one). A probe waits for room; one the
+/// deadline keeps waiting was never started (`not_measured`).
+#[derive(Clone, Debug)]
+pub struct ConnectionLimit(Arc<Semaphore>);
+
+#[cfg(feature = "probe")]
+impl ConnectionLimit {
+    /// At most `max` connections at once (at least one).
+    pub fn new(max: usize) -> ConnectionLimit {
+        ConnectionLimit(Arc::new(Semaphore::new(max.clamp(1, Semaphore::MAX_PERMITS))))
+    }
+
+    /// Connections that could be opened now.
+    pub fn available(&self) -> usize {
+        self.0.available_permits()
+    }
+}
+
+#[cfg(feature = "probe")]
+/// A connection's room under a [`ConnectionLimit`], given back when dropped.
+#[derive(Debug)]
+pub struct Room(#[allow(dead_code)] Option<OwnedSemaphorePermit>);
+
+#[cfg(feature = "probe")]
+/// A stream that keeps its room under the connection limit as long as it is open.
+pub struct Held<T> {
+    io: T,
+    _room: Room,
+}
+
+#[cfg(feature = "probe")]
+impl<T> Held<T> {
+    pub fn new(io: T, room: Room) -> Held<T> {
+        Held { io, _room: room }
+    }
+}
+
+#[cfg(feature = "probe")]
+impl<T: AsyncRead + Unpin> AsyncRead for Held<T> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+#[cfg(feature = "probe")]
+impl<T: AsyncWrite + Unpin> AsyncWrite for Held<T> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
+
+#[cfg(feature = "probe")]
+/// Connects once, within `timeout` and before `deadline`, after waiting for room under
+/// `limit` (the wait counts against the deadline, not the timeout). The stream comes with
+/// its room.
+pub async fn connect(
+    addr: SocketAddr,
+    timeout: Duration,
+    deadline: Instant,
+    limit: Option<&ConnectionLimit>,
+) -> (ConnectResult, Option<(TcpStream, Room)>) {
+    let room = match limit {
+        None => Some(Room(None)),
+        Some(l) => timeout_at(deadline, Arc::clone(&l.0).acquire_owned())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .map(|p| Room(Some(p))),
+    };
     let started = Instant::now();
-    if started >= deadline {
+    let Some(room) = room.filter(|_| started < deadline) else {
         let result = ConnectResult {
             addr,
             family: Family::of(addr.ip()),
@@ -78,7 +160,7 @@ pub async fn connect(addr: SocketAddr, timeout: Duration, deadline: Instant) -> 
             time_ms: None,
         };
         return (result, None);
-    }
+    };
     let limit = deadline.min(super::later(started, timeout));
     // Cut by its own limit or by the run's deadline, a connect that started timed out; the
     // time waited is kept.
@@ -95,7 +177,7 @@ pub async fn connect(addr: SocketAddr, timeout: Duration, deadline: Instant) -> 
         status,
         time_ms,
     };
-    (result, stream)
+    (result, stream.map(|s| (s, room)))
 }
 
 /// The family a happy-eyeballs client (RFC 8305) would end up using, given one connect result
@@ -141,6 +223,7 @@ pub async fn loss(
     interval: Duration,
     timeout: Duration,
     deadline: Instant,
+    limit: Option<&ConnectionLimit>,
 ) -> LossResult {
     let start = Instant::now();
     let probes = (0..count).map(|i| async move {
@@ -149,7 +232,7 @@ pub async fn loss(
             return Err(());
         }
         sleep_until(at).await;
-        let (result, stream) = connect(addr, timeout, deadline).await;
+        let (result, stream) = connect(addr, timeout, deadline, limit).await;
         drop(stream);
         match result.status {
             Status::Ok | Status::Refused | Status::Reset => Ok(result.time_ms),

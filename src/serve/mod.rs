@@ -16,27 +16,44 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use futures_util::future::{BoxFuture, FutureExt, Shared};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 use serde::Deserialize;
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::check::{Plan, PlanBuilder, PlanError, Scope, TracePolicy};
+use crate::probe::tcp::ConnectionLimit;
 use crate::probe::ProbeConfig;
-use crate::profile::Profile;
+use crate::profile::{EndpointId, Profile};
 use crate::report::render::prometheus;
-use crate::report::today_utc;
+use crate::report::{today_utc, Report};
 use crate::validate::{inputs_from_json, validate, Inputs, Lang, Record, Region};
+
+mod listen;
+pub use listen::Limits;
 
 /// Largest request body `/v1/validate` accepts.
 pub const BODY_LIMIT: usize = 16 * 1024;
+
+/// Connections all of the server's probes may hold open at once, unless the probe
+/// configuration given to [`ServeState::new`] has a limit of its own.
+pub const OUTBOUND_CONNECTIONS: usize = 64;
+
+/// The longest a scrape may take, whatever its `X-Prometheus-Scrape-Timeout-Seconds` says.
+pub const MAX_SCRAPE_BUDGET: Duration = Duration::from_secs(300);
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RouteLabels {
@@ -62,6 +79,12 @@ struct Metrics {
     requests: Family<RouteLabels, Counter>,
     durations: Family<RouteOnly, Histogram>,
     probes: Family<ProbeLabels, Counter>,
+    /// Scrapes that were answered from a run another scrape had started.
+    probes_shared: Counter,
+    panics: Counter,
+    connections_open: Gauge,
+    connections_replaced: Counter,
+    connections_refused: Counter,
 }
 
 impl Metrics {
@@ -87,14 +110,53 @@ impl Metrics {
             "Probes run for scrapes, by target, module and verdict",
             probes.clone(),
         );
+        let counter = |registry: &mut Registry, name: &str, help: &str| {
+            let c = Counter::default();
+            registry.register(name, help, c.clone());
+            c
+        };
+        let probes_shared = counter(
+            &mut registry,
+            "probe_runs_shared",
+            "Scrapes answered with the result of a run of the same target and module already under way",
+        );
+        let panics = counter(
+            &mut registry,
+            "http_panics",
+            "Requests whose handler panicked (answered 500); none is expected",
+        );
+        let connections_replaced = counter(
+            &mut registry,
+            "connections_replaced",
+            "Idle or slow connections closed at the connection cap to make room for a new one",
+        );
+        let connections_refused = counter(
+            &mut registry,
+            "connections_refused",
+            "Connections answered 503 because every open connection was busy",
+        );
+        let connections_open = Gauge::default();
+        registry.register(
+            "connections_open",
+            "Client connections open now",
+            connections_open.clone(),
+        );
         Metrics {
             registry,
             requests,
             durations,
             probes,
+            probes_shared,
+            panics,
+            connections_open,
+            connections_replaced,
+            connections_refused,
         }
     }
 }
+
+/// A probe run under way, which scrapes of the same target and module wait for.
+type Flight = Shared<BoxFuture<'static, Option<Arc<Report>>>>;
 
 /// What the server shares between requests: the profile, once, and a plan per module.
 pub struct ServeState {
@@ -104,13 +166,24 @@ pub struct ServeState {
     full: Plan,
     default_deadline: Duration,
     metrics: Metrics,
+    limits: Limits,
+    /// Room for requests to the routes that do work.
+    in_flight: Arc<Semaphore>,
+    /// Runs under way, at most one per target and module.
+    flights: Mutex<HashMap<(EndpointId, Module), Flight>>,
 }
 
 impl ServeState {
     /// Plans for `profile`'s endpoints with the probe settings of `base`; a scrape that does
-    /// not say how long it may take gets `default_deadline`.
-    pub fn new(profile: Profile, base: ProbeConfig, default_deadline: Duration) -> Result<ServeState, PlanError> {
+    /// not say how long it may take gets `default_deadline`. All scrapes share one cap on
+    /// outbound connections: `base`'s, or [`OUTBOUND_CONNECTIONS`]. The server's limits are
+    /// [`Limits::default`] until [`ServeState::with_limits`].
+    pub fn new(profile: Profile, mut base: ProbeConfig, default_deadline: Duration) -> Result<ServeState, PlanError> {
         let profile = Arc::new(profile);
+        if base.connection_limit.is_none() {
+            base.connection_limit = Some(ConnectionLimit::new(OUTBOUND_CONNECTIONS));
+        }
+        let limits = Limits::default();
         let plan = |count| {
             PlanBuilder::shared(Arc::clone(&profile))
                 .probe(ProbeConfig { count, ..base.clone() })
@@ -124,7 +197,53 @@ impl ServeState {
             full: plan(base.count)?,
             default_deadline,
             metrics: Metrics::new(),
+            in_flight: Arc::new(Semaphore::new(limits.max_in_flight.max(1))),
+            limits,
+            flights: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The same state under other limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> ServeState {
+        self.in_flight = Arc::new(Semaphore::new(limits.max_in_flight.max(1)));
+        self.limits = limits;
+        self
+    }
+
+    /// The limits the server runs under.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    fn plan(&self, module: Module) -> &Plan {
+        match module {
+            Module::Http => &self.http,
+            Module::Full => &self.full,
+        }
+    }
+
+    /// The run for `id` and `module`: the one under way, or a new one within `budget`.
+    /// The run goes on if its scrapes give up, and leaves the table when it ends.
+    fn flight(self: &Arc<Self>, id: EndpointId, module: Module, budget: Duration) -> (Flight, bool) {
+        let mut flights = self.flights.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(flight) = flights.get(&(id, module)) {
+            return (flight.clone(), true);
+        }
+        let state = Arc::clone(self);
+        let run = tokio::spawn(async move {
+            let scope = Scope {
+                endpoints: Some(vec![id]),
+                deadline: Some(budget),
+            };
+            let report = Arc::new(state.plan(module).run_scoped(&scope).await);
+            let mut flights = state.flights.lock().unwrap_or_else(PoisonError::into_inner);
+            flights.remove(&(id, module));
+            report
+        });
+        let flight = async move { run.await.ok() }.boxed().shared();
+        flights.insert((id, module), flight.clone());
+        (flight, false)
     }
 
     /// The profile the server validates and probes with.
@@ -223,7 +342,7 @@ async fn validate_handler(State(state): State<Arc<ServeState>>, headers: HeaderM
 }
 
 /// What a `/probe` scrape measures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Module {
     /// DNS, connect, TLS and HTTP.
     Http,
@@ -293,15 +412,18 @@ async fn probe_handler(
         Ok(m) => m,
         Err(()) => return (StatusCode::BAD_REQUEST, "unknown module: use http or full\n").into_response(),
     };
-    let plan = match module {
-        Module::Http => &state.http,
-        Module::Full => &state.full,
+    let budget = scrape_budget(&headers).unwrap_or(state.default_deadline);
+    let (flight, shared) = state.flight(id, module, budget);
+    if shared {
+        state.metrics.probes_shared.inc();
+    }
+    // A run another scrape started may have longer to go than this scrape may wait. The
+    // run ends at its deadline; rendering it takes a moment more, within the half second
+    // `scrape_budget` keeps in hand.
+    let wait = budget.saturating_add(Duration::from_millis(400));
+    let Ok(Some(report)) = tokio::time::timeout(wait, flight).await else {
+        return busy("a probe of this target and module is still running; it will be shared when it ends\n");
     };
-    let scope = Scope {
-        endpoints: Some(vec![id]),
-        deadline: Some(scrape_budget(&headers).unwrap_or(state.default_deadline)),
-    };
-    let report = plan.run_scoped(&scope).await;
     state
         .metrics
         .probes
@@ -323,8 +445,8 @@ async fn probe_handler(
 }
 
 /// How long a scrape may take: Prometheus's `X-Prometheus-Scrape-Timeout-Seconds` less half
-/// a second, so the answer arrives before Prometheus gives up (at least half a second). A
-/// value that is not a positive number of seconds, or too large to represent, is ignored.
+/// a second, so the answer arrives before Prometheus gives up (at least half a second, at
+/// most [`MAX_SCRAPE_BUDGET`]). A value that is not a positive number of seconds is ignored.
 fn scrape_budget(headers: &HeaderMap) -> Option<Duration> {
     let seconds = headers
         .get("x-prometheus-scrape-timeout-seconds")?
@@ -334,7 +456,42 @@ fn scrape_budget(headers: &HeaderMap) -> Option<Duration> {
         .parse::<f64>()
         .ok()
         .filter(|s| s.is_finite() && *s > 0.0)?;
-    Duration::try_from_secs_f64((seconds - 0.5).max(0.5)).ok()
+    let seconds = (seconds - 0.5).clamp(0.5, MAX_SCRAPE_BUDGET.as_secs_f64());
+    Some(Duration::from_secs_f64(seconds))
+}
+
+/// A 503 with `Retry-After`: the server is at one of its limits.
+fn busy(message: &'static str) -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "1")], message).into_response()
+}
+
+/// Lets a request to a route that does work in when there is room for it.
+async fn admit(State(state): State<Arc<ServeState>>, request: Request, next: Next) -> Response {
+    let Ok(_room) = Arc::clone(&state.in_flight).try_acquire_owned() else {
+        return busy("bindcheck serve is handling as many requests as it may; try again shortly\n");
+    };
+    next.run(request).await
+}
+
+/// The answer to a handler that panicked: a 500, counted. The panic's message is not
+/// repeated (it may hold a value from the request).
+#[derive(Clone)]
+struct PanicAnswer(Counter);
+
+impl tower_http::catch_panic::ResponseForPanic for PanicAnswer {
+    type ResponseBody = axum::body::Body;
+
+    fn response_for_panic(
+        &mut self,
+        _: Box<dyn std::any::Any + Send + 'static>,
+    ) -> axum::http::Response<Self::ResponseBody> {
+        self.0.inc();
+        error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "bindcheck failed to answer this request",
+            "this is a bug: please report it",
+        )
+    }
 }
 
 async fn metrics_handler(State(state): State<Arc<ServeState>>) -> Response {
@@ -372,15 +529,31 @@ async fn record(State(state): State<Arc<ServeState>>, request: Request, next: Ne
     response
 }
 
-/// The application: routes, body limit, metrics and request logs (method, path, status and
-/// latency only: request bodies, where inputs are, are never logged).
+/// The application: the routes under [`harden`]'s layers. `/v1/validate` and `/probe`
+/// share the cap on requests in flight; `/v1/validate` must be sent and answered within
+/// the request timeout.
 pub fn router(state: Arc<ServeState>) -> Router {
-    Router::new()
-        .route("/v1/validate", post(validate_handler))
+    let validate_route = post(validate_handler).layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        state.limits.request_timeout,
+    ));
+    let routes = Router::new()
+        .route("/v1/validate", validate_route)
         .route("/probe", get(probe_handler))
+        .route_layer(middleware::from_fn_with_state(Arc::clone(&state), admit))
         .route("/metrics", get(metrics_handler))
-        .route("/healthz", get(|| async { "ok\n" }))
-        .layer(middleware::from_fn_with_state(state.clone(), record))
+        .route("/healthz", get(|| async { "ok\n" }));
+    harden(routes, state)
+}
+
+/// `routes` with the server's layers: a panic becomes a counted 500, bodies over
+/// [`BODY_LIMIT`] a 413 (before any is read when declared), and every request is counted
+/// and logged by method, path, status and latency only (never a body, a query string or a
+/// header value).
+pub fn harden(routes: Router<Arc<ServeState>>, state: Arc<ServeState>) -> Router {
+    routes
+        .layer(CatchPanicLayer::custom(PanicAnswer(state.metrics.panics.clone())))
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), record))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // A declared Content-Length over the limit is refused before any of the body is read.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -398,13 +571,13 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
 }
 
-/// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.
+/// Serves [`router`] on `listener` under the state's [`Limits`] until `shutdown`
+/// completes, then lets the requests in flight finish within the shutdown grace.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Arc<ServeState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = router(Arc::clone(&state));
+    listen::run(listener, app, state, shutdown).await
 }

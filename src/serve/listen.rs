@@ -1,0 +1,380 @@
+//! The server's connections: hyper's HTTP/1 under the limits a server facing real networks
+//! needs and `axum::serve` does not have (docs/serve.md, "Limits").
+//!
+//! - A header-read timeout, counted from the moment the server waits for a request: a
+//!   slow header and an idle keep-alive connection are both closed when it runs out.
+//! - A cap on the header's size and on the number of headers.
+//! - A cap on open connections. A new connection at the cap takes the place of the oldest
+//!   connection with no request being handled (a slow client still sending its header, or
+//!   an idle keep-alive one), so slow clients cannot lock others out; when every connection
+//!   is busy, the new one gets a 503 with `Retry-After`.
+//! - Running out of file descriptors pauses accepting for a moment, never for long.
+//! - A graceful shutdown that lets requests in flight finish, within a grace period.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Notify, Semaphore};
+use tokio::task::JoinSet;
+use tower_service::Service;
+
+use super::ServeState;
+
+/// How the server protects itself from slow and greedy clients. The defaults are what
+/// `bindcheck serve` uses; docs/serve.md lists them.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Connections open at once. A new connection at the cap replaces the oldest one that
+    /// has no request being handled; when all are busy it is answered 503.
+    pub max_connections: usize,
+    /// Requests to `/v1/validate` and `/probe` handled at once; more are answered 503.
+    pub max_in_flight: usize,
+    /// Time to send a whole request header, from the moment the server is ready for it
+    /// (after the connection opens, or after the previous answer on a keep-alive
+    /// connection): it is also the idle keep-alive timeout.
+    pub header_timeout: Duration,
+    /// Time to send the body of a `/v1/validate` request and have it answered; 408 after.
+    pub request_timeout: Duration,
+    /// Largest request header, in bytes (at least 8 KiB); 431 above it.
+    pub max_header_bytes: usize,
+    /// Most header fields in a request; 431 above it.
+    pub max_headers: usize,
+    /// After a shutdown is asked for, how long requests in flight may take to finish.
+    pub shutdown_grace: Duration,
+}
+
+/// File descriptors kept for everything but client connections: outbound probe
+/// connections (see [`super::OUTBOUND_CONNECTIONS`]), DNS sockets, the log, the listener.
+const RESERVED_FDS: usize = super::OUTBOUND_CONNECTIONS + 32;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_connections: default_max_connections(fd_limit()),
+            max_in_flight: 64,
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(10),
+            max_header_bytes: 16 * 1024,
+            max_headers: 64,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// 1024 connections, or fewer when the process may not open enough files for them and
+/// for its outbound probes.
+fn default_max_connections(fd_limit: Option<u64>) -> usize {
+    let by_fds = fd_limit.map_or(usize::MAX, |n| {
+        usize::try_from(n).unwrap_or(usize::MAX).saturating_sub(RESERVED_FDS)
+    });
+    by_fds.clamp(16, 1024)
+}
+
+/// The soft limit on open files (`ulimit -n`), where the system says.
+fn fd_limit() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE)
+            .ok()
+            .map(|(soft, _)| soft)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
+/// One open connection: how many of its requests are being handled, and the signal that
+/// tells it to give up its place.
+#[derive(Default)]
+struct Slot {
+    busy: AtomicUsize,
+    evict: Notify,
+}
+
+/// The open connections, oldest first.
+struct Tracker {
+    max: usize,
+    slots: Mutex<(u64, BTreeMap<u64, Arc<Slot>>)>,
+}
+
+/// A connection's place among the open ones, given back when it closes.
+struct Place {
+    tracker: Arc<Tracker>,
+    id: u64,
+    slot: Arc<Slot>,
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut slots = self.tracker.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.1.remove(&self.id);
+    }
+}
+
+/// What the tracker did to admit a connection.
+enum Admission {
+    Admitted(Place),
+    /// Admitted in the place of an older, idle connection.
+    Replaced(Place),
+    /// Every connection is busy.
+    Full,
+}
+
+impl Tracker {
+    fn new(max: usize) -> Arc<Tracker> {
+        Arc::new(Tracker {
+            max: max.max(1),
+            slots: Mutex::new((0, BTreeMap::new())),
+        })
+    }
+
+    fn admit(self: &Arc<Tracker>) -> Admission {
+        let mut guard = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        let (next, slots) = &mut *guard;
+        let mut replaced = false;
+        if slots.len() >= self.max {
+            let idle = slots
+                .iter()
+                .find(|(_, s)| s.busy.load(Ordering::Acquire) == 0)
+                .map(|(id, _)| *id);
+            let Some(slot) = idle.and_then(|id| slots.remove(&id)) else {
+                return Admission::Full;
+            };
+            slot.evict.notify_one();
+            replaced = true;
+        }
+        let id = *next;
+        *next += 1;
+        let slot = Arc::new(Slot::default());
+        slots.insert(id, Arc::clone(&slot));
+        let place = Place {
+            tracker: Arc::clone(self),
+            id,
+            slot,
+        };
+        if replaced {
+            Admission::Replaced(place)
+        } else {
+            Admission::Admitted(place)
+        }
+    }
+
+    fn open(&self) -> usize {
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner).1.len()
+    }
+}
+
+/// Counts a request as being handled while it lives.
+struct Busy(Arc<Slot>);
+
+impl Busy {
+    fn enter(slot: &Arc<Slot>) -> Busy {
+        slot.busy.fetch_add(1, Ordering::AcqRel);
+        Busy(Arc::clone(slot))
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.busy.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Serves `app` on `listener` under `state`'s limits until `shutdown` completes.
+pub(super) async fn run(
+    listener: TcpListener,
+    app: Router,
+    state: Arc<ServeState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let limits = state.limits.clone();
+    let tracker = Tracker::new(limits.max_connections);
+    // Answering a refused connection holds a descriptor for up to a second; at most this
+    // many at once, the rest are closed without an answer.
+    let refusals = Arc::new(Semaphore::new(32));
+    let (stop, stopping) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    let mut last_warning: Option<Instant> = None;
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => accepted,
+        };
+        while connections.try_join_next().is_some() {}
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                accept_failed(&e, &mut last_warning).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let metrics = &state.metrics;
+        let place = match tracker.admit() {
+            Admission::Admitted(place) => place,
+            Admission::Replaced(place) => {
+                metrics.connections_replaced.inc();
+                place
+            }
+            Admission::Full => {
+                metrics.connections_refused.inc();
+                refuse(stream, &refusals);
+                continue;
+            }
+        };
+        metrics.connections_open.set(tracker.open() as i64);
+        let (app, limits, stopping, state) = (app.clone(), limits.clone(), stopping.clone(), Arc::clone(&state));
+        let tracker = Arc::clone(&tracker);
+        connections.spawn(async move {
+            connection(stream, app, &place, &limits, stopping).await;
+            drop(place);
+            state.metrics.connections_open.set(tracker.open() as i64);
+        });
+    }
+    drop(listener);
+    let _ = stop.send(true);
+    let grace = limits.shutdown_grace.saturating_add(Duration::from_secs(1));
+    let _ = tokio::time::timeout(grace, async { while connections.join_next().await.is_some() {} }).await;
+    Ok(())
+}
+
+/// An accept that failed: out of file descriptors (pause a moment, so that closing
+/// connections can free some), or a connection that went away before it was accepted.
+async fn accept_failed(e: &io::Error, last_warning: &mut Option<Instant>) {
+    let out_of_files = matches!(e.raw_os_error(), Some(code) if code == libc::EMFILE || code == libc::ENFILE);
+    if out_of_files {
+        if last_warning.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
+            tracing::warn!("out of file descriptors: pausing new connections briefly (raise `ulimit -n`)");
+            *last_warning = Some(Instant::now());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    } else {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
+content-type: text/plain; charset=utf-8\r\n\
+retry-after: 1\r\n\
+connection: close\r\n\
+content-length: 43\r\n\r\n\
+bindcheck serve is busy: try again shortly\n";
+
+/// Answers a connection the server has no room for with a 503, within a second, without
+/// reading its request beyond what it takes to close cleanly.
+fn refuse(mut stream: TcpStream, refusals: &Arc<Semaphore>) {
+    let Ok(permit) = Arc::clone(refusals).try_acquire_owned() else {
+        return;
+    };
+    tokio::spawn(async move {
+        let _permit = permit;
+        let answer = async {
+            stream.write_all(BUSY).await?;
+            stream.shutdown().await?;
+            // Read what the client sent, so that closing does not reset the connection
+            // before the client has read the answer.
+            let mut sink = [0u8; 4096];
+            let mut left = 64 * 1024usize;
+            while left > 0 {
+                let n = stream.read(&mut sink).await?;
+                if n == 0 {
+                    break;
+                }
+                left = left.saturating_sub(n);
+            }
+            io::Result::Ok(())
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), answer).await;
+    });
+}
+
+/// One connection, until it closes, is replaced, or the shutdown's grace runs out.
+async fn connection(
+    stream: TcpStream,
+    app: Router,
+    place: &Place,
+    limits: &Limits,
+    mut stopping: watch::Receiver<bool>,
+) {
+    let slot = Arc::clone(&place.slot);
+    let service = hyper::service::service_fn(move |request| {
+        let busy = Busy::enter(&slot);
+        let answer = app.clone().call(request);
+        async move {
+            let response = answer.await;
+            drop(busy);
+            response
+        }
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(limits.max_header_bytes.max(8 * 1024))
+        .max_header_size(limits.max_header_bytes)
+        .max_headers(limits.max_headers);
+    let conn = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        // Dropping the connection closes it.
+        () = place.slot.evict.notified() => return,
+        _ = stopping.wait_for(|stop| *stop) => {}
+    }
+    conn.as_mut().graceful_shutdown();
+    let _ = tokio::time::timeout(limits.shutdown_grace, conn).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_connection_cap_leaves_room_for_probes_and_stays_in_bounds() {
+        assert_eq!(default_max_connections(Some(256)), 256 - RESERVED_FDS);
+        assert_eq!(default_max_connections(Some(1_048_576)), 1024);
+        assert_eq!(default_max_connections(Some(20)), 16);
+        assert_eq!(default_max_connections(None), 1024);
+        assert_eq!(default_max_connections(Some(u64::MAX)), 1024);
+    }
+
+    #[test]
+    fn a_new_connection_at_the_cap_replaces_the_oldest_idle_one_or_is_refused() {
+        let tracker = Tracker::new(2);
+        let Admission::Admitted(first) = tracker.admit() else {
+            panic!("room for the first")
+        };
+        let Admission::Admitted(second) = tracker.admit() else {
+            panic!("room for the second")
+        };
+        let busy_second = Busy::enter(&second.slot);
+        // Full: the first is idle, so it gives up its place and is told to close.
+        let Admission::Replaced(third) = tracker.admit() else {
+            panic!("the idle first connection should have been replaced")
+        };
+        assert_eq!(tracker.open(), 2);
+        assert!(futures_util::FutureExt::now_or_never(first.slot.evict.notified()).is_some());
+        // Now both are busy: the next one is refused.
+        let _busy_third = Busy::enter(&third.slot);
+        assert!(matches!(tracker.admit(), Admission::Full));
+        // A request finished: its connection is idle again and can be replaced.
+        drop(busy_second);
+        let Admission::Replaced(_fourth) = tracker.admit() else {
+            panic!("the second connection is idle again and should have been replaced")
+        };
+        drop((first, second));
+        assert_eq!(tracker.open(), 2);
+    }
+}
