@@ -1,6 +1,8 @@
 //! bindcheck's integration tests: one binary, one module per area.
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
+#[cfg(all(feature = "cli", target_os = "linux"))]
+mod attack;
 #[cfg(feature = "cli")]
 mod check;
 #[cfg(feature = "cli")]

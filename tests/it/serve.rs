@@ -3,22 +3,35 @@
 
 use bindcheck::probe::{ProbeConfig, ResolverChoice, Timeouts};
 use bindcheck::profile::Profile;
-use bindcheck::serve::{serve, ServeState, BODY_LIMIT};
+use bindcheck::serve::{serve, Limits, ServeState, BODY_LIMIT};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 use crate::servers::{self, Behavior};
 
-struct Running {
-    base: String,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+pub struct Running {
+    pub base: String,
+    pub state: Arc<ServeState>,
+    pub stop: Option<oneshot::Sender<()>>,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// The host:port it listens on.
+    pub fn addr(&self) -> String {
+        self.base.trim_start_matches("http://").to_owned()
+    }
 }
 
 /// Starts `bindcheck serve` in this process on 127.0.0.1:0 with a profile whose endpoints
 /// are `endpoints` (name, url).
 async fn start(endpoints: &[(&str, String)]) -> Running {
+    start_with(endpoints, Limits::default()).await
+}
+
+/// [`start`] under `limits`.
+pub async fn start_with(endpoints: &[(&str, String)], limits: Limits) -> Running {
     let mut text = "name = \"serve test\"\n".to_owned();
     for (name, url) in endpoints {
         text.push_str(&format!("[[endpoint]]\nname = \"{name}\"\nurl = \"{url}\"\n"));
@@ -38,21 +51,26 @@ async fn start(endpoints: &[(&str, String)]) -> Running {
         },
         ..ProbeConfig::default()
     };
-    let state = Arc::new(ServeState::new(profile, base, Duration::from_secs(5)).unwrap());
+    let state = Arc::new(
+        ServeState::new(profile, base, Duration::from_secs(5))
+            .unwrap()
+            .with_limits(limits),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, state, async {
+    let task = tokio::spawn(serve(listener, Arc::clone(&state), async {
         let _ = rx.await;
     }));
     Running {
         base,
+        state,
         stop: Some(tx),
         task,
     }
 }
 
-fn client() -> reqwest::Client {
+pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()

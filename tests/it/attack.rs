@@ -1,0 +1,474 @@
+//! An attacker's tests (issue #13): slow and greedy clients against `serve`, hostile
+//! servers against the probes. Loopback only; every client here is bounded.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::routing::get;
+use axum::Router;
+use bindcheck::probe::tcp::ConnectionLimit;
+use bindcheck::probe::{ProbeConfig, Prober, ResolverChoice};
+use bindcheck::serve::{harden, Limits};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::serve::{client, start_with};
+use crate::servers::{self, Behavior};
+
+/// Sends `request` on a fresh connection and reads until the server closes it, for at most
+/// `wait`. Returns what came back and whether the server closed the connection.
+async fn exchange(addr: &str, request: &[u8], wait: Duration) -> (String, bool) {
+    let mut conn = TcpStream::connect(addr).await.unwrap();
+    conn.write_all(request).await.unwrap();
+    read_until_closed(&mut conn, wait).await
+}
+
+async fn read_until_closed(conn: &mut TcpStream, wait: Duration) -> (String, bool) {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let closed = tokio::time::timeout(wait, async {
+        loop {
+            match conn.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await
+    .is_ok();
+    (String::from_utf8_lossy(&got).into_owned(), closed)
+}
+
+fn limits(f: impl FnOnce(&mut Limits)) -> Limits {
+    let mut l = Limits::default();
+    f(&mut l);
+    l
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_header_and_an_idle_keep_alive_connection_are_closed_at_the_header_timeout() {
+    let s = start_with(&[], limits(|l| l.header_timeout = Duration::from_secs(1))).await;
+    // Half a request line, then nothing.
+    let started = Instant::now();
+    let (got, closed) = exchange(
+        &s.addr(),
+        b"GET /healthz HTTP/1.1\r\nhost: x\r\n",
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(closed, "a header that never ends must not hold the connection");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(4),
+        "{took:?}"
+    );
+    assert!(!got.contains("200 OK"), "{got}");
+
+    // A whole request, answered; then the connection sits idle until the same timeout.
+    let mut conn = TcpStream::connect(s.addr()).await.unwrap();
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let (got, closed) = read_until_closed(&mut conn, Duration::from_secs(5)).await;
+    assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+    assert!(closed, "an idle keep-alive connection is closed");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_sent_too_slowly_is_answered_408() {
+    let s = start_with(&[], limits(|l| l.request_timeout = Duration::from_secs(1))).await;
+    let mut conn = TcpStream::connect(s.addr()).await.unwrap();
+    conn.write_all(b"POST /v1/validate HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{\"phone\"")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let (got, _) = read_until_closed(&mut conn, Duration::from_secs(5)).await;
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+    assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_or_oversized_header_is_refused_431() {
+    let s = start_with(&[], Limits::default()).await;
+    let mut request = b"GET /healthz HTTP/1.1\r\nhost: x\r\n".to_vec();
+    request.extend(std::iter::repeat_n(b"x-pad: 0123456789abcdef\r\n".as_slice(), 2000).flatten());
+    let mut conn = TcpStream::connect(s.addr()).await.unwrap();
+    // The server may close before reading all of it: a failed write is fine.
+    let _ = conn.write_all(&request).await;
+    let (got, closed) = read_until_closed(&mut conn, Duration::from_secs(5)).await;
+    assert!(got.starts_with("HTTP/1.1 431"), "{got}");
+    assert!(closed);
+    // Still serving.
+    let r = client().get(format!("{}/healthz", s.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_beyond_the_in_flight_cap_get_503_with_retry_after() {
+    let hang = servers::http(|_| Behavior::Hang).await;
+    let s = start_with(
+        &[("slow", format!("http://127.0.0.1:{}/", hang.addr.port()))],
+        limits(|l| l.max_in_flight = 1),
+    )
+    .await;
+    let url = format!("{}/probe?target=slow", s.base);
+    let scrape = tokio::spawn(async move {
+        client()
+            .get(url)
+            .header("X-Prometheus-Scrape-Timeout-Seconds", "3")
+            .send()
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let r = client()
+        .post(format!("{}/v1/validate", s.base))
+        .body(r#"{"phone": "138 0013 8000"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "1");
+    // The cheap routes are not held up.
+    let r = client().get(format!("{}/healthz", s.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(scrape.await.unwrap().unwrap().status(), 200);
+    // And once the scrape is done there is room again.
+    let r = client()
+        .post(format!("{}/v1/validate", s.base))
+        .body(r#"{"phone": "138 0013 8000"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_connection_cap_idle_connections_give_way_and_busy_ones_get_a_503() {
+    let hang = servers::http(|_| Behavior::Hang).await;
+    let s = start_with(
+        &[("slow", format!("http://127.0.0.1:{}/", hang.addr.port()))],
+        limits(|l| l.max_connections = 2),
+    )
+    .await;
+    // Two idle connections fill the cap; a third takes the oldest one's place.
+    let mut idle = TcpStream::connect(s.addr()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _idle2 = TcpStream::connect(s.addr()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (got, _) = exchange(
+        &s.addr(),
+        b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+        Duration::from_secs(3),
+    )
+    .await;
+    assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+    let (_, closed) = read_until_closed(&mut idle, Duration::from_secs(2)).await;
+    assert!(closed, "the oldest idle connection was closed to make room");
+
+    // Two connections busy with scrapes: a third gets a 503 with Retry-After.
+    let scrape = || {
+        let url = format!("{}/probe?target=slow&module={}", s.base, "http");
+        async move {
+            let mut conn = TcpStream::connect(url.trim_start_matches("http://").split('/').next().unwrap())
+                .await
+                .unwrap();
+            conn.write_all(
+                b"GET /probe?target=slow HTTP/1.1\r\nhost: x\r\nx-prometheus-scrape-timeout-seconds: 3\r\n\r\n",
+            )
+            .await
+            .unwrap();
+            conn
+        }
+    };
+    let _busy1 = scrape().await;
+    let _busy2 = scrape().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (got, _) = exchange(
+        &s.addr(),
+        b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n",
+        Duration::from_secs(3),
+    )
+    .await;
+    assert!(got.starts_with("HTTP/1.1 503"), "{got}");
+    assert!(got.to_ascii_lowercase().contains("retry-after: 1"), "{got}");
+    let m = metrics_text(&s.state).await;
+    assert!(m.contains("bindcheck_connections_refused_total 1"), "{m}");
+    assert!(m.contains("bindcheck_connections_replaced_total"), "{m}");
+}
+
+async fn metrics_text(state: &Arc<bindcheck::serve::ServeState>) -> String {
+    use tower::ServiceExt;
+    let app = bindcheck::serve::router(Arc::clone(state));
+    let response = app
+        .oneshot(
+            axum::http::Request::get("/metrics")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    String::from_utf8(body.to_vec()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_handler_is_a_counted_500_and_the_server_goes_on() {
+    use tower::ServiceExt;
+    let s = start_with(&[], Limits::default()).await;
+    let routes = Router::new().route(
+        "/boom",
+        get(|| async {
+            if true {
+                panic!("card 6222021234567890128");
+            }
+            "unreachable"
+        }),
+    );
+    let app = harden(routes, Arc::clone(&s.state));
+    let response = app
+        .clone()
+        .oneshot(
+            axum::http::Request::get("/boom")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 500);
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+    let body = String::from_utf8_lossy(&body);
+    assert!(body.contains("bug"), "{body}");
+    assert!(!body.contains("6222"), "the panic's message is not repeated: {body}");
+    let m = metrics_text(&s.state).await;
+    assert!(m.contains("bindcheck_http_panics_total 1"), "{m}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_scrapes_of_one_target_share_one_run() {
+    let requests = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&requests);
+    let hang = servers::http(move |_| {
+        seen.fetch_add(1, Ordering::SeqCst);
+        Behavior::Hang
+    })
+    .await;
+    let s = start_with(
+        &[("slow", format!("http://127.0.0.1:{}/", hang.addr.port()))],
+        Limits::default(),
+    )
+    .await;
+    let scrapes: Vec<_> = (0..20)
+        .map(|_| {
+            let url = format!("{}/probe?target=slow", s.base);
+            tokio::spawn(async move {
+                client()
+                    .get(url)
+                    .header("X-Prometheus-Scrape-Timeout-Seconds", "3")
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    for scrape in scrapes {
+        assert_eq!(scrape.await.unwrap(), 200);
+    }
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        1,
+        "one run, so one request to the target"
+    );
+    let m = metrics_text(&s.state).await;
+    assert!(m.contains("bindcheck_probe_runs_shared_total 19"), "{m}");
+    // Once it is over, the next scrape runs anew.
+    let r = client()
+        .get(format!("{}/probe?target=slow", s.base))
+        .header("X-Prometheus-Scrape-Timeout-Seconds", "1.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+}
+
+/// A TCP server that holds every connection until the client closes it, and records the
+/// most connections it held at once.
+async fn holding_server() -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (open, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let peak = Arc::clone(&most);
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            let (open, most) = (Arc::clone(&open), Arc::clone(&most));
+            tokio::spawn(async move {
+                let now = open.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                let mut buf = [0u8; 1024];
+                while matches!(conn.read(&mut buf).await, Ok(n) if n > 0) {}
+                open.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+    });
+    (port, peak)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probes_never_hold_more_connections_than_their_shared_cap() {
+    let (port, peak) = holding_server().await;
+    let limit = ConnectionLimit::new(3);
+    let mut config = ProbeConfig {
+        count: 10,
+        interval: Duration::from_millis(10),
+        resolver: ResolverChoice::Server("127.0.0.1:9".parse().unwrap()),
+        deadline: Duration::from_secs(4),
+        connection_limit: Some(limit.clone()),
+        ..ProbeConfig::default()
+    };
+    config.timeouts.ttfb = Duration::from_secs(2);
+    let prober = Arc::new(Prober::builder(config).build().unwrap());
+    let urls: Vec<url::Url> = (0..8)
+        .map(|i| format!("http://127.0.0.1:{port}/{i}").parse().unwrap())
+        .collect();
+    let reports = prober.probe(&urls).await;
+    assert_eq!(reports.len(), 8);
+    let most = peak.load(Ordering::SeqCst);
+    assert!(most <= 3, "held {most} connections at once under a cap of 3");
+    assert!(most >= 1);
+    assert_eq!(limit.available(), 3, "every connection gave its room back");
+}
+
+/// A `bindcheck serve` child process, killed when dropped.
+struct ServeProcess {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts the real binary with `ulimit -n` at `fd_limit` and waits for its ready line.
+fn serve_process(fd_limit: u32, profile: &std::path::Path) -> ServeProcess {
+    let mut child = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n {fd_limit} && exec \"$0\" serve --profile \"$1\" --listen 127.0.0.1:0"
+        ))
+        .arg(env!("CARGO_BIN_EXE_bindcheck"))
+        .arg(profile)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn,bindcheck=info")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve exits before it is ready").unwrap();
+        if let Some(at) = line.split_whitespace().find_map(|w| w.strip_prefix("listen=")) {
+            break at.to_owned();
+        }
+    };
+    // Keep reading the log so the pipe never fills.
+    std::thread::spawn(move || for _ in lines {});
+    ServeProcess { child, addr }
+}
+
+/// Raises this process's open-file limit as far as it may go, up to `want`.
+fn raise_fd_limit(want: u64) -> u64 {
+    use nix::sys::resource::{getrlimit, setrlimit, Resource};
+    let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE).unwrap();
+    let new = want.min(hard).max(soft);
+    if new > soft {
+        setrlimit(Resource::RLIMIT_NOFILE, new, hard).unwrap();
+    }
+    new
+}
+
+/// One slowloris client: a request header sent a line at a time, never finished; when the
+/// server closes the connection, it opens another.
+async fn slowloris(addr: String, stop: Arc<AtomicBool>) {
+    while !stop.load(Ordering::Relaxed) {
+        let Ok(Ok(mut conn)) = tokio::time::timeout(Duration::from_secs(1), TcpStream::connect(&addr)).await else {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        };
+        if conn.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n").await.is_err() {
+            continue;
+        }
+        while !stop.load(Ordering::Relaxed) {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            if conn.write_all(b"x-slow: 1\r\n").await.is_err() {
+                break;
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_slowloris_connections_at_256_file_descriptors_do_not_lock_healthz_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("serve.toml");
+    std::fs::write(
+        &profile,
+        "name = \"slowloris\"\n[[endpoint]]\nname = \"api\"\nurl = \"http://127.0.0.1:9/\"\n",
+    )
+    .unwrap();
+    let server = serve_process(256, &profile);
+    let fds = raise_fd_limit(8192);
+    let attackers = usize::try_from(fds.saturating_sub(200)).unwrap().min(3000);
+    assert!(
+        attackers >= 1000,
+        "this test needs an open-file limit of 1200 or more, not {fds}"
+    );
+    let stop = Arc::new(AtomicBool::new(false));
+    let tasks: Vec<_> = (0..attackers)
+        .map(|_| tokio::spawn(slowloris(server.addr.clone(), Arc::clone(&stop))))
+        .collect();
+    // Let the attack reach its steady state.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut latencies = Vec::new();
+    for _ in 0..30 {
+        let started = Instant::now();
+        let (got, _) = exchange(
+            &server.addr,
+            b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+            Duration::from_secs(3),
+        )
+        .await;
+        let took = started.elapsed();
+        assert!(
+            got.starts_with("HTTP/1.1 200"),
+            "/healthz under attack answered {got:?} after {took:?}"
+        );
+        latencies.push(took);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        t.abort();
+    }
+    latencies.sort();
+    eprintln!(
+        "/healthz under {attackers} slowloris clients: median {:?}, p90 {:?}, max {:?}",
+        latencies[15], latencies[27], latencies[29]
+    );
+    assert!(latencies[27] < Duration::from_millis(100), "p90 {:?}", latencies[27]);
+}
