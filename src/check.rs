@@ -63,7 +63,8 @@ use std::time::{Duration, Instant};
 
 use crate::probe::trace::{Protocol, TraceConfig};
 use crate::probe::{
-    deadline_in, dns, env, trace, BuildError, EndpointReport, ProbeConfig, Prober, ResolverChoice, Status, Timeouts,
+    deadline_in, dns, env, trace, BuildError, EndpointReport, ProbeConfig, Prober, ResolverChoice, Status, Target,
+    Timeouts,
 };
 use crate::profile::{EndpointId, Profile};
 use crate::report::rules::{self, Evidence};
@@ -233,6 +234,7 @@ impl PlanBuilder {
         }
         let probe = ProbeConfig {
             compare_resolvers: self.profile.compare_resolvers.clone(),
+            show_query_values: self.unmasked || self.probe.show_query_values,
             ..self.probe
         };
         let prober = Prober::builder(probe).build()?;
@@ -293,7 +295,10 @@ impl Plan {
             .iter()
             .map(|id| {
                 let e = self.profile.endpoint(*id);
-                (e.url.clone(), e.method)
+                Target {
+                    redirect_hosts: e.redirect_hosts.clone(),
+                    ..Target::new(e.url.clone(), e.method)
+                }
             })
             .collect();
         let probes = self.prober.probe_until(&targets, deadline);

@@ -47,6 +47,10 @@ pub struct Endpoint {
     pub method: Method,
     /// Status codes that mean the endpoint works (default: any 2xx or 3xx).
     pub expect: Vec<u16>,
+    /// Hosts besides its own that `bindcheck serve` follows this endpoint's redirects to:
+    /// names, `*.suffix` patterns, or `*` for any (docs/profile.md). Other commands follow
+    /// redirects to any host; redirects to internal addresses are judged apart.
+    pub redirect_hosts: Vec<String>,
 }
 
 /// Which endpoint of its profile a result belongs to: the rules find an endpoint's
@@ -250,6 +254,8 @@ struct RawEndpoint {
     method: Option<Spanned<String>>,
     #[serde(default)]
     expect: Vec<Spanned<u16>>,
+    #[serde(default)]
+    redirect_hosts: Vec<Spanned<String>>,
 }
 
 fn default_role() -> Role {
@@ -537,6 +543,25 @@ fn endpoint(ctx: &Ctx, e: &RawEndpoint, all: &[RawEndpoint], before: &[Endpoint]
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let redirect_hosts = e
+        .redirect_hosts
+        .iter()
+        .map(|h| {
+            let host = h.get_ref();
+            let name = host.strip_prefix("*.").unwrap_or(host);
+            let plausible = host == "*"
+                || (!name.is_empty() && url::Host::parse(name).is_ok() && !name.contains(['/', ':', '@', '*']));
+            if plausible {
+                Ok(host.clone())
+            } else {
+                Err(ctx.error_at(
+                    h,
+                    "`redirect_hosts` holds something that is not a host name",
+                    "write host names such as \"login.wallet.example\", patterns such as \"*.wallet.example\", or \"*\" for any host",
+                ))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let name = endpoint_name(ctx, e, &url, all, before)?;
     Ok(Endpoint {
         name,
@@ -544,6 +569,7 @@ fn endpoint(ctx: &Ctx, e: &RawEndpoint, all: &[RawEndpoint], before: &[Endpoint]
         role: e.role,
         method,
         expect,
+        redirect_hosts,
     })
 }
 

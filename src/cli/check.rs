@@ -147,6 +147,7 @@ fn add_endpoints(profile: &mut Profile, endpoints: &[String], replace: bool) -> 
             role: Role::Api,
             method: bindcheck::probe::Method::Get,
             expect: Vec::new(),
+            redirect_hosts: Vec::new(),
         });
     }
     if replace {

@@ -126,8 +126,22 @@ pub struct HttpResult {
     /// The server's `Date` minus the local clock, in seconds (positive: the local clock is behind).
     pub clock_skew_s: Option<f64>,
     pub final_url: String,
+    /// A redirect bindcheck did not follow, and why (docs/probe.md, "Redirects").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_refused: Option<RefusedRedirect>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+/// A redirect not followed.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RefusedRedirect {
+    /// Where it pointed (masked as every URL in a report).
+    pub url: String,
+    /// The address its name resolved to, when the address was the reason.
+    pub address: Option<std::net::IpAddr>,
+    pub reason: super::redirect::Refusal,
 }
 
 impl HttpResult {
@@ -146,6 +160,7 @@ impl HttpResult {
             retry_after: None,
             clock_skew_s: None,
             final_url: url.to_string(),
+            redirect_refused: None,
             error: None,
         }
     }

@@ -22,6 +22,7 @@ pub mod dns;
 pub mod env;
 pub mod http;
 pub mod icmp;
+pub mod redirect;
 pub mod stats;
 pub mod tcp;
 pub mod tls;
@@ -86,6 +87,8 @@ pub enum Status {
     HttpError,
     RedirectLoop,
     TooManyRedirects,
+    /// A redirect to an address or host bindcheck does not follow ([`redirect`]).
+    RedirectRefused,
     ProtocolError,
     Error,
 }
@@ -114,6 +117,7 @@ impl Status {
             Status::HttpError => "http_error",
             Status::RedirectLoop => "redirect_loop",
             Status::TooManyRedirects => "too_many_redirects",
+            Status::RedirectRefused => "redirect_refused",
             Status::ProtocolError => "protocol_error",
             Status::Error => "error",
         }
@@ -240,6 +244,11 @@ pub struct ProbeConfig {
     pub method: Method,
     pub body_cap: usize,
     pub max_redirects: usize,
+    /// Follow redirects to other hosts than the endpoint's (subject to [`redirect::judge`]
+    /// always). Off in `bindcheck serve`, where only a target's `redirect_hosts` are.
+    pub cross_host_redirects: bool,
+    /// Show URLs' query values in reports (`--unmasked`). Userinfo is masked always.
+    pub show_query_values: bool,
     /// Endpoints probed at once.
     pub concurrency: usize,
     /// A cap on connections open at once, shared with every prober given a clone of it
@@ -263,11 +272,65 @@ impl Default for ProbeConfig {
             method: Method::Get,
             body_cap: 64 * 1024,
             max_redirects: 5,
+            cross_host_redirects: true,
+            show_query_values: false,
             concurrency: 16,
             connection_limit: None,
             deadline: Duration::from_secs(30),
         }
     }
+}
+
+/// One endpoint to probe.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub url: Url,
+    pub method: Method,
+    /// Hosts besides the endpoint's own that its redirects may lead to when
+    /// [`ProbeConfig::cross_host_redirects`] is off: names, `*.suffix` patterns, or `*`.
+    pub redirect_hosts: Vec<String>,
+}
+
+impl Target {
+    pub fn new(url: Url, method: Method) -> Target {
+        Target {
+            url,
+            method,
+            redirect_hosts: Vec::new(),
+        }
+    }
+}
+
+/// A URL as reports show it: userinfo as `***`, always; each query and fragment value as
+/// `***` unless `show_query_values` (a token or a card number may have been put there).
+pub fn shown_url(url: &str, show_query_values: bool) -> String {
+    let Ok(mut u) = Url::parse(url) else {
+        return url.to_owned();
+    };
+    if !u.username().is_empty() || u.password().is_some() {
+        let _ = u.set_password(None);
+        let _ = u.set_username("***");
+    }
+    if !show_query_values {
+        let mask = |text: &str| {
+            text.split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, value)) if !value.is_empty() => format!("{key}=***"),
+                    Some(_) => pair.to_owned(),
+                    None if pair.is_empty() => String::new(),
+                    None => "***".to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        if let Some(q) = u.query().map(mask) {
+            u.set_query(Some(&q));
+        }
+        if let Some(f) = u.fragment().map(mask) {
+            u.set_fragment(Some(&f));
+        }
+    }
+    u.to_string()
 }
 
 /// The most connect probes per address a run may ask for.
@@ -403,26 +466,29 @@ impl Prober {
 
     /// Like [`Prober::probe`], with a method per URL.
     pub async fn probe_targets(self: &Arc<Self>, targets: &[(Url, Method)]) -> Vec<EndpointReport> {
-        self.probe_until(targets, deadline_in(self.config.deadline)).await
+        let targets: Vec<Target> = targets.iter().map(|(u, m)| Target::new(u.clone(), *m)).collect();
+        self.probe_until(&targets, deadline_in(self.config.deadline)).await
     }
 
-    /// Like [`Prober::probe_targets`], with the run's deadline given (a scrape's timeout).
-    pub async fn probe_until(self: &Arc<Self>, targets: &[(Url, Method)], deadline: Instant) -> Vec<EndpointReport> {
+    /// Like [`Prober::probe_targets`], with each target's redirect hosts and the run's
+    /// deadline given (a scrape's timeout).
+    pub async fn probe_until(self: &Arc<Self>, targets: &[Target], deadline: Instant) -> Vec<EndpointReport> {
         let permits = Arc::new(Semaphore::new(self.config.concurrency));
         let mut tasks = Vec::with_capacity(targets.len());
-        for (url, method) in targets {
-            let (me, url, method, permits) = (Arc::clone(self), url.clone(), *method, Arc::clone(&permits));
+        for target in targets {
+            let (me, target, permits) = (Arc::clone(self), target.clone(), Arc::clone(&permits));
             tasks.push(tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                me.probe_one(&url, method, deadline).await
+                me.probe_target(&target, deadline).await
             }));
         }
         let mut reports = Vec::with_capacity(tasks.len());
-        for (task, (url, _)) in tasks.into_iter().zip(targets) {
-            reports.push(
-                task.await
-                    .unwrap_or_else(|_| EndpointReport::failed(url, "the probe task failed")),
-            );
+        for (task, target) in tasks.into_iter().zip(targets) {
+            let mut report = task
+                .await
+                .unwrap_or_else(|_| EndpointReport::failed(&target.url, "the probe task failed"));
+            report.mask_urls(self.config.show_query_values);
+            reports.push(report);
         }
         reports
     }
@@ -441,6 +507,18 @@ impl Prober {
     /// (with TLS) beside the loss probes. A phase the deadline cut is a timeout of that
     /// phase; only phases that never started are `not_measured`.
     pub async fn probe_one(&self, url: &Url, method: Method, deadline: Instant) -> EndpointReport {
+        self.probe_target(&Target::new(url.clone(), method), deadline).await
+    }
+
+    /// Like [`Prober::probe_one`], with the target's redirect hosts.
+    pub async fn probe_target(&self, target: &Target, deadline: Instant) -> EndpointReport {
+        let mut report = self.probe_unmasked(target, deadline).await;
+        report.mask_urls(self.config.show_query_values);
+        report
+    }
+
+    async fn probe_unmasked(&self, target: &Target, deadline: Instant) -> EndpointReport {
+        let url = &target.url;
         let Some((host, port)) = host_port(url) else {
             return EndpointReport::failed(url, "the URL has no host, or its scheme is not http or https");
         };
@@ -452,9 +530,8 @@ impl Prober {
         }
         self.resolve(&mut report, deadline).await;
         if report.dns.status == Status::Ok {
-            if let Some(target) = self.connect_all(&mut report, deadline).await {
-                self.request_and_measure(&mut report, url, method, target, deadline)
-                    .await;
+            if let Some(addr) = self.connect_all(&mut report, deadline).await {
+                self.request_and_measure(&mut report, target, addr, deadline).await;
             }
         }
         report.finish();
@@ -519,9 +596,8 @@ impl Prober {
     async fn request_and_measure(
         &self,
         report: &mut EndpointReport,
-        url: &Url,
-        method: Method,
-        target: SocketAddr,
+        target: &Target,
+        addr: SocketAddr,
         deadline: Instant,
     ) {
         let c = &self.config;
@@ -549,7 +625,7 @@ impl Prober {
                 .iter()
                 .map(|ip| icmp::ping(*ip, c.count, c.interval, icmp_timeout, deadline)),
         );
-        let http = self.http_chain(url, method, target, report.dns.time_ms, deadline);
+        let http = self.http_chain(target, addr, report.dns.time_ms, deadline);
         let (loss, pings, (tls, http)) = tokio::join!(loss, pings, http);
         report.loss = loss;
         report.icmp = pings;
@@ -567,17 +643,18 @@ impl Prober {
         report.http = Some(http);
     }
 
-    /// Requests `url` and follows redirects, each hop on a fresh connection. Returns the TLS
-    /// result of the first hop (the endpoint's own certificate) and the HTTP result.
+    /// Requests the target's URL and follows redirects where [`redirect`] allows, each hop
+    /// on a fresh connection. Returns the TLS result of the first hop (the endpoint's own
+    /// certificate) and the HTTP result.
     async fn http_chain(
         &self,
-        url: &Url,
-        method: Method,
+        target: &Target,
         first: SocketAddr,
         first_dns_ms: Option<f64>,
         deadline: Instant,
     ) -> (Option<TlsResult>, HttpResult) {
         let c = &self.config;
+        let (url, method) = (&target.url, target.method);
         let mut result = HttpResult::new(method, url);
         let mut endpoint_tls = None;
         let mut current = url.clone();
@@ -586,7 +663,7 @@ impl Prober {
             let start = if hop == 0 {
                 HopStart::Connected(first, first_dns_ms)
             } else {
-                HopStart::Resolve
+                HopStart::Resolve { endpoint: first.ip() }
             };
             let outcome = self.hop(&current, method, start, deadline).await;
             if hop == 0 {
@@ -600,6 +677,11 @@ impl Prober {
                     result.status = failure.status;
                     result.error = failure.error;
                     result.body_bytes = failure.received;
+                    result.redirect_refused = failure.refused.map(|(reason, address)| http::RefusedRedirect {
+                        url: current.to_string(),
+                        address,
+                        reason,
+                    });
                     // A later hop the deadline kept from starting is part of a phase that
                     // started: the chain timed out.
                     if hop > 0 && result.status == Status::NotMeasured {
@@ -624,6 +706,22 @@ impl Prober {
             };
             if seen.contains(&next) {
                 result.status = Status::RedirectLoop;
+                break;
+            }
+            if !c.cross_host_redirects
+                && !redirect::host_allowed(
+                    next.host_str().unwrap_or_default(),
+                    url.host_str().unwrap_or_default(),
+                    &target.redirect_hosts,
+                )
+            {
+                result.status = Status::RedirectRefused;
+                result.error = Some(format!("a redirect to {}", redirect::Refusal::OtherHost.reason()));
+                result.redirect_refused = Some(http::RefusedRedirect {
+                    url: next.to_string(),
+                    address: None,
+                    reason: redirect::Refusal::OtherHost,
+                });
                 break;
             }
             if hop == c.max_redirects {
@@ -698,11 +796,25 @@ impl Prober {
                 phases.dns_ms = dns_ms;
                 Ok(addr)
             }
-            HopStart::Resolve => {
+            HopStart::Resolve { endpoint } => {
                 let until = deadline.min(deadline_in(c.timeouts.dns));
                 let d = dns::resolve(&self.resolver, &c.resolver, host, until).await;
                 phases.dns_ms = d.time_ms;
-                match d.addresses().first() {
+                // Every address the name has is judged: one that may not be reached makes
+                // the whole name suspect (a resolver mixing in internal addresses).
+                let addresses = d.addresses();
+                if let Some((ip, why)) = addresses
+                    .iter()
+                    .find_map(|ip| redirect::judge(endpoint, *ip).err().map(|why| (*ip, why)))
+                {
+                    let mut failure = HopFailure::new(
+                        Status::RedirectRefused,
+                        Some(format!("a redirect to {ip}: {}", why.reason())),
+                    );
+                    failure.refused = Some((why, Some(ip)));
+                    return Err(failure);
+                }
+                match addresses.first() {
                     Some(ip) => Ok(SocketAddr::new(*ip, port)),
                     None => {
                         let why = format!("the redirect target {host} does not resolve");
@@ -785,6 +897,7 @@ impl Prober {
             status: e.status(),
             received: e.received(),
             error: Some(http::error_chain(&e)),
+            refused: None,
         });
         (hop, exchange)
     }
@@ -795,7 +908,10 @@ impl Prober {
 #[cfg(feature = "probe")]
 enum HopStart {
     Connected(SocketAddr, Option<f64>),
-    Resolve,
+    /// A redirect target, judged against the endpoint's address.
+    Resolve {
+        endpoint: IpAddr,
+    },
 }
 
 /// What one hop produced.
@@ -814,6 +930,8 @@ struct HopFailure {
     status: Status,
     error: Option<String>,
     received: u64,
+    /// A redirect not followed, and the address judged.
+    refused: Option<(redirect::Refusal, Option<IpAddr>)>,
 }
 
 #[cfg(feature = "probe")]
@@ -823,6 +941,7 @@ impl HopFailure {
             status,
             error,
             received: 0,
+            refused: None,
         }
     }
 }
@@ -854,6 +973,20 @@ impl EndpointReport {
             icmp: Vec::new(),
             trace: None,
             not_measured: Vec::new(),
+        }
+    }
+
+    /// Masks every URL in the report ([`shown_url`]).
+    fn mask_urls(&mut self, show_query_values: bool) {
+        self.url = shown_url(&self.url, show_query_values);
+        if let Some(h) = &mut self.http {
+            h.final_url = shown_url(&h.final_url, show_query_values);
+            for hop in &mut h.hops {
+                hop.url = shown_url(&hop.url, show_query_values);
+            }
+            if let Some(r) = &mut h.redirect_refused {
+                r.url = shown_url(&r.url, show_query_values);
+            }
         }
     }
 

@@ -69,7 +69,7 @@ pub fn kind_for(code: Code, severity: Severity) -> Option<RemedyKind> {
         NetHttpMaintenance | NetHttpRateLimited => Wait,
         NetPathLocal | NetPathEnds | NetLossHigh | NetJitterHigh | NetConnectTimeout | NetUnreachable
         | NetSlowConnect | NetIpv6Broken | NetTlsUntrusted | NetTlsNameMismatch | NetHttpFailed | NetSlowTls
-        | NetAllRefused | NetTlsIntercepted | NetTlsAllFailing => SwitchNetwork,
+        | NetAllRefused | NetTlsIntercepted | NetTlsAllFailing | NetRedirectRefused => SwitchNetwork,
         NetDnsNxdomain | NetDnsServfail | NetDnsTimeout | NetDnsFailed | NetDnsDivergent | NetSlowDns
         | NetDnsBroken => ChangeDns,
         NetSlowServer | NetHttpTimeout | NetTlsTimeout => TryOffPeak,
@@ -77,7 +77,7 @@ pub fn kind_for(code: Code, severity: Severity) -> Option<RemedyKind> {
         // Beyond the local network: switching networks comes from the loss itself; the
         // trace adds the other half, telling support.
         NetPathBeyond | NetConnectRefused | NetHttpStatus | NetTlsFailed | NetTlsExpired | NetTlsExpiring
-        | NetNotMeasured | NetTlsInsecure => ContactSupport,
+        | NetNotMeasured | NetTlsInsecure | NetRedirectOtherHost => ContactSupport,
         _ if matches!(
             area,
             "phone" | "email" | "card" | "expiry" | "cvv" | "id" | "name" | "mail"

@@ -2,6 +2,7 @@
 //! remedies. Pure: everything they need is passed in.
 
 use crate::probe::env::Environment;
+use crate::probe::redirect::Refusal;
 use crate::probe::{http, EndpointReport, HttpResult, MailResult, MailVerdict, Status, TlsResult};
 use crate::profile::{AppVersion, Endpoint, EndpointId, Profile, Threshold, Thresholds};
 use crate::validate::{Code, Detail, Finding, Inputs, Lang, Severity, Validation};
@@ -223,6 +224,7 @@ fn http_findings(c: &mut Collector, e: &EndpointReport, h: &HttpResult, spec: &E
         }
         Status::NotMeasured => c.text(Code::NetNotMeasured, subject(e), &e.url),
         Status::Refused => c.text(Code::NetConnectRefused, subject(e), format!("{}:{}", e.host, e.port)),
+        Status::RedirectRefused => redirect_finding(c, e, h),
         _ => c.text(Code::NetHttpFailed, subject(e), &e.url),
     }
     if let Some(v) = h.ttfb_ms.filter(|_| h.status_code.is_some()) {
@@ -239,6 +241,19 @@ fn http_findings(c: &mut Collector, e: &EndpointReport, h: &HttpResult, spec: &E
                 Some(Detail::Text(format!("{skew:+.0} s"))),
             );
         }
+    }
+}
+
+/// A redirect not followed: to an internal address (the address named), or, in `serve`, to
+/// a host the profile does not allow.
+fn redirect_finding(c: &mut Collector, e: &EndpointReport, h: &HttpResult) {
+    let Some(r) = &h.redirect_refused else {
+        return c.text(Code::NetHttpFailed, subject(e), &e.url);
+    };
+    match (r.reason, r.address) {
+        (Refusal::OtherHost, _) => c.text(Code::NetRedirectOtherHost, subject(e), &r.url),
+        (_, Some(ip)) => c.text(Code::NetRedirectRefused, subject(e), format!("{} → {ip}", r.url)),
+        (_, None) => c.text(Code::NetRedirectRefused, subject(e), &r.url),
     }
 }
 

@@ -183,6 +183,9 @@ impl ServeState {
         if base.connection_limit.is_none() {
             base.connection_limit = Some(ConnectionLimit::new(OUTBOUND_CONNECTIONS));
         }
+        // A scrape's redirects stay on the endpoint's host unless the profile says where
+        // else they may go: /probe must not become a way to reach other hosts.
+        base.cross_host_redirects = false;
         let limits = Limits::default();
         let plan = |count| {
             PlanBuilder::shared(Arc::clone(&profile))
@@ -566,9 +569,28 @@ pub fn harden(routes: Router<Arc<ServeState>>, state: Arc<ServeState>) -> Router
 }
 
 /// A request's log span: the method and the path, never the query string (where a card
-/// number may have been put) or a header value.
+/// number may have been put) or a header value. Path segments that could be a value rather
+/// than a name are logged as `*` ([`logged_path`]).
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    tracing::info_span!("request", method = %request.method(), path = %logged_path(request.uri().path()))
+}
+
+/// `path` with every segment that is not plainly a name (a letter, then at most 31 letters,
+/// digits, `-`, `_` or `.`, with at most two digits) as `*`: `/nowhere/6222021234567890128`
+/// is logged as `/nowhere/*`.
+fn logged_path(path: &str) -> String {
+    let plain = |seg: &str| {
+        seg.len() <= 32
+            && seg.starts_with(|c: char| c.is_ascii_alphabetic())
+            && seg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && seg.chars().filter(char::is_ascii_digit).count() <= 2
+    };
+    path.split('/')
+        .map(|seg| if seg.is_empty() || plain(seg) { seg } else { "*" })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Serves [`router`] on `listener` under the state's [`Limits`] until `shutdown`
@@ -580,4 +602,20 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = router(Arc::clone(&state));
     listen::run(listener, app, state, shutdown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logged_paths_keep_names_and_hide_values() {
+        assert_eq!(logged_path("/v1/validate"), "/v1/validate");
+        assert_eq!(logged_path("/probe"), "/probe");
+        assert_eq!(logged_path("/nowhere/6222021234567890128"), "/nowhere/*");
+        assert_eq!(logged_path("/u/zhangsan@example.com/x"), "/u/*/x");
+        assert_eq!(logged_path("/a1b2c3/ok"), "/*/ok");
+        assert_eq!(logged_path("/%E5%BC%A0"), "/*");
+        assert_eq!(logged_path("/"), "/");
+    }
 }

@@ -375,6 +375,12 @@ catalog! {
     NetHttpFailed = "net.http_failed", Error,
         en("The request to {detail} failed (the connection broke or the answer was invalid).", "Switch networks and try again; if it persists, contact support with this report."),
         zh("对 {detail} 的请求失败（连接中断或响应无效）。", "请切换网络后重试；如果持续出现，请附上本报告联系客服。");
+    NetRedirectRefused = "net.redirect_refused", Error,
+        en("The service redirects to an internal address ({detail}), which bindcheck does not follow: on a public network this is usually a Wi-Fi sign-in page or a misconfigured proxy.", "Sign in to the Wi-Fi network (open any web page in a browser) or switch to mobile data; if you run this service, fix the redirect."),
+        zh("服务重定向到内部地址（{detail}），bindcheck 不会跟随：在公共网络中这通常是 Wi-Fi 登录页面或配置错误的代理。", "请登录 Wi-Fi 网络（在浏览器中打开任意网页）或切换到移动数据；如果您是该服务的运营方，请修正该重定向。");
+    NetRedirectOtherHost = "net.redirect_other_host", Error,
+        en("The service redirects to another host ({detail}), which this server's profile does not let it follow.", "If the redirect is expected, add that host to the endpoint's redirect_hosts in the profile (docs/profile.md); otherwise contact the service's operators."),
+        zh("服务重定向到另一个主机（{detail}），本服务的配置文件不允许跟随。", "如果该重定向是预期的，请把该主机加入配置文件中该端点的 redirect_hosts（见 docs/profile.md）；否则请联系服务运营方。");
     NetSlowDns = "net.slow_dns", Warning,
         en("DNS lookups are slow ({detail}).", "Try another DNS resolver or network."),
         zh("DNS 解析很慢（{detail}）。", "请更换 DNS 服务器或换一个网络。");

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::servers::{self, Behavior};
 
 /// Runs bindcheck off the async runtime (the servers need it to keep running).
-async fn bindcheck(args: Vec<String>, env: Vec<(&'static str, String)>) -> Output {
+pub async fn bindcheck(args: Vec<String>, env: Vec<(&'static str, String)>) -> Output {
     tokio::task::spawn_blocking(move || {
         Command::new(env!("CARGO_BIN_EXE_bindcheck"))
             .args(&args)
@@ -23,7 +23,7 @@ async fn bindcheck(args: Vec<String>, env: Vec<(&'static str, String)>) -> Outpu
     .unwrap()
 }
 
-fn text(o: &Output) -> String {
+pub fn text(o: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
@@ -32,7 +32,7 @@ fn text(o: &Output) -> String {
 }
 
 /// Writes a profile for endpoints on loopback into `dir`.
-fn profile(dir: &Path, extra: &str, endpoints: &[String]) -> PathBuf {
+pub fn profile(dir: &Path, extra: &str, endpoints: &[String]) -> PathBuf {
     let mut s = format!("name = \"Loopback Pay (test)\"\n{extra}\n");
     for url in endpoints {
         s.push_str(&format!("\n[[endpoint]]\nurl = \"{url}\"\nrole = \"api\"\n"));
@@ -42,7 +42,7 @@ fn profile(dir: &Path, extra: &str, endpoints: &[String]) -> PathBuf {
     path
 }
 
-fn args(profile: &Path, more: &[&str]) -> Vec<String> {
+pub fn args(profile: &Path, more: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = [
         "check",
         "--profile",

@@ -74,6 +74,17 @@ const ROWS: &[(&str, Expect)] = &[
         },
     ),
     (
+        "redirect_inward",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.redirect_refused",
+            remedy: "switch_network",
+            en: "Sign in to the Wi-Fi network (open any web page in a browser) or switch to mobile data; if you run this service, fix the redirect.",
+            zh: "请登录 Wi-Fi 网络（在浏览器中打开任意网页）或切换到移动数据；如果您是该服务的运营方，请修正该重定向。",
+        },
+    ),
+    (
         "expired_certificate",
         Expect {
             verdict: "blocked",
@@ -401,6 +412,17 @@ async fn rate_limited() {
     let dir = tempfile::tempdir().unwrap();
     let (_s, p) = one_endpoint(dir.path(), "", Behavior::status(429, &[("retry-after", "30")])).await;
     run_row("rate_limited", None, base(&p, &[])).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirect_inward() {
+    let dir = tempfile::tempdir().unwrap();
+    let to_metadata = Behavior::status(302, &[("location", "http://169.254.169.254/latest/meta-data/")]);
+    let (_s, p) = one_endpoint(dir.path(), "", to_metadata).await;
+    let r = run_row("redirect_inward", None, base(&p, &[])).await;
+    let refused = &r["endpoints"][0]["http"]["redirect_refused"];
+    assert_eq!(refused["reason"], "metadata", "{refused}");
+    assert_eq!(refused["address"], "169.254.169.254", "{refused}");
 }
 
 /// An HTTPS endpoint named `host` (resolved by the test's DNS server to loopback), with a

@@ -36,7 +36,12 @@ pub async fn start_with(endpoints: &[(&str, String)], limits: Limits) -> Running
     for (name, url) in endpoints {
         text.push_str(&format!("[[endpoint]]\nname = \"{name}\"\nurl = \"{url}\"\n"));
     }
-    let profile = Profile::parse(&text, "serve.toml", None).unwrap();
+    start_profile(&text, limits).await
+}
+
+/// [`start`] with the profile `text`.
+pub async fn start_profile(text: &str, limits: Limits) -> Running {
+    let profile = Profile::parse(text, "serve.toml", None).unwrap();
     let base = ProbeConfig {
         count: 3,
         interval: Duration::from_millis(10),

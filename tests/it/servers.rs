@@ -186,7 +186,12 @@ async fn finish<S: Send + 'static>(end: End<S>, tcp: impl Fn(&S) -> &TcpStream) 
 
 /// A plain HTTP/1.1 server answering by path.
 pub async fn http(route: impl Fn(&str) -> Behavior + Send + Sync + 'static) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    http_at("127.0.0.1:0", route).await
+}
+
+/// [`http`] on another loopback address (`127.0.0.2:0`, `[::1]:0`).
+pub async fn http_at(bind: &str, route: impl Fn(&str) -> Behavior + Send + Sync + 'static) -> Server {
+    let listener = TcpListener::bind(bind).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let route: Route = Arc::new(route);
     let task = tokio::spawn(async move {

@@ -97,6 +97,7 @@ fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -
             }),
             clock_skew_s: Some(0.0),
             final_url: url.to_owned(),
+            redirect_refused: None,
             error: None,
         }),
         loss: vec![LossResult {

@@ -1,8 +1,5 @@
-//! An attacker's tests (issue #13): slow and greedy clients against `serve`, hostile
-//! servers against the probes. Loopback only; every client here is bounded.
+//! Slow and greedy clients against `serve`, and probes against their shared cap.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,6 +12,7 @@ use bindcheck::serve::{harden, Limits};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::serve_process;
 use crate::serve::{client, start_with};
 use crate::servers::{self, Behavior};
 
@@ -301,19 +299,25 @@ async fn concurrent_scrapes_of_one_target_share_one_run() {
     assert_eq!(requests.load(Ordering::SeqCst), 2);
 }
 
-/// A TCP server that holds every connection until the client closes it, and records the
-/// most connections it held at once.
+/// A TCP server that holds every connection until the client closes it, and samples every
+/// 20 ms how many it holds. (Sampled, because a connection the client has closed is still
+/// counted for a moment, until its end reaches the server.)
 async fn holding_server() -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let (open, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let peak = Arc::clone(&most);
+    let (sampled, peak) = (Arc::clone(&open), Arc::clone(&most));
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            most.fetch_max(sampled.load(Ordering::SeqCst), Ordering::SeqCst);
+        }
+    });
     tokio::spawn(async move {
         while let Ok((mut conn, _)) = listener.accept().await {
-            let (open, most) = (Arc::clone(&open), Arc::clone(&most));
+            let open = Arc::clone(&open);
             tokio::spawn(async move {
-                let now = open.fetch_add(1, Ordering::SeqCst) + 1;
-                most.fetch_max(now, Ordering::SeqCst);
+                open.fetch_add(1, Ordering::SeqCst);
                 let mut buf = [0u8; 1024];
                 while matches!(conn.read(&mut buf).await, Ok(n) if n > 0) {}
                 open.fetch_sub(1, Ordering::SeqCst);
@@ -323,72 +327,43 @@ async fn holding_server() -> (u16, Arc<AtomicUsize>) {
     (port, peak)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn probes_never_hold_more_connections_than_their_shared_cap() {
+/// The most connections eight endpoints on `port` held at once at the server, probed with
+/// `limit`; and the limit's room after the run.
+async fn peak_connections(limit: Option<ConnectionLimit>) -> usize {
     let (port, peak) = holding_server().await;
-    let limit = ConnectionLimit::new(3);
     let mut config = ProbeConfig {
         count: 10,
         interval: Duration::from_millis(10),
         resolver: ResolverChoice::Server("127.0.0.1:9".parse().unwrap()),
         deadline: Duration::from_secs(4),
-        connection_limit: Some(limit.clone()),
+        connection_limit: limit,
         ..ProbeConfig::default()
     };
-    config.timeouts.ttfb = Duration::from_secs(2);
+    // Each request is held until its answer is given up on.
+    config.timeouts.ttfb = Duration::from_secs(1);
     let prober = Arc::new(Prober::builder(config).build().unwrap());
     let urls: Vec<url::Url> = (0..8)
         .map(|i| format!("http://127.0.0.1:{port}/{i}").parse().unwrap())
         .collect();
     let reports = prober.probe(&urls).await;
     assert_eq!(reports.len(), 8);
-    let most = peak.load(Ordering::SeqCst);
-    assert!(most <= 3, "held {most} connections at once under a cap of 3");
-    assert!(most >= 1);
+    peak.load(Ordering::SeqCst)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probes_never_hold_more_connections_than_their_shared_cap() {
+    let uncapped = peak_connections(None).await;
+    assert!(
+        uncapped >= 6,
+        "without a cap the eight requests are held together: {uncapped}"
+    );
+    let limit = ConnectionLimit::new(3);
+    let capped = peak_connections(Some(limit.clone())).await;
+    assert!(
+        (1..=3).contains(&capped),
+        "held {capped} connections at once under a cap of 3"
+    );
     assert_eq!(limit.available(), 3, "every connection gave its room back");
-}
-
-/// A `bindcheck serve` child process, killed when dropped.
-struct ServeProcess {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts the real binary with `ulimit -n` at `fd_limit` and waits for its ready line.
-fn serve_process(fd_limit: u32, profile: &std::path::Path) -> ServeProcess {
-    let mut child = Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "ulimit -n {fd_limit} && exec \"$0\" serve --profile \"$1\" --listen 127.0.0.1:0"
-        ))
-        .arg(env!("CARGO_BIN_EXE_bindcheck"))
-        .arg(profile)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "warn,bindcheck=info")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("serve exits before it is ready").unwrap();
-        if let Some(at) = line.split_whitespace().find_map(|w| w.strip_prefix("listen=")) {
-            break at.to_owned();
-        }
-    };
-    // Keep reading the log so the pipe never fills.
-    std::thread::spawn(move || for _ in lines {});
-    ServeProcess { child, addr }
 }
 
 /// Raises this process's open-file limit as far as it may go, up to `want`.
@@ -431,7 +406,7 @@ async fn thousands_of_slowloris_connections_at_256_file_descriptors_do_not_lock_
         "name = \"slowloris\"\n[[endpoint]]\nname = \"api\"\nurl = \"http://127.0.0.1:9/\"\n",
     )
     .unwrap();
-    let server = serve_process(256, &profile);
+    let server = serve_process(256, &profile, "warn,bindcheck=info");
     let fds = raise_fd_limit(8192);
     let attackers = usize::try_from(fds.saturating_sub(200)).unwrap().min(3000);
     assert!(
