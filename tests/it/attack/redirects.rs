@@ -146,7 +146,7 @@ async fn serve_follows_redirects_to_other_hosts_only_where_the_profile_allows() 
 
     // `check` follows a redirect to another host of the same range without being told.
     let dir = tempfile::tempdir().unwrap();
-    let p = profile(dir.path(), "", &[url.clone()]);
+    let p = profile(dir.path(), "", std::slice::from_ref(&url));
     let o = bindcheck(args(&p, &["--format", "json"]), vec![]).await;
     assert_eq!(json(&o)["verdict"], "ready", "{}", text(&o));
 }
