@@ -6,6 +6,7 @@
 //! docs/profile.md.
 
 use serde::Deserialize;
+use std::collections::HashSet;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::ops::Range;
@@ -497,19 +498,30 @@ fn app_version(ctx: &Ctx, v: &Spanned<String>) -> Result<AppVersion, ProfileErro
 
 // ---- [[endpoint]] ----
 
+/// The names endpoints have: the ones given in the profile, and the ones taken so far.
+struct Names<'a> {
+    given: HashSet<&'a str>,
+    taken: HashSet<String>,
+}
+
 /// The `[[endpoint]]` entries, in order; each name is unique.
 fn endpoints(ctx: &Ctx, raw: &[RawEndpoint]) -> Result<Vec<Endpoint>, ProfileError> {
+    let mut names = Names {
+        given: raw.iter().filter_map(|r| r.name.as_ref()).map(|n| n.get_ref().as_str()).collect(),
+        taken: HashSet::with_capacity(raw.len()),
+    };
     let mut endpoints = Vec::with_capacity(raw.len());
     for e in raw {
-        let endpoint = endpoint(ctx, e, raw, &endpoints)?;
+        let endpoint = endpoint(ctx, e, &names)?;
+        names.taken.insert(endpoint.name.clone());
         endpoints.push(endpoint);
     }
     Ok(endpoints)
 }
 
-/// One `[[endpoint]]`. `all` are the profile's entries and `before` the endpoints already
-/// made from the ones above it: a name left out must not take a name either uses.
-fn endpoint(ctx: &Ctx, e: &RawEndpoint, all: &[RawEndpoint], before: &[Endpoint]) -> Result<Endpoint, ProfileError> {
+/// One `[[endpoint]]`. A name left out must not take a name given to another endpoint or
+/// taken by one above.
+fn endpoint(ctx: &Ctx, e: &RawEndpoint, names: &Names) -> Result<Endpoint, ProfileError> {
     let url = Url::parse(e.url.get_ref())
         .ok()
         .filter(|u| crate::probe::host_port(u).is_some())
@@ -562,7 +574,7 @@ fn endpoint(ctx: &Ctx, e: &RawEndpoint, all: &[RawEndpoint], before: &[Endpoint]
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let name = endpoint_name(ctx, e, &url, all, before)?;
+    let name = endpoint_name(ctx, e, &url, names)?;
     Ok(Endpoint {
         name,
         url,
@@ -575,22 +587,17 @@ fn endpoint(ctx: &Ctx, e: &RawEndpoint, all: &[RawEndpoint], before: &[Endpoint]
 
 /// An endpoint's name: the one given (without spaces, not taken by an endpoint above), or
 /// else the host, or host:port, or the URL: the first no endpoint has or names.
-fn endpoint_name(
-    ctx: &Ctx,
-    e: &RawEndpoint,
-    url: &Url,
-    all: &[RawEndpoint],
-    before: &[Endpoint],
-) -> Result<String, ProfileError> {
-    let taken = |n: &str| before.iter().any(|x| x.name == n);
+fn endpoint_name(ctx: &Ctx, e: &RawEndpoint, url: &Url, names: &Names) -> Result<String, ProfileError> {
+    let taken = |n: &str| names.taken.contains(n);
     let Some(given) = &e.name else {
         let host = url.host_str().unwrap_or_default().to_owned();
         let host_port = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
-        let named = |n: &str| all.iter().any(|r| r.name.as_ref().is_some_and(|m| m.get_ref() == n));
-        return Ok([host, host_port, url.to_string()]
+        // The URL as reports show it: a name is published (metric labels, /probe).
+        let shown = crate::probe::shown_url(url.as_str(), false);
+        return Ok([host, host_port, shown.clone()]
             .into_iter()
-            .find(|n| !taken(n) && !named(n))
-            .unwrap_or_else(|| url.to_string()));
+            .find(|n| !taken(n) && !names.given.contains(n.as_str()))
+            .unwrap_or(shown));
     };
     let name = given.get_ref();
     if name.trim().is_empty() || name.contains(char::is_whitespace) {

@@ -2,6 +2,7 @@
 //! most one kind of remedy; the report lists each remedy once, first things first.
 
 use serde::Serialize;
+use std::collections::HashMap;
 
 use super::{ReportFinding, Subject};
 use crate::validate::{Code, Field, Lang, Severity};
@@ -188,6 +189,14 @@ impl Wanted {
 /// back, for the wait remedy. A blocked report always ends with contacting support.
 pub fn remedies(findings: &[ReportFinding], until: Option<&str>, blocked: bool, lang: Lang) -> Vec<Remedy> {
     let mut wanted: Vec<Wanted> = Vec::new();
+    // What each cause explains, looked up once: scanning every finding for every finding
+    // is quadratic, and a profile may have thousands of endpoints.
+    let mut effects_of: HashMap<Code, Vec<&ReportFinding>> = HashMap::new();
+    for e in findings {
+        if let Some(cause) = e.caused_by {
+            effects_of.entry(cause).or_default().push(e);
+        }
+    }
     for (i, f) in findings.iter().enumerate() {
         if f.caused_by.is_some() {
             continue;
@@ -200,7 +209,7 @@ pub fn remedies(findings: &[ReportFinding], until: Option<&str>, blocked: bool, 
             (Subject::Mail(_), RemedyKind::FixField) => Some(Field::Email),
             _ => None,
         };
-        let effects = || findings.iter().filter(|e| e.caused_by == Some(f.code));
+        let effects = || effects_of.get(&f.code).into_iter().flatten().copied();
         let w = match wanted.iter_mut().position(|w| w.kind == kind && w.field == field) {
             Some(at) => &mut wanted[at],
             None => {

@@ -84,6 +84,7 @@ fn input_findings(c: &mut Collector, validation: &Validation) {
 
 /// The findings about one endpoint, phase by phase in path order.
 fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: &Endpoint, t: &Thresholds) {
+    let first = c.findings.len();
     dns_findings(c, e, t);
     connect_findings(c, e, t);
     if let Some(tls) = &e.tls {
@@ -94,8 +95,8 @@ fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: &Endpoint, t: 
     }
     loss_findings(c, e, t);
     trace_findings(c, e);
-    let already = c
-        .findings
+    // This endpoint's findings only: a scan of all of them would be quadratic.
+    let already = c.findings[first..]
         .iter()
         .any(|f| f.code == Code::NetNotMeasured && f.subject == subject(e));
     if !e.not_measured.is_empty() && !already {
