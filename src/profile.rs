@@ -507,7 +507,11 @@ struct Names<'a> {
 /// The `[[endpoint]]` entries, in order; each name is unique.
 fn endpoints(ctx: &Ctx, raw: &[RawEndpoint]) -> Result<Vec<Endpoint>, ProfileError> {
     let mut names = Names {
-        given: raw.iter().filter_map(|r| r.name.as_ref()).map(|n| n.get_ref().as_str()).collect(),
+        given: raw
+            .iter()
+            .filter_map(|r| r.name.as_ref())
+            .map(|n| n.get_ref().as_str())
+            .collect(),
         taken: HashSet::with_capacity(raw.len()),
     };
     let mut endpoints = Vec::with_capacity(raw.len());
@@ -528,7 +532,8 @@ fn endpoint(ctx: &Ctx, e: &RawEndpoint, names: &Names) -> Result<Endpoint, Profi
         .ok_or_else(|| {
             ctx.error_at(
                 &e.url,
-                format!("`{}` is not an http or https URL", e.url.get_ref()),
+                // Not repeated: a URL may hold credentials or a token; the position is given.
+                "`url` is not an http or https URL with a host",
                 "write the full URL, e.g. \"https://api.wallet.example/v1/health\"",
             )
         })?;

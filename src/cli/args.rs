@@ -196,7 +196,8 @@ pub fn parse_endpoint_url(raw: &str) -> Result<Url, UsageError> {
         .filter(|u| bindcheck::probe::host_port(u).is_some())
         .ok_or_else(|| {
             UsageError::new(
-                format!("`{raw}` is not an http or https URL"),
+                // Not repeated: a URL may hold credentials or a token.
+                "an --endpoint value is not an http or https URL with a host",
                 "write the full URL, e.g. https://api.wallet.example/v1/health",
             )
         })

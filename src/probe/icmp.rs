@@ -116,7 +116,7 @@ pub async fn ping(addr: IpAddr, count: u32, interval: Duration, timeout: Duratio
     let last_reply_by = |last_send: Instant| deadline.min(super::later(last_send, timeout));
     loop {
         let now = Instant::now();
-        let send_at = start + interval * next_send;
+        let send_at = super::later(start, interval.saturating_mul(next_send));
         if next_send < count && send_at >= deadline {
             not_sent = count - next_send;
             next_send = count;

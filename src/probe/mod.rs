@@ -304,6 +304,10 @@ impl Target {
 /// A URL as reports show it: userinfo as `***`, always; each query and fragment value as
 /// `***` unless `show_query_values` (a token or a card number may have been put there).
 pub fn shown_url(url: &str, show_query_values: bool) -> String {
+    // Nothing to mask: no userinfo, query or fragment (the common case, and cheap).
+    if !url.contains(['@', '?', '#']) {
+        return url.to_owned();
+    }
     let Ok(mut u) = Url::parse(url) else {
         return url.to_owned();
     };
@@ -478,16 +482,19 @@ impl Prober {
         for target in targets {
             let (me, target, permits) = (Arc::clone(self), target.clone(), Arc::clone(&permits));
             tasks.push(tokio::spawn(async move {
-                let _permit = permits.acquire_owned().await;
+                // Waiting for a turn ends at the deadline: what never started is reported
+                // as not measured at once, however many endpoints are waiting.
+                let _permit = tokio::time::timeout_at(deadline, permits.acquire_owned()).await;
                 me.probe_target(&target, deadline).await
             }));
         }
         let mut reports = Vec::with_capacity(tasks.len());
         for (task, target) in tasks.into_iter().zip(targets) {
-            let mut report = task
-                .await
-                .unwrap_or_else(|_| EndpointReport::failed(&target.url, "the probe task failed"));
-            report.mask_urls(self.config.show_query_values);
+            let report = task.await.unwrap_or_else(|_| {
+                let mut failed = EndpointReport::failed(&target.url, "the probe task failed");
+                failed.mask_urls(self.config.show_query_values);
+                failed
+            });
             reports.push(report);
         }
         reports

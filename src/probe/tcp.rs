@@ -227,7 +227,7 @@ pub async fn loss(
 ) -> LossResult {
     let start = Instant::now();
     let probes = (0..count).map(|i| async move {
-        let at = start + interval * i;
+        let at = super::later(start, interval.saturating_mul(i));
         if at >= deadline {
             return Err(());
         }

@@ -260,6 +260,17 @@ fn error(status: StatusCode, message: &str, hint: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
+/// What kind of JSON error, in words.
+fn json_problem(category: serde_json::error::Category) -> &'static str {
+    use serde_json::error::Category;
+    match category {
+        Category::Syntax => "a syntax error",
+        Category::Eof => "it ends too early",
+        Category::Data => "a value of the wrong type",
+        Category::Io => "it could not be read",
+    }
+}
+
 /// The answer's language: the body's `lang`, else `Accept-Language`, else English. A `lang`
 /// that is not a language is refused with a message that does not repeat it.
 fn lang_of(value: Option<&serde_json::Value>, headers: &HeaderMap) -> Result<Lang, &'static str> {
@@ -281,8 +292,8 @@ async fn validate_handler(State(state): State<Arc<ServeState>>, headers: HeaderM
             return error(
                 StatusCode::BAD_REQUEST,
                 &format!(
-                    "the body is not valid JSON ({:?} error at line {} column {})",
-                    e.classify(),
+                    "the body is not valid JSON ({} at line {} column {})",
+                    json_problem(e.classify()),
                     e.line(),
                     e.column()
                 ),

@@ -457,3 +457,38 @@ async fn no_format_of_check_leaks_an_input_whatever_path_it_came_by() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_thousand_endpoints_keep_the_deadline() {
+    // One server that accepts and never answers, behind 20,000 endpoints: the probes can
+    // never finish, so the deadline alone ends the run.
+    let silent = servers::silent().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("name = \"twenty thousand\"\n");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "[[endpoint]]\nname = \"e{i}\"\nurl = \"http://127.0.0.1:{}/{i}\"\n",
+            silent.addr.port()
+        ));
+    }
+    let p = dir.path().join("big.toml");
+    std::fs::write(&p, text).unwrap();
+    let mut a = args(&p, &["--format", "json"]);
+    let at = a.iter().position(|x| x == "--deadline").unwrap();
+    a[at + 1] = "3s".into();
+    let started = std::time::Instant::now();
+    let o = bindcheck(a, vec![]).await;
+    let wall = started.elapsed();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text_of(&o)));
+    let run_ms = v["duration_ms"].as_f64().unwrap();
+    assert!(run_ms <= 4000.0, "the run took {run_ms} ms under a 3 s deadline");
+    assert_eq!(v["endpoints"].as_array().unwrap().len(), 20_000);
+    assert_eq!(v["verdict"], "blocked");
+    // Reading the profile and writing 20,000 endpoints' JSON come on top; in a debug build
+    // that is a few seconds (the release figures are in docs/performance.md).
+    assert!(wall < Duration::from_secs(15), "{wall:?}");
+}
+
+fn text_of(o: &Output) -> String {
+    text(o).chars().take(2000).collect()
+}
