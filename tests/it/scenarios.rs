@@ -676,7 +676,9 @@ fn lossy_row(row: &'static str, t: &crate::netns::Topology) {
 #[test]
 fn lossy_local_link() {
     let Some(t) = topology('l') else { return };
-    t.drop_percent(0, "output", 30);
+    // 40 %: with the trace's 20 rounds, a first hop drawn below a third of the end-to-end
+    // loss (and so taken for a clean hop) is then a 1-in-300 event, not 1 in 30 as at 30 %.
+    t.drop_percent(0, "output", 40);
     lossy_row("lossy_local_link", &t);
 }
 
