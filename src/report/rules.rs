@@ -5,7 +5,7 @@ use crate::probe::env::Environment;
 use crate::probe::redirect::Refusal;
 use crate::probe::{http, EndpointReport, HttpResult, MailResult, MailVerdict, Status, TlsResult};
 use crate::profile::{AppVersion, Endpoint, EndpointId, Profile, Threshold, Thresholds};
-use crate::validate::{Code, Detail, Finding, Inputs, Lang, Severity, Validation};
+use crate::validate::{mask, Code, Detail, Finding, Inputs, Lang, Severity, Validation};
 
 use super::causes::{self, Cause};
 use super::{remedy, AppCheck, ProfileRef, Report, ReportFinding, Subject, Verdict, SCHEMA_VERSION};
@@ -391,6 +391,10 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
     input_findings(&mut c, ev.validation);
     if let Some(m) = &mut mail {
         causes::correct_mail(m, &causes);
+        // The domain is part of the address: shown as the email's mask shows it.
+        if !ev.unmasked {
+            m.domain = mask::domain(&m.domain).into_owned();
+        }
         mail_findings(&mut c, m);
     }
     let app = ev.app_version.map(|given| {

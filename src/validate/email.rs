@@ -324,7 +324,10 @@ fn bag_distance(a: &str, b: &str) -> usize {
     surplus.max(deficit) as usize
 }
 
-/// A common provider's domain that `domain` is probably a typo of.
+/// A common provider's domain that `domain` is probably a typo of, or `domain` with its
+/// top-level domain corrected (`mycompany.con` → `mycompany.com`). The second only for a
+/// plausible host name ([`mask::is_plausible_host`]): a suggestion is shown even in masked
+/// output, so it must not repeat a number typed as a domain.
 pub fn suggest(domain: &str) -> Option<String> {
     if PROVIDERS.contains(&domain) {
         return None;
@@ -342,6 +345,9 @@ pub fn suggest(domain: &str) -> Option<String> {
         return Some(p.to_owned());
     }
     let (rest, tld) = domain.rsplit_once('.')?;
+    if !mask::is_plausible_host(domain) {
+        return None;
+    }
     TLD_TYPOS
         .iter()
         .find(|(typo, _)| *typo == tld)
@@ -475,6 +481,11 @@ mod tests {
             assert_eq!(c.findings[0].code, Code::EmailTypo);
         }
         assert_eq!(suggest("qq.com"), None);
+        // A number typed as a domain is not repeated back, even corrected.
+        assert_eq!(suggest("13800138000.con"), None);
+        let c = validate_email("zhang@13800138000.con", &EmailPolicy::default());
+        assert!(c.findings.is_empty() && c.suggestion.is_none(), "{:?}", c.findings);
+        assert_eq!(c.masked(), "z***@***");
         assert_eq!(suggest("mycompany.com"), None);
     }
 }

@@ -70,19 +70,74 @@ pub fn e164(country_code: u16, national: &str) -> String {
 }
 
 /// An email address: the first character of the local part when it is longer than two,
-/// then `***`, then the domain (`zhang@qq.com` → `z***@qq.com`). Without an `@`,
-/// everything is hidden.
+/// then `***`, then the domain when it is a plausible host name (`zhang@qq.com` →
+/// `z***@qq.com`), else `***` for it too (`a@6222021234567890128` → `***@***`): see
+/// [`domain`]. Without an `@`, everything is hidden.
 pub fn email(address: &str) -> String {
     match address.rsplit_once('@') {
-        Some((local, domain)) => {
+        Some((local, host)) => {
             let mut chars = local.chars();
             let first = match (chars.next(), local.chars().count()) {
                 (Some(c), n) if n > 2 => c.to_string(),
                 _ => String::new(),
             };
-            format!("{first}***@{domain}")
+            format!("{first}***@{}", domain(host))
         }
         None => "***".to_owned(),
+    }
+}
+
+/// The longest run of digits a shown domain may have, counting digits with only
+/// punctuation or spaces between them (dots included) as one run: `163.com` and `139.com`
+/// stay, a card or phone number typed as a domain does not.
+const MAX_DOMAIN_DIGIT_RUN: usize = 4;
+
+/// Whether `domain` looks like a host name that is safe to show: not an IP literal, its
+/// last label has a letter, and it has no run of five or more digits (digits with only
+/// punctuation or spaces between them count as one run). Anything else may be a number
+/// typed into the wrong field.
+pub fn is_plausible_host(domain: &str) -> bool {
+    if domain.is_empty() {
+        return true;
+    }
+    if domain.starts_with('[') || !host_shaped(domain) {
+        return false;
+    }
+    // A punycode label can spell digits of other scripts: judge its Unicode form too.
+    let punycode = domain
+        .split('.')
+        .any(|l| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")));
+    !punycode || host_shaped(&idna::domain_to_unicode(domain).0)
+}
+
+/// The last label has a letter, and no run of digits is longer than
+/// [`MAX_DOMAIN_DIGIT_RUN`] (letters end a run, anything else does not).
+fn host_shaped(domain: &str) -> bool {
+    let tld = domain.rsplit('.').next().unwrap_or_default();
+    if !tld.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    let mut run = 0;
+    for c in domain.chars() {
+        if c.is_numeric() {
+            run += 1;
+            if run > MAX_DOMAIN_DIGIT_RUN {
+                return false;
+            }
+        } else if c.is_alphanumeric() {
+            run = 0;
+        }
+    }
+    true
+}
+
+/// An email domain as outputs show it: in full when it is a plausible host name (see
+/// [`is_plausible_host`]), else `***`.
+pub fn domain(domain: &str) -> std::borrow::Cow<'_, str> {
+    if is_plausible_host(domain) {
+        domain.into()
+    } else {
+        MASK.to_string().repeat(3).into()
     }
 }
 
@@ -140,6 +195,28 @@ mod tests {
         assert_eq!(email("zhang@qq.com"), "z***@qq.com");
         assert_eq!(email("ab@qq.com"), "***@qq.com");
         assert_eq!(email("no-at-sign"), "***");
+    }
+
+    #[test]
+    fn email_hides_a_domain_that_is_no_host_name() {
+        assert_eq!(email("a@6222021234567890128"), "***@***");
+        assert_eq!(email("zhang@13800138000.com"), "z***@***");
+        assert_eq!(email("zhang@1380.0138.000.com"), "z***@***");
+        assert_eq!(email("zhang@qq.12345"), "z***@***");
+        assert_eq!(email("zhang@192.168.1.1"), "z***@***");
+        assert_eq!(email("zhang@[192.0.2.1]"), "z***@***");
+        assert_eq!(email("zhang@mail.１２３４５６７.cn"), "z***@***");
+        assert_eq!(email("zhang@163.com"), "z***@163.com");
+        assert_eq!(email("zhang@vip.163.com"), "z***@vip.163.com");
+        assert_eq!(email("zhang@a1b2c3d4e5f6.com"), "z***@a1b2c3d4e5f6.com");
+        assert_eq!(email("zhang@例子.中国"), "z***@例子.中国");
+        assert_eq!(email("zhang@"), "z***@");
+        // Arabic-Indic digits, in Unicode and in punycode.
+        let arabic = "\u{0645}\u{062B}\u{0627}\u{0644}\u{0666}\u{0662}\u{0662}\u{0662}\u{0660}\u{0662}\u{0661}";
+        let ascii = idna::domain_to_ascii(&format!("{arabic}.com")).unwrap();
+        assert!(ascii.starts_with("xn--"), "{ascii}");
+        assert_eq!(email(&format!("zhang@{ascii}")), "z***@***");
+        assert_eq!(email(&format!("zhang@{arabic}.com")), "z***@***");
     }
 
     #[test]

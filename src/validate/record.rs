@@ -207,12 +207,16 @@ fn phone_view(c: &PhoneCheck, raw: &str, lang: Lang, unmasked: bool) -> FieldVie
 }
 
 /// The view of an email check: the normalized address, the Unicode domain when it differs
-/// from the ASCII one, and any suggestion.
+/// from the ASCII one (and, when masked, is a host name the mask would show), and any
+/// suggestion.
 fn email_view(c: &EmailCheck, lang: Lang, unmasked: bool) -> FieldView {
     FieldView {
         valid: c.valid,
         normalized: shown(c.masked(), c.normalized().to_owned(), unmasked),
-        domain_unicode: c.domain_unicode.clone().filter(|u| Some(u) != c.domain_ascii.as_ref()),
+        domain_unicode: c
+            .domain_unicode
+            .clone()
+            .filter(|u| Some(u) != c.domain_ascii.as_ref() && (unmasked || mask::is_plausible_host(u))),
         suggestion: c.suggestion.clone(),
         findings: localized(&c.findings, lang),
         ..FieldView::default()
