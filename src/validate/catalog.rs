@@ -67,9 +67,9 @@ catalog! {
         en("No phone number was given.", "Enter the mobile number that should receive the verification code."),
         zh("未填写手机号码。", "请输入用于接收验证码的手机号码。");
     PhoneNotANumber = "phone.not_a_number", Error,
-        en("This does not look like a phone number: it contains letters or symbols.",
+        en("This does not look like a phone number: it contains letters, symbols or invisible characters.",
            "Use digits, spaces, dashes and an optional leading + only, for example 138 0013 8000 or +86 138 0013 8000."),
-        zh("这不像电话号码：其中含有字母或符号。", "只使用数字、空格、短横线和开头的 +，例如 138 0013 8000 或 +86 138 0013 8000。");
+        zh("这不像电话号码：其中含有字母、符号或不可见字符。", "只使用数字、空格、短横线和开头的 +，例如 138 0013 8000 或 +86 138 0013 8000。");
     PhoneNoRegion = "phone.no_region", Error,
         en("The number is written without a country code, and no default region is set.",
            "Write it in international form, starting with + and the country code (mainland China is +86)."),

@@ -260,7 +260,8 @@ fn place(code: u16, region: Option<&RegionMeta>) -> String {
 /// Cleans what was typed: folds full-width characters, drops invisible ones and a label
 /// such as `手机：`, and takes off an extension (noting it in `check`). Returns whether the
 /// number starts with `+` and its digits, or pushes `phone.empty` or `phone.not_a_number`
-/// and returns `None`.
+/// and returns `None`. Invisible characters alone (bidirectional marks pasted from a chat)
+/// are something typed, just not a number: `phone.not_a_number`, not `phone.empty`.
 fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
     let folded: String = input
         .chars()
@@ -269,7 +270,13 @@ fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
         .collect();
     let s = text::strip_label(&folded);
     if s.is_empty() {
-        check.findings.push(finding(Code::PhoneEmpty));
+        let only_invisible = folded.chars().all(text::is_space) && input.chars().any(text::is_invisible);
+        let code = if only_invisible {
+            Code::PhoneNotANumber
+        } else {
+            Code::PhoneEmpty
+        };
+        check.findings.push(finding(code));
         return None;
     }
     let main = match EXTENSION.captures(s) {

@@ -165,6 +165,20 @@ fn typed_the_way_people_type() {
 fn what_is_not_a_number() {
     assert_eq!(codes(&check("")), ["phone.empty"]);
     assert_eq!(codes(&check("   ")), ["phone.empty"]);
+    assert_eq!(codes(&check("手机：")), ["phone.empty"]);
+    // Bidirectional marks alone were typed (pasted): not a number, rather than nothing.
+    for bidi in [
+        "\u{200E}",
+        "\u{200F}",
+        "\u{202A}\u{202C}",
+        "\u{202B}",
+        "\u{202D}\u{202E}",
+        "\u{2066}\u{2069}",
+        "\u{2067}\u{2068}",
+        " \u{200E}\u{200F} ",
+    ] {
+        assert_eq!(codes(&check(bidi)), ["phone.not_a_number"], "{}", bidi.escape_unicode());
+    }
     assert_eq!(codes(&check("abc")), ["phone.not_a_number"]);
     assert_eq!(codes(&check("138-0013-800O")), ["phone.not_a_number"]);
     assert_eq!(codes(&check("138+00138000")), ["phone.not_a_number"]);
