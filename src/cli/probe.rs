@@ -257,7 +257,7 @@ fn http_text(out: &mut impl Write, h: &HttpResult) -> io::Result<()> {
         )?;
     }
     if let Some(ra) = &h.retry_after {
-        writeln!(out, "         retry after {} s, at {}", ra.seconds, ra.at)?;
+        writeln!(out, "         retry after: {ra}")?;
     }
     if let Some(skew) = h.clock_skew_s {
         writeln!(out, "         clock skew {skew:+.0} s (server Date minus local clock)")?;

@@ -94,13 +94,52 @@ pub struct Hop {
     pub total_ms: f64,
 }
 
-/// When the server asked the client to come back.
+/// The longest `Retry-After` bindcheck represents: ten years. A server asking for longer is
+/// reported as asking for a wait bindcheck cannot represent, not given a made-up date.
+pub const MAX_RETRY_AFTER_S: u64 = 10 * 365 * 86_400;
+
+/// When the server asked the client to come back (`kind`: `wait` or `unrepresentable`).
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RetryAfter {
-    pub seconds: u64,
-    /// The absolute time, RFC 3339 in UTC.
-    pub at: String,
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RetryAfter {
+    /// A wait of `seconds` from the response, until `at`.
+    Wait {
+        seconds: u64,
+        /// The absolute time, RFC 3339 in UTC.
+        at: String,
+    },
+    /// A wait bindcheck cannot represent: more than ten years, more seconds than 64 bits
+    /// hold, or a date past the year 9999.
+    Unrepresentable,
+}
+
+impl RetryAfter {
+    /// The wait in seconds, when it can be represented.
+    pub fn seconds(&self) -> Option<u64> {
+        match self {
+            RetryAfter::Wait { seconds, .. } => Some(*seconds),
+            RetryAfter::Unrepresentable => None,
+        }
+    }
+
+    /// The time to come back, RFC 3339 in UTC, when it can be represented.
+    pub fn at(&self) -> Option<&str> {
+        match self {
+            RetryAfter::Wait { at, .. } => Some(at),
+            RetryAfter::Unrepresentable => None,
+        }
+    }
+}
+
+impl std::fmt::Display for RetryAfter {
+    /// `120 s, at 2027-01-15T08:02:00Z`, or that bindcheck cannot represent it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RetryAfter::Wait { seconds, at } => write!(f, "{seconds} s, at {at}"),
+            RetryAfter::Unrepresentable => f.write_str("a Retry-After bindcheck cannot represent"),
+        }
+    }
 }
 
 /// The result of the HTTP check of an endpoint.
@@ -445,29 +484,96 @@ pub fn classify_status(code: u16) -> Status {
 }
 
 #[cfg(feature = "probe")]
-/// `Retry-After` as seconds from `now`: delta-seconds or an HTTP date (RFC 9110 10.2.3).
+/// The response's `Retry-After` as a wait from `now` (see [`parse_retry_after`]).
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<RetryAfter> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    let seconds = match value.parse::<u64>() {
-        Ok(s) => s,
-        Err(_) => httpdate::parse_http_date(value)
-            .ok()?
-            .duration_since(now)
-            .map_or(0, |d| d.as_secs()),
+    parse_retry_after(headers.get(RETRY_AFTER)?.to_str().ok()?, now)
+}
+
+#[cfg(feature = "probe")]
+/// `Retry-After` text as a wait from `now`: delta-seconds or an HTTP date (RFC 9110 10.2.3),
+/// a date in the past being a wait of 0. A wait over ten years, delta-seconds beyond 64 bits,
+/// or a date past 9999 is [`RetryAfter::Unrepresentable`]; text that is neither form is `None`.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<RetryAfter> {
+    let value = value.trim();
+    let seconds = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        value.parse::<u64>().ok()
+    } else if let Ok(date) = httpdate::parse_http_date(value) {
+        Some(date.duration_since(now).map_or(0, |d| d.as_secs()))
+    } else if past_year_9999(value) {
+        None
+    } else {
+        return None;
     };
-    let at = now.checked_add(Duration::from_secs(seconds.min(10 * 365 * 86_400)))?;
-    Some(RetryAfter {
-        seconds,
-        at: humantime::format_rfc3339_seconds(at).to_string(),
+    let wait = seconds.filter(|s| *s <= MAX_RETRY_AFTER_S).and_then(|seconds| {
+        let at = now.checked_add(Duration::from_secs(seconds))?;
+        Some(RetryAfter::Wait {
+            seconds,
+            at: rfc3339(at)?,
+        })
+    });
+    Some(wait.unwrap_or(RetryAfter::Unrepresentable))
+}
+
+#[cfg(feature = "probe")]
+/// `t` in RFC 3339, when it is between 1970 and the end of 9999 (humantime's range).
+fn rfc3339(t: SystemTime) -> Option<String> {
+    const YEAR_10000: u64 = 253_402_300_800;
+    let since = t.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+    (since.as_secs() < YEAR_10000).then(|| humantime::format_rfc3339_seconds(t).to_string())
+}
+
+#[cfg(feature = "probe")]
+/// Whether `value` is an HTTP date but for a year after 9999, which `httpdate` rejects as
+/// it rejects garbage: with the year written as 9999 (and the day of the week that date
+/// has) it parses.
+fn past_year_9999(value: &str) -> bool {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let Some((at, len)) = digit_runs(value).find(|(_, len)| *len > 4) else {
+        return false;
+    };
+    if value[at..at + len].trim_start_matches('0').len() <= 4 {
+        return false;
+    }
+    let as_9999 = format!("{}9999{}", &value[..at], &value[at + len..]);
+    let day_len = as_9999.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let rest = &as_9999[day_len..];
+    DAYS.iter().any(|day| {
+        let day = if day_len == 3 { &day[..3] } else { day };
+        httpdate::parse_http_date(&format!("{day}{rest}")).is_ok()
     })
 }
 
 #[cfg(feature = "probe")]
-/// The server's `Date` minus the local clock when the response arrived, in seconds.
+/// The start and length of each run of ASCII digits in `s`.
+fn digit_runs(s: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = s.as_bytes();
+    (0..bytes.len())
+        .filter(move |&i| bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()))
+        .map(move |i| (i, bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count()))
+}
+
+#[cfg(feature = "probe")]
+/// The server's `Date` minus the local clock when the response arrived, in seconds (see
+/// [`parse_clock_skew`]).
 pub fn clock_skew(headers: &HeaderMap, received_at: SystemTime) -> Option<f64> {
+    parse_clock_skew(headers.get(DATE)?.to_str().ok()?, received_at)
+}
+
+#[cfg(feature = "probe")]
+/// `Date` text minus `received_at`, in whole seconds (positive: the server's clock is
+/// ahead); `None` when it is no HTTP date.
+pub fn parse_clock_skew(value: &str, received_at: SystemTime) -> Option<f64> {
     // The header has whole seconds, truncated: the server's clock read, on average, half a
     // second later than the header says.
-    let date = httpdate::parse_http_date(headers.get(DATE)?.to_str().ok()?).ok()? + Duration::from_millis(500);
+    let date = httpdate::parse_http_date(value).ok()? + Duration::from_millis(500);
     let skew = match date.duration_since(received_at) {
         Ok(ahead) => ahead.as_secs_f64(),
         Err(behind) => -behind.duration().as_secs_f64(),
@@ -495,13 +601,47 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(RETRY_AFTER, HeaderValue::from_static("120"));
         let r = retry_after(&h, now).unwrap();
-        assert_eq!(r.seconds, 120);
-        assert_eq!(r.at, "2027-01-15T08:02:00Z");
+        assert_eq!(r.seconds(), Some(120));
+        assert_eq!(r.at(), Some("2027-01-15T08:02:00Z"));
         let later = httpdate::fmt_http_date(now + Duration::from_secs(3600));
         h.insert(RETRY_AFTER, HeaderValue::from_str(&later).unwrap());
-        assert_eq!(retry_after(&h, now).unwrap().seconds, 3600);
+        assert_eq!(retry_after(&h, now).unwrap().seconds(), Some(3600));
         h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h, now), None);
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(60));
+        assert_eq!(parse_retry_after(&earlier, now).unwrap().seconds(), Some(0));
+        for junk in ["", "-5", "+120", "1.5", "Fri, 31 Dec 99999", "12 34"] {
+            assert_eq!(parse_retry_after(junk, now), None, "{junk}");
+        }
+    }
+
+    #[test]
+    fn a_retry_after_beyond_ten_years_or_9999_is_unrepresentable() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let ten_years = MAX_RETRY_AFTER_S.to_string();
+        let r = parse_retry_after(&ten_years, now).unwrap();
+        assert_eq!(r.at(), Some("2037-01-12T08:00:00Z"));
+        let past = httpdate::fmt_http_date(now + Duration::from_secs(MAX_RETRY_AFTER_S + 1));
+        for value in [
+            (MAX_RETRY_AFTER_S + 1).to_string().as_str(),
+            "18446744073709551615",
+            "99999999999999999999999999",
+            past.as_str(),
+            "Fri, 31 Dec 10000 23:59:59 GMT",
+            "Sun Nov  6 08:49:37 12345",
+        ] {
+            let r = parse_retry_after(value, now);
+            assert_eq!(r, Some(RetryAfter::Unrepresentable), "{value}");
+            assert_eq!(r.unwrap().to_string(), "a Retry-After bindcheck cannot represent");
+        }
+        // Near the end of 9999 even a short wait has no date bindcheck can write.
+        let end = SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_799);
+        assert_eq!(parse_retry_after("1", end), Some(RetryAfter::Unrepresentable));
+        assert_eq!(parse_retry_after("0", end).unwrap().at(), Some("9999-12-31T23:59:59Z"));
+        assert_eq!(
+            parse_retry_after("1", SystemTime::UNIX_EPOCH - Duration::from_secs(10)),
+            Some(RetryAfter::Unrepresentable)
+        );
     }
 
     #[test]
@@ -517,6 +657,11 @@ mod tests {
         assert_eq!(clock_skew(&h, now + Duration::from_millis(400)), Some(0.0));
         assert_eq!(clock_skew(&h, now + Duration::from_millis(900)), Some(0.0));
         assert_eq!(clock_skew(&h, now + Duration::from_millis(1900)), Some(-1.0));
+        assert_eq!(parse_clock_skew("yesterday", now), None);
+        assert_eq!(
+            parse_clock_skew("Fri, 31 Dec 9999 23:59:59 GMT", SystemTime::UNIX_EPOCH),
+            Some(253_402_300_800.0)
+        );
     }
 
     #[test]

@@ -77,8 +77,16 @@ pub fn kind_for(code: Code, severity: Severity) -> Option<RemedyKind> {
         EnvLowDisk | EnvLowMemory => FreeResources,
         // Beyond the local network: switching networks comes from the loss itself; the
         // trace adds the other half, telling support.
-        NetPathBeyond | NetConnectRefused | NetHttpStatus | NetTlsFailed | NetTlsExpired | NetTlsExpiring
-        | NetNotMeasured | NetTlsInsecure | NetRedirectOtherHost => ContactSupport,
+        NetPathBeyond
+        | NetConnectRefused
+        | NetHttpStatus
+        | NetTlsFailed
+        | NetTlsExpired
+        | NetTlsExpiring
+        | NetNotMeasured
+        | NetTlsInsecure
+        | NetHttpRetryAfterUnrepresentable
+        | NetRedirectOtherHost => ContactSupport,
         _ if matches!(
             area,
             "phone" | "email" | "card" | "expiry" | "cvv" | "id" | "name" | "mail"

@@ -228,6 +228,10 @@ fn http_findings(c: &mut Collector, e: &EndpointReport, h: &HttpResult, spec: &E
         Status::RedirectRefused => redirect_finding(c, e, h),
         _ => c.text(Code::NetHttpFailed, subject(e), &e.url),
     }
+    let asked_to_wait = matches!(status, Status::Maintenance | Status::RateLimited);
+    if asked_to_wait && h.retry_after == Some(http::RetryAfter::Unrepresentable) {
+        c.text(Code::NetHttpRetryAfterUnrepresentable, subject(e), &e.url);
+    }
     if let Some(v) = h.ttfb_ms.filter(|_| h.status_code.is_some()) {
         if let Some(sev) = level(v, t.ttfb_ms, false) {
             c.push(Code::NetSlowServer, sev, subject(e), Some(Detail::Text(ms(v))));
@@ -379,6 +383,23 @@ fn group(mut findings: Vec<ReportFinding>, causes: &[Cause], lang: Lang) -> Vec<
     leading
 }
 
+/// The latest time a service asked to be retried at, for the wait remedy; none when one
+/// asked for a time bindcheck cannot represent (no time shown beats a wrong one).
+fn latest_retry(endpoints: &[(EndpointId, EndpointReport)]) -> Option<String> {
+    let asked: Vec<&http::RetryAfter> = endpoints
+        .iter()
+        .filter_map(|(_, e)| e.http.as_ref()?.retry_after.as_ref())
+        .collect();
+    if asked.contains(&&http::RetryAfter::Unrepresentable) {
+        return None;
+    }
+    asked
+        .into_iter()
+        .filter_map(|r| Some((r.seconds()?, r.at()?)))
+        .max_by_key(|(seconds, _)| *seconds)
+        .map(|(_, at)| at.to_owned())
+}
+
 /// Builds the report: findings from every source, the verdict, the remedies.
 pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
     let mut c = Collector {
@@ -431,12 +452,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
     causes.extend(causes::located(&c.findings));
     let findings = group(c.findings, &causes, lang);
     let verdict = Verdict::from_findings(&findings);
-    let until = ev
-        .endpoints
-        .iter()
-        .filter_map(|(_, e)| e.http.as_ref()?.retry_after.as_ref())
-        .max_by_key(|r| r.seconds)
-        .map(|r| r.at.clone());
+    let until = latest_retry(&ev.endpoints);
     let remedies = remedy::remedies(&findings, until.as_deref(), verdict == Verdict::Blocked, lang);
     let inputs = ev.validation.views(ev.inputs, lang, ev.unmasked);
     Report {

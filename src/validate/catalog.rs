@@ -366,6 +366,11 @@ catalog! {
     NetHttpRateLimited = "net.http_rate_limited", Error,
         en("The service at {detail} is limiting requests (too many attempts).", "Stop retrying; wait until the time shown, then try once."),
         zh("{detail} 的服务正在限流（尝试次数过多）。", "请停止重试；等到所示时间后再试一次。");
+    NetHttpRetryAfterUnrepresentable = "net.http_retry_after_unrepresentable", Warning,
+        en("The service at {detail} asked to be retried after a time bindcheck cannot represent (a Retry-After more than ten years away, or past the year 9999).",
+           "Do not wait for that time: try again later, and if the service keeps refusing, contact support with this report."),
+        zh("{detail} 的服务要求的重试时间超出了 bindcheck 能表示的范围（Retry-After 在十年以后，或晚于 9999 年）。",
+           "不必等到那个时间：请稍后重试；如果服务一直拒绝，请附上本报告联系客服。");
     NetHttpStatus = "net.http_status", Error,
         en("The service answered with an unexpected status ({detail}).", "The service may be failing; try again later or contact support with this report."),
         zh("服务返回了意外的状态码（{detail}）。", "服务可能出现故障；请稍后重试，或附上本报告联系客服。");

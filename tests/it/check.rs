@@ -133,6 +133,62 @@ async fn maintenance_blocks_and_says_when_to_come_back() {
     );
 }
 
+/// A `Retry-After` beyond ten years, beyond 64 bits or past 9999 is reported as one bindcheck
+/// cannot represent, in both languages, and no made-up date reaches the wait remedy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_after_bindcheck_cannot_represent_is_named_not_dated() {
+    for value in ["315360001", "99999999999999999999999", "Fri, 31 Dec 10000 23:59:59 GMT"] {
+        let dir = tempfile::tempdir().unwrap();
+        let server = servers::http(move |_| Behavior::status(503, &[("retry-after", value)])).await;
+        let p = profile(
+            dir.path(),
+            "",
+            &[format!("http://127.0.0.1:{}/health", server.addr.port())],
+        );
+        let report = dir.path().join("report.json");
+        let json_format = format!("json={}", report.display());
+        for (lang, says) in [
+            ("en", "a time bindcheck cannot represent"),
+            ("zh-CN", "超出了 bindcheck 能表示的范围"),
+        ] {
+            let o = bindcheck(
+                args(&p, &["--lang", lang, "--format", "text", "--format", &json_format]),
+                vec![],
+            )
+            .await;
+            assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+            let out = text(&o);
+            assert!(out.contains(says), "{value}: {out}");
+            assert!(
+                out.contains("a Retry-After bindcheck cannot represent"),
+                "{value}: {out}"
+            );
+            for year in ["2036", "2037", "10000"] {
+                assert!(!out.contains(&format!("{year}-")), "{value}: a made-up date in {out}");
+            }
+        }
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        let codes: Vec<&str> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        assert!(
+            codes.contains(&"net.http_retry_after_unrepresentable"),
+            "{value}: {codes:?}"
+        );
+        assert_eq!(json["endpoints"][0]["http"]["retry_after"]["kind"], "unrepresentable");
+        let wait = json["remedies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == "wait")
+            .unwrap();
+        assert!(wait["until"].is_null(), "{value}: {wait}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_server_is_degraded_and_fail_on_warning_fails() {
     let dir = tempfile::tempdir().unwrap();

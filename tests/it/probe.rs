@@ -1,6 +1,7 @@
 //! Network probes against servers the tests start on loopback: each fault must be classified
 //! right, within the deadline.
 
+use bindcheck::probe::http::RetryAfter;
 use bindcheck::probe::{
     EndpointReport, MailVerdict, Method, Phase, ProbeConfig, Prober, ResolverChoice, Status, Timeouts,
 };
@@ -166,6 +167,7 @@ async fn maintenance_rate_limits_and_clock_skew() {
     let server = servers::http(|path| match path {
         "/maintenance" => Behavior::status(503, &[("retry-after", "1800")]),
         "/busy" => Behavior::status(429, &[("retry-after", "30")]),
+        "/forever" => Behavior::status(503, &[("retry-after", "99999999999999999999")]),
         "/broken" => Behavior::status(500, &[]),
         _ => Behavior::Respond {
             status: 200,
@@ -180,13 +182,15 @@ async fn maintenance_rate_limits_and_clock_skew() {
     let h = r.http.as_ref().unwrap();
     assert_eq!((r.status, h.status_code), (Status::Maintenance, Some(503)));
     let ra = h.retry_after.as_ref().unwrap();
-    assert_eq!(ra.seconds, 1800);
-    let at = humantime::parse_rfc3339(&ra.at).unwrap();
+    assert_eq!(ra.seconds(), Some(1800));
+    let at = humantime::parse_rfc3339(ra.at().unwrap()).unwrap();
     let from_now = at.duration_since(std::time::SystemTime::now()).unwrap().as_secs();
     assert!((1790..=1800).contains(&from_now), "{from_now}");
     let (r, _) = probe(config(&dns, None), &format!("{base}/busy")).await;
     assert_eq!(r.status, Status::RateLimited);
-    assert_eq!(r.http.unwrap().retry_after.unwrap().seconds, 30);
+    assert_eq!(r.http.unwrap().retry_after.unwrap().seconds(), Some(30));
+    let (r, _) = probe(config(&dns, None), &format!("{base}/forever")).await;
+    assert_eq!(r.http.unwrap().retry_after, Some(RetryAfter::Unrepresentable));
     let (r, _) = probe(config(&dns, None), &format!("{base}/broken")).await;
     assert_eq!(r.status, Status::HttpError);
     let (r, _) = probe(config(&dns, None), &format!("{base}/skewed")).await;

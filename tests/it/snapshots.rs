@@ -91,7 +91,7 @@ fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -
                 phases,
                 total_ms: phases.total_ms(),
             }],
-            retry_after: (code == 503).then(|| RetryAfter {
+            retry_after: (code == 503).then(|| RetryAfter::Wait {
                 seconds: 1800,
                 at: "2026-11-26T10:30:00Z".to_owned(),
             }),

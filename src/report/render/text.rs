@@ -5,7 +5,7 @@
 use std::io;
 
 use super::Options;
-use crate::probe::EndpointReport;
+use crate::probe::{http, EndpointReport};
 use crate::report::{Report, Verdict};
 use crate::validate::{Lang, Severity};
 
@@ -261,8 +261,10 @@ fn timings(e: &EndpointReport) -> Vec<String> {
         if let Some(skew) = h.clock_skew_s {
             parts.push(format!("skew {skew:+.0} s"));
         }
-        if let Some(ra) = &h.retry_after {
-            parts.push(format!("retry after {}", ra.at));
+        match &h.retry_after {
+            Some(http::RetryAfter::Wait { at, .. }) => parts.push(format!("retry after {at}")),
+            Some(unrepresentable) => parts.push(unrepresentable.to_string()),
+            None => {}
         }
     }
     for l in &e.loss {
