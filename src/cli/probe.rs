@@ -156,8 +156,8 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> 
     Ok(())
 }
 
-/// The `dns` lines: the resolver's answers with their TTLs, each comparison resolver's
-/// answers, and a warning when they disagree.
+/// The `dns` lines: the resolver's answers with their TTLs or its error, each comparison
+/// resolver's answers, and a warning when they disagree.
 fn dns_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
     let answers: Vec<String> = r
         .dns
@@ -174,6 +174,9 @@ fn dns_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
         r.dns.resolver,
         answers.join(", ")
     )?;
+    if let Some(e) = &r.dns.error {
+        writeln!(out, "         {e}")?;
+    }
     for d in &r.dns_compare {
         let answers: Vec<String> = d.addresses().iter().map(ToString::to_string).collect();
         writeln!(

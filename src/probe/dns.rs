@@ -111,20 +111,80 @@ pub fn classify(err: &NetError) -> Status {
 }
 
 #[cfg(feature = "probe")]
+/// A lookup that failed: its class, and the resolver's words for it.
+#[derive(Debug)]
+struct Failure {
+    status: Status,
+    error: String,
+}
+
+#[cfg(feature = "probe")]
+impl Failure {
+    fn of(err: &NetError) -> Failure {
+        Failure {
+            status: classify(err),
+            error: describe(err),
+        }
+    }
+
+    /// How telling the failure is about the name, most first: the resolver's own answers
+    /// (NXDOMAIN, SERVFAIL, REFUSED), then a broken answer, then "no records" (a broken
+    /// answer about the name says more than the other family having none), then the rest.
+    fn rank(&self) -> u8 {
+        match self.status {
+            Status::Nxdomain => 0,
+            Status::Servfail => 1,
+            Status::Refused => 2,
+            Status::Error => 3,
+            Status::NoRecords => 4,
+            _ => 5,
+        }
+    }
+}
+
+#[cfg(feature = "probe")]
+/// A resolver error in words: hickory's message, without the wrapper's prefix where the
+/// cause says it all.
+pub fn describe(err: &NetError) -> String {
+    match err {
+        NetError::Timeout => "the resolver did not answer in time".to_owned(),
+        NetError::Truncated => {
+            "the answer was too large for UDP (truncated) and could not be fetched over TCP".to_owned()
+        }
+        NetError::NoConnections => "no connection to the resolver could be made".to_owned(),
+        NetError::Proto(e) => format!("the resolver's answer is malformed: {e}"),
+        NetError::Dns(DnsError::NoRecordsFound(nr)) => {
+            let (name, kind) = (nr.query.name(), nr.query.query_type());
+            if nr.response_code == ResponseCode::NXDomain {
+                format!("{name} does not exist (NXDOMAIN)")
+            } else {
+                format!("{name} has no {kind} records")
+            }
+        }
+        NetError::Dns(DnsError::ResponseCode(code)) => format!("the resolver answered {code} ({})", u16::from(*code)),
+        NetError::Io(e) => format!("cannot reach the resolver: {e}"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(feature = "probe")]
 async fn lookup_addrs(
     resolver: &TokioResolver,
     name: &str,
     kind: RecordType,
     deadline: Instant,
-) -> Result<Vec<Answer>, Status> {
+) -> Result<Vec<Answer>, Failure> {
     let fqdn = if name.ends_with('.') {
         name.to_owned()
     } else {
         format!("{name}.")
     };
     match timeout_at(deadline, resolver.lookup(fqdn.as_str(), kind)).await {
-        Err(_) => Err(Status::Timeout),
-        Ok(Err(e)) => Err(classify(&e)),
+        Err(_) => Err(Failure {
+            status: Status::Timeout,
+            error: "no answer before the deadline".to_owned(),
+        }),
+        Ok(Err(e)) => Err(Failure::of(&e)),
         Ok(Ok(lookup)) => Ok(lookup
             .answers()
             .iter()
@@ -169,38 +229,34 @@ pub async fn resolve(resolver: &TokioResolver, choice: &ResolverChoice, host: &s
         lookup_addrs(resolver, host, RecordType::AAAA, deadline)
     );
     result.time_ms = Some(ms_since(started));
+    let is_no_records = |f: &Failure| f.status == Status::NoRecords;
     match (a, aaaa) {
         (Ok(a), Ok(aaaa)) => {
             result.a = a;
             result.aaaa = aaaa;
         }
         // One family answering is enough; the other having no records is normal.
-        (Ok(a), Err(Status::NoRecords)) if !a.is_empty() => result.a = a,
-        (Err(Status::NoRecords), Ok(aaaa)) if !aaaa.is_empty() => result.aaaa = aaaa,
-        (Ok(a), Err(other)) if !a.is_empty() => {
+        (Ok(a), Err(f)) if !a.is_empty() && is_no_records(&f) => result.a = a,
+        (Err(f), Ok(aaaa)) if !aaaa.is_empty() && is_no_records(&f) => result.aaaa = aaaa,
+        (Ok(a), Err(f)) if !a.is_empty() => {
             result.a = a;
-            result.error = Some(format!("AAAA lookup: {}", other.as_str()));
+            result.error = Some(format!("AAAA lookup: {}", f.error));
         }
-        (Err(other), Ok(aaaa)) if !aaaa.is_empty() => {
+        (Err(f), Ok(aaaa)) if !aaaa.is_empty() => {
             result.aaaa = aaaa;
-            result.error = Some(format!("A lookup: {}", other.as_str()));
+            result.error = Some(format!("A lookup: {}", f.error));
         }
         (a, aaaa) => {
-            // Report the more telling failure: NXDOMAIN beats "no records", both beat timeouts.
-            let statuses = [a.err(), aaaa.err()];
-            let rank = |s: &Status| match s {
-                Status::Nxdomain => 0,
-                Status::Servfail => 1,
-                Status::Refused => 2,
-                Status::NoRecords => 3,
-                _ => 4,
-            };
-            result.status = statuses
+            // Report the more telling failure, with its words.
+            let failures = [("A", a.err()), ("AAAA", aaaa.err())];
+            let worst = failures
                 .iter()
-                .flatten()
-                .min_by_key(|s| rank(s))
-                .copied()
-                .unwrap_or(Status::NoRecords);
+                .filter_map(|(family, f)| Some((*family, f.as_ref()?)))
+                .min_by_key(|(_, f)| f.rank());
+            if let Some((family, f)) = worst {
+                result.status = f.status;
+                result.error = Some(format!("{family} lookup: {}", f.error));
+            }
         }
     }
     if result.status == Status::Ok && result.a.is_empty() && result.aaaa.is_empty() {

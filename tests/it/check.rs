@@ -189,6 +189,65 @@ async fn a_retry_after_bindcheck_cannot_represent_is_named_not_dated() {
     }
 }
 
+/// A resolver given with `--resolver` that answers with a malformed packet: `probe` and
+/// `check` call the lookup failed (an error, not "no records") and keep the resolver's words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_dns_answer_is_a_failed_lookup_in_words() {
+    let dns = servers::bad_dns(servers::BadAnswer::BadRdata).await;
+    let resolver = dns.addr.to_string();
+    let url = "http://api.wallet.test/health";
+    let probe = |format: &'static str| {
+        let args: Vec<String> = [
+            "probe",
+            url,
+            "--resolver",
+            &resolver,
+            "--count",
+            "1",
+            "--timeout",
+            "1s",
+            "--format",
+            format,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        bindcheck(args, vec![])
+    };
+    let o = probe("json").await;
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dns_result = &json["endpoints"][0]["dns"];
+    assert_eq!(dns_result["status"], "error", "{dns_result}");
+    let error = dns_result["error"].as_str().unwrap();
+    assert!(error.contains("malformed") && error.contains("rdata length"), "{error}");
+    let o = probe("text").await;
+    assert!(text(&o).contains("the resolver's answer is malformed"), "{}", text(&o));
+
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), "", &[url.to_owned()]);
+    let o = bindcheck(
+        args(&p, &["--resolver", &resolver, "--format", "json", "--trace", "never"]),
+        vec![],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["endpoints"][0]["dns"]["status"], "error");
+    assert!(json["endpoints"][0]["dns"]["error"]
+        .as_str()
+        .unwrap()
+        .contains("malformed"));
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "net.dns_failed"),
+        "{json}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_server_is_degraded_and_fail_on_warning_fails() {
     let dir = tempfile::tempdir().unwrap();

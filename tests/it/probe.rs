@@ -9,7 +9,7 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::servers::{self, Behavior, Pki, Zone};
+use crate::servers::{self, BadAnswer, Behavior, Pki, Zone};
 
 const LOOP: Ipv4Addr = Ipv4Addr::LOCALHOST;
 
@@ -97,6 +97,12 @@ async fn dns_failures_are_classified() {
     ] {
         let (r, _) = probe(config(&dns, None), &format!("http://{host}/")).await;
         assert_eq!(r.dns.status, want, "{host}: {:?}", r.dns);
+        let error = r.dns.error.as_deref().unwrap_or_default();
+        assert!(
+            error.contains(host) || error.contains("Server Failure"),
+            "{host}: {error}"
+        );
+        assert!(!error.contains("Query {"), "{host}: Debug text in {error}");
         assert_eq!(r.status, want);
         assert!(r.http.is_none() && r.tcp.is_empty());
     }
@@ -105,6 +111,30 @@ async fn dns_failures_are_classified() {
     let (r, took) = probe(c, "http://slow.wallet.test/").await;
     assert_eq!(r.dns.status, Status::Timeout);
     assert!(took < Duration::from_secs(3), "took {took:?}");
+}
+
+/// A resolver's malformed or cut answers are an error with the resolver's words, never
+/// "no records": the name may well exist, the answer about it was broken.
+#[tokio::test]
+async fn broken_dns_answers_are_errors_with_their_cause() {
+    for (answer, says) in [
+        (BadAnswer::Garbage, "malformed"),
+        (BadAnswer::Cut, "malformed"),
+        (BadAnswer::BadRdata, "malformed"),
+        (BadAnswer::Truncated, "truncat"),
+    ] {
+        let dns = servers::bad_dns(answer).await;
+        let mut c = config(&dns, None);
+        c.timeouts.dns = Duration::from_millis(800);
+        let (r, _) = probe(c, "http://api.wallet.test/").await;
+        assert_eq!(r.dns.status, Status::Error, "{answer:?}: {:?}", r.dns);
+        let error = r.dns.error.as_deref().unwrap_or_default();
+        assert!(error.contains(says), "{answer:?}: {error}");
+        assert!(
+            !error.contains("Kind") && !error.contains("{ "),
+            "{answer:?}: Debug text in {error}"
+        );
+    }
 }
 
 #[tokio::test]

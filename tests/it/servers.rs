@@ -366,3 +366,67 @@ pub async fn dns(zone: impl Fn(&str) -> Vec<Zone> + Send + Sync + 'static) -> Se
     });
     Server { addr, task }
 }
+
+/// What a broken DNS server sends back for a query (its bytes).
+#[derive(Clone, Copy, Debug)]
+pub enum BadAnswer {
+    /// The query's id, then bytes that are no DNS message.
+    Garbage,
+    /// A well-formed answer with one A record, cut off in the middle of that record.
+    Cut,
+    /// An A record whose data is 5 bytes long instead of 4.
+    BadRdata,
+    /// The truncation bit set and no answer, with no TCP server to retry on: an answer too
+    /// large for UDP that bindcheck never gets.
+    Truncated,
+}
+
+/// A UDP DNS server on loopback that answers every query with `answer`.
+pub async fn bad_dns(answer: BadAnswer) -> Server {
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = socket.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        let mut buf = [0u8; 4096];
+        loop {
+            let Ok((n, peer)) = socket.recv_from(&mut buf).await else {
+                continue;
+            };
+            let Ok(query) = Message::from_vec(&buf[..n]) else {
+                continue;
+            };
+            let id = query.metadata.id.to_be_bytes();
+            let bytes = match answer {
+                BadAnswer::Garbage => [&id[..], &[0x81, 0x80, 0xff, 0xff, 0xff, 0xff, 0x13, 0x37, 0xde, 0xad]].concat(),
+                BadAnswer::Cut | BadAnswer::BadRdata | BadAnswer::Truncated => {
+                    let Some(q) = query.queries.first().cloned() else {
+                        continue;
+                    };
+                    let mut reply = Message::response(query.metadata.id, query.metadata.op_code);
+                    reply.metadata.message_type = MessageType::Response;
+                    reply.metadata.recursion_desired = query.metadata.recursion_desired;
+                    reply.metadata.recursion_available = true;
+                    reply.add_query(q.clone());
+                    if matches!(answer, BadAnswer::Truncated) {
+                        reply.metadata.truncation = true;
+                        reply.to_vec().unwrap()
+                    } else {
+                        let ip = std::net::Ipv4Addr::LOCALHOST;
+                        reply.add_answer(Record::from_rdata(q.name().clone(), 300, RData::A(A(ip))));
+                        let mut bytes = reply.to_vec().unwrap();
+                        if matches!(answer, BadAnswer::Cut) {
+                            bytes.truncate(bytes.len() - 3);
+                        } else {
+                            // The record ends with RDLENGTH (2 bytes) and the 4 address bytes.
+                            let at = bytes.len() - 6;
+                            bytes[at..at + 2].copy_from_slice(&5u16.to_be_bytes());
+                            bytes.push(0);
+                        }
+                        bytes
+                    }
+                }
+            };
+            let _ = socket.send_to(&bytes, peer).await;
+        }
+    });
+    Server { addr, task }
+}
