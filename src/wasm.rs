@@ -206,8 +206,8 @@ pub fn validate_json(inputs_json: &str, options: &Options, today: Date) -> Resul
     // serde's message could quote a value (a card number given as a number): say where only.
     let inputs: Inputs = serde_json::from_str(inputs_json).map_err(|e| {
         format!(
-            "bad inputs ({:?} error at column {}): give phone, email, card, expiry, cvv, id_number, name as strings or null",
-            e.classify(),
+            "bad inputs ({} at column {}): give phone, email, card, expiry, cvv, id_number, name as strings or null",
+            validate::json_problem(&e),
             e.column()
         )
     })?;

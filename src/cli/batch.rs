@@ -14,7 +14,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::{Outcome, UsageError};
-use bindcheck::validate::{inputs_from_json, validate, Column, Date, Inputs, Lang, Policy, Record, Region};
+use bindcheck::validate::{
+    inputs_from_json, json_problem, validate, Column, Date, Inputs, Lang, Policy, Record, Region,
+};
 
 /// Input formats of a batch file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -302,7 +304,7 @@ fn jsonl_rows(reader: impl BufRead) -> impl Iterator<Item = RawRow> {
             })?;
             // serde_json's syntax errors give a position, never the text around it.
             let value: serde_json::Value = serde_json::from_str(&line)
-                .map_err(|e| format!("not valid JSON ({:?} error at column {})", e.classify(), e.column()))?;
+                .map_err(|e| format!("not valid JSON ({} at column {})", json_problem(&e), e.column()))?;
             inputs_from_json(value, false).map_err(|e| e.to_string())
         })
 }

@@ -46,8 +46,8 @@ pub enum TlsSetupError {
     Pem(#[source] std::io::Error),
     #[error("the CA file holds no certificate")]
     NoCertificate,
-    #[error("the CA file holds an unusable certificate")]
-    Certificate(#[source] rustls::Error),
+    #[error("the CA file holds an unusable certificate: {}", describe(.0))]
+    Certificate(rustls::Error),
     #[error("cannot build the certificate verifier")]
     Verifier(#[source] rustls::client::VerifierBuilderError),
 }
@@ -198,6 +198,177 @@ pub fn classify(err: &rustls::Error) -> Status {
 }
 
 #[cfg(feature = "probe")]
+/// A TLS failure in words for people: what rustls's own messages say with `Debug` names
+/// (`invalid peer certificate: UnknownIssuer`, `received fatal alert: HandshakeFailure`)
+/// written out. Errors without a mapping of their own fall back to their `Display`.
+pub fn describe(err: &rustls::Error) -> String {
+    use rustls::Error as E;
+    match err {
+        E::InvalidCertificate(e) => describe_certificate(e),
+        E::AlertReceived(alert) => format!("the server refused the handshake (alert: {})", alert_name(*alert)),
+        E::NoCertificatesPresented => "the server presented no certificate".to_owned(),
+        E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => {
+            "the server sent a message the handshake did not expect at that point".to_owned()
+        }
+        E::InvalidMessage(_) => "the server sent a malformed TLS message".to_owned(),
+        E::PeerIncompatible(_) => {
+            "the server supports none of the protocol versions, cipher suites or key exchanges bindcheck offers"
+                .to_owned()
+        }
+        E::PeerMisbehaved(_) => "the server broke the TLS protocol during the handshake".to_owned(),
+        E::DecryptError => "a message from the server could not be decrypted".to_owned(),
+        E::PeerSentOversizedRecord => "the server sent a TLS record larger than allowed".to_owned(),
+        E::NoApplicationProtocol => "the server supports none of the application protocols offered (ALPN)".to_owned(),
+        E::UnsupportedNameType => "the server name is of a type TLS cannot send".to_owned(),
+        E::HandshakeNotComplete => "the handshake did not complete".to_owned(),
+        E::FailedToGetCurrentTime => "the local clock could not be read".to_owned(),
+        E::InvalidCertRevocationList(_) => "a certificate revocation list is invalid".to_owned(),
+        E::InvalidEncryptedClientHello(_) => "the encrypted client hello failed".to_owned(),
+        E::InconsistentKeys(_) => "the certificate and its private key do not match".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(feature = "probe")]
+/// A certificate verification failure in words.
+fn describe_certificate(err: &CertificateError) -> String {
+    use CertificateError as C;
+    let when = |t: &UnixTime| rfc3339(i64::try_from(t.as_secs()).unwrap_or(i64::MAX));
+    match err {
+        C::Expired => "the certificate has expired".to_owned(),
+        C::ExpiredContext { not_after, .. } => {
+            format!("the certificate has expired (it was valid until {})", when(not_after))
+        }
+        C::NotValidYet => "the certificate is not valid yet".to_owned(),
+        C::NotValidYetContext { not_before, .. } => {
+            format!(
+                "the certificate is not valid yet (it is valid from {})",
+                when(not_before)
+            )
+        }
+        C::UnknownIssuer => "the certificate is not signed by a trusted authority".to_owned(),
+        C::NotValidForName => "the certificate is not valid for this server's name".to_owned(),
+        C::NotValidForNameContext { expected, presented } => {
+            let expected = expected.to_str();
+            let names: Vec<String> = presented.iter().filter_map(|n| presented_name(n)).collect();
+            if names.is_empty() {
+                format!("the certificate is not valid for {expected}: it names no server")
+            } else {
+                format!(
+                    "the certificate is not valid for {expected}: it is for {}",
+                    list_names(&names)
+                )
+            }
+        }
+        C::BadEncoding => "the certificate is not correctly encoded".to_owned(),
+        C::Revoked => "the certificate has been revoked".to_owned(),
+        C::UnknownRevocationStatus | C::ExpiredRevocationList | C::ExpiredRevocationListContext { .. } => {
+            "whether the certificate was revoked could not be determined".to_owned()
+        }
+        C::BadSignature => "the certificate's signature does not match its issuer".to_owned(),
+        C::UnsupportedSignatureAlgorithmContext { .. } | C::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            "the certificate is signed with an algorithm bindcheck does not support".to_owned()
+        }
+        C::UnhandledCriticalExtension => {
+            "the certificate has a critical extension bindcheck does not understand".to_owned()
+        }
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => {
+            "the certificate is not meant for identifying a server".to_owned()
+        }
+        C::InvalidOcspResponse => "the server's certificate status (OCSP) response is invalid".to_owned(),
+        C::ApplicationVerificationFailure => "the certificate was rejected".to_owned(),
+        // Other (a webpki error, whose Display is its Debug) and variants added later.
+        _ => "the certificate chain is not valid".to_owned(),
+    }
+}
+
+#[cfg(feature = "probe")]
+/// A name a certificate presents, as webpki lists it (`DnsName("a.test")`,
+/// `IpAddress(192.0.2.1)`, the `Debug` of its subject-alternative-name entries) without the
+/// wrapper; `None` for entries that are no server name (a directory name, an unknown kind).
+fn presented_name(entry: &str) -> Option<String> {
+    for (open, close) in [
+        ("DnsName(\"", "\")"),
+        ("IpAddress(", ")"),
+        ("UniformResourceIdentifier(\"", "\")"),
+    ] {
+        if let Some(name) = entry.strip_prefix(open).and_then(|rest| rest.strip_suffix(close)) {
+            return Some(name.to_owned());
+        }
+    }
+    (!entry.contains(['(', ')', '"']) && entry != "DirectoryName").then(|| entry.to_owned())
+}
+
+#[cfg(feature = "probe")]
+/// Up to four names, `a, b or c`, then how many more.
+fn list_names(names: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let shown = &names[..names.len().min(SHOWN)];
+    let mut out = match shown {
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    if names.len() > SHOWN {
+        out.push_str(&format!(" (and {} more)", names.len() - SHOWN));
+    }
+    out
+}
+
+#[cfg(feature = "probe")]
+/// An alert's name in lowercase words as the RFCs write them (`handshake failure`,
+/// `unknown CA`), or its number when rustls does not know it.
+fn alert_name(alert: rustls::AlertDescription) -> String {
+    let Some(name) = alert.as_str() else {
+        return format!("number {}", u8::from(alert));
+    };
+    // CamelCase into words; a run of capitals (CA, PSK) stays one word, in capitals.
+    let chars: Vec<char> = name.chars().collect();
+    let mut words: Vec<String> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+        let prev_lower = i > 0 && chars[i - 1].is_lowercase();
+        if i == 0 || (c.is_uppercase() && (prev_lower || next_lower)) {
+            words.push(String::new());
+        }
+        words.last_mut().expect("a word was started").push(c);
+    }
+    words
+        .iter()
+        .map(|w| {
+            if w.len() > 1 && w.chars().all(|c| c.is_uppercase()) {
+                w.clone()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(feature = "probe")]
+/// A handshake that ended in an I/O error, in words: rustls's error when it carries one.
+fn describe_io(e: &std::io::Error) -> String {
+    if let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+        return describe(tls);
+    }
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => "the server closed the connection during the handshake".to_owned(),
+        std::io::ErrorKind::ConnectionReset => "the server reset the connection during the handshake".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(feature = "probe")]
+/// `version` as the report names it: `TLSv1_3`, `TLSv1_2`.
+fn version_name(version: rustls::ProtocolVersion) -> String {
+    match version.as_str() {
+        Some(name) => name.to_owned(),
+        None => format!("0x{:04x}", u16::from(version)),
+    }
+}
+
+#[cfg(feature = "probe")]
 fn rfc3339(unix: i64) -> String {
     let t = UNIX_EPOCH + Duration::from_secs(unix.max(0) as u64);
     humantime::format_rfc3339_seconds(t).to_string()
@@ -299,8 +470,8 @@ fn server_name(host: &str) -> Result<ServerName<'static>, HandshakeSetupError> {
 /// Why a handshake could not even start.
 #[derive(Debug, thiserror::Error)]
 enum HandshakeSetupError {
-    #[error("cannot configure TLS")]
-    Config(#[source] rustls::Error),
+    #[error("cannot configure TLS: {}", describe(.0))]
+    Config(rustls::Error),
     #[error("not a valid TLS server name")]
     ServerName(#[source] rustls::pki_types::InvalidDnsNameError),
 }
@@ -319,7 +490,7 @@ fn record_chain(result: &mut TlsResult, chain: &[CertificateDer<'static>], verdi
         result.expires_in_days = Some(first.expires_in_days);
     }
     if let Some(err) = verdict {
-        result.error = Some(err.to_string());
+        result.error = Some(describe(err));
     }
 }
 
@@ -351,14 +522,14 @@ fn finish(
                 (None, None) => super::tcp::classify(&e),
             };
             if result.error.is_none() {
-                result.error = Some(e.to_string());
+                result.error = Some(describe_io(&e));
             }
             None
         }
         Ok(Ok(tls)) => {
             result.time_ms = Some(ms_since(started));
             let (_, conn) = tls.get_ref();
-            result.version = conn.protocol_version().map(|v| format!("{v:?}"));
+            result.version = conn.protocol_version().map(version_name);
             result.alpn = conn.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned());
             // In insecure mode the handshake succeeds, but the report still says what was wrong.
             if let Some(v) = verdict {
@@ -366,5 +537,110 @@ fn finish(
             }
             Some(tls)
         }
+    }
+}
+
+#[cfg(all(test, feature = "probe"))]
+mod tests {
+    use super::*;
+    use rustls::{AlertDescription, Error};
+
+    #[test]
+    fn rustls_errors_read_as_words_not_debug_names() {
+        let cert = |e| describe(&Error::InvalidCertificate(e));
+        assert_eq!(cert(CertificateError::Expired), "the certificate has expired");
+        assert_eq!(
+            cert(CertificateError::ExpiredContext {
+                time: UnixTime::since_unix_epoch(Duration::from_secs(1_800_000_000)),
+                not_after: UnixTime::since_unix_epoch(Duration::from_secs(1_700_000_000)),
+            }),
+            "the certificate has expired (it was valid until 2023-11-14T22:13:20Z)"
+        );
+        assert_eq!(
+            cert(CertificateError::UnknownIssuer),
+            "the certificate is not signed by a trusted authority"
+        );
+        assert_eq!(cert(CertificateError::NotValidYet), "the certificate is not valid yet");
+        let name = ServerName::try_from("api.wallet.test").unwrap();
+        assert_eq!(
+            cert(CertificateError::NotValidForNameContext {
+                expected: name.clone(),
+                presented: vec![
+                    "DnsName(\"www.elsewhere.test\")".into(),
+                    "IpAddress(192.0.2.1)".into(),
+                    "DirectoryName".into(),
+                    "*.elsewhere.test".into(),
+                ],
+            }),
+            "the certificate is not valid for api.wallet.test: it is for www.elsewhere.test, 192.0.2.1 or *.elsewhere.test"
+        );
+        let many: Vec<String> = (0..6).map(|i| format!("n{i}.test")).collect();
+        assert_eq!(
+            cert(CertificateError::NotValidForNameContext {
+                expected: name,
+                presented: many,
+            }),
+            "the certificate is not valid for api.wallet.test: it is for n0.test, n1.test, n2.test or n3.test (and 2 more)"
+        );
+        assert_eq!(
+            describe(&Error::AlertReceived(AlertDescription::HandshakeFailure)),
+            "the server refused the handshake (alert: handshake failure)"
+        );
+        assert_eq!(
+            describe(&Error::AlertReceived(AlertDescription::UnknownCA)),
+            "the server refused the handshake (alert: unknown CA)"
+        );
+        assert_eq!(
+            describe(&Error::AlertReceived(AlertDescription::UnknownPSKIdentity)),
+            "the server refused the handshake (alert: unknown PSK identity)"
+        );
+        assert_eq!(
+            describe(&Error::AlertReceived(AlertDescription::Unknown(200))),
+            "the server refused the handshake (alert: number 200)"
+        );
+        assert_eq!(
+            describe(&Error::General("something odd".into())),
+            "unexpected error: something odd"
+        );
+        let other = std::sync::Arc::new(std::io::Error::other("CaUsedAsEndEntity"));
+        assert_eq!(
+            cert(CertificateError::Other(rustls::OtherError(other))),
+            "the certificate chain is not valid"
+        );
+        for e in [
+            Error::InvalidCertificate(CertificateError::BadSignature),
+            Error::InvalidCertificate(CertificateError::Revoked),
+            Error::PeerIncompatible(rustls::PeerIncompatible::NoCipherSuitesInCommon),
+            Error::PeerMisbehaved(rustls::PeerMisbehaved::IncorrectBinder),
+            Error::InvalidMessage(rustls::InvalidMessage::MissingData("x")),
+            Error::NoCertificatesPresented,
+        ] {
+            let words = describe(&e);
+            assert!(words.chars().next().is_some_and(char::is_lowercase), "{words}");
+            let camel = words
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+            assert!(!camel, "a Debug name in {words}");
+        }
+    }
+
+    #[test]
+    fn io_errors_carry_rustls_words() {
+        let wrapped = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            Error::InvalidCertificate(CertificateError::UnknownIssuer),
+        );
+        assert_eq!(
+            describe_io(&wrapped),
+            "the certificate is not signed by a trusted authority"
+        );
+        let eof = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+        assert_eq!(
+            describe_io(&eof),
+            "the server closed the connection during the handshake"
+        );
+        assert_eq!(version_name(rustls::ProtocolVersion::TLSv1_3), "TLSv1_3");
+        assert_eq!(version_name(rustls::ProtocolVersion::Unknown(0x7f1c)), "0x7f1c");
     }
 }

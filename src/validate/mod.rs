@@ -30,4 +30,4 @@ pub use phone::{
     is_known_region, known_regions, validate_phone, NumberType, PhoneCheck, PhoneOptions, Region, UnknownRegion, E164,
 };
 pub use record::{validate, FieldView, FieldViews, Inputs, Policy, Validation};
-pub use row::{inputs_from_json, Column, Record, Row, RowError};
+pub use row::{inputs_from_json, json_problem, Column, Record, Row, RowError};

@@ -88,6 +88,18 @@ pub fn inputs_from_json(value: serde_json::Value, strict: bool) -> Result<Row, R
     Ok((inputs, region))
 }
 
+/// What is wrong with JSON that did not parse, in words for a message that also gives the
+/// position: serde_json's own message can quote the input, and the `Debug` of its category
+/// (`Syntax`, `Eof`) is no sentence.
+pub fn json_problem(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Syntax => "a syntax error",
+        serde_json::error::Category::Eof => "an unexpected end",
+        serde_json::error::Category::Data => "a value of the wrong type",
+        serde_json::error::Category::Io => "a read error",
+    }
+}
+
 /// The JSON object written for one checked input set: `{"ok": .., "fields": {..}}`, plus
 /// `row` in batch mode.
 #[derive(Serialize)]
@@ -125,5 +137,13 @@ mod tests {
             inputs_from_json(serde_json::json!([1]), true),
             Err(RowError::NotAnObject)
         );
+    }
+
+    #[test]
+    fn json_problems_are_words() {
+        let problem = |text: &str| json_problem(&serde_json::from_str::<Inputs>(text).unwrap_err());
+        assert_eq!(problem("{not json"), "a syntax error");
+        assert_eq!(problem("{\"phone\": \"1"), "an unexpected end");
+        assert_eq!(problem("{\"card\": 6222021234567890128}"), "a value of the wrong type");
     }
 }

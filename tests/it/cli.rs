@@ -183,7 +183,11 @@ fn batch_jsonl_survives_malformed_rows() {
     assert_eq!(rows.len(), 7, "the blank line is not a row");
     assert_eq!(rows[0]["ok"], true);
     assert_eq!(rows[2]["fields"]["phone"]["findings"][0]["code"], "phone.no_region");
-    assert!(rows[3]["error"].as_str().unwrap().starts_with("not valid JSON"));
+    let error = rows[3]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("not valid JSON (a syntax error at column "),
+        "{error}"
+    );
     assert_eq!(rows[4]["error"], "expected a JSON object");
     assert_eq!(rows[5]["error"], "`phone` must be a string");
     assert_eq!(

@@ -143,18 +143,41 @@ async fn tls_certificates_are_classified() {
     let pki = Pki::new("bindcheck test CA");
     let stranger = Pki::new("somebody else's CA");
     let cases = [
-        (pki.server(&["api.wallet.test"], -10, 80), Status::Ok),
-        (pki.server(&["api.wallet.test"], -100, -2), Status::Expired),
-        (pki.server(&["api.wallet.test"], 5, 100), Status::NotYetValid),
-        (pki.server(&["www.elsewhere.test"], -10, 80), Status::NameMismatch),
-        (stranger.server(&["api.wallet.test"], -10, 80), Status::Untrusted),
+        (pki.server(&["api.wallet.test"], -10, 80), Status::Ok, ""),
+        (
+            pki.server(&["api.wallet.test"], -100, -2),
+            Status::Expired,
+            "the certificate has expired (it was valid until 20",
+        ),
+        (
+            pki.server(&["api.wallet.test"], 5, 100),
+            Status::NotYetValid,
+            "the certificate is not valid yet (it is valid from 20",
+        ),
+        (
+            pki.server(&["www.elsewhere.test"], -10, 80),
+            Status::NameMismatch,
+            "the certificate is not valid for api.wallet.test: it is for www.elsewhere.test",
+        ),
+        (
+            stranger.server(&["api.wallet.test"], -10, 80),
+            Status::Untrusted,
+            "the certificate is not signed by a trusted authority",
+        ),
     ];
-    for (tls, want) in cases {
+    for (tls, want, says) in cases {
         let server = servers::https(tls, |_| Behavior::ok("ok")).await;
         let url = format!("https://api.wallet.test:{}/health", server.addr.port());
         let (r, _) = probe(config(&dns, Some(&pki)), &url).await;
         let t = r.tls.as_ref().expect("a TLS result");
         assert_eq!(t.status, want, "{t:#?}");
+        // In words, not rustls's Debug names (`invalid peer certificate: UnknownIssuer`).
+        assert!(
+            t.error.as_deref().unwrap_or_default().starts_with(says),
+            "{:?}",
+            t.error
+        );
+        assert_eq!(t.error.is_none(), says.is_empty(), "{:?}", t.error);
         assert!(
             !t.chain.is_empty(),
             "the chain is reported even when verification fails"
