@@ -591,7 +591,8 @@ fn endpoint(ctx: &Ctx, e: &RawEndpoint, names: &Names) -> Result<Endpoint, Profi
 }
 
 /// An endpoint's name: the one given (without spaces, not taken by an endpoint above), or
-/// else the host, or host:port, or the URL: the first no endpoint has or names.
+/// else the host, or host:port, or the URL, or the host with `-2`, `-3`...: the first no
+/// endpoint has or names, so that names stay unique however often a URL is repeated.
 fn endpoint_name(ctx: &Ctx, e: &RawEndpoint, url: &Url, names: &Names) -> Result<String, ProfileError> {
     let taken = |n: &str| names.taken.contains(n);
     let Some(given) = &e.name else {
@@ -599,10 +600,13 @@ fn endpoint_name(ctx: &Ctx, e: &RawEndpoint, url: &Url, names: &Names) -> Result
         let host_port = format!("{host}:{}", url.port_or_known_default().unwrap_or(0));
         // The URL as reports show it: a name is published (metric labels, /probe).
         let shown = crate::probe::shown_url(url.as_str(), false);
-        return Ok([host, host_port, shown.clone()]
+        let numbered = (2..).map(|n| format!("{host}-{n}"));
+        let name = [host.clone(), host_port, shown]
             .into_iter()
+            .chain(numbered)
             .find(|n| !taken(n) && !names.given.contains(n.as_str()))
-            .unwrap_or(shown));
+            .expect("only finitely many names are taken");
+        return Ok(name);
     };
     let name = given.get_ref();
     if name.trim().is_empty() || name.contains(char::is_whitespace) {
@@ -758,6 +762,44 @@ mod tests {
         assert_eq!(e.line, 1);
         let e = err("[policy]\n");
         assert!(e.message.contains("name"), "{e}");
+    }
+
+    /// Found by fuzzing (fuzz/fuzz_targets/profile.rs): the fourth unnamed endpoint with the
+    /// same URL took the URL as its name a second time.
+    #[test]
+    fn names_stay_unique_however_often_a_url_repeats() {
+        let text = format!(
+            "name = \"x\"\n{}",
+            "[[endpoint]]\nurl = \"https://a.test/\"\n".repeat(6)
+        );
+        let p = Profile::parse(&text, "p.toml", None).unwrap();
+        let names: Vec<&str> = p.endpoints.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "a.test",
+                "a.test:443",
+                "https://a.test/",
+                "a.test-2",
+                "a.test-3",
+                "a.test-4"
+            ]
+        );
+        for id in p.endpoint_ids() {
+            assert_eq!(p.endpoint_named(&p.endpoint(id).name), Some(id));
+        }
+        // A name given further down is kept free.
+        let text = "name = \"x\"\n[[endpoint]]\nurl = \"https://a.test/\"\n[[endpoint]]\nurl = \"https://a.test/\"\n[[endpoint]]\nurl = \"https://a.test/\"\n[[endpoint]]\nurl = \"https://a.test/\"\n[[endpoint]]\nurl = \"https://a.test/\"\nname = \"a.test-2\"\n";
+        let names: Vec<String> = Profile::parse(text, "p.toml", None)
+            .unwrap()
+            .endpoints
+            .into_iter()
+            .map(|e| e.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["a.test", "a.test:443", "https://a.test/", "a.test-3", "a.test-2"]
+        );
     }
 
     #[test]
