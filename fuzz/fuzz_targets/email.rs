@@ -2,7 +2,7 @@
 
 mod common;
 
-use bindcheck::validate::{validate_email, EmailPolicy, Field};
+use bindcheck::validate::{mask, validate_email, EmailPolicy, Field};
 use libfuzzer_sys::fuzz_target;
 
 fn check(input: &str, policy: &EmailPolicy) {
@@ -10,12 +10,25 @@ fn check(input: &str, policy: &EmailPolicy) {
     common::check_findings(&c.findings, Field::Email);
     common::check_valid(c.valid, &c.findings, "email");
     let masked = c.masked();
-    // The domain is shown by design; the local part must be masked to at most one char.
+    // The local part is masked to at most one character; the domain is shown only when it
+    // is a plausible host name, which has no run of five digits, else hidden as `***`.
     match (c.normalized().rsplit_once('@'), masked.rsplit_once('@')) {
-        (Some((local, _)), Some((masked_local, _))) => {
+        (Some((local, domain)), Some((masked_local, masked_domain))) => {
             assert!(masked_local.ends_with("***"), "masked local part {masked_local:?}");
             assert!(masked_local.chars().count() <= 4, "masked local part {masked_local:?}");
             common::check_masked(local, masked_local, "email local part");
+            if masked_domain != domain {
+                assert_eq!(masked_domain, "***", "a domain is shown whole or not at all");
+            } else {
+                let digits: String = domain.chars().map(|c| if c.is_numeric() { '0' } else { ' ' }).collect();
+                assert!(
+                    !digits.contains("00000"),
+                    "shown domain {domain:?} has five digits in a row"
+                );
+            }
+            if let Some(s) = &c.suggestion {
+                assert!(mask::is_plausible_host(s), "suggestion {s:?} repeats a number");
+            }
         }
         (None, _) => assert_eq!(masked, "***"),
         (Some(_), None) => panic!("masked {masked:?} lost the @"),
