@@ -40,7 +40,7 @@ use crate::probe::ProbeConfig;
 use crate::profile::{EndpointId, Profile};
 use crate::report::render::prometheus;
 use crate::report::{today_utc, Report};
-use crate::validate::{inputs_from_json, validate, Inputs, Lang, Record, Region};
+use crate::validate::{inputs_from_json, json_problem, validate, Inputs, Lang, Record, Region};
 
 mod listen;
 pub use listen::Limits;
@@ -260,17 +260,6 @@ fn error(status: StatusCode, message: &str, hint: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
 }
 
-/// What kind of JSON error, in words.
-fn json_problem(category: serde_json::error::Category) -> &'static str {
-    use serde_json::error::Category;
-    match category {
-        Category::Syntax => "a syntax error",
-        Category::Eof => "it ends too early",
-        Category::Data => "a value of the wrong type",
-        Category::Io => "it could not be read",
-    }
-}
-
 /// The answer's language: the body's `lang`, else `Accept-Language`, else English. A `lang`
 /// that is not a language is refused with a message that does not repeat it.
 fn lang_of(value: Option<&serde_json::Value>, headers: &HeaderMap) -> Result<Lang, &'static str> {
@@ -293,7 +282,7 @@ async fn validate_handler(State(state): State<Arc<ServeState>>, headers: HeaderM
                 StatusCode::BAD_REQUEST,
                 &format!(
                     "the body is not valid JSON ({} at line {} column {})",
-                    json_problem(e.classify()),
+                    json_problem(&e),
                     e.line(),
                     e.column()
                 ),
