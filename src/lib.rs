@@ -23,6 +23,9 @@ pub mod validate;
 pub mod probe;
 
 #[cfg(feature = "report")]
+pub mod file;
+
+#[cfg(feature = "report")]
 pub mod profile;
 
 #[cfg(feature = "report")]

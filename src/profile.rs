@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use url::Url;
 
+use crate::file::{self, FileError};
 use crate::probe::Method;
 use crate::validate::{BinTable, Brand, CardKind, CardPolicy, EmailPolicy, PhoneOptions, Policy, Region};
 
@@ -21,6 +22,12 @@ use crate::validate::{BinTable, Brand, CardKind, CardPolicy, EmailPolicy, PhoneO
 pub const DEFAULT_PROFILE: &str = include_str!("profile/default.toml");
 /// The commented starter profile `bindcheck init` writes.
 pub const STARTER_PROFILE: &str = include_str!("profile/starter.toml");
+
+/// The largest profile file [`Profile::load`] reads: 1 MiB (a profile is a few kilobytes).
+pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
+/// The largest BIN table file a profile's `bin_table` (and `validate --bin-table`) may name:
+/// 16 MiB, several times a table of every issuer's prefixes.
+pub const MAX_BIN_TABLE_BYTES: u64 = 16 << 20;
 
 /// What an endpoint is for (reports group and explain by it).
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
@@ -151,8 +158,8 @@ pub struct ProfileError {
     pub column: usize,
     pub message: String,
     pub hint: String,
-    /// The I/O error behind a profile or BIN table that could not be read.
-    io: Option<std::io::Error>,
+    /// Why a profile or BIN table file could not be read (boxed: errors stay small).
+    cause: Option<Box<FileError>>,
 }
 
 impl ProfileError {
@@ -161,13 +168,14 @@ impl ProfileError {
         (self.line > 0).then_some((self.line, self.column))
     }
 
-    /// The I/O error behind the problem, taken out (to chain it elsewhere).
-    pub fn take_io(&mut self) -> Option<std::io::Error> {
-        self.io.take()
+    /// Why the file could not be read (not found, not a regular file, too large...), taken
+    /// out to chain it elsewhere.
+    pub fn take_cause(&mut self) -> Option<FileError> {
+        self.cause.take().map(|e| *e)
     }
 
-    fn with_io(mut self, e: std::io::Error) -> ProfileError {
-        self.io = Some(e);
+    fn caused_by(mut self, e: FileError) -> ProfileError {
+        self.cause = Some(Box::new(e));
         self
     }
 }
@@ -184,7 +192,7 @@ impl fmt::Display for ProfileError {
 
 impl std::error::Error for ProfileError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.io.as_ref().map(|e| e as _)
+        self.cause.as_deref().map(|e| e as _)
     }
 }
 
@@ -287,7 +295,7 @@ impl Ctx<'_> {
             column,
             message: message.into(),
             hint: hint.into(),
-            io: None,
+            cause: None,
         }
     }
 
@@ -320,18 +328,22 @@ impl Profile {
     }
 
     /// Reads and checks a profile file; a BIN table path in it is relative to the file.
+    /// The file must be a regular file of at most [`MAX_PROFILE_BYTES`].
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
         let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = file::read_text(path, MAX_PROFILE_BYTES).map_err(|e| {
             ProfileError {
                 source: source.clone(),
                 line: 0,
                 column: 0,
                 message: "cannot read the profile".into(),
-                hint: "check the path given to --profile".into(),
-                io: None,
+                hint: format!(
+                    "check the path given to --profile: a profile is a TOML file of at most {} MiB",
+                    MAX_PROFILE_BYTES >> 20
+                ),
+                cause: None,
             }
-            .with_io(e)
+            .caused_by(e)
         })?;
         Profile::parse(&text, &source, path.parent())
     }
@@ -459,21 +471,24 @@ fn card_kind(ctx: &Ctx, k: &Spanned<String>) -> Result<CardKind, ProfileError> {
     })
 }
 
-/// `bin_table`: the CSV file, read (relative to `base`) and parsed. An error names the
-/// table's line and what is wrong there.
-fn bin_table(ctx: &Ctx, file: &Spanned<String>, base: Option<&Path>) -> Result<BinTable, ProfileError> {
-    let path: PathBuf = base.map_or_else(|| PathBuf::from(file.get_ref()), |b| b.join(file.get_ref()));
-    let csv = std::fs::read_to_string(&path).map_err(|e| {
+/// `bin_table`: the CSV file, read (relative to `base`, at most [`MAX_BIN_TABLE_BYTES`])
+/// and parsed. An error names the table's line and what is wrong there.
+fn bin_table(ctx: &Ctx, name: &Spanned<String>, base: Option<&Path>) -> Result<BinTable, ProfileError> {
+    let path: PathBuf = base.map_or_else(|| PathBuf::from(name.get_ref()), |b| b.join(name.get_ref()));
+    let csv = file::read_text(&path, MAX_BIN_TABLE_BYTES).map_err(|e| {
         ctx.error_at(
-            file,
+            name,
             format!("cannot read the BIN table {}", path.display()),
-            "the path is relative to the profile file",
+            format!(
+                "the path is relative to the profile file; a BIN table is a CSV file of at most {} MiB",
+                MAX_BIN_TABLE_BYTES >> 20
+            ),
         )
-        .with_io(e)
+        .caused_by(e)
     })?;
     BinTable::parse(&csv).map_err(|e| {
         ctx.error_at(
-            file,
+            name,
             format!(
                 "the BIN table {} is invalid at its line {}: {}",
                 path.display(),
@@ -841,6 +856,45 @@ mod tests {
             }
         );
         assert_eq!(p.thresholds.dns_ms, Thresholds::default().dns_ms);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn profiles_and_bin_tables_are_small_regular_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.toml");
+        let mut text = String::from("name = \"x\"\n");
+        while text.len() as u64 <= MAX_PROFILE_BYTES {
+            text.push_str("# a comment line to make the profile larger than its limit\n");
+        }
+        std::fs::write(&big, &text).unwrap();
+        let mut e = Profile::load(&big).unwrap_err();
+        assert_eq!(e.position(), None);
+        assert_eq!(e.message, "cannot read the profile");
+        assert!(e.hint.contains("at most 1 MiB"), "{e}");
+        assert!(matches!(e.take_cause(), Some(FileError::TooLarge { .. })));
+
+        let e = Profile::load(dir.path()).unwrap_err();
+        let cause = std::error::Error::source(&e).unwrap().to_string();
+        assert!(cause.ends_with("is a directory, not a regular file"), "{cause}");
+
+        // A BIN table that is a device: an error at the `bin_table` value, caused by the kind.
+        let text = "name = \"x\"\n[policy]\nbin_table = \"/dev/zero\"\n";
+        let mut e = Profile::parse(text, "p.toml", None).unwrap_err();
+        assert_eq!(e.position(), Some((3, 13)), "{e}");
+        assert_eq!(e.message, "cannot read the BIN table /dev/zero");
+        assert!(e.hint.contains("at most 16 MiB"), "{e}");
+        let cause = e.take_cause().unwrap();
+        assert!(
+            matches!(
+                cause,
+                FileError::NotRegular {
+                    kind: file::FileKind::CharDevice,
+                    ..
+                }
+            ),
+            "{cause:?}"
+        );
     }
 
     #[test]

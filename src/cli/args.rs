@@ -8,6 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::{ErrorKind, UsageError};
+use bindcheck::file;
 use bindcheck::probe::{ProbeConfig, ResolverChoice, Timeouts};
 use bindcheck::profile::Profile;
 use bindcheck::validate::Inputs;
@@ -138,15 +139,22 @@ pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
         .map_err(|_| "expected an IP address, optionally with :port (e.g. 223.5.5.5 or 127.0.0.1:5353)".to_owned())
 }
 
-/// The PEM of `--ca-file`, if given.
+/// The largest `--ca-file` read: 1 MiB of PEM, hundreds of certificates.
+pub const MAX_CA_FILE_BYTES: u64 = 1 << 20;
+
+/// The PEM of `--ca-file`, if given: a regular file of at most [`MAX_CA_FILE_BYTES`].
 pub fn read_ca_file(path: Option<&Path>) -> Result<Option<Vec<u8>>, UsageError> {
     path.map(|p| {
-        std::fs::read(p).map_err(|e| {
+        file::read_bytes(p, MAX_CA_FILE_BYTES).map_err(|e| {
             UsageError::new(
-                format!("cannot read the CA file {}: {e}", p.display()),
-                "check the path given to --ca-file",
+                "cannot read the CA file",
+                format!(
+                    "check the path given to --ca-file: a CA file is PEM text of at most {} MiB",
+                    MAX_CA_FILE_BYTES >> 20
+                ),
             )
             .kind(ErrorKind::Config)
+            .caused_by(e)
         })
     })
     .transpose()
@@ -162,8 +170,8 @@ pub fn load_profile(spec: Option<&str>) -> Result<Profile, UsageError> {
                 None => e.source.clone(),
             };
             let mut usage = UsageError::new(format!("{place}: {}", e.message), e.hint.clone()).kind(ErrorKind::Config);
-            if let Some(io) = e.take_io() {
-                usage = usage.caused_by(io);
+            if let Some(cause) = e.take_cause() {
+                usage = usage.caused_by(cause);
             }
             usage
         }),

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use super::args::InputArgs;
 use super::batch::{self, InputFormat};
 use super::{render, resolve_lang, secret, Outcome, UsageError};
+use bindcheck::file;
+use bindcheck::profile::MAX_BIN_TABLE_BYTES;
 use bindcheck::report::today_utc as today;
 use bindcheck::validate::{
     validate, BinTable, Brand, CardPolicy, EmailPolicy, Field, Inputs, Lang, PhoneOptions, Policy, Region,
@@ -75,11 +77,15 @@ impl ValidateArgs {
         let bin_table = match &self.bin_table {
             None => None,
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
+                let text = file::read_text(path, MAX_BIN_TABLE_BYTES).map_err(|e| {
                     UsageError::new(
-                        format!("cannot read the BIN table {}: {e}", path.display()),
-                        "check the path given to --bin-table",
+                        "cannot read the BIN table",
+                        format!(
+                            "check the path given to --bin-table: a BIN table is a CSV file of at most {} MiB",
+                            MAX_BIN_TABLE_BYTES >> 20
+                        ),
                     )
+                    .caused_by(e)
                 })?;
                 Some(BinTable::parse(&text).map_err(|e| {
                     UsageError::new(

@@ -5,13 +5,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn fixture(path: &str) -> PathBuf {
+pub(crate) fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
 }
 
 /// Runs bindcheck with a clean environment (no BINDCHECK_* or locale leaking in from the
 /// developer's shell), the given extra variables and standard input.
-fn bindcheck(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+pub(crate) fn bindcheck(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_bindcheck"));
     cmd.args(args)
         .env_clear()
@@ -25,15 +25,15 @@ fn bindcheck(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
     child.wait_with_output().expect("bindcheck output")
 }
 
-fn code(o: &Output) -> i32 {
+pub(crate) fn code(o: &Output) -> i32 {
     o.status.code().expect("exit code")
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).expect("UTF-8 stderr")
 }
 
@@ -118,7 +118,7 @@ fn language_comes_from_the_flag_or_the_locale() {
     assert_eq!(code(&o), 2);
 }
 
-fn jsonl(o: &Output) -> Vec<serde_json::Value> {
+pub(crate) fn jsonl(o: &Output) -> Vec<serde_json::Value> {
     stdout(o)
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))

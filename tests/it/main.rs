@@ -16,6 +16,8 @@ mod privacy;
 #[cfg(feature = "probe")]
 mod probe;
 mod props;
+#[cfg(all(feature = "cli", unix))]
+mod reads;
 mod reference;
 #[cfg(all(feature = "cli", target_os = "linux"))]
 mod scenarios;
