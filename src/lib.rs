@@ -22,6 +22,9 @@ pub mod validate;
 #[cfg(any(feature = "probe", feature = "report"))]
 pub mod probe;
 
+#[cfg(feature = "batch")]
+pub mod batch;
+
 #[cfg(feature = "report")]
 pub mod file;
 

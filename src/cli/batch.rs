@@ -1,6 +1,6 @@
-//! Batch mode: stream rows from CSV or JSONL, validate them on every core, write JSONL in
-//! input order. Rows are read and checked a chunk at a time, so memory stays flat however
-//! long the input is.
+//! Batch mode: stream rows from CSV or JSONL (read by `bindcheck::batch`, every row
+//! bounded), validate them on every core, write JSONL in input order. Rows are read and
+//! checked a chunk at a time, so memory stays flat however long the input is.
 
 use anyhow::Context;
 use clap::ValueEnum;
@@ -8,15 +8,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read, Write};
+use std::io::{self, BufRead, BufReader, IsTerminal, Write};
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::{Outcome, UsageError};
-use bindcheck::validate::{
-    inputs_from_json, json_problem, validate, Column, Date, Inputs, Lang, Policy, Record, Region,
-};
+use super::{ErrorKind, Outcome, UsageError};
+use bindcheck::batch::{self, Format, HeaderError, Parsed, Rows};
+use bindcheck::validate::{validate, Date, Field, Lang, Policy, Record, Region};
 
 /// Input formats of a batch file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -27,19 +26,32 @@ pub enum InputFormat {
     Jsonl,
 }
 
-/// Rows checked in parallel at a time: large enough to keep both cores busy, small enough
-/// that a chunk of even long rows stays a few megabytes.
-const CHUNK: usize = 4096;
+impl From<InputFormat> for Format {
+    fn from(f: InputFormat) -> Format {
+        match f {
+            InputFormat::Csv => Format::Csv,
+            InputFormat::Jsonl => Format::Jsonl,
+        }
+    }
+}
 
-/// One row as read: the inputs and an optional `region` override, or why it is malformed.
-type RawRow = Result<(Inputs, Option<String>), String>;
+/// Rows checked in parallel at a time: large enough to keep both cores busy...
+const CHUNK: usize = 4096;
+/// ... and the bytes of their values at most, so that a chunk of long rows (each up to
+/// `batch::MAX_ROW_BYTES`) stays a few megabytes too.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// The rows of the input, as the reader thread takes them.
+type Input = Rows<Box<dyn BufRead + Send>>;
 
 /// A checked row as the writer gets it: valid or not (`None`: malformed) and its JSON line.
 type Line = (Option<bool>, String);
 
+/// A row that could not be checked: its position, the line it starts on, and why.
 #[derive(Serialize)]
 struct RowError<'a> {
     row: u64,
+    line: u64,
     ok: bool,
     error: &'a str,
 }
@@ -64,41 +76,61 @@ pub fn run(
 ) -> anyhow::Result<Outcome> {
     let rows = open_rows(input, format)?;
     let progress = progress_bar();
-    let tally = pipeline(rows, &progress, policy, lang, unmasked, today).context("cannot write the results")?;
+    let (read, written) = pipeline(rows, &progress, policy, lang, unmasked, today);
     progress.finish_and_clear();
+    let tally = written.context("cannot write the results")?;
+    read.map_err(|e| {
+        UsageError::new(
+            format!("cannot read the input after {} rows", tally.rows),
+            "the rows before were checked and written; check the file or the command writing to bindcheck",
+        )
+        .kind(ErrorKind::Data)
+        .caused_by(e)
+    })?;
     Ok(summarize(&tally, lang))
 }
 
-/// The format of `input`, from its extension when not given: JSON Lines for `.jsonl`,
-/// `.ndjson` and `.json`, CSV otherwise.
-fn input_format(input: &str, format: Option<InputFormat>) -> InputFormat {
-    format.unwrap_or_else(|| {
-        let ext = Path::new(input).extension().and_then(|e| e.to_str()).unwrap_or("");
-        if ext.eq_ignore_ascii_case("jsonl") || ext.eq_ignore_ascii_case("ndjson") || ext.eq_ignore_ascii_case("json") {
-            InputFormat::Jsonl
-        } else {
-            InputFormat::Csv
-        }
-    })
+/// Opens `input` (`-`: standard input) and reads the CSV header; the format is `format`,
+/// else the one the extension suggests.
+fn open_rows(input: &str, format: Option<InputFormat>) -> anyhow::Result<Input> {
+    let format = format.map_or_else(|| Format::of_path(Path::new(input)), Format::from);
+    // Rows of up to 64 KiB are read through a buffer of that size.
+    let reader: Box<dyn BufRead + Send> = if input == "-" {
+        Box::new(BufReader::with_capacity(1 << 16, io::stdin()))
+    } else {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            File::open(input).map_err(|e| {
+                UsageError::new(
+                    format!("cannot open the input file {input}: {e}"),
+                    "check the path given to --input",
+                )
+            })?,
+        ))
+    };
+    Rows::new(reader, format).map_err(|e| header_error(e).into())
 }
 
-/// Opens `input` (`-`: standard input) and returns its rows as they are read.
-fn open_rows(input: &str, format: Option<InputFormat>) -> anyhow::Result<Box<dyn Iterator<Item = RawRow> + Send>> {
-    let format = input_format(input, format);
-    let reader: Box<dyn Read + Send> = if input == "-" {
-        Box::new(io::stdin())
-    } else {
-        Box::new(File::open(input).map_err(|e| {
-            UsageError::new(
-                format!("cannot open the input file {input}: {e}"),
-                "check the path given to --input",
-            )
-        })?)
+/// A CSV header that cannot be used, with what to do.
+fn header_error(e: HeaderError) -> UsageError {
+    let hint = match &e {
+        HeaderError::UnknownColumns { .. } => "name only the columns phone, email, card, expiry, cvv, id_number, name \
+             and region; remove the others (a misspelt column would leave its field unchecked)"
+            .to_owned(),
+        HeaderError::TooLong { .. } => format!(
+            "the first line must name the columns; a row is at most {} KiB",
+            batch::MAX_ROW_BYTES >> 10
+        ),
+        HeaderError::NoInputColumns => {
+            "name columns phone, email, card, expiry, cvv, id_number, name (and optionally region)".to_owned()
+        }
+        _ => "the first line must name the columns".to_owned(),
     };
-    Ok(match format {
-        InputFormat::Csv => csv_rows(reader)?,
-        InputFormat::Jsonl => Box::new(jsonl_rows(BufReader::new(reader))),
-    })
+    let usage = UsageError::new(e.to_string(), hint);
+    match e {
+        HeaderError::Read(io) => usage.caused_by(io),
+        _ => usage,
+    }
 }
 
 /// A spinner with the row count and rate on a terminal; hidden otherwise.
@@ -118,42 +150,62 @@ fn progress_bar() -> ProgressBar {
 /// Three stages overlap: a reader thread parses the next chunk while the rows of this one
 /// are checked on every core and a writer thread writes the previous one. Bounded channels
 /// keep at most a few chunks in memory.
+/// Returns how reading ended and what was written.
 fn pipeline(
-    rows: Box<dyn Iterator<Item = RawRow> + Send>,
+    rows: Input,
     progress: &ProgressBar,
     policy: &Policy,
     lang: Lang,
     unmasked: bool,
     today: Date,
-) -> io::Result<Tally> {
-    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<RawRow>>(1);
+) -> (io::Result<()>, io::Result<Tally>) {
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<Parsed>>(1);
     let (line_tx, line_rx) = mpsc::sync_channel::<Vec<Line>>(1);
     std::thread::scope(|scope| {
-        scope.spawn(move || read_chunks(rows, chunk_tx));
+        let reader = scope.spawn(move || read_chunks(rows, chunk_tx));
         let bar = progress.clone();
         let writer = scope.spawn(move || write_lines(line_rx, bar));
         check_chunks(chunk_rx, line_tx, policy, lang, unmasked, today);
-        writer
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the writer thread failed")))
+        let failed = |what: &str| io::Error::other(format!("the {what} thread failed"));
+        (
+            reader.join().unwrap_or_else(|_| Err(failed("reader"))),
+            writer.join().unwrap_or_else(|_| Err(failed("writer"))),
+        )
     })
 }
 
-/// The reader stage: sends the rows a chunk at a time until they run out or the checking
+/// The reader stage: sends the rows a chunk at a time (at most `CHUNK` rows, and not much
+/// more than `CHUNK_BYTES` of values) until they run out, the input fails, or the checking
 /// stage stops.
-fn read_chunks(mut rows: Box<dyn Iterator<Item = RawRow> + Send>, chunk_tx: mpsc::SyncSender<Vec<RawRow>>) {
+fn read_chunks(mut rows: Input, chunk_tx: mpsc::SyncSender<Vec<Parsed>>) -> io::Result<()> {
     loop {
-        let chunk: Vec<RawRow> = rows.by_ref().take(CHUNK).collect();
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut bytes = 0;
+        while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
+            let Some(row) = rows.next().transpose()? else {
+                break;
+            };
+            bytes += size(&row);
+            chunk.push(row);
+        }
         if chunk.is_empty() || chunk_tx.send(chunk).is_err() {
-            break;
+            return Ok(());
         }
     }
+}
+
+/// The bytes of a row's values.
+fn size(row: &Parsed) -> usize {
+    row.row.as_ref().map_or(0, |(inputs, region)| {
+        let fields: usize = Field::ALL.iter().filter_map(|f| inputs.get(*f)).map(str::len).sum();
+        fields + region.as_ref().map_or(0, String::len)
+    })
 }
 
 /// The checking stage: checks each chunk's rows on every core, numbering them from 1, and
 /// passes their lines on in input order. Returning drops `line_tx`, which ends the writer.
 fn check_chunks(
-    chunk_rx: mpsc::Receiver<Vec<RawRow>>,
+    chunk_rx: mpsc::Receiver<Vec<Parsed>>,
     line_tx: mpsc::SyncSender<Vec<Line>>,
     policy: &Policy,
     lang: Lang,
@@ -221,11 +273,20 @@ fn summarize(tally: &Tally, lang: Lang) -> Outcome {
 }
 
 /// Checks one row; returns whether it is valid (`None`: malformed) and its JSON line.
-fn check_row(row: u64, raw: RawRow, policy: &Policy, lang: Lang, unmasked: bool, today: Date) -> Line {
-    let error_line = |error: &str| serde_json::to_string(&RowError { row, ok: false, error }).expect("plain JSON");
-    let (inputs, region) = match raw {
+fn check_row(row: u64, parsed: Parsed, policy: &Policy, lang: Lang, unmasked: bool, today: Date) -> Line {
+    let line = parsed.line;
+    let error_line = |error: &str| {
+        let e = RowError {
+            row,
+            line,
+            ok: false,
+            error,
+        };
+        serde_json::to_string(&e).expect("plain JSON")
+    };
+    let (inputs, region) = match parsed.row {
         Ok(v) => v,
-        Err(e) => return (None, error_line(&e)),
+        Err(e) => return (None, error_line(&e.to_string())),
     };
     let v = match region {
         None => validate(&inputs, policy, today),
@@ -245,66 +306,4 @@ fn check_row(row: u64, raw: RawRow, policy: &Policy, lang: Lang, unmasked: bool,
         fields: &views,
     };
     (Some(v.ok()), serde_json::to_string(&record).expect("plain JSON"))
-}
-
-fn csv_rows(reader: Box<dyn Read + Send>) -> anyhow::Result<Box<dyn Iterator<Item = RawRow> + Send>> {
-    let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
-    let headers = csv.headers().map_err(|e| {
-        UsageError::new(
-            format!("cannot read the CSV header: {e}"),
-            "the first line must name the columns",
-        )
-    })?;
-    let columns: Vec<Column> = headers.iter().map(Column::of).collect();
-    if !columns.iter().any(|c| matches!(c, Column::Field(_))) {
-        return Err(UsageError::new(
-            "the CSV header names none of the input columns",
-            "name columns phone, email, card, expiry, cvv, id_number, name (and optionally region)",
-        )
-        .into());
-    }
-    let ignored: Vec<&str> = headers
-        .iter()
-        .zip(&columns)
-        .filter(|(_, c)| matches!(c, Column::Ignored))
-        .map(|(h, _)| h)
-        .collect();
-    if !ignored.is_empty() {
-        let _ = writeln!(io::stderr(), "bindcheck: ignoring CSV columns: {}", ignored.join(", "));
-    }
-    Ok(Box::new(csv.into_records().map(move |record| {
-        let record = record.map_err(|e| match e.kind() {
-            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                format!("expected {expected_len} columns, found {len}")
-            }
-            csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_owned(),
-            _ => "the row could not be read as CSV".to_owned(),
-        })?;
-        let mut inputs = Inputs::default();
-        let mut region = None;
-        for (value, col) in record.iter().zip(&columns) {
-            match col {
-                Column::Field(f) if !value.is_empty() => inputs.set(*f, Some(value.to_owned())),
-                Column::Region => region = Some(value.to_owned()),
-                _ => {}
-            }
-        }
-        Ok((inputs, region))
-    })))
-}
-
-fn jsonl_rows(reader: impl BufRead) -> impl Iterator<Item = RawRow> {
-    reader
-        .lines()
-        .filter(|line| !matches!(line, Ok(l) if l.trim().is_empty()))
-        .map(|line| {
-            let line = line.map_err(|e| match e.kind() {
-                io::ErrorKind::InvalidData => "the line is not valid UTF-8".to_owned(),
-                _ => format!("the line could not be read: {}", e.kind()),
-            })?;
-            // serde_json's syntax errors give a position, never the text around it.
-            let value: serde_json::Value = serde_json::from_str(&line)
-                .map_err(|e| format!("not valid JSON ({} at column {})", json_problem(&e), e.column()))?;
-            inputs_from_json(value, false).map_err(|e| e.to_string())
-        })
 }

@@ -14,8 +14,8 @@ pub enum Column {
     Field(Field),
     /// The phone region for this row (`region`).
     Region,
-    /// Anything else.
-    Ignored,
+    /// Anything else: bindcheck's batch readers and `serve` refuse it.
+    Unknown,
 }
 
 impl Column {
@@ -33,7 +33,7 @@ impl Column {
         Field::ALL
             .iter()
             .find(|f| f.as_str() == name)
-            .map_or(Column::Ignored, |f| Column::Field(*f))
+            .map_or(Column::Unknown, |f| Column::Field(*f))
     }
 }
 
@@ -58,7 +58,8 @@ pub type Row = (Inputs, Option<String>);
 
 /// The inputs in a JSON object (values strings, numbers or null), and its `region`. With
 /// `strict`, a key that is not an input field or `region` is an error; otherwise it is
-/// ignored.
+/// ignored. bindcheck itself is always strict (`serve`, and batch rows through
+/// `bindcheck::batch`): a misspelt key must not leave its field unchecked.
 pub fn inputs_from_json(value: serde_json::Value, strict: bool) -> Result<Row, RowError> {
     let serde_json::Value::Object(map) = value else {
         return Err(RowError::NotAnObject);
@@ -68,8 +69,8 @@ pub fn inputs_from_json(value: serde_json::Value, strict: bool) -> Result<Row, R
     for (key, value) in map {
         let col = Column::of(&key);
         let name = match col {
-            Column::Ignored if strict => return Err(RowError::UnknownKey),
-            Column::Ignored => continue,
+            Column::Unknown if strict => return Err(RowError::UnknownKey),
+            Column::Unknown => continue,
             Column::Region => "region",
             Column::Field(f) => f.as_str(),
         };
@@ -82,7 +83,7 @@ pub fn inputs_from_json(value: serde_json::Value, strict: bool) -> Result<Row, R
         match col {
             Column::Field(f) => inputs.set(f, text),
             Column::Region => region = Some(text.unwrap_or_default()),
-            Column::Ignored => {}
+            Column::Unknown => {}
         }
     }
     Ok((inputs, region))
@@ -119,7 +120,7 @@ mod tests {
         assert_eq!(Column::of(" ID-Number "), Column::Field(Field::IdNumber));
         assert_eq!(Column::of("\u{FEFF}phone"), Column::Field(Field::Phone));
         assert_eq!(Column::of("Region"), Column::Region);
-        assert_eq!(Column::of("6222021234567890128"), Column::Ignored);
+        assert_eq!(Column::of("6222021234567890128"), Column::Unknown);
     }
 
     #[test]

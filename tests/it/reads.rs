@@ -1,11 +1,14 @@
 //! Bounded reads as users meet them: a profile, BIN table or CA file that is not a small
-//! regular file is refused by name and reason.
+//! regular file is refused by name and reason; batch rows past their limits, and an unclosed
+//! quote, are malformed rows that name their line and none of their digits; an unknown key
+//! is refused alike by CSV, JSON Lines and `serve`.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use super::cli::{code, stderr, stdout};
+use super::cli::{bindcheck, code, jsonl, stderr, stdout};
 
 /// Runs bindcheck on no input, failing the test if it takes more than 20 s (opening a FIFO
 /// waits for a writer) or more than 4 GiB of address space (reading `/dev/zero` whole
@@ -39,6 +42,21 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path.to_str().unwrap().to_owned()
+}
+
+/// Runs of 7 or more digits of `haystack` that also occur in `input`.
+fn digits_from(input: &str, haystack: &str) -> Vec<String> {
+    haystack
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() >= 7)
+        .flat_map(|run| {
+            (0..=run.len() - 7)
+                .map(|i| &run[i..i + 7])
+                .filter(|w| input.contains(*w))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Asserts a configuration error: exit code 78 (`check`), an `error:`, a cause naming
@@ -116,4 +134,158 @@ fn a_bin_table_or_ca_file_that_is_a_device_is_refused_by_name_and_reason() {
     let o = run_bounded(&["check", "--profile", &empty, "--ca-file", "/dev/zero"]);
     assert_refused(&o, "/dev/zero", "is a character device, not a regular file");
     assert!(stderr(&o).contains("--ca-file"), "{}", stderr(&o));
+}
+
+/// A batch file: the `first` lines, a `long` one, the `last` lines.
+fn with_a_long_row(first: &str, long: &str, last: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    writeln!(f, "{first}\n{long}\n{last}").unwrap();
+    f
+}
+
+#[test]
+fn a_jsonl_row_past_its_limit_is_malformed_and_the_batch_goes_on() {
+    let card = "6222021234567890128".repeat(55_000);
+    let f = with_a_long_row(
+        r#"{"phone": "13800138000"}"#,
+        &format!(r#"{{"card": "{card}"}}"#),
+        &format!(
+            "{{\"card\": \"{}\"}}\n{{\"card\": \"4111111111111111\"}}",
+            &card[..5000]
+        ),
+    );
+    let path = f.path().to_str().unwrap();
+    let o = bindcheck(&["validate", "--input", path, "--input-format", "jsonl"], &[], "");
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 4, "{}", stdout(&o));
+    assert_eq!(rows[0]["ok"], true);
+    assert_eq!((rows[1]["row"].as_u64(), rows[1]["line"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(rows[1]["ok"], false);
+    assert_eq!(rows[1]["error"], "the row is longer than 65536 bytes");
+    assert_eq!(rows[2]["line"], 3);
+    assert_eq!(rows[2]["error"], "`card` is longer than 4096 bytes");
+    assert_eq!(rows[3]["fields"]["card"]["brand"], "visa", "the rows after are checked");
+    assert!(
+        stderr(&o).contains("4 rows: 2 valid, 0 with errors, 2 malformed"),
+        "{}",
+        stderr(&o)
+    );
+    let leaked = digits_from(&card, &format!("{}{}", stdout(&o), stderr(&o)));
+    assert!(leaked.is_empty(), "digits of the rows in the output: {leaked:?}");
+}
+
+#[test]
+fn a_csv_row_past_its_limit_is_malformed_and_the_batch_goes_on() {
+    let card = "6222021234567890128".repeat(55_000);
+    let f = with_a_long_row(
+        "phone,card\n13800138000,4111111111111111",
+        &format!("13900139000,\"{card}\""),
+        "13700137000,378282246310005",
+    );
+    let path = f.path().to_str().unwrap();
+    let o = bindcheck(&["validate", "--input", path], &[], "");
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 3, "{}", stdout(&o));
+    assert_eq!(rows[0]["ok"], true);
+    assert_eq!((rows[1]["row"].as_u64(), rows[1]["line"].as_u64()), (Some(2), Some(3)));
+    assert_eq!(rows[1]["error"], "the row is longer than 65536 bytes");
+    assert_eq!(rows[2]["fields"]["card"]["brand"], "american-express");
+    let leaked = digits_from(&card, &format!("{}{}", stdout(&o), stderr(&o)));
+    assert!(leaked.is_empty(), "digits of the rows in the output: {leaked:?}");
+}
+
+#[test]
+fn an_unclosed_csv_quote_is_a_malformed_row_that_names_its_line() {
+    let text = "phone,card\n13800138000,4111111111111111\n13900139000,\"6222021234567890128\n\
+                13700137000,378282246310005\n";
+    let o = bindcheck(&["validate", "--input", "-"], &[], text);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let rows = jsonl(&o);
+    assert_eq!(rows.len(), 2, "the quote swallowed the rest: {}", stdout(&o));
+    assert_eq!(rows[1]["line"], 3);
+    assert_eq!(rows[1]["ok"], false);
+    assert_eq!(rows[1]["error"], "a quoted value is not closed by the end of the input");
+    assert!(
+        stderr(&o).contains("2 rows: 1 valid, 0 with errors, 1 malformed"),
+        "{}",
+        stderr(&o)
+    );
+    let leaked = digits_from(text, &stdout(&o));
+    assert!(
+        leaked.iter().all(|d| "4111111111111111".contains(d.as_str())),
+        "{leaked:?}"
+    );
+    assert!(!stdout(&o).contains("6222"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_csv_header_with_no_end_is_refused_at_once() {
+    let o = run_bounded(&["validate", "--input", "/dev/zero"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: the CSV header is longer than 65536 bytes"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A key that is not an input is refused wherever rows come from: a JSON Lines row is
+/// malformed, a CSV header refused, a request to `serve` answered 400. None repeats it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_key_is_refused_alike_by_jsonl_csv_and_serve() {
+    let key = "6222021234567890128";
+    let jsonl_text = format!("{{\"phone\": \"13800138000\", \"{key}\": \"x\"}}\n{{\"phone\": \"13800138000\"}}\n");
+    let o = bindcheck(
+        &["validate", "--input", "-", "--input-format", "jsonl"],
+        &[],
+        &jsonl_text,
+    );
+    let mut outputs = vec![stdout(&o), stderr(&o)];
+    assert_eq!(code(&o), 1);
+    let rows = jsonl(&o);
+    assert_eq!(rows[0]["ok"], false);
+    assert_eq!(rows[0]["line"], 1);
+    assert!(
+        rows[0]["error"].as_str().unwrap().starts_with("unknown key"),
+        "{}",
+        rows[0]
+    );
+    assert_eq!(rows[1]["ok"], true, "the row after is checked");
+    // A misspelt key too: its field would otherwise go unchecked and the row look valid.
+    let o = bindcheck(
+        &["validate", "--input", "-", "--input-format", "jsonl"],
+        &[],
+        "{\"phone\": \"13800138000\", \"crad\": \"4111111111111112\"}\n",
+    );
+    assert_eq!(jsonl(&o)[0]["ok"], false);
+
+    let csv_text = format!("phone,{key},card\n13800138000,x,4111111111111111\n");
+    let o = bindcheck(&["validate", "--input", "-"], &[], &csv_text);
+    outputs.extend([stdout(&o), stderr(&o)]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "no row is checked: {}", stdout(&o));
+    assert!(
+        stderr(&o).starts_with("error: CSV column 2 (counting from 1) is not an input\nhint: "),
+        "{}",
+        stderr(&o)
+    );
+
+    let s = super::serve::start(&[]).await;
+    let r = super::serve::client()
+        .post(format!("{}/v1/validate", s.base))
+        .body(format!("{{\"phone\": \"13800138000\", \"{key}\": \"x\"}}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("unknown key"), "{body}");
+    let _ = s.stop.unwrap().send(());
+
+    outputs.push(body);
+    for out in outputs {
+        assert!(!out.contains(key), "the key was repeated: {out}");
+    }
 }

@@ -26,7 +26,7 @@ impl Running {
 
 /// Starts `bindcheck serve` in this process on 127.0.0.1:0 with a profile whose endpoints
 /// are `endpoints` (name, url).
-async fn start(endpoints: &[(&str, String)]) -> Running {
+pub async fn start(endpoints: &[(&str, String)]) -> Running {
     start_with(endpoints, Limits::default()).await
 }
 

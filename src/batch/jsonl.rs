@@ -1,0 +1,186 @@
+//! JSON Lines rows: one object a line, read a line at a time with the line bounded, so a
+//! line past the limit is skipped to its end without being kept.
+
+use std::io::{self, BufRead};
+
+use super::{check_lengths, fill, skip_bom, Limits, Malformed, Parsed};
+use crate::validate::{inputs_from_json, Row};
+
+pub(super) struct JsonlRows<R> {
+    reader: R,
+    limits: Limits,
+    /// Lines read so far.
+    line: u64,
+    /// The current line, while it fits the limit.
+    buf: Vec<u8>,
+    /// Whether the byte-order mark has been looked for.
+    started: bool,
+}
+
+impl<R: BufRead> JsonlRows<R> {
+    pub(super) fn new(reader: R, limits: Limits) -> JsonlRows<R> {
+        JsonlRows {
+            reader,
+            limits,
+            line: 0,
+            buf: Vec::new(),
+            started: false,
+        }
+    }
+
+    /// The next row, `None` at the end of the input. Blank lines are skipped.
+    pub(super) fn next_row(&mut self) -> io::Result<Option<Parsed>> {
+        if !self.started {
+            skip_bom(&mut self.reader)?;
+            self.started = true;
+        }
+        loop {
+            let Some(fits) = self.next_line()? else {
+                return Ok(None);
+            };
+            let row = if !fits {
+                Err(Malformed::TooLong {
+                    limit: self.limits.row_bytes,
+                })
+            } else {
+                match std::str::from_utf8(&self.buf) {
+                    Err(_) => Err(Malformed::NotUtf8),
+                    Ok(text) if text.trim().is_empty() => continue,
+                    Ok(text) => row(text, &self.limits),
+                }
+            };
+            return Ok(Some(Parsed { line: self.line, row }));
+        }
+    }
+
+    /// Reads the next line into `buf` without its line end, keeping at most the row limit:
+    /// whether it fits, `None` at the end of the input.
+    fn next_line(&mut self) -> io::Result<Option<bool>> {
+        self.buf.clear();
+        // One byte more than the limit, for a `\r` before the `\n`.
+        let keep = self.limits.row_bytes.saturating_add(1);
+        let mut fits = true;
+        let mut any = false;
+        loop {
+            let available = fill(&mut self.reader)?;
+            if available.is_empty() {
+                break;
+            }
+            any = true;
+            let newline = available.iter().position(|&b| b == b'\n');
+            let part = &available[..newline.unwrap_or(available.len())];
+            if fits && self.buf.len() + part.len() <= keep {
+                self.buf.extend_from_slice(part);
+            } else if fits {
+                fits = false;
+                self.buf = Vec::new();
+            }
+            let used = newline.map_or(available.len(), |i| i + 1);
+            self.reader.consume(used);
+            if newline.is_some() {
+                break;
+            }
+        }
+        if !any {
+            return Ok(None);
+        }
+        self.line += 1;
+        if self.buf.last() == Some(&b'\r') {
+            self.buf.pop();
+        }
+        Ok(Some(fits && self.buf.len() <= self.limits.row_bytes))
+    }
+}
+
+/// The inputs of one line: a JSON object with input keys only, every value within its limit.
+fn row(text: &str, limits: &Limits) -> Result<Row, Malformed> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Malformed::Json {
+        category: e.classify(),
+        column: e.column(),
+    })?;
+    let row = inputs_from_json(value, true)?;
+    check_lengths(row, limits.field_bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Format, Rows};
+    use super::*;
+    use crate::validate::RowError;
+    use std::io::Read;
+
+    fn rows(text: impl AsRef<[u8]>, limits: Limits) -> Vec<(u64, Result<Row, Malformed>)> {
+        Rows::with_limits(text.as_ref(), Format::Jsonl, limits)
+            .unwrap()
+            .map(|p| p.map(|p| (p.line, p.row)).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn lines_are_rows_and_blank_lines_are_skipped() {
+        let text = "\u{FEFF}{\"phone\": \"138 0013 8000\", \"region\": \"none\"}\r\n\n  \n{\"card\": 4111111111111111}";
+        let got = rows(text, Limits::default());
+        assert_eq!(got.len(), 2);
+        let (inputs, region) = got[0].1.clone().unwrap();
+        assert_eq!(
+            (got[0].0, inputs.phone.as_deref(), region.as_deref()),
+            (1, Some("138 0013 8000"), Some("none"))
+        );
+        assert_eq!(got[1].0, 4);
+        assert_eq!(got[1].1.as_ref().unwrap().0.card.as_deref(), Some("4111111111111111"));
+    }
+
+    #[test]
+    fn what_is_not_an_object_of_inputs_is_malformed_without_its_values() {
+        let text = b"not json 6222021234567890128\n[1]\n{\"phone\": {}}\n{\"phone_number\": \"13800138000\"}\n{\"lang\": \"en\"}\n\xFF\n";
+        let got: Vec<Malformed> = rows(text, Limits::default())
+            .into_iter()
+            .map(|r| r.1.unwrap_err())
+            .collect();
+        assert!(matches!(got[0], Malformed::Json { .. }), "{:?}", got[0]);
+        assert_eq!(got[1], Malformed::Row(RowError::NotAnObject));
+        assert_eq!(got[2], Malformed::Row(RowError::NotAString { key: "phone" }));
+        assert_eq!(got[3], Malformed::UnknownKey);
+        assert_eq!(got[4], Malformed::UnknownKey, "`lang` is serve's, not a row's");
+        assert_eq!(got[5], Malformed::NotUtf8);
+        for e in &got {
+            assert!(!e.to_string().contains("6222"), "{e}");
+        }
+        assert_eq!(
+            got[3].to_string(),
+            "unknown key: use phone, email, card, expiry, cvv, id_number, name, region"
+        );
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_skipped_and_the_next_is_read() {
+        let limits = Limits {
+            row_bytes: 20,
+            field_bytes: 6,
+        };
+        let text = "{\"phone\": \"1234\"}\r\n{\"phone\": \"12345678901234567890\"}\n{\"cvv\": \"1234567\"}\n{\"cvv\": \"123\"}";
+        let got = rows(text, limits);
+        assert!(
+            got[0].1.is_ok(),
+            "a \\r before the line end does not count: {:?}",
+            got[0]
+        );
+        assert_eq!(got[1], (2, Err(Malformed::TooLong { limit: 20 })));
+        assert_eq!(got[2], (3, Err(Malformed::FieldTooLong { field: "cvv", limit: 6 })));
+        assert_eq!(got[3].1.as_ref().unwrap().0.cvv.as_deref(), Some("123"));
+    }
+
+    #[test]
+    fn a_line_that_is_too_long_is_not_kept() {
+        let limits = Limits {
+            row_bytes: 100,
+            field_bytes: 100,
+        };
+        let reader = io::BufReader::with_capacity(64, io::repeat(b'7').take(1 << 20));
+        let mut rows = JsonlRows::new(reader, limits);
+        let row = rows.next_row().unwrap().unwrap();
+        assert_eq!(row.row.unwrap_err(), Malformed::TooLong { limit: 100 });
+        assert_eq!(rows.buf.capacity(), 0);
+        assert!(rows.next_row().unwrap().is_none());
+    }
+}
