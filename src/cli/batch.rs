@@ -149,8 +149,7 @@ fn progress_bar() -> ProgressBar {
 ///
 /// Three stages overlap: a reader thread parses the next chunk while the rows of this one
 /// are checked on every core and a writer thread writes the previous one. Bounded channels
-/// keep at most a few chunks in memory.
-/// Returns how reading ended and what was written.
+/// keep at most a few chunks in memory. Returns how reading ended and what was written.
 fn pipeline(
     rows: Input,
     progress: &ProgressBar,
@@ -181,14 +180,26 @@ fn read_chunks(mut rows: Input, chunk_tx: mpsc::SyncSender<Vec<Parsed>>) -> io::
     loop {
         let mut chunk = Vec::with_capacity(CHUNK);
         let mut bytes = 0;
+        let mut failed = None;
         while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
-            let Some(row) = rows.next().transpose()? else {
-                break;
-            };
-            bytes += size(&row);
-            chunk.push(row);
+            match rows.next() {
+                Some(Ok(row)) => {
+                    bytes += size(&row);
+                    chunk.push(row);
+                }
+                Some(Err(e)) => {
+                    failed = Some(e);
+                    break;
+                }
+                None => break,
+            }
         }
-        if chunk.is_empty() || chunk_tx.send(chunk).is_err() {
+        // The rows read before a failure are still checked and written.
+        let stopped = chunk.is_empty() || chunk_tx.send(chunk).is_err();
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        if stopped {
             return Ok(());
         }
     }
@@ -306,4 +317,35 @@ fn check_row(row: u64, parsed: Parsed, policy: &Policy, lang: Lang, unmasked: bo
         fields: &views,
     };
     (Some(v.ok()), serde_json::to_string(&record).expect("plain JSON"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that fails once its bytes are used up, as a disk or a pipe can.
+    struct Failing(&'static [u8]);
+
+    impl io::Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::other("the disk went away"));
+            }
+            let n = self.0.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn the_rows_before_a_read_failure_are_passed_on() {
+        let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(Failing(b"phone\n1\n2\n3\n")));
+        let rows = Rows::new(reader, Format::Csv).unwrap();
+        let (tx, rx) = mpsc::sync_channel(4);
+        let e = read_chunks(rows, tx).unwrap_err();
+        assert_eq!(e.to_string(), "the disk went away");
+        let lines: Vec<u64> = rx.iter().flatten().map(|p| p.line).collect();
+        assert_eq!(lines, [2, 3, 4]);
+    }
 }

@@ -231,6 +231,27 @@ fn a_csv_header_with_no_end_is_refused_at_once() {
     );
 }
 
+#[test]
+fn an_input_that_cannot_be_read_stops_the_run_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = run_bounded(&["validate", "--input", d, "--input-format", "jsonl"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "no row was invented: {}", stdout(&o));
+    assert!(
+        stderr(&o).starts_with("error: cannot read the input after 0 rows\n  caused by: "),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_bounded(&["validate", "--input", d]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: cannot read the CSV header\n  caused by: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// A key that is not an input is refused wherever rows come from: a JSON Lines row is
 /// malformed, a CSV header refused, a request to `serve` answered 400. None repeats it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
