@@ -23,8 +23,9 @@ pub const DEFAULT_PROFILE: &str = include_str!("profile/default.toml");
 /// The commented starter profile `bindcheck init` writes.
 pub const STARTER_PROFILE: &str = include_str!("profile/starter.toml");
 
-/// The largest profile file [`Profile::load`] reads: 1 MiB (a profile is a few kilobytes).
-pub const MAX_PROFILE_BYTES: u64 = 1 << 20;
+/// The largest profile file [`Profile::load`] reads: 16 MiB (a profile is a few kilobytes;
+/// a monitoring profile with 20,000 endpoints is about 1.5 MB).
+pub const MAX_PROFILE_BYTES: u64 = 16 << 20;
 /// The largest BIN table file a profile's `bin_table` (and `validate --bin-table`) may name:
 /// 16 MiB, several times a table of every issuer's prefixes.
 pub const MAX_BIN_TABLE_BYTES: u64 = 16 << 20;
@@ -871,7 +872,7 @@ mod tests {
         let mut e = Profile::load(&big).unwrap_err();
         assert_eq!(e.position(), None);
         assert_eq!(e.message, "cannot read the profile");
-        assert!(e.hint.contains("at most 1 MiB"), "{e}");
+        assert!(e.hint.contains("at most 16 MiB"), "{e}");
         assert!(matches!(e.take_cause(), Some(FileError::TooLarge { .. })));
 
         let e = Profile::load(dir.path()).unwrap_err();

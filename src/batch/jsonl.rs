@@ -95,7 +95,7 @@ impl<R: BufRead> JsonlRows<R> {
 /// The inputs of one line: a JSON object with input keys only, every value within its limit.
 fn row(text: &str, limits: &Limits) -> Result<Row, Malformed> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Malformed::Json {
-        category: e.classify(),
+        problem: crate::validate::json_problem(&e),
         column: e.column(),
     })?;
     let row = inputs_from_json(value, true)?;

@@ -107,9 +107,10 @@ pub enum Malformed {
     #[error("the row is not valid UTF-8")]
     NotUtf8,
     /// serde_json's syntax errors give a position, never the text around it.
-    #[error("not valid JSON ({category:?} error at column {column})")]
+    #[error("not valid JSON ({problem} at column {column})")]
     Json {
-        category: serde_json::error::Category,
+        /// What is wrong, in words ([`crate::validate::json_problem`]).
+        problem: &'static str,
         column: usize,
     },
     #[error("expected {expected} columns, found {found}")]

@@ -255,6 +255,13 @@ pub(crate) struct Topology {
 
 static TOPOLOGY_TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// A turn that no topology test runs beside: for the tests that load the machine (thousands
+/// of connections, tens of thousands of endpoints), which would otherwise delay the
+/// routers' answers in a trace and pass for loss.
+pub(crate) fn heavy_turn() -> std::sync::MutexGuard<'static, ()> {
+    TOPOLOGY_TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Topology {
     /// `tag` (one letter) keeps topologies of tests running at once apart.
     fn new(tag: char) -> Result<Topology, String> {

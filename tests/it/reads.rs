@@ -90,15 +90,15 @@ fn a_profile_that_is_not_a_small_regular_file_is_refused_by_name_and_reason() {
     let o = run_bounded(&["check", "--profile", fifo]);
     assert_refused(&o, fifo, "is a named pipe (FIFO), not a regular file");
 
-    // Valid TOML, just over 1 MiB.
+    // Valid TOML, just over 16 MiB.
     let mut text = String::from("name = \"big\"\n");
-    while text.len() <= 1 << 20 {
+    while text.len() <= 16 << 20 {
         text.push_str("# a comment that takes the profile over its limit of one mebibyte\n");
     }
     let big = write(dir.path(), "big.toml", &text);
     let o = run_bounded(&["check", "--profile", &big]);
-    assert_refused(&o, &big, "is larger than 1048576 bytes");
-    assert!(stderr(&o).contains("at most 1 MiB"), "{}", stderr(&o));
+    assert_refused(&o, &big, "is larger than 16777216 bytes");
+    assert!(stderr(&o).contains("at most 16 MiB"), "{}", stderr(&o));
     // Under the limit, the same file is a profile.
     let small = write(dir.path(), "small.toml", &text[..1 << 19]);
     let o = run_bounded(&["check", "--profile", &small, "--format", "json"]);
