@@ -444,7 +444,8 @@ fn region(ctx: &Ctx, s: &Spanned<String>) -> Result<Region, ProfileError> {
     s.get_ref().parse::<Region>().map_err(|_| {
         ctx.error_at(
             s,
-            format!("unknown region `{}`", s.get_ref()),
+            // The position is given; the value is not repeated.
+            "unknown region",
             "use two-letter region codes such as CN, HK, MO, TW, US",
         )
     })

@@ -76,7 +76,7 @@ impl Options {
             None => Ok(Lang::En),
             Some(l) => l
                 .parse()
-                .map_err(|_| format!("unknown language `{l}`: use \"en\" or \"zh-CN\"")),
+                .map_err(|_| "unknown language: use \"en\" or \"zh-CN\"".to_owned()),
         }
     }
 

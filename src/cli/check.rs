@@ -98,7 +98,7 @@ fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, Usa
         };
         let format = Format::parse(name).ok_or_else(|| {
             UsageError::new(
-                format!("unknown format `{name}`"),
+                "unknown format in --format",
                 "use text, json, junit, markdown or prometheus, optionally =FILE",
             )
         })?;

@@ -148,13 +148,94 @@ fn exit_code(command: Option<&str>, kind: ErrorKind) -> u8 {
     }
 }
 
+/// clap's message for a bad command line, without the values given: clap repeats a value it
+/// refuses, or an argument it does not know, and a card number pasted into the wrong place
+/// must not reach a terminal log. `None` for help and version, which are printed as they are.
+fn without_values(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind as Clap};
+    let context = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        _ => None,
+    };
+    let message = match e.kind() {
+        Clap::DisplayHelp | Clap::DisplayVersion | Clap::DisplayHelpOnMissingArgumentOrSubcommand => return None,
+        Clap::InvalidValue | Clap::ValueValidation => {
+            let arg = context(ContextKind::InvalidArg).unwrap_or_else(|| "an argument".to_owned());
+            let why = std::error::Error::source(e)
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            let valid = context(ContextKind::ValidValue)
+                .map(|v| format!("\nhint: use one of {v}"))
+                .unwrap_or_default();
+            format!("error: the value given for '{arg}' is not valid{why}{valid}")
+        }
+        Clap::UnknownArgument => {
+            let hint = context(ContextKind::SuggestedArg)
+                .map(|s| format!("\nhint: did you mean '{s}'?"))
+                .unwrap_or_default();
+            format!("error: an argument that bindcheck does not know was given{hint}")
+        }
+        _ => return Some(mask_digits_and_emails(&e.render().to_string())),
+    };
+    Some(format!("{message}\n\nFor more information, try '--help'."))
+}
+
+/// `text` with every run of seven or more digits (spaces and dashes between them allowed)
+/// and every word with an `@` in it as `***`.
+fn mask_digits_and_emails(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_inclusive(char::is_whitespace) {
+        let core = word.trim_end();
+        if core.contains('@') {
+            out.push_str("***");
+            out.push_str(&word[core.len()..]);
+        } else {
+            out.push_str(word);
+        }
+    }
+    let chars: Vec<char> = out.chars().collect();
+    let mut masked = String::with_capacity(out.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let mut j = i;
+            let mut digits = 0;
+            while j < chars.len()
+                && (chars[j].is_ascii_digit()
+                    || (matches!(chars[j], ' ' | '-') && chars.get(j + 1).is_some_and(char::is_ascii_digit)))
+            {
+                digits += usize::from(chars[j].is_ascii_digit());
+                j += 1;
+            }
+            if digits >= 7 {
+                masked.push_str("***");
+            } else {
+                masked.extend(&chars[i..j]);
+            }
+            i = j;
+        } else {
+            masked.push(chars[i]);
+            i += 1;
+        }
+    }
+    masked
+}
+
 /// Parses the command line, runs it, and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let command = std::env::args().nth(1);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            match without_values(&e) {
+                Some(message) => {
+                    let _ = writeln!(io::stderr(), "{message}");
+                }
+                None => {
+                    let _ = e.print();
+                }
+            }
             return match e.kind() {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
                 _ => ExitCode::from(exit_code(command.as_deref(), ErrorKind::Usage)),

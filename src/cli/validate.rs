@@ -118,20 +118,17 @@ struct DefaultRegion(Option<Region>);
 fn parse_region(value: &str) -> Result<DefaultRegion, String> {
     Region::parse_optional(value)
         .map(DefaultRegion)
-        .map_err(|_| unknown_region(value))
+        .map_err(|_| unknown_region())
 }
 
 /// An `--allow-region` value.
 fn parse_allowed_region(value: &str) -> Result<Region, String> {
-    value.parse().map_err(|_| unknown_region(value))
+    value.parse().map_err(|_| unknown_region())
 }
 
-/// The user's own flag is repeated back: it is on their command line already.
-fn unknown_region(value: &str) -> String {
-    format!(
-        "unknown region `{}`: use a two-letter region code such as CN, HK, MO, TW or US, or `none`",
-        value.trim()
-    )
+/// Not repeating the value: a card number pasted into the wrong flag must not reach a log.
+fn unknown_region() -> String {
+    "unknown region: use a two-letter region code such as CN, HK, MO, TW or US, or `none`".to_owned()
 }
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {

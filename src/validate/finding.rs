@@ -154,7 +154,8 @@ pub struct UnknownLang(pub String);
 
 impl fmt::Display for UnknownLang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown language `{}`: use `en` or `zh-CN`", self.0)
+        // The tag is kept, not shown: an error never repeats a submitted value.
+        f.write_str("unknown language: use `en` or `zh-CN`")
     }
 }
 

@@ -406,7 +406,7 @@ async fn profile_mistakes_give_line_column_and_exit_78() {
         (
             "name = \"x\"\n[policy]\nphone_regions = [\"CN\", \"ZZ\"]\n",
             "3:24",
-            "unknown region `ZZ`",
+            "unknown region",
         ),
         (
             "name = \"x\"\n[[endpoint]]\nurl = \"not a url\"\n",
