@@ -94,8 +94,8 @@ impl<R: BufRead> Records<R> {
             if buf.is_empty() {
                 return Ok(self.parser.end_of_input());
             }
-            let end = buf.iter().position(|&b| self.parser.step(b));
-            let used = end.map_or(buf.len(), |i| i + 1);
+            let end = self.parser.feed(buf);
+            let used = end.unwrap_or(buf.len());
             self.reader.consume(used);
             if end.is_some() {
                 return Ok(End::Record);
@@ -124,6 +124,48 @@ impl Parser {
         self.record.ends.clear();
     }
 
+    /// Takes the bytes of `buf` up to the end of the record: how many it took when the
+    /// record ended, `None` when it needs more.
+    fn feed(&mut self, buf: &[u8]) -> Option<usize> {
+        let mut i = 0;
+        while i < buf.len() {
+            // Within a value, the bytes up to the next one that matters are taken at once
+            // (most of a file). Line ends in quotes go through `step`, which counts them.
+            let rest = &buf[i..];
+            let run = match self.state {
+                State::Unquoted => rest.iter().position(|b| matches!(b, b',' | b'\n' | b'\r')),
+                State::Quoted => rest.iter().position(|b| matches!(b, b'"' | b'\n')),
+                _ => Some(0),
+            }
+            .unwrap_or(rest.len());
+            if run > 0 {
+                if self.count(run) {
+                    self.record.data.extend_from_slice(&rest[..run]);
+                }
+                i += run;
+                continue;
+            }
+            i += 1;
+            if self.step(buf[i - 1]) {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// Counts `n` more bytes of the record: whether the record still fits, and so whether
+    /// to keep them. Past the limit, what was kept is of no use and is let go.
+    fn count(&mut self, n: usize) -> bool {
+        self.record.bytes += n;
+        let fits = self.record.fits(&self.limits);
+        if !fits {
+            // (Dropping a vector that holds nothing costs nothing.)
+            self.record.data = Vec::new();
+            self.record.ends = Vec::new();
+        }
+        fits
+    }
+
     /// Takes one byte; true when it ends the record.
     fn step(&mut self, b: u8) -> bool {
         let terminator = b == b'\n' || b == b'\r';
@@ -141,13 +183,7 @@ impl Parser {
             self.state = State::RecordStart;
             return true;
         }
-        self.record.bytes += 1;
-        let keep = self.record.fits(&self.limits);
-        if !keep && self.record.data.capacity() > 0 {
-            // Past the limit: what was kept is of no use now.
-            self.record.data = Vec::new();
-            self.record.ends = Vec::new();
-        }
+        let keep = self.count(1);
         let push = |r: &mut Record, b| {
             if keep {
                 r.data.push(b);
@@ -335,6 +371,107 @@ mod tests {
         // Each row's line is where it starts: the blank line and the quoted line end count.
         let lines: Vec<u64> = rows(text, Limits::default()).iter().map(|r| r.0).collect();
         assert_eq!(lines, [2, 4, 6, 6]);
+    }
+
+    /// Every record of `input` as the reader reads it, or `None` when it ends in a quote.
+    fn records(input: &[u8], limits: Limits) -> Option<Vec<Vec<Vec<u8>>>> {
+        let mut records = Records::new(input, limits);
+        let mut all = Vec::new();
+        loop {
+            match records.next_record(false).unwrap() {
+                End::Input => return Some(all),
+                End::UnclosedQuote => return None,
+                End::GaveUp => unreachable!("only the header gives up"),
+                End::Record => {
+                    let r = &records.parser.record;
+                    let mut start = 0;
+                    all.push(
+                        r.ends
+                            .iter()
+                            .map(|&end| {
+                                let value = r.data[start..end].to_vec();
+                                start = end;
+                                value
+                            })
+                            .collect(),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Every record of `input` as the csv crate reads it.
+    fn csv_crate(input: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input)
+            .byte_records()
+            .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
+            .collect()
+    }
+
+    #[test]
+    fn cases_the_properties_found() {
+        // Quotes inside an unquoted value are text: the last quote opens a value left open.
+        assert_eq!(records(b"\"\"\"\"a\",\"", Limits::default()), None);
+        assert_eq!(
+            records(b"\"\"\"\"a\",\"\"", Limits::default()),
+            Some(vec![vec![b"\"a\"".to_vec(), Vec::new()]])
+        );
+        // A record past its limit keeps no value's end either.
+        let mut r = Records::new(
+            &b",a"[..],
+            Limits {
+                row_bytes: 1,
+                field_bytes: 1,
+            },
+        );
+        assert_eq!(r.next_record(false).unwrap(), End::Record);
+        assert_eq!((r.parser.record.fields, r.parser.record.ends.len()), (2, 0));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Any text of the characters that matter reads as the csv crate reads it, except
+        /// that a quote still open at the end is an error, not a value.
+        #[test]
+        fn any_text_reads_as_the_csv_crate_reads_it(text in "[a\",\n\r]{0,40}") {
+            match records(text.as_bytes(), Limits::default()) {
+                Some(ours) => proptest::prop_assert_eq!(ours, csv_crate(text.as_bytes())),
+                // The input ends inside a quoted value (which the csv crate reads to the
+                // end): with a quote to close it, it reads as the csv crate reads it.
+                None => {
+                    let closed = format!("{text}\"");
+                    let ours = records(closed.as_bytes(), Limits::default());
+                    proptest::prop_assert_eq!(ours, Some(csv_crate(closed.as_bytes())));
+                }
+            }
+        }
+
+        /// Within the limit, a record's values are kept whatever the buffer's size; past it,
+        /// none are, but the record is still read to its end.
+        #[test]
+        fn records_past_the_limit_keep_nothing(text in "[ab\",\n]{0,60}", limit in 0usize..20) {
+            let limits = Limits { row_bytes: limit, field_bytes: limit };
+            let mut small = Records::new(io::BufReader::with_capacity(3, text.as_bytes()), limits);
+            let mut whole = Records::new(text.as_bytes(), Limits::default());
+            loop {
+                let (a, b) = (small.next_record(false).unwrap(), whole.next_record(false).unwrap());
+                proptest::prop_assert_eq!(&a, &b);
+                if a != End::Record {
+                    break;
+                }
+                let (s, w) = (&small.parser.record, &whole.parser.record);
+                proptest::prop_assert_eq!((s.line, s.bytes, s.fields), (w.line, w.bytes, w.fields));
+                if w.bytes <= limit {
+                    proptest::prop_assert_eq!((&s.data, &s.ends), (&w.data, &w.ends));
+                } else {
+                    proptest::prop_assert!(s.data.is_empty() && s.ends.is_empty());
+                }
+            }
+        }
     }
 
     #[test]

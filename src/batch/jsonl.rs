@@ -1,9 +1,9 @@
 //! JSON Lines rows: one object a line, read a line at a time with the line bounded, so a
 //! line past the limit is skipped to its end without being kept.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
-use super::{check_lengths, fill, skip_bom, Limits, Malformed, Parsed};
+use super::{check_lengths, skip_bom, Limits, Malformed, Parsed};
 use crate::validate::{inputs_from_json, Row};
 
 pub(super) struct JsonlRows<R> {
@@ -53,42 +53,30 @@ impl<R: BufRead> JsonlRows<R> {
         }
     }
 
-    /// Reads the next line into `buf` without its line end, keeping at most the row limit:
-    /// whether it fits, `None` at the end of the input.
+    /// Reads the next line into `buf` without its line end, keeping at most the row limit
+    /// (and skipping the rest of a longer line unread): whether it fits, `None` at the end
+    /// of the input.
     fn next_line(&mut self) -> io::Result<Option<bool>> {
         self.buf.clear();
-        // One byte more than the limit, for a `\r` before the `\n`.
-        let keep = self.limits.row_bytes.saturating_add(1);
-        let mut fits = true;
-        let mut any = false;
-        loop {
-            let available = fill(&mut self.reader)?;
-            if available.is_empty() {
-                break;
-            }
-            any = true;
-            let newline = available.iter().position(|&b| b == b'\n');
-            let part = &available[..newline.unwrap_or(available.len())];
-            if fits && self.buf.len() + part.len() <= keep {
-                self.buf.extend_from_slice(part);
-            } else if fits {
-                fits = false;
-                self.buf = Vec::new();
-            }
-            let used = newline.map_or(available.len(), |i| i + 1);
-            self.reader.consume(used);
-            if newline.is_some() {
-                break;
-            }
-        }
-        if !any {
+        // The limit, a `\r` and the `\n`.
+        let keep = self.limits.row_bytes.saturating_add(2);
+        let n = (&mut self.reader).take(keep as u64).read_until(b'\n', &mut self.buf)?;
+        if n == 0 {
             return Ok(None);
         }
         self.line += 1;
-        if self.buf.last() == Some(&b'\r') {
+        if self.buf.last() == Some(&b'\n') {
             self.buf.pop();
+            if self.buf.last() == Some(&b'\r') {
+                self.buf.pop();
+            }
+        } else if n == keep {
+            // No line end within reach: the rest of the line goes unread.
+            self.buf = Vec::new();
+            self.reader.skip_until(b'\n')?;
+            return Ok(Some(false));
         }
-        Ok(Some(fits && self.buf.len() <= self.limits.row_bytes))
+        Ok(Some(self.buf.len() <= self.limits.row_bytes))
     }
 }
 
@@ -107,7 +95,6 @@ mod tests {
     use super::super::{Format, Rows};
     use super::*;
     use crate::validate::RowError;
-    use std::io::Read;
 
     fn rows(text: impl AsRef<[u8]>, limits: Limits) -> Vec<(u64, Result<Row, Malformed>)> {
         Rows::with_limits(text.as_ref(), Format::Jsonl, limits)
@@ -168,6 +155,27 @@ mod tests {
         assert_eq!(got[1], (2, Err(Malformed::TooLong { limit: 20 })));
         assert_eq!(got[2], (3, Err(Malformed::FieldTooLong { field: "cvv", limit: 6 })));
         assert_eq!(got[3].1.as_ref().unwrap().0.cvv.as_deref(), Some("123"));
+    }
+
+    proptest::proptest! {
+        /// Lines are `BufRead::lines`' lines, whatever the buffer's size, each kept when it
+        /// fits the limit.
+        #[test]
+        fn lines_are_the_standard_lines_within_the_limit(text in "[ab\r\n]{0,40}", limit in 0usize..12, capacity in 1usize..8) {
+            let limits = Limits { row_bytes: limit, field_bytes: limit };
+            let mut rows = JsonlRows::new(io::BufReader::with_capacity(capacity, text.as_bytes()), limits);
+            let mut ours = Vec::new();
+            while let Some(fits) = rows.next_line().unwrap() {
+                ours.push(fits.then(|| String::from_utf8(rows.buf.clone()).unwrap()));
+            }
+            let theirs: Vec<Option<String>> = text
+                .as_bytes()
+                .lines()
+                .map(|l| Some(l.unwrap()).filter(|l| l.len() <= limit))
+                .collect();
+            proptest::prop_assert_eq!(ours, theirs);
+            proptest::prop_assert_eq!(rows.line, text.as_bytes().lines().count() as u64);
+        }
     }
 
     #[test]
