@@ -766,7 +766,10 @@ mod tests {
     fn errors_have_line_and_column() {
         let e = err("name = \"x\"\n\n[policy]\nphone_regions = [\"CN\", \"XX\"]\n");
         assert_eq!((e.line, e.column), (4, 24), "{e}");
-        assert_eq!(e.message, "unknown region", "the position names it; the value is not repeated");
+        assert_eq!(
+            e.message, "unknown region",
+            "the position names it; the value is not repeated"
+        );
         let e = err("name = \"x\"\n[[endpoint]]\nurl = \"ftp://a\"\n");
         assert_eq!((e.line, e.column), (3, 7));
         let e = err("name = \"x\"\n[policy]\ncard_brand = [\"visa\"]\n");
