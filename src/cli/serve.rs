@@ -76,6 +76,21 @@ fn quiet_panics() {
     }));
 }
 
+/// Connections the kernel queues for `accept`: Linux's default `somaxconn`. Under a flood
+/// of new connections a short queue drops SYNs, and a client that retries waits a second.
+const ACCEPT_QUEUE: u32 = 4096;
+
+fn listen_on(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(ACCEPT_QUEUE)
+}
+
 pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let profile = load_profile(args.profile.as_deref())?;
     let base = probe_config(&args.net, &args.probes, DEFAULT_SCRAPE_DEADLINE).map_err(|e| e.kind(ErrorKind::Config))?;
@@ -101,7 +116,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
             .map_err(plan_error)?
             .with_limits(limits);
         quiet_panics();
-        let listener = tokio::net::TcpListener::bind(args.listen).await.map_err(|e| {
+        let listener = listen_on(args.listen).map_err(|e| {
             UsageError::new(
                 format!("cannot listen on {}: {e}", args.listen),
                 "choose another --listen address or port",

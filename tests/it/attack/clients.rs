@@ -449,9 +449,9 @@ async fn thousands_of_slowloris_connections_at_256_file_descriptors_do_not_lock_
         "/healthz under {attackers} slowloris clients: median {:?}, p90 {:?}, max {:?}",
         latencies[15], latencies[27], latencies[29]
     );
-    // Every request answered, none near a second, the typical one well within 100 ms. (The
-    // test shares two cores with the rest of the suite, so a single slow answer says
-    // little; benches/serve_soak.sh measures the p99 on a quiet machine.)
-    assert!(latencies[29] < Duration::from_secs(1), "max {:?}", latencies[29]);
+    // Every request answered, at worst after one SYN retransmission (1 s), the typical one
+    // well within 100 ms. (The test shares two cores with the rest of the suite, so a single
+    // slow answer says little; benches/serve_soak.sh measures the p99 on a quiet machine.)
+    assert!(latencies[29] < Duration::from_millis(1500), "max {:?}", latencies[29]);
     assert!(latencies[15] < Duration::from_millis(100), "median {:?}", latencies[15]);
 }
