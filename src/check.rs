@@ -397,10 +397,10 @@ impl Plan {
                 .loss
                 .iter()
                 .filter(|l| l.summary.sent > 0)
-                .map(|l| l.summary.loss_pct)
-                .reduce(f64::max);
-            if let Some(loss) = end_to_end {
-                t.analysis = trace::analyze_with(&t.hops, loss);
+                .map(|l| &l.summary)
+                .max_by(|a, b| a.loss_pct.total_cmp(&b.loss_pct));
+            if let Some(summary) = end_to_end {
+                t.analysis = trace::analyze_with(&t.hops, summary);
             }
             endpoints[i].trace = Some(t);
         }

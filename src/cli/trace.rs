@@ -196,6 +196,9 @@ fn text(out: &mut impl Write, results: &[TraceResult]) -> io::Result<()> {
                 "loss starts at hop {} and persists: beyond the local network, at the provider or the wallet (try another network; contact support with this report)",
                 a.loss_from_ttl.unwrap_or(0)
             ),
+            (true, LossSegment::Unknown) => {
+                "packets are lost on the way, but the hops do not tell where the loss starts".to_owned()
+            }
         };
         writeln!(out, "  {verdict}")?;
         if !a.rate_limited_ttls.is_empty() {

@@ -324,7 +324,8 @@ fn trace_findings(c: &mut Collector, e: &EndpointReport) {
                 .find_map(|h| h.addr.map(|a| format!("{a} (hop {})", h.ttl)));
             c.text(Code::NetPathEnds, subject(e), last.unwrap_or_else(|| "none".to_owned()));
         }
-        (true, LossSegment::None) => {}
+        // The loss is real but has no place: `net.loss_high` says so without guessing one.
+        (true, LossSegment::None | LossSegment::Unknown) => {}
     }
 }
 
