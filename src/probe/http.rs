@@ -56,6 +56,51 @@ impl std::str::FromStr for Method {
     }
 }
 
+/// The HTTP version a response came in: HTTP/1.1, or HTTP/2 where the server chose it
+/// through ALPN on TLS.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub enum HttpVersion {
+    #[default]
+    #[serde(rename = "HTTP/1.1")]
+    Http11,
+    #[serde(rename = "HTTP/2")]
+    Http2,
+}
+
+impl HttpVersion {
+    /// `HTTP/1.1` or `HTTP/2`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpVersion::Http11 => "HTTP/1.1",
+            HttpVersion::Http2 => "HTTP/2",
+        }
+    }
+
+    /// The number blackbox_exporter's `probe_http_version` gives: 1.1 or 2.
+    pub fn number(self) -> f64 {
+        match self {
+            HttpVersion::Http11 => 1.1,
+            HttpVersion::Http2 => 2.0,
+        }
+    }
+
+    /// The version an ALPN protocol id names: `h2` is HTTP/2; anything else, or none, is
+    /// HTTP/1.1.
+    pub fn from_alpn(alpn: Option<&str>) -> HttpVersion {
+        match alpn {
+            Some("h2") => HttpVersion::Http2,
+            _ => HttpVersion::Http11,
+        }
+    }
+}
+
+impl std::fmt::Display for HttpVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Per-phase durations of one request, in milliseconds; they add up to `total_ms`. A phase
 /// that did not run (TLS on plain HTTP, the transfer of an answer that never came) is
 /// `None`, shown as null, never as zero.
@@ -90,6 +135,8 @@ impl Phases {
 pub struct Hop {
     pub url: String,
     pub status_code: Option<u16>,
+    /// The version the request went out in (null when no connection was made).
+    pub version: Option<HttpVersion>,
     pub phases: Phases,
     pub total_ms: f64,
 }
@@ -150,6 +197,8 @@ pub struct HttpResult {
     pub method: Method,
     /// The final response's status code.
     pub status_code: Option<u16>,
+    /// The final request's HTTP version: `HTTP/2` where the server chose it through ALPN.
+    pub version: Option<HttpVersion>,
     /// The final request's phases.
     pub phases: Phases,
     pub ttfb_ms: Option<f64>,
@@ -189,6 +238,7 @@ impl HttpResult {
             status: Status::NotMeasured,
             method,
             status_code: None,
+            version: None,
             phases: Phases::default(),
             ttfb_ms: None,
             total_ms: None,
@@ -206,7 +256,7 @@ impl HttpResult {
 }
 
 #[cfg(feature = "probe")]
-/// A stream bindcheck can speak HTTP/1.1 over: plain TCP or TLS.
+/// A stream bindcheck can speak HTTP over: plain TCP or TLS.
 pub trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
 #[cfg(feature = "probe")]
 impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Io for T {}
@@ -314,9 +364,11 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 #[cfg(feature = "probe")]
-/// Sends one request over `io` and reads the response, the body up to the cap.
+/// Sends one request over `io` in `version` (HTTP/2 where ALPN chose it) and reads the
+/// response, the body up to the cap.
 pub async fn exchange(
     io: Box<dyn Io>,
+    version: HttpVersion,
     method: Method,
     url: &Url,
     limits: Limits,
@@ -331,8 +383,8 @@ pub async fn exchange(
     }
     let ttfb_limit = deadline.min(super::later(started, limits.ttfb));
     // The connection task ends when this function returns (aborted with the guard).
-    let (mut sender, _guard) = http1_handshake(io, ttfb_limit).await?;
-    let response = response_head(&mut sender, request(method, url)?, ttfb_limit).await?;
+    let (mut sender, _guard) = handshake(io, version, ttfb_limit).await?;
+    let response = response_head(&mut sender, request(version, method, url)?, ttfb_limit).await?;
     let received_at = SystemTime::now();
     let server_ms = ms_since(started);
     let status_code = response.status().as_u16();
@@ -361,29 +413,56 @@ pub async fn exchange(
 type NoBody = http_body_util::Empty<hyper::body::Bytes>;
 
 #[cfg(feature = "probe")]
-/// The HTTP/1.1 handshake over `io` by `limit`, and the connection task it starts, which
-/// runs until the guard is dropped.
-async fn http1_handshake(
-    io: Box<dyn Io>,
-    limit: Instant,
-) -> Result<(hyper::client::conn::http1::SendRequest<NoBody>, AbortOnDrop), ExchangeError> {
-    let (sender, conn) = match timeout_at(limit, hyper::client::conn::http1::handshake(TokioIo::new(io))).await {
-        Err(_) => {
-            return Err(ExchangeError::NoResponse {
-                status: Status::Timeout,
-            })
-        }
-        Ok(Err(e)) => return Err(http_error(e, 0)),
-        Ok(Ok(pair)) => pair,
-    };
-    let driver = tokio::spawn(conn);
-    Ok((sender, AbortOnDrop(driver)))
+/// The client side of one connection, in the version negotiated.
+enum Sender {
+    Http1(hyper::client::conn::http1::SendRequest<NoBody>),
+    Http2(hyper::client::conn::http2::SendRequest<NoBody>),
 }
 
 #[cfg(feature = "probe")]
-/// The request for `url`: its path and query, `Host` with the port when the URL gives one,
-/// and a connection that closes after the response.
-fn request(method: Method, url: &Url) -> Result<Request<NoBody>, ExchangeError> {
+impl Sender {
+    async fn send(&mut self, request: Request<NoBody>) -> Result<Response<Incoming>, hyper::Error> {
+        match self {
+            Sender::Http1(s) => s.send_request(request).await,
+            Sender::Http2(s) => s.send_request(request).await,
+        }
+    }
+}
+
+#[cfg(feature = "probe")]
+/// The HTTP handshake over `io` by `limit` (for HTTP/2, the preface and settings), and the
+/// connection task it starts, which runs until the guard is dropped.
+async fn handshake(
+    io: Box<dyn Io>,
+    version: HttpVersion,
+    limit: Instant,
+) -> Result<(Sender, AbortOnDrop), ExchangeError> {
+    let io = TokioIo::new(io);
+    let started = match version {
+        HttpVersion::Http11 => timeout_at(limit, hyper::client::conn::http1::handshake(io))
+            .await
+            .map(|r| r.map(|(s, conn)| (Sender::Http1(s), tokio::spawn(conn)))),
+        HttpVersion::Http2 => {
+            let exec = hyper_util::rt::TokioExecutor::new();
+            timeout_at(limit, hyper::client::conn::http2::handshake(exec, io))
+                .await
+                .map(|r| r.map(|(s, conn)| (Sender::Http2(s), tokio::spawn(conn))))
+        }
+    };
+    match started {
+        Err(_) => Err(ExchangeError::NoResponse {
+            status: Status::Timeout,
+        }),
+        Ok(Err(e)) => Err(http_error(e, 0)),
+        Ok(Ok((sender, driver))) => Ok((sender, AbortOnDrop(driver))),
+    }
+}
+
+#[cfg(feature = "probe")]
+/// The request for `url`. In HTTP/1.1: its path and query, `Host` with the port when the
+/// URL gives one, and a connection that closes after the response. In HTTP/2: the whole URL
+/// (scheme and authority become the pseudo-headers; HTTP/2 has no `Host` or `Connection`).
+fn request(version: HttpVersion, method: Method, url: &Url) -> Result<Request<NoBody>, ExchangeError> {
     let host = match (url.host_str(), url.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),
         (Some(h), None) => h.to_owned(),
@@ -393,19 +472,25 @@ fn request(method: Method, url: &Url) -> Result<Request<NoBody>, ExchangeError> 
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_owned(),
     };
-    Request::builder()
-        .method(match method {
-            Method::Get => hyper::Method::GET,
-            Method::Head => hyper::Method::HEAD,
-        })
-        .uri(path)
-        .header(
-            HOST,
-            HeaderValue::from_str(&host).unwrap_or(HeaderValue::from_static("")),
-        )
+    let builder = Request::builder().method(match method {
+        Method::Get => hyper::Method::GET,
+        Method::Head => hyper::Method::HEAD,
+    });
+    let builder = match version {
+        HttpVersion::Http11 => builder
+            .uri(path)
+            .header(
+                HOST,
+                HeaderValue::from_str(&host).unwrap_or(HeaderValue::from_static("")),
+            )
+            .header("connection", "close"),
+        HttpVersion::Http2 => builder
+            .version(hyper::Version::HTTP_2)
+            .uri(format!("{}://{host}{path}", url.scheme())),
+    };
+    builder
         .header(USER_AGENT, concat!("bindcheck/", env!("CARGO_PKG_VERSION")))
         .header("accept", "*/*")
-        .header("connection", "close")
         .body(NoBody::new())
         .map_err(ExchangeError::Request)
 }
@@ -413,11 +498,11 @@ fn request(method: Method, url: &Url) -> Result<Request<NoBody>, ExchangeError> 
 #[cfg(feature = "probe")]
 /// Sends `request` and waits by `limit` for the response head.
 async fn response_head(
-    sender: &mut hyper::client::conn::http1::SendRequest<NoBody>,
+    sender: &mut Sender,
     request: Request<NoBody>,
     limit: Instant,
 ) -> Result<Response<Incoming>, ExchangeError> {
-    match timeout_at(limit, sender.send_request(request)).await {
+    match timeout_at(limit, sender.send(request)).await {
         Err(_) => Err(ExchangeError::NoResponse {
             status: Status::Timeout,
         }),

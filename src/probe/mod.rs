@@ -700,6 +700,7 @@ impl Prober {
             };
             let phases = result.hops.last().map_or_else(http::Phases::default, |h| h.phases);
             result.status_code = Some(ex.status_code);
+            result.version = result.hops.last().and_then(|h| h.version);
             result.phases = phases;
             result.ttfb_ms = Some(phases.ttfb_ms());
             result.body_bytes = ex.body_bytes;
@@ -782,7 +783,9 @@ impl Prober {
                 return outcome;
             }
         };
-        let (hop, exchange) = self.ask(io, url, method, phases, deadline).await;
+        // HTTP/2 where the server chose it through ALPN; plain HTTP is HTTP/1.1.
+        let version = http::HttpVersion::from_alpn(outcome.tls.as_ref().and_then(|t| t.alpn.as_deref()));
+        let (hop, exchange) = self.ask(io, version, url, method, phases, deadline).await;
         outcome.hop = Some(hop);
         outcome.exchange = exchange;
         outcome
@@ -853,7 +856,7 @@ impl Prober {
             return Ok(Box::new(tcp::Held::new(stream, room)));
         }
         let (result, tls_stream) =
-            tls::handshake(&self.tls, stream, host, &[b"http/1.1"], c.timeouts.tls, deadline).await;
+            tls::handshake(&self.tls, stream, host, &[b"h2", b"http/1.1"], c.timeouts.tls, deadline).await;
         phases.tls_ms = result.time_ms;
         let status = result.status;
         *tls = Some(result);
@@ -869,6 +872,7 @@ impl Prober {
     async fn ask(
         &self,
         io: Box<dyn http::Io>,
+        version: http::HttpVersion,
         url: &Url,
         method: Method,
         mut phases: http::Phases,
@@ -881,7 +885,7 @@ impl Prober {
             body_cap: c.body_cap,
         };
         let asked = Instant::now();
-        let exchanged = http::exchange(io, method, url, limits, deadline).await;
+        let exchanged = http::exchange(io, version, method, url, limits, deadline).await;
         let status_code = match &exchanged {
             Ok(ex) => {
                 phases.server_ms = Some(ex.server_ms);
@@ -897,6 +901,7 @@ impl Prober {
         let hop = http::Hop {
             url: url.to_string(),
             status_code,
+            version: Some(version),
             phases,
             total_ms: phases.total_ms(),
         };

@@ -860,8 +860,7 @@ mod tests {
         spec.iter()
             .enumerate()
             .map(|(i, &(lost, sent))| {
-                let samples: Vec<Option<f64>> =
-                    (0..sent).map(|k| (k >= lost).then_some(1.0 + i as f64)).collect();
+                let samples: Vec<Option<f64>> = (0..sent).map(|k| (k >= lost).then_some(1.0 + i as f64)).collect();
                 Hop {
                     ttl: i as u8 + 1,
                     addr: Some(IpAddr::from([10, 0, i as u8, 1])),
@@ -918,8 +917,8 @@ mod tests {
     /// Draws binomial answers for a path and counts how often the analysis names the wrong
     /// segment (`unknown` is not wrong: it is the honest answer to an unlucky draw).
     fn misplaced(local: bool, loss: f64, trials: u32) -> (u32, u32) {
-        use proptest::test_runner::{RngAlgorithm, TestRng};
         use proptest::prelude::Rng;
+        use proptest::test_runner::{RngAlgorithm, TestRng};
         let mut rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
         let mut draw = |p: f64, n: u32| {
             (0..n)
@@ -947,8 +946,14 @@ mod tests {
         // The scenario rows' paths: 40% lost on the first link, or 36% (20% each way) later.
         // Expected about 0.1% wrong and 0.4% unknown: hop 1 draws 2 losses in 20 or fewer.
         let (wrong, unknown) = misplaced(true, 0.40, 10_000);
-        assert!(wrong <= 20 && unknown <= 80, "local: {wrong} wrong, {unknown} unknown in 10,000");
+        assert!(
+            wrong <= 20 && unknown <= 80,
+            "local: {wrong} wrong, {unknown} unknown in 10,000"
+        );
         let (wrong, unknown) = misplaced(false, 0.36, 10_000);
-        assert!(wrong <= 5 && unknown <= 30, "beyond: {wrong} wrong, {unknown} unknown in 10,000");
+        assert!(
+            wrong <= 5 && unknown <= 30,
+            "beyond: {wrong} wrong, {unknown} unknown in 10,000"
+        );
     }
 }

@@ -11,6 +11,8 @@ mod cli;
 mod docs;
 #[cfg(all(feature = "cli", target_os = "linux"))]
 mod netns;
+#[cfg(feature = "probe")]
+mod nginx;
 #[cfg(feature = "cli")]
 mod privacy;
 #[cfg(feature = "probe")]

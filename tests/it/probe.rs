@@ -1,7 +1,7 @@
 //! Network probes against servers the tests start on loopback: each fault must be classified
 //! right, within the deadline.
 
-use bindcheck::probe::http::RetryAfter;
+use bindcheck::probe::http::{HttpVersion, RetryAfter};
 use bindcheck::probe::{
     EndpointReport, MailVerdict, Method, Phase, ProbeConfig, Prober, ResolverChoice, Status, Timeouts,
 };
@@ -186,6 +186,7 @@ async fn tls_certificates_are_classified() {
             assert_eq!(r.status, Status::Ok);
             assert_eq!(t.version.as_deref(), Some("TLSv1_3"));
             assert_eq!(t.alpn, None, "the test server does not negotiate ALPN");
+            assert_eq!(r.http.as_ref().unwrap().version, Some(HttpVersion::Http11));
             let days = t.expires_in_days.unwrap();
             assert!((79.0..=80.0).contains(&days), "{days}");
             assert!(r.http.as_ref().unwrap().phases.tls_ms.is_some_and(|t| t > 0.0));
@@ -197,6 +198,34 @@ async fn tls_certificates_are_classified() {
             assert!(t.expires_in_days.unwrap() < 0.0);
         }
     }
+}
+
+#[tokio::test]
+async fn a_server_that_offers_http2_is_probed_in_http2() {
+    let pki = Pki::new("bindcheck test CA");
+    let Some(nginx) = crate::nginx::Nginx::start(&pki, &["api.wallet.test"]) else {
+        return;
+    };
+    let dns = test_dns().await;
+    let url = format!("https://api.wallet.test:{}/v1/health", nginx.addr.port());
+    let (r, _) = probe(config(&dns, Some(&pki)), &url).await;
+    let t = r.tls.as_ref().expect("a TLS result");
+    assert_eq!(t.alpn.as_deref(), Some("h2"), "{t:#?}");
+    let h = r.http.as_ref().unwrap();
+    assert_eq!(
+        (r.status, h.status_code, h.version),
+        (Status::Ok, Some(200), Some(HttpVersion::Http2)),
+        "{h:#?}"
+    );
+    assert_eq!(h.body_bytes, 2, "nginx's `ok`");
+    assert_eq!(h.hops[0].version, Some(HttpVersion::Http2));
+    assert!(h.phases.server_ms.is_some() && h.phases.transfer_ms.is_some());
+    // The answers that decide a bind read the same over HTTP/2.
+    let url = format!("https://api.wallet.test:{}/busy", nginx.addr.port());
+    let (r, _) = probe(config(&dns, Some(&pki)), &url).await;
+    let h = r.http.unwrap();
+    assert_eq!((r.status, h.version), (Status::Maintenance, Some(HttpVersion::Http2)));
+    assert_eq!(h.retry_after.and_then(|w| w.seconds()), Some(120));
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use bindcheck::probe::dns::{Answer, DnsResult};
 use bindcheck::probe::env::{Environment, Proxy};
-use bindcheck::probe::http::{Hop, HttpResult, Method, Phases, RetryAfter};
+use bindcheck::probe::http::{Hop, HttpResult, HttpVersion, Method, Phases, RetryAfter};
 use bindcheck::probe::tls::{CertInfo, TlsResult};
 use bindcheck::probe::trace::{analyze, Hop as PathHop, TraceResult};
 use bindcheck::probe::{ConnectResult, EndpointReport, Family, LossResult, Status, Summary};
@@ -62,7 +62,7 @@ fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -
             status: Status::Ok,
             time_ms: Some(3.2),
             version: Some("TLSv1_3".to_owned()),
-            alpn: Some("http/1.1".to_owned()),
+            alpn: Some("h2".to_owned()),
             earliest_expiry: Some("2027-02-14T00:00:00Z".to_owned()),
             expires_in_days: Some(if ttfb_ms > 1000.0 { 9.0 } else { 80.0 }),
             chain: vec![CertInfo {
@@ -79,6 +79,7 @@ fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -
             status: if code == 503 { Status::Maintenance } else { Status::Ok },
             method: Method::Get,
             status_code: Some(code),
+            version: Some(HttpVersion::Http2),
             phases,
             ttfb_ms: Some(phases.ttfb_ms()),
             total_ms: Some(phases.total_ms()),
@@ -88,6 +89,7 @@ fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -
             hops: vec![Hop {
                 url: url.to_owned(),
                 status_code: Some(code),
+                version: Some(HttpVersion::Http2),
                 phases,
                 total_ms: phases.total_ms(),
             }],
@@ -355,6 +357,7 @@ fn prometheus_parses_with_blackbox_names() {
     };
     assert_eq!(value("probe_success", None), 0.0);
     assert_eq!(value("probe_http_status_code", None), 503.0);
+    assert_eq!(value("probe_http_version", None), 2.0);
     assert_eq!(value("bindcheck_verdict", Some(("verdict", "blocked"))), 1.0);
     assert_eq!(value("bindcheck_verdict", Some(("verdict", "ready"))), 0.0);
     assert!((value("probe_http_duration_seconds", Some(("phase", "tls"))) - 0.0032).abs() < 1e-9);

@@ -120,7 +120,16 @@ pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Resu
             checks.push(("deadline", None));
         }
         for (check, ms) in checks {
-            endpoints.add_test_case(case(&e.url, check, secs(ms), &of(check), options));
+            let mut tc = case(&e.url, check, secs(ms), &of(check), options);
+            if let Some(h) = e.http.as_ref().filter(|_| check == "http") {
+                if let Some(code) = h.status_code {
+                    tc.add_property(("status_code".to_owned(), code.to_string()));
+                }
+                if let Some(v) = h.version {
+                    tc.add_property(("http_version".to_owned(), v.as_str().to_owned()));
+                }
+            }
+            endpoints.add_test_case(tc);
         }
     }
     if !endpoints.test_cases.is_empty() {

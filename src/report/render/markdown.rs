@@ -98,8 +98,10 @@ fn endpoint_row(e: &EndpointReport, out: &mut dyn io::Write) -> io::Result<()> {
         "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
         cell(&e.url),
         e.status,
-        http.and_then(|h| h.status_code)
-            .map_or_else(|| "–".to_owned(), |c| c.to_string()),
+        http.and_then(|h| h.status_code.map(|c| (c, h.version))).map_or_else(
+            || "–".to_owned(),
+            |(c, v)| v.map_or_else(|| c.to_string(), |v| format!("{v} {c}"))
+        ),
         ms(e.dns.time_ms),
         ms(connect),
         ms(e.tls.as_ref().and_then(|t| t.time_ms)),

@@ -149,6 +149,20 @@ fn http_metrics(eps: &[EndpointReport], o: &mut Out) {
             o.sample("probe_http_status_code", &[("endpoint", &e.url)], f64::from(code));
         },
     );
+    o.per_endpoint(
+        eps,
+        "probe_http_version",
+        "HTTP version of the final response: 1.1 or 2 (as blackbox_exporter's).",
+        |o, e| {
+            if let Some(v) = e
+                .http
+                .as_ref()
+                .and_then(|h| h.version.filter(|_| h.status_code.is_some()))
+            {
+                o.sample("probe_http_version", &[("endpoint", &e.url)], v.number());
+            }
+        },
+    );
     o.per_endpoint(eps, "probe_http_redirects", "Redirects followed.", |o, e| {
         let n = e.http.as_ref().map_or(0, |h| h.hops.len().saturating_sub(1));
         o.sample("probe_http_redirects", &[("endpoint", &e.url)], n as f64);

@@ -255,7 +255,11 @@ fn timings(e: &EndpointReport) -> Vec<String> {
     }
     if let Some(h) = &e.http {
         if let Some(code) = h.status_code {
-            parts.push(format!("HTTP {code}"));
+            // `HTTP/2 200`, as curl shows a status line.
+            parts.push(match h.version {
+                Some(v) => format!("{v} {code}"),
+                None => format!("HTTP {code}"),
+            });
         }
         parts.push(format!("ttfb {}", ms(h.ttfb_ms)));
         if let Some(skew) = h.clock_skew_s {
