@@ -315,7 +315,23 @@ impl Plan {
             };
             (validation, mail)
         };
-        let (mut endpoints, (validation, mail)) = tokio::join!(probes, mail);
+        // The connectivity checks say whether this network lets the device out at all: a
+        // question for a whole run on a device, not for one scrape of one target.
+        let connectivity = async {
+            match scope.endpoints {
+                Some(_) => Vec::new(),
+                None => {
+                    join_all(
+                        self.profile
+                            .connectivity_checks
+                            .iter()
+                            .map(|url| self.prober.connectivity(url, deadline)),
+                    )
+                    .await
+                }
+            }
+        };
+        let (mut endpoints, (validation, mail), connectivity) = tokio::join!(probes, mail, connectivity);
         self.trace_where_needed(&mut endpoints, deadline).await;
         let environment = match environment {
             Some(task) => task.await.ok(),
@@ -327,6 +343,7 @@ impl Plan {
                 inputs: &self.inputs,
                 validation: &validation,
                 endpoints: ids.into_iter().zip(endpoints).collect(),
+                connectivity,
                 mail,
                 app_version: self.app_version.as_deref(),
                 environment,

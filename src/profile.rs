@@ -146,6 +146,9 @@ pub struct Profile {
     pub min_app_version: Option<AppVersion>,
     pub thresholds: Thresholds,
     pub compare_resolvers: Vec<SocketAddr>,
+    /// `[network] connectivity_checks`: plain-HTTP URLs that answer 204 on the open
+    /// internet, asked to find a captive portal (none when the profile lists none).
+    pub connectivity_checks: Vec<Url>,
 }
 
 /// A profile that cannot be used: where, what, and what to do.
@@ -211,6 +214,8 @@ struct RawProfile {
     thresholds: RawThresholds,
     #[serde(default)]
     resolvers: RawResolvers,
+    #[serde(default)]
+    network: RawNetwork,
     #[serde(default, rename = "endpoint")]
     endpoints: Vec<RawEndpoint>,
 }
@@ -250,6 +255,13 @@ struct RawThresholds {
 struct RawResolvers {
     #[serde(default)]
     compare: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawNetwork {
+    #[serde(default)]
+    connectivity_checks: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -368,6 +380,7 @@ impl Profile {
         let endpoints = endpoints(&ctx, &raw.endpoints)?;
         let compare_resolvers = resolvers(&ctx, &raw.resolvers)?;
         let thresholds = thresholds(&ctx, &raw.thresholds)?;
+        let connectivity_checks = connectivity_checks(&ctx, &raw.network)?;
         Ok(Profile {
             name: raw.name,
             source: source.to_owned(),
@@ -376,6 +389,7 @@ impl Profile {
             min_app_version,
             thresholds,
             compare_resolvers,
+            connectivity_checks,
         })
     }
 }
@@ -660,6 +674,35 @@ fn resolvers(ctx: &Ctx, raw: &RawResolvers) -> Result<Vec<SocketAddr>, ProfileEr
                         "write resolvers as \"223.5.5.5\" or \"127.0.0.1:5353\"",
                     )
                 })
+        })
+        .collect()
+}
+
+// ---- [network] ----
+
+/// The most connectivity checks a profile may list: each is a request in every run.
+const MAX_CONNECTIVITY_CHECKS: usize = 8;
+
+/// `[network] connectivity_checks`: plain `http://` URLs (a portal cannot answer for an
+/// `https://` one without a certificate error, which is another finding), at most
+/// [`MAX_CONNECTIVITY_CHECKS`].
+fn connectivity_checks(ctx: &Ctx, raw: &RawNetwork) -> Result<Vec<Url>, ProfileError> {
+    if let Some(extra) = raw.connectivity_checks.get(MAX_CONNECTIVITY_CHECKS) {
+        return Err(ctx.error_at(
+            extra,
+            format!("more than {MAX_CONNECTIVITY_CHECKS} connectivity checks"),
+            "two or three checks run by different companies are enough (docs/profile.md)",
+        ));
+    }
+    raw.connectivity_checks
+        .iter()
+        .map(|c| match Url::parse(c.get_ref()) {
+            Ok(url) if url.scheme() == "http" && url.host_str().is_some_and(|h| !h.is_empty()) => Ok(url),
+            _ => Err(ctx.error_at(
+                c,
+                "a connectivity check must be a plain http:// URL with a host",
+                "write it as \"http://connectivitycheck.gstatic.com/generate_204\" (docs/profile.md)",
+            )),
         })
         .collect()
 }

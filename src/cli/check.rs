@@ -85,6 +85,10 @@ pub struct CheckArgs {
     /// Leave out the local environment section (proxies, route, memory, disk).
     #[arg(long)]
     no_environment: bool,
+    /// A captive-portal check: a plain http:// URL that answers 204 on the open internet
+    /// (repeatable; replaces the profile's [network] connectivity_checks), or `none`.
+    #[arg(long = "connectivity-check", value_name = "URL|none")]
+    connectivity_checks: Vec<String>,
 }
 
 /// `text`, `json=report.json`...
@@ -125,6 +129,9 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     if !args.endpoints.is_empty() {
         add_endpoints(&mut profile, &args.endpoints, args.profile.is_none())?;
     }
+    if !args.connectivity_checks.is_empty() {
+        profile.connectivity_checks = connectivity_checks(&args.connectivity_checks)?;
+    }
     let plan = plan_builder(&args, profile, lang)?;
     let report = run_plan(plan)?;
     write_reports(&formats, &report, args.fail_on == FailOn::Warning)?;
@@ -133,6 +140,29 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
         (Verdict::Degraded, FailOn::Warning) => 1,
         _ => 0,
     }))
+}
+
+/// The `--connectivity-check` values: plain `http://` URLs with a host, or `none` alone.
+fn connectivity_checks(given: &[String]) -> Result<Vec<url::Url>, UsageError> {
+    if given.iter().any(|g| g.eq_ignore_ascii_case("none")) {
+        return match given.len() {
+            1 => Ok(Vec::new()),
+            _ => Err(UsageError::new(
+                "--connectivity-check none cannot be given with URLs",
+                "give `none` alone to run no check, or only URLs",
+            )),
+        };
+    }
+    given
+        .iter()
+        .map(|g| match url::Url::parse(g) {
+            Ok(u) if u.scheme() == "http" && u.host_str().is_some_and(|h| !h.is_empty()) => Ok(u),
+            _ => Err(UsageError::new(
+                "a --connectivity-check value is not a plain http:// URL with a host",
+                "use a URL that answers 204, e.g. http://connectivitycheck.gstatic.com/generate_204, or `none`",
+            )),
+        })
+        .collect()
 }
 
 /// Adds the `--endpoint` URLs to the profile's endpoints as API endpoints named by their

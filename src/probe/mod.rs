@@ -22,6 +22,7 @@ pub mod dns;
 pub mod env;
 pub mod http;
 pub mod icmp;
+pub mod portal;
 pub mod redirect;
 pub mod stats;
 pub mod tcp;
@@ -806,6 +807,17 @@ impl Prober {
                 phases.dns_ms = dns_ms;
                 Ok(addr)
             }
+            HopStart::Lookup => {
+                let until = deadline.min(deadline_in(c.timeouts.dns));
+                let d = dns::resolve(&self.resolver, &c.resolver, host, until).await;
+                phases.dns_ms = d.time_ms;
+                match d.addresses().first() {
+                    Some(ip) => Ok(SocketAddr::new(*ip, port)),
+                    // An answer with no address is a failed lookup all the same.
+                    None if d.status == Status::Ok => Err(HopFailure::new(Status::Error, None)),
+                    None => Err(HopFailure::new(d.status, None)),
+                }
+            }
             HopStart::Resolve { endpoint } => {
                 let until = deadline.min(deadline_in(c.timeouts.dns));
                 let d = dns::resolve(&self.resolver, &c.resolver, host, until).await;
@@ -924,6 +936,8 @@ enum HopStart {
     Resolve {
         endpoint: IpAddr,
     },
+    /// A URL of its own (a connectivity check), resolved now; its first address is used.
+    Lookup,
 }
 
 /// What one hop produced.

@@ -11,21 +11,29 @@ use std::net::IpAddr;
 
 use super::{ReportFinding, Subject};
 use crate::probe::env::Environment;
+use crate::probe::portal::PortalReading;
 use crate::probe::{EndpointReport, MailResult, MailVerdict, Status};
 use crate::validate::{Code, Detail};
 
 /// A cause shared by several findings.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cause {
+    /// The connectivity checks were answered by the network itself: a sign-in page.
+    CaptivePortal { location: Option<String> },
     /// No default route, or nothing at all can be reached.
     Offline { no_route: bool },
     /// Every name looked up fails the same way.
     DnsBroken { names: Vec<String> },
     /// Every server refuses connections.
     AllRefused { servers: Vec<String> },
-    /// Every secure connection fails with the same certificate problem: untrusted or for
-    /// another name.
-    TlsIntercepted { status: Status, servers: Vec<String> },
+    /// Every secure connection fails with the same certificate problem, from the same
+    /// source: untrusted and issued by the same authority, or for the same other name.
+    TlsIntercepted {
+        status: Status,
+        /// The issuer (untrusted) or the name (mismatched) every certificate shares.
+        source: String,
+        servers: Vec<String>,
+    },
     /// Every certificate looks expired, or not valid yet: the device's clock.
     ClockWrong { status: Status },
     /// Every secure connection fails the same way, for another reason.
@@ -51,6 +59,7 @@ impl Cause {
     /// The finding that names the cause.
     pub fn code(&self) -> Code {
         match self {
+            Cause::CaptivePortal { .. } => Code::NetCaptivePortal,
             Cause::Offline { .. } => Code::NetOffline,
             Cause::DnsBroken { .. } => Code::NetDnsBroken,
             Cause::AllRefused { .. } => Code::NetAllRefused,
@@ -75,6 +84,11 @@ impl Cause {
     /// What fills the cause's `{detail}`.
     pub fn detail(&self) -> Option<Detail> {
         Some(match self {
+            Cause::CaptivePortal { location: Some(at) } => Detail::Text(at.clone()),
+            Cause::CaptivePortal { location: None } => Detail::Localized {
+                en: "its own page, not the internet's answer",
+                zh: "返回的是它自己的页面，而不是外网的应答",
+            },
             Cause::Offline { no_route: true } => Detail::Localized {
                 en: "no default route",
                 zh: "没有默认路由",
@@ -84,9 +98,11 @@ impl Cause {
                 zh: "无法访问任何服务器",
             },
             Cause::DnsBroken { names } => names_detail(names),
-            Cause::AllRefused { servers }
-            | Cause::TlsIntercepted { servers, .. }
-            | Cause::TlsAllFailing { servers, .. } => names_detail(servers),
+            Cause::AllRefused { servers } | Cause::TlsAllFailing { servers, .. } => names_detail(servers),
+            Cause::TlsIntercepted { source, servers, .. } => Detail::Text(format!(
+                "{source} — {}",
+                names_detail(servers).get(crate::validate::Lang::En)
+            )),
             Cause::ClockWrong {
                 status: Status::NotYetValid,
             } => Detail::Localized {
@@ -106,7 +122,7 @@ impl Cause {
         let endpoint = matches!(f.subject, Subject::Endpoint(_));
         let tls_code = |status: &Status| tls_code(*status) == Some(f.code);
         match self {
-            Cause::Offline { .. } => endpoint || matches!(f.subject, Subject::Mail(_)),
+            Cause::CaptivePortal { .. } | Cause::Offline { .. } => endpoint || matches!(f.subject, Subject::Mail(_)),
             Cause::DnsBroken { .. } => {
                 (endpoint
                     && matches!(
@@ -124,7 +140,14 @@ impl Cause {
                 f.subject == Subject::Endpoint(url.clone())
                     && matches!(
                         f.code,
-                        Code::NetLossHigh | Code::NetJitterHigh | Code::NetConnectTimeout
+                        // On a path losing packets, a request that timed out or broke was
+                        // lost on the way, not kept waiting by a busy server.
+                        Code::NetLossHigh
+                            | Code::NetJitterHigh
+                            | Code::NetConnectTimeout
+                            | Code::NetTlsTimeout
+                            | Code::NetHttpTimeout
+                            | Code::NetHttpFailed
                     )
             }
         }
@@ -207,18 +230,44 @@ fn all_refused(endpoints: &[&EndpointReport]) -> Option<Cause> {
 }
 
 fn tls_all(endpoints: &[&EndpointReport]) -> Option<Cause> {
-    let servers: Vec<(String, Status)> = endpoints
+    let tls: Vec<(&str, &crate::probe::TlsResult)> = endpoints
         .iter()
-        .filter_map(|e| e.tls.as_ref().map(|t| (e.host.clone(), t.status)))
-        .filter(|(_, s)| !matches!(s, Status::Skipped | Status::NotMeasured))
+        .filter_map(|e| e.tls.as_ref().map(|t| (e.host.as_str(), t)))
+        .filter(|(_, t)| !matches!(t.status, Status::Skipped | Status::NotMeasured))
         .collect();
+    let servers: Vec<(String, Status)> = tls.iter().map(|(h, t)| ((*h).to_owned(), t.status)).collect();
     let status = shared_failure(&servers)?;
     let servers = distinct(&servers);
+    let shared_source = || {
+        let sources: Vec<Option<&str>> = tls.iter().map(|(_, t)| certificate_source(t)).collect();
+        let first = sources.first().copied().flatten()?;
+        sources.iter().all(|s| *s == Some(first)).then(|| first.to_owned())
+    };
     Some(match status {
-        Status::Untrusted | Status::NameMismatch => Cause::TlsIntercepted { status, servers },
+        // One source for every server is an inspecting network; different sources are each
+        // server's own trouble, failing the same way.
+        Status::Untrusted | Status::NameMismatch => match shared_source() {
+            Some(source) => Cause::TlsIntercepted {
+                status,
+                source,
+                servers,
+            },
+            None => Cause::TlsAllFailing { status, servers },
+        },
         Status::Expired | Status::NotYetValid => Cause::ClockWrong { status },
         _ => Cause::TlsAllFailing { status, servers },
     })
+}
+
+/// Where a failing certificate comes from: for an untrusted chain, the authority at its top
+/// (the issuer of the last certificate presented); for a name mismatch, the name the leaf is
+/// for.
+fn certificate_source(t: &crate::probe::TlsResult) -> Option<&str> {
+    match t.status {
+        Status::Untrusted => t.chain.last().map(|c| c.issuer.as_str()),
+        Status::NameMismatch => t.chain.first().map(|c| c.subject.as_str()),
+        _ => None,
+    }
 }
 
 /// The endpoints whose path trace located their loss, locally or beyond.
@@ -236,9 +285,19 @@ pub fn located(findings: &[ReportFinding]) -> Vec<Cause> {
         .collect()
 }
 
-/// The causes the evidence shows, most basic first. Where the device is offline, nothing
-/// else is named: every other failure follows from it.
-pub fn infer(endpoints: &[&EndpointReport], mail: Option<&MailResult>, env: Option<&Environment>) -> Vec<Cause> {
+/// The causes the evidence shows, most basic first. Behind a captive portal, or where the
+/// device is offline, nothing else is named: every other failure follows from it.
+pub fn infer(
+    endpoints: &[&EndpointReport],
+    mail: Option<&MailResult>,
+    env: Option<&Environment>,
+    portal: &PortalReading,
+) -> Vec<Cause> {
+    if let PortalReading::Portal { location } = portal {
+        return vec![Cause::CaptivePortal {
+            location: location.clone(),
+        }];
+    }
     if let Some(cause) = offline(endpoints, env) {
         return vec![cause];
     }
@@ -287,6 +346,39 @@ mod tests {
         assert_eq!(
             shared_failure(&names(&[("a.test", Status::Nxdomain), ("b.test", Status::Nxdomain)])),
             Some(Status::Nxdomain)
+        );
+    }
+
+    #[test]
+    fn located_loss_explains_its_own_endpoints_timeouts_only() {
+        let on = |url: &str, code| {
+            ReportFinding::new(
+                code,
+                code.severity(),
+                Subject::Endpoint(url.into()),
+                None,
+                crate::validate::Lang::En,
+            )
+        };
+        let cause = Cause::PathLocated {
+            code: Code::NetPathBeyond,
+            url: "http://a.test/".into(),
+        };
+        for code in [
+            Code::NetLossHigh,
+            Code::NetConnectTimeout,
+            Code::NetHttpTimeout,
+            Code::NetHttpFailed,
+        ] {
+            assert!(cause.explains(&on("http://a.test/", code)), "{code:?}");
+        }
+        assert!(
+            !cause.explains(&on("http://b.test/", Code::NetHttpTimeout)),
+            "another endpoint"
+        );
+        assert!(
+            !cause.explains(&on("http://a.test/", Code::NetHttpMaintenance)),
+            "a 503 is the server's"
         );
     }
 

@@ -224,6 +224,8 @@ pub struct Report {
     pub mail: Option<MailResult>,
     pub app: Option<AppCheck>,
     pub endpoints: Vec<EndpointReport>,
+    /// The connectivity checks that look for a captive portal (empty when none ran).
+    pub connectivity: Vec<crate::probe::portal::ConnectivityCheck>,
     pub environment: Option<Environment>,
     /// Personal values are shown in full (`--unmasked`): this report is not safe to share.
     pub unmasked: bool,

@@ -22,6 +22,8 @@ pub enum RemedyKind {
     FixClock,
     /// Get this device online.
     ConnectNetwork,
+    /// Sign in on the network's captive portal page.
+    SignIn,
     /// Wait for maintenance or a rate limit to end.
     Wait,
     /// Switch networks (Wi-Fi ↔ mobile data).
@@ -67,6 +69,7 @@ pub fn kind_for(code: Code, severity: Severity) -> Option<RemedyKind> {
         AppOutdated | AppVersionInvalid => UpdateApp,
         NetClockSkew | NetTlsNotYetValid | NetClockWrong => FixClock,
         NetOffline => ConnectNetwork,
+        NetCaptivePortal => SignIn,
         NetHttpMaintenance | NetHttpRateLimited => Wait,
         NetPathLocal | NetPathEnds | NetLossHigh | NetJitterHigh | NetConnectTimeout | NetUnreachable
         | NetSlowConnect | NetIpv6Broken | NetTlsUntrusted | NetTlsNameMismatch | NetHttpFailed | NetSlowTls
@@ -136,6 +139,11 @@ fn text(kind: RemedyKind, field: Option<Field>, until: Option<&str>, lang: Lang)
             Some(t) => format!("请等到 {t}（服务方要求）后再试一次。"),
             None => "请稍等一段时间（服务正在维护或限流）后再试一次。".into(),
         },
+        (Lang::En, SignIn) => {
+            "Sign in on the Wi-Fi network's page first (open any web page in a browser), or switch to mobile data; then run the check again."
+                .into()
+        }
+        (Lang::ZhCn, SignIn) => "请先在 Wi-Fi 网络的登录页面上登录（在浏览器中打开任意网页），或切换到移动数据；然后重新检查。".into(),
         (Lang::En, ConnectNetwork) => "Connect to Wi-Fi or mobile data, then run the check again.".into(),
         (Lang::ZhCn, ConnectNetwork) => "请连接 Wi-Fi 或移动数据，然后重新检查。".into(),
         (Lang::En, SwitchNetwork) => "Switch networks (Wi-Fi ↔ mobile data) or move closer to the router.".into(),
@@ -163,7 +171,7 @@ fn generic(kind: RemedyKind) -> bool {
     use RemedyKind::*;
     matches!(
         kind,
-        FixField | UseSupportedCard | UpdateApp | ConnectNetwork | Wait | ContactSupport
+        FixField | UseSupportedCard | UpdateApp | ConnectNetwork | SignIn | Wait | ContactSupport
     )
 }
 

@@ -2,6 +2,7 @@
 //! remedies. Pure: everything they need is passed in.
 
 use crate::probe::env::Environment;
+use crate::probe::portal::ConnectivityCheck;
 use crate::probe::redirect::Refusal;
 use crate::probe::{http, EndpointReport, HttpResult, MailResult, MailVerdict, Status, TlsResult};
 use crate::profile::{AppVersion, Endpoint, EndpointId, Profile, Threshold, Thresholds};
@@ -17,6 +18,8 @@ pub struct Evidence<'a> {
     pub validation: &'a Validation,
     /// Each endpoint's results, with the profile endpoint they belong to.
     pub endpoints: Vec<(EndpointId, EndpointReport)>,
+    /// The connectivity checks (captive portals), when the run asked them.
+    pub connectivity: Vec<ConnectivityCheck>,
     pub mail: Option<MailResult>,
     pub app_version: Option<&'a str>,
     pub environment: Option<Environment>,
@@ -372,7 +375,14 @@ fn group(mut findings: Vec<ReportFinding>, causes: &[Cause], lang: Lang) -> Vec<
             // A cause that is a finding already leads only where it explains something.
             Some(i) if findings.iter().any(explained) => findings.remove(i),
             Some(_) => continue,
-            None => ReportFinding::new(code, code.severity(), Subject::Environment, cause.detail(), lang),
+            None => {
+                // A portal that lets every endpoint through does not block the bind.
+                let severity = match cause {
+                    Cause::CaptivePortal { .. } if !findings.iter().any(explained) => Severity::Warning,
+                    _ => code.severity(),
+                };
+                ReportFinding::new(code, severity, Subject::Environment, cause.detail(), lang)
+            }
         };
         for f in findings.iter_mut().filter(|f| explained(f)) {
             f.caused_by = Some(code);
@@ -408,7 +418,8 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         findings: Vec::new(),
     };
     let reports: Vec<&EndpointReport> = ev.endpoints.iter().map(|(_, e)| e).collect();
-    let mut causes = causes::infer(&reports, ev.mail.as_ref(), ev.environment.as_ref());
+    let portal = crate::probe::portal::read(&ev.connectivity);
+    let mut causes = causes::infer(&reports, ev.mail.as_ref(), ev.environment.as_ref(), &portal);
     let mut mail = ev.mail;
     input_findings(&mut c, ev.validation);
     if let Some(m) = &mut mail {
@@ -472,6 +483,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         mail,
         app,
         endpoints: ev.endpoints.into_iter().map(|(_, e)| e).collect(),
+        connectivity: ev.connectivity,
         environment: ev.environment,
         unmasked: ev.unmasked,
         duration_ms: ev.duration_ms,

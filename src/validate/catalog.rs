@@ -419,6 +419,11 @@ catalog! {
         en("The path trace did not reach the destination; the last hop that answered: {detail}.",
            "The network drops traffic to the service: switch networks, or contact support with this report."),
         zh("路径追踪未到达目的地；最后应答的一跳：{detail}。", "网络丢弃了发往该服务的流量：请切换网络，或附上本报告联系客服。");
+    NetCaptivePortal = "net.captive_portal", Error,
+        en("This network answers for the internet itself ({detail}): a captive portal, as on hotel or café Wi-Fi, wants a sign-in before it lets traffic out.",
+           "Sign in on the Wi-Fi network's page first (open any web page in a browser), or switch to mobile data; then run the check again."),
+        zh("当前网络自行应答了外网请求（{detail}）：这是强制登录页面（Captive Portal），常见于酒店或咖啡馆的 Wi-Fi，登录之前不放行流量。",
+           "请先在 Wi-Fi 网络的登录页面上登录（在浏览器中打开任意网页），或切换到移动数据；然后重新检查。");
     NetOffline = "net.offline", Error,
         en("This device has no working network connection ({detail}), so no wallet server can be reached.",
            "Connect to Wi-Fi or mobile data (check airplane mode and the cable), then run the check again."),
@@ -432,9 +437,9 @@ catalog! {
            "Switch networks (Wi-Fi ↔ mobile data); on a company network, ask its administrators to allow the wallet's servers."),
         zh("所有服务器都拒绝了连接（{detail}）：可能是当前网络的防火墙在拦截。", "请切换网络（Wi-Fi ↔ 移动数据）；如在公司网络，请联系网络管理员放行钱包的服务器。");
     NetTlsIntercepted = "net.tls_intercepted", Error,
-        en("Every secure connection fails the same way ({detail}): this network inspects secure connections.",
+        en("Every secure connection fails the same way, with a certificate from the same source ({detail}): this network inspects secure connections.",
            "Use another network or mobile data; do not install or accept the network's certificate for a wallet."),
-        zh("所有安全连接都以同样的方式失败（{detail}）：当前网络在检查（拦截）安全连接。", "请换一个网络或使用移动数据；不要为钱包安装或信任该网络的证书。");
+        zh("所有安全连接都以同样的方式失败，证书来自同一个来源（{detail}）：当前网络在检查（拦截）安全连接。", "请换一个网络或使用移动数据；不要为钱包安装或信任该网络的证书。");
     NetClockWrong = "net.clock_wrong", Error,
         en("Every server's certificate looks {detail}: this device's date or time is probably wrong.",
            "Set the device's date, time and time zone to automatic (network time), then run the check again."),

@@ -477,7 +477,9 @@ fn trace_finds_loss_beyond_router_2_and_names_the_segment() {
 #[test]
 fn trace_finds_loss_on_the_clients_own_link_at_hop_1() {
     let Some(t) = topology('b') else { return };
-    t.drop_a_fifth(0, "output");
+    // 40%: at a fifth, hop 1 drew 1 loss in 20 about 1 run in 15 and read as clean, which
+    // put the start at hop 2. At 40%, 2 or fewer in 20 is about 1 run in 280.
+    t.drop_percent(0, "output", 40);
     let report = t.trace();
     let h = hops(&report);
     eprintln!("drop in the client's output: {h:?}");
@@ -502,7 +504,15 @@ fn check_traces_a_lossy_path_and_names_the_segment() {
             "--interval",
             "20ms",
         ])
-        .args(["--no-environment", "--deadline", "20s", "--format", "json"])
+        .args([
+            "--no-environment",
+            "--connectivity-check",
+            "none",
+            "--deadline",
+            "20s",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     let _ = server.kill();

@@ -189,6 +189,7 @@ fn reports(case: &Case, lang: Lang, unmasked: bool) -> Vec<(Format, String)> {
             inputs: &inputs,
             validation: &validation,
             endpoints: Vec::new(),
+            connectivity: Vec::new(),
             mail,
             app_version: None,
             environment: None,

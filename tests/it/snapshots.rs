@@ -193,6 +193,7 @@ fn report(kind: &str, lang: Lang) -> Report {
             inputs: &inputs,
             validation: &validation,
             endpoints: profile.endpoint_ids().zip(endpoints).collect(),
+            connectivity: Vec::new(),
             mail: None,
             app_version: app,
             environment: Some(Environment {

@@ -1,0 +1,177 @@
+//! Connectivity checks, the way phones find captive portals: an `http://` URL that answers
+//! `204 No Content` on the open internet. A hotel or café network that wants a sign-in first
+//! answers it itself, with a redirect to its login page or with the page (an HTML 200).
+//!
+//! Each check is one plain-HTTP request on a connection of its own, with no redirect
+//! followed: the redirect is the evidence. Android reads the answers the same way
+//! (NetworkMonitor): 204 is the open internet, and so is a 200 with an empty body; a
+//! redirect or a 200 with a body is a portal.
+
+use serde::Serialize;
+#[cfg(feature = "probe")]
+use tokio::time::Instant;
+#[cfg(feature = "probe")]
+use url::Url;
+
+use super::Status;
+
+/// What a connectivity check's answer says about the network.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Connectivity {
+    /// `204`, or a `200` with an empty body: the open internet.
+    Open,
+    /// A redirect, or a `200` with a body: something on this network answered for the
+    /// internet, usually a sign-in page.
+    Portal,
+    /// Another answer (a 404, a 5xx): the check's server is failing, which says nothing
+    /// about this network.
+    Unexpected,
+    /// No answer: the name did not resolve, or no connection, or none in time.
+    NoAnswer,
+}
+
+/// One connectivity check.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, Serialize)]
+pub struct ConnectivityCheck {
+    /// The check's URL (masked as every URL in a report).
+    pub url: String,
+    pub status: Status,
+    pub verdict: Connectivity,
+    pub status_code: Option<u16>,
+    /// Where a redirect pointed (masked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The answer's `Content-Type`, when it had a body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    pub body_bytes: u64,
+    pub time_ms: Option<f64>,
+}
+
+/// How the answers of every check read together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortalReading {
+    /// A check answered as on the open internet: there is no portal in the way.
+    None,
+    /// At least one check was answered by the network itself and none as on the open
+    /// internet: a captive portal. `location` is where it sent the check, when it did.
+    Portal { location: Option<String> },
+    /// No check gave an answer that says either way.
+    Unknown,
+}
+
+/// Reads the checks together. One open answer outweighs portal answers: a portal answers
+/// every plain-HTTP request, so a real 204 means the way out is open (a check's own server
+/// may redirect, or fail, on its own).
+pub fn read(checks: &[ConnectivityCheck]) -> PortalReading {
+    if checks.iter().any(|c| c.verdict == Connectivity::Open) {
+        return PortalReading::None;
+    }
+    match checks.iter().find(|c| c.verdict == Connectivity::Portal) {
+        Some(c) => PortalReading::Portal {
+            location: c.location.clone(),
+        },
+        None => PortalReading::Unknown,
+    }
+}
+
+/// The verdict of one answer: its status code, and how many body bytes came.
+pub fn classify(status_code: u16, body_bytes: u64) -> Connectivity {
+    match status_code {
+        204 => Connectivity::Open,
+        200 if body_bytes == 0 => Connectivity::Open,
+        // Any other success (a page), and every redirect.
+        200..=399 => Connectivity::Portal,
+        _ => Connectivity::Unexpected,
+    }
+}
+
+#[cfg(feature = "probe")]
+impl super::Prober {
+    /// Runs one connectivity check by `deadline`: resolve, connect, one GET, no redirect
+    /// followed, the body read up to the probe's cap.
+    pub async fn connectivity(&self, url: &Url, deadline: Instant) -> ConnectivityCheck {
+        let show = self.config().show_query_values;
+        let mut check = ConnectivityCheck {
+            url: super::shown_url(url.as_str(), show),
+            status: Status::NotMeasured,
+            verdict: Connectivity::NoAnswer,
+            status_code: None,
+            location: None,
+            content_type: None,
+            body_bytes: 0,
+            time_ms: None,
+        };
+        let outcome = self
+            .hop(url, super::Method::Get, super::HopStart::Lookup, deadline)
+            .await;
+        check.time_ms = outcome.hop.as_ref().map(|h| h.total_ms);
+        match outcome.exchange {
+            Err(failure) => check.status = failure.status,
+            Ok(ex) => {
+                check.status = Status::Ok;
+                check.status_code = Some(ex.status_code);
+                check.body_bytes = ex.body_bytes;
+                check.verdict = classify(ex.status_code, ex.body_bytes);
+                let header = |name| ex.headers.get(name).and_then(|v| v.to_str().ok());
+                check.location = header(hyper::header::LOCATION).map(|l| {
+                    let absolute = url.join(l).map_or_else(|_| l.to_owned(), |u| u.to_string());
+                    super::shown_url(&absolute, show)
+                });
+                check.content_type = header(hyper::header::CONTENT_TYPE)
+                    .filter(|_| ex.body_bytes > 0)
+                    .map(|t| t.chars().take(100).collect());
+            }
+        }
+        check
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(verdict: Connectivity, location: Option<&str>) -> ConnectivityCheck {
+        ConnectivityCheck {
+            url: "http://check.test/generate_204".into(),
+            status: Status::Ok,
+            verdict,
+            status_code: None,
+            location: location.map(str::to_owned),
+            content_type: None,
+            body_bytes: 0,
+            time_ms: None,
+        }
+    }
+
+    #[test]
+    fn answers_read_as_android_reads_them() {
+        assert_eq!(classify(204, 0), Connectivity::Open);
+        assert_eq!(classify(200, 0), Connectivity::Open);
+        assert_eq!(classify(200, 512), Connectivity::Portal);
+        assert_eq!(classify(302, 0), Connectivity::Portal);
+        assert_eq!(classify(307, 0), Connectivity::Portal);
+        assert_eq!(classify(404, 10), Connectivity::Unexpected);
+        assert_eq!(classify(503, 0), Connectivity::Unexpected);
+    }
+
+    #[test]
+    fn one_open_answer_outweighs_a_portal_answer() {
+        use Connectivity::*;
+        assert_eq!(read(&[]), PortalReading::Unknown);
+        assert_eq!(
+            read(&[check(NoAnswer, None), check(Unexpected, None)]),
+            PortalReading::Unknown
+        );
+        assert_eq!(
+            read(&[check(NoAnswer, None), check(Portal, Some("http://login.portal.test/"))]),
+            PortalReading::Portal {
+                location: Some("http://login.portal.test/".into())
+            }
+        );
+        assert_eq!(read(&[check(Portal, None), check(Open, None)]), PortalReading::None);
+    }
+}
