@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod app;
 pub mod dns;
 pub mod env;
 pub mod http;
@@ -45,6 +46,9 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use url::Url;
 
+pub use app::{AppPathResult, AppStage};
+#[cfg(feature = "probe")]
+pub use app::{AppClient, AppError, AppSetup};
 pub use dns::{MailResult, MailVerdict, ResolverChoice};
 pub use http::{HttpResult, Method};
 pub use icmp::IcmpResult;
