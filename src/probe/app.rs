@@ -5,10 +5,10 @@
 //! themselves, this path answers a different question: does the request an app would send
 //! get through, and what did it meet on the way?
 //!
-//! The proxy decision is bindcheck's ([`ProxySettings`]), handed to reqwest, which never
-//! reads the environment itself; the trust roots are [`TlsSetup`]'s. When a request fails,
-//! where it stopped ([`AppStage`]) is read from reqwest's error chain; a proxy's exact
-//! answer is the CONNECT probe's to give ([`super::proxy::tunnel`]).
+//! The proxy decision is bindcheck's ([`super::proxy::ProxySettings`]), handed to reqwest,
+//! which never reads the environment itself; the trust roots are `TlsSetup`'s. When a
+//! request fails, where it stopped ([`AppStage`]) is read from reqwest's error chain; a
+//! proxy's exact answer is the CONNECT probe's to give (`proxy::tunnel`).
 
 use serde::Serialize;
 
@@ -208,8 +208,7 @@ fn judge_redirect(
     let Some(first) = previous.first() else {
         return Ok(());
     };
-    if !cross_host && !redirect::host_allowed(next.host_str().unwrap_or(""), first.host_str().unwrap_or(""), allowed)
-    {
+    if !cross_host && !redirect::host_allowed(next.host_str().unwrap_or(""), first.host_str().unwrap_or(""), allowed) {
         return Err(RedirectStop::Refused(Refusal::OtherHost));
     }
     if let Some(target) = literal(next) {
@@ -374,7 +373,11 @@ fn secrets(proxy: &Url) -> Vec<String> {
             continue;
         }
         out.push(raw.to_owned());
-        out.push(percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned());
+        out.push(
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8_lossy()
+                .into_owned(),
+        );
     }
     out
 }
@@ -396,14 +399,19 @@ fn causes<'a>(e: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn 
 }
 
 #[cfg(feature = "probe")]
-/// A rustls error in `e` itself, or inside it as an `io::Error`'s payload (which `source`
-/// skips over).
+/// A rustls error in `e` itself, or inside it as the payload of an `io::Error` (which
+/// `source` skips over), however deep: hyper-rustls wraps tokio-rustls's `io::Error` in
+/// another.
 fn rustls_in<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
-    e.downcast_ref::<rustls::Error>().or_else(|| {
-        e.downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-    })
+    let mut current: &(dyn StdError + 'static) = e;
+    for _ in 0..8 {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        let inner = current.downcast_ref::<std::io::Error>()?.get_ref()?;
+        current = inner;
+    }
+    None
 }
 
 #[cfg(feature = "probe")]
@@ -487,7 +495,11 @@ fn classify(e: &reqwest::Error, via_proxy: bool, got_response: bool) -> (Status,
     }
     if e.is_connect() {
         let stage = if via_proxy { AppStage::Proxy } else { AppStage::Connect };
-        let status = if e.is_timeout() { Status::Timeout } else { io_or(Status::Error) };
+        let status = if e.is_timeout() {
+            Status::Timeout
+        } else {
+            io_or(Status::Error)
+        };
         return (status, stage);
     }
     let stage = if got_response || e.is_body() || e.is_decode() {
@@ -535,13 +547,24 @@ mod tests {
             judge(&["https://203.0.113.7/"], "https://127.0.0.1/", true, &[]),
             Err(Status::RedirectRefused)
         );
-        assert_eq!(judge(&["https://127.0.0.1:1/"], "https://127.0.0.1:2/", true, &[]), Ok(()));
+        assert_eq!(
+            judge(&["https://127.0.0.1:1/"], "https://127.0.0.1:2/", true, &[]),
+            Ok(())
+        );
         assert_eq!(
             judge(&["https://a.test/1", "https://a.test/2"], "https://a.test/1", true, &[]),
             Err(Status::RedirectLoop)
         );
-        let four = ["https://a.test/1", "https://a.test/2", "https://a.test/3", "https://a.test/4"];
-        assert_eq!(judge(&four, "https://a.test/5", true, &[]), Err(Status::TooManyRedirects));
+        let four = [
+            "https://a.test/1",
+            "https://a.test/2",
+            "https://a.test/3",
+            "https://a.test/4",
+        ];
+        assert_eq!(
+            judge(&four, "https://a.test/5", true, &[]),
+            Err(Status::TooManyRedirects)
+        );
     }
 
     #[test]

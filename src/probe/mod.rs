@@ -46,9 +46,9 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use url::Url;
 
-pub use app::{AppPathResult, AppStage};
 #[cfg(feature = "probe")]
 pub use app::{AppClient, AppError, AppSetup};
+pub use app::{AppPathResult, AppStage};
 pub use dns::{MailResult, MailVerdict, ResolverChoice};
 pub use http::{HttpResult, Method};
 pub use icmp::IcmpResult;

@@ -301,7 +301,8 @@ impl NoProxy {
             p.is_none_or(|p| Some(p) == port)
                 && match (bypass, &host) {
                     (Bypass::Name(n), Bypass::Name(h)) => {
-                        h == n || (h.len() > n.len() && h.ends_with(n.as_str()) && h[..h.len() - n.len()].ends_with('.'))
+                        h == n
+                            || (h.len() > n.len() && h.ends_with(n.as_str()) && h[..h.len() - n.len()].ends_with('.'))
                     }
                     (Bypass::Block(net, prefix), Bypass::Block(ip, _)) => in_block(*ip, *net, *prefix),
                     _ => false,
@@ -384,9 +385,10 @@ pub enum TunnelStatus {
     Unreachable,
     /// The connection to the proxy, or its answer to the CONNECT, did not come in time.
     Timeout,
-    /// 407: the proxy wants credentials, or other ones.
+    /// 407 (or 401, as some proxies answer wrong credentials): the proxy wants
+    /// credentials, or other ones.
     AuthRequired,
-    /// Any other answer than 2xx or 407 (`status_code` says which): a deny rule (403), a
+    /// Any other answer than 2xx, 401 or 407 (`status_code` says which): a deny rule (403), a
     /// port the proxy does not tunnel to, an upstream failure (502).
     Refused,
     /// The proxy's answer is not HTTP, too long, or it closed the connection instead.
@@ -431,7 +433,7 @@ pub struct TunnelResult {
     pub connect_answer_ms: Option<f64>,
     /// The proxy's answer to the CONNECT.
     pub status_code: Option<u16>,
-    /// On a 407, the authentication schemes the proxy offers (`Basic`, `Negotiate`, `NTLM`):
+    /// On a 407 or 401, the authentication schemes the proxy offers (`Basic`, `Negotiate`, `NTLM`):
     /// an app that only does Basic cannot pass a proxy that wants Negotiate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub auth_schemes: Vec<String>,
@@ -442,12 +444,15 @@ pub struct TunnelResult {
 /// The longest answer head bindcheck reads from a proxy.
 pub const MAX_ANSWER_HEAD: usize = 16 * 1024;
 
+#[cfg(feature = "probe")]
 /// The most headers an answer head may have.
 const MAX_HEADERS: usize = 64;
 
+#[cfg(feature = "probe")]
 /// The most authentication schemes kept from a 407.
 const MAX_AUTH_SCHEMES: usize = 4;
 
+#[cfg(feature = "probe")]
 /// A proxy's answer head, read.
 #[derive(Debug, PartialEq, Eq)]
 struct Answer {
@@ -455,6 +460,7 @@ struct Answer {
     auth_schemes: Vec<String>,
 }
 
+#[cfg(feature = "probe")]
 /// Why a proxy's answer is not usable.
 #[derive(Debug, thiserror::Error)]
 enum AnswerError {
@@ -466,11 +472,11 @@ enum AnswerError {
     Closed { received: usize },
     #[error("the proxy's answer is malformed")]
     Malformed(#[source] httparse::Error),
-    #[cfg(feature = "probe")]
     #[error("reading the proxy's answer failed")]
     Io(#[source] std::io::Error),
 }
 
+#[cfg(feature = "probe")]
 /// Whether `head` (what arrived so far) can still become an HTTP/1.x status line.
 fn may_be_http(head: &[u8]) -> bool {
     const START: &[u8] = b"HTTP/1.";
@@ -478,12 +484,14 @@ fn may_be_http(head: &[u8]) -> bool {
     head[..n] == START[..n]
 }
 
+#[cfg(feature = "probe")]
 /// Whether `head` ends with the empty line that ends a head (CRLF, or a bare LF as
 /// httparse accepts).
 fn head_complete(head: &[u8]) -> bool {
     head.ends_with(b"\r\n\r\n") || head.ends_with(b"\n\n")
 }
 
+#[cfg(feature = "probe")]
 /// Parses a complete answer head.
 fn parse_answer(head: &[u8]) -> Result<Answer, AnswerError> {
     if !may_be_http(head) {
@@ -499,7 +507,7 @@ fn parse_answer(head: &[u8]) -> Result<Answer, AnswerError> {
     let code = response.code.ok_or(AnswerError::NotHttp)?;
     let mut auth_schemes: Vec<String> = Vec::new();
     for h in response.headers.iter() {
-        if !h.name.eq_ignore_ascii_case("proxy-authenticate") {
+        if !h.name.eq_ignore_ascii_case("proxy-authenticate") && !h.name.eq_ignore_ascii_case("www-authenticate") {
             continue;
         }
         // The scheme is the first token; what follows (realm, parameters) is not kept.
@@ -577,8 +585,8 @@ enum TunnelFailure {
     AnswerTimeout,
     #[error(transparent)]
     Answer(AnswerError),
-    #[error("the proxy wants credentials (407 Proxy Authentication Required)")]
-    AuthRequired,
+    #[error("the proxy wants credentials, or other ones (status {0})")]
+    AuthRequired(u16),
     #[error("the proxy refused the tunnel (status {0})")]
     Refused(u16),
 }
@@ -601,7 +609,7 @@ impl TunnelFailure {
                 TunnelStatus::Unreachable
             }
             TunnelFailure::Send(_) | TunnelFailure::Answer(_) => TunnelStatus::BadAnswer,
-            TunnelFailure::AuthRequired => TunnelStatus::AuthRequired,
+            TunnelFailure::AuthRequired(_) => TunnelStatus::AuthRequired,
             TunnelFailure::Refused(_) => TunnelStatus::Refused,
         }
     }
@@ -726,7 +734,9 @@ async fn open(
     result.auth_schemes = answer.auth_schemes;
     match answer.code {
         200..=299 => Ok(Tunnel { stream, room }),
-        407 => Err(TunnelFailure::AuthRequired),
+        // 401 to a CONNECT can only be the proxy's (no server has been reached): tinyproxy
+        // answers wrong credentials so.
+        401 | 407 => Err(TunnelFailure::AuthRequired(answer.code)),
         code => Err(TunnelFailure::Refused(code)),
     }
 }
@@ -813,7 +823,13 @@ mod tests {
 
     #[test]
     fn no_proxy_names_match_themselves_and_names_under_them() {
-        for list in ["example.com", ".example.com", " EXAMPLE.com ", "example.com.", "other.test,example.com"] {
+        for list in [
+            "example.com",
+            ".example.com",
+            " EXAMPLE.com ",
+            "example.com.",
+            "other.test,example.com",
+        ] {
             assert!(bypass(list, "https://example.com/"), "{list}");
             assert!(bypass(list, "https://a.b.example.com/"), "{list}");
             assert!(bypass(list, "https://EXAMPLE.COM./"), "{list}");
@@ -877,7 +893,10 @@ mod tests {
         let s = env(&[("HTTPS_PROXY", "http://proxy.test:3128")]);
         assert!(s.for_url(&url("https://localhost/")).is_some());
         assert!(s.for_url(&url("https://127.0.0.1/")).is_some());
-        let s = env(&[("HTTPS_PROXY", "http://proxy.test:3128"), ("NO_PROXY", "localhost,127.0.0.0/8")]);
+        let s = env(&[
+            ("HTTPS_PROXY", "http://proxy.test:3128"),
+            ("NO_PROXY", "localhost,127.0.0.0/8"),
+        ]);
         assert!(s.for_url(&url("https://localhost/")).is_none());
         assert!(s.for_url(&url("https://127.0.0.1/")).is_none());
     }
@@ -889,7 +908,10 @@ mod tests {
             ("HTTP_PROXY", "http://plain.test:2"),
             ("ALL_PROXY", "http://all.test:3"),
         ]);
-        let via = |u: &str| s.for_url(&url(u)).map(|r| (r.proxy.host_str().unwrap().to_owned(), r.source));
+        let via = |u: &str| {
+            s.for_url(&url(u))
+                .map(|r| (r.proxy.host_str().unwrap().to_owned(), r.source))
+        };
         assert_eq!(
             via("https://a.test/"),
             Some((
@@ -915,8 +937,14 @@ mod tests {
 
     #[test]
     fn lower_case_wins_and_empty_values_are_unset() {
-        let s = env(&[("HTTPS_PROXY", "http://upper.test"), ("https_proxy", "http://lower.test")]);
-        assert_eq!(s.for_url(&url("https://a.test/")).unwrap().proxy.host_str(), Some("lower.test"));
+        let s = env(&[
+            ("HTTPS_PROXY", "http://upper.test"),
+            ("https_proxy", "http://lower.test"),
+        ]);
+        assert_eq!(
+            s.for_url(&url("https://a.test/")).unwrap().proxy.host_str(),
+            Some("lower.test")
+        );
         let s = env(&[("HTTPS_PROXY", "http://upper.test"), ("https_proxy", "  ")]);
         let route = s.for_url(&url("https://a.test/")).unwrap();
         assert_eq!(route.proxy.host_str(), Some("upper.test"));
@@ -941,12 +969,18 @@ mod tests {
         let r = s.for_url(&url("https://a.test/")).unwrap();
         assert_eq!(r.proxy.as_str(), "http://proxy.corp:3128/");
         let s = env(&[("HTTPS_PROXY", "user:pw@proxy.corp:3128")]);
-        assert_eq!(s.for_url(&url("https://a.test/")).unwrap().shown(), "http://***@proxy.corp:3128/");
+        assert_eq!(
+            s.for_url(&url("https://a.test/")).unwrap().shown(),
+            "http://***@proxy.corp:3128/"
+        );
         let s = env(&[("HTTPS_PROXY", "http://[::1"), ("ALL_PROXY", "socks5://127.0.0.1:1080")]);
         assert_eq!(s.unusable(), ["HTTPS_PROXY"]);
         let r = s.for_url(&url("https://a.test/")).unwrap();
         assert!(!r.speaks(true), "socks is reported, never spoken");
-        assert_eq!(parse_proxy_url("http://"), Err(ProxyUrlError::Invalid(url::ParseError::EmptyHost)));
+        assert_eq!(
+            parse_proxy_url("http://"),
+            Err(ProxyUrlError::Invalid(url::ParseError::EmptyHost))
+        );
     }
 
     #[test]
@@ -981,9 +1015,17 @@ mod tests {
         .unwrap();
         assert_eq!(a.code, 407);
         assert_eq!(a.auth_schemes, ["Basic", "Negotiate"]);
+        let a = parse_answer(b"HTTP/1.0 401 Unauthorized\r\nWWW-Authenticate: NTLM\r\n\r\n").unwrap();
+        assert_eq!((a.code, a.auth_schemes), (401, vec!["NTLM".to_owned()]));
         assert_eq!(parse_answer(b"HTTP/1.1 403 Filtered\n\n").unwrap().code, 403);
-        assert!(matches!(parse_answer(b"SSH-2.0-OpenSSH\r\n\r\n"), Err(AnswerError::NotHttp)));
-        assert!(matches!(parse_answer(b"HTTP/1.1 2x0 Odd\r\n\r\n"), Err(AnswerError::Malformed(_))));
+        assert!(matches!(
+            parse_answer(b"SSH-2.0-OpenSSH\r\n\r\n"),
+            Err(AnswerError::NotHttp)
+        ));
+        assert!(matches!(
+            parse_answer(b"HTTP/1.1 2x0 Odd\r\n\r\n"),
+            Err(AnswerError::Malformed(_))
+        ));
         let many = format!("HTTP/1.1 200 OK\r\n{}\r\n", "a: b\r\n".repeat(MAX_HEADERS + 1));
         assert!(parse_answer(many.as_bytes()).is_err());
     }
@@ -998,7 +1040,10 @@ mod tests {
     }
 
     fn run<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
     }
 
     #[test]
@@ -1018,22 +1063,34 @@ mod tests {
         assert!(matches!(run(read_head(&mut rest)), Err(AnswerError::TooLong)));
         assert_eq!(rest.len(), long.len() - MAX_ANSWER_HEAD);
         let mut closed: &[u8] = b"HTTP/1.1 200";
-        assert!(matches!(run(read_head(&mut closed)), Err(AnswerError::Closed { received: 12 })));
+        assert!(matches!(
+            run(read_head(&mut closed)),
+            Err(AnswerError::Closed { received: 12 })
+        ));
     }
 
     #[test]
     fn connect_requests_carry_the_target_and_decoded_basic_credentials() {
         assert_eq!(authority("::1", 443).as_deref(), Some("[::1]:443"));
         assert_eq!(authority("[::1]", 443).as_deref(), Some("[::1]:443"));
-        assert_eq!(authority("api.wallet.test", 8443).as_deref(), Some("api.wallet.test:8443"));
+        assert_eq!(
+            authority("api.wallet.test", 8443).as_deref(),
+            Some("api.wallet.test:8443")
+        );
         for evil in ["a b", "a\r\nX: y", "a/b", "u@h", ""] {
             assert_eq!(authority(evil, 1), None, "{evil:?}");
         }
         let req = connect_request("a.test:443", &url("http://alice:s%40cret@p.test:3128"));
         let text = String::from_utf8(req).unwrap();
-        assert!(text.starts_with("CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n"), "{text}");
+        assert!(
+            text.starts_with("CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n"),
+            "{text}"
+        );
         // base64("alice:s@cret")
-        assert!(text.contains("Proxy-Authorization: Basic YWxpY2U6c0BjcmV0\r\n"), "{text}");
+        assert!(
+            text.contains("Proxy-Authorization: Basic YWxpY2U6c0BjcmV0\r\n"),
+            "{text}"
+        );
         assert!(text.ends_with("\r\n\r\n"));
         let text = String::from_utf8(connect_request("a.test:443", &url("http://p.test:3128"))).unwrap();
         assert!(!text.contains("Proxy-Authorization"));

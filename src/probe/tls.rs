@@ -40,7 +40,9 @@ pub struct TlsSetup {
 #[cfg(feature = "probe")]
 impl std::fmt::Debug for TlsSetup {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TlsSetup").field("insecure", &self.insecure).finish_non_exhaustive()
+        f.debug_struct("TlsSetup")
+            .field("insecure", &self.insecure)
+            .finish_non_exhaustive()
     }
 }
 
