@@ -16,6 +16,8 @@ mod privacy;
 #[cfg(feature = "probe")]
 mod probe;
 mod props;
+#[cfg(feature = "probe")]
+mod proxy;
 #[cfg(all(feature = "cli", unix))]
 mod reads;
 mod reference;
