@@ -18,11 +18,13 @@
 //! # Ok(()) }
 //! ```
 
+pub mod app;
 pub mod dns;
 pub mod env;
 pub mod http;
 pub mod icmp;
 pub mod portal;
+pub mod proxy;
 pub mod redirect;
 pub mod stats;
 pub mod tcp;
@@ -45,9 +47,13 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use url::Url;
 
+#[cfg(feature = "probe")]
+pub use app::{AppClient, AppError, AppSetup};
+pub use app::{AppPathResult, AppStage};
 pub use dns::{MailResult, MailVerdict, ResolverChoice};
 pub use http::{HttpResult, Method};
 pub use icmp::IcmpResult;
+pub use proxy::{ProxyRoute, ProxySettings, ProxySource, TunnelResult, TunnelStatus};
 pub use stats::Summary;
 pub use tcp::{ConnectResult, Family, LossResult};
 pub use tls::TlsResult;

@@ -90,6 +90,31 @@ impl ConnectionLimit {
     pub fn available(&self) -> usize {
         self.0.available_permits()
     }
+
+    /// Waits for room until `deadline`; `None` when the deadline came first.
+    pub async fn room(&self, deadline: Instant) -> Option<Room> {
+        timeout_at(deadline, Arc::clone(&self.0).acquire_owned())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .map(|p| Room(Some(p)))
+    }
+}
+
+#[cfg(feature = "probe")]
+impl Room {
+    /// Room outside any limit (no [`ConnectionLimit`] in effect).
+    pub fn unlimited() -> Room {
+        Room(None)
+    }
+
+    /// Room under `limit` when there is one, waited for until `deadline`.
+    pub async fn under(limit: Option<&ConnectionLimit>, deadline: Instant) -> Option<Room> {
+        match limit {
+            None => Some(Room::unlimited()),
+            Some(l) => l.room(deadline).await,
+        }
+    }
 }
 
 #[cfg(feature = "probe")]
@@ -143,14 +168,7 @@ pub async fn connect(
     deadline: Instant,
     limit: Option<&ConnectionLimit>,
 ) -> (ConnectResult, Option<(TcpStream, Room)>) {
-    let room = match limit {
-        None => Some(Room(None)),
-        Some(l) => timeout_at(deadline, Arc::clone(&l.0).acquire_owned())
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .map(|p| Room(Some(p))),
-    };
+    let room = Room::under(limit, deadline).await;
     let started = Instant::now();
     let Some(room) = room.filter(|_| started < deadline) else {
         let result = ConnectResult {

@@ -38,6 +38,15 @@ pub struct TlsSetup {
 }
 
 #[cfg(feature = "probe")]
+impl std::fmt::Debug for TlsSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsSetup")
+            .field("insecure", &self.insecure)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "probe")]
 /// The trust configuration could not be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -50,6 +59,8 @@ pub enum TlsSetupError {
     Certificate(rustls::Error),
     #[error("cannot build the certificate verifier")]
     Verifier(#[source] rustls::client::VerifierBuilderError),
+    #[error("cannot configure TLS: {}", describe(.0))]
+    Config(rustls::Error),
 }
 
 #[cfg(feature = "probe")]
@@ -85,6 +96,19 @@ impl TlsSetup {
             verifier,
             insecure,
         })
+    }
+
+    /// A client configuration for an HTTP stack that makes its own handshakes (the
+    /// application path): the same roots, extra CA and `insecure` as bindcheck's own
+    /// handshakes, offering `alpn`.
+    pub fn client_config(&self, alpn: &[&[u8]]) -> Result<ClientConfig, TlsSetupError> {
+        let seen: Seen = Arc::new(Mutex::new((Vec::new(), None)));
+        client_config(self, &seen, alpn).map_err(TlsSetupError::Config)
+    }
+
+    /// Whether certificate failures are reported but not enforced.
+    pub fn insecure(&self) -> bool {
+        self.insecure
     }
 }
 
@@ -417,7 +441,9 @@ pub async fn handshake(
         insecure: setup.insecure,
         error: None,
     };
-    let prepared = client_config(setup, &seen, alpn).and_then(|config| server_name(host).map(|name| (config, name)));
+    let prepared = client_config(setup, &seen, alpn)
+        .map_err(HandshakeSetupError::Config)
+        .and_then(|config| server_name(host).map(|name| (config, name)));
     let (config, name) = match prepared {
         Ok(v) => v,
         Err(e) => {
@@ -441,8 +467,8 @@ pub async fn handshake(
 
 #[cfg(feature = "probe")]
 /// The client configuration: the setup's provider and safe protocol versions, a verifier
-/// that records into `seen`, and `alpn`. The error is in words.
-fn client_config(setup: &TlsSetup, seen: &Seen, alpn: &[&[u8]]) -> Result<ClientConfig, HandshakeSetupError> {
+/// that records into `seen`, and `alpn`.
+fn client_config(setup: &TlsSetup, seen: &Seen, alpn: &[&[u8]]) -> Result<ClientConfig, rustls::Error> {
     let config = ClientConfig::builder_with_provider(setup.provider.clone())
         .with_safe_default_protocol_versions()
         .map(|b| {
@@ -454,7 +480,7 @@ fn client_config(setup: &TlsSetup, seen: &Seen, alpn: &[&[u8]]) -> Result<Client
                 }))
                 .with_no_client_auth()
         });
-    let mut config = config.map_err(HandshakeSetupError::Config)?;
+    let mut config = config?;
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     Ok(config)
 }

@@ -7,17 +7,19 @@ mod attack;
 mod check;
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "probe")]
+mod daemons;
 #[cfg(feature = "cli")]
 mod docs;
 #[cfg(all(feature = "cli", target_os = "linux"))]
 mod netns;
-#[cfg(feature = "probe")]
-mod nginx;
 #[cfg(feature = "cli")]
 mod privacy;
 #[cfg(feature = "probe")]
 mod probe;
 mod props;
+#[cfg(feature = "probe")]
+mod proxy;
 #[cfg(all(feature = "cli", unix))]
 mod reads;
 mod reference;

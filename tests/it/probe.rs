@@ -203,11 +203,11 @@ async fn tls_certificates_are_classified() {
 #[tokio::test]
 async fn a_server_that_offers_http2_is_probed_in_http2() {
     let pki = Pki::new("bindcheck test CA");
-    let Some(nginx) = crate::nginx::Nginx::start(&pki, &["api.wallet.test"]) else {
+    let Some(nginx) = crate::daemons::nginx(&pki, &["api.wallet.test"]).await else {
         return;
     };
     let dns = test_dns().await;
-    let url = format!("https://api.wallet.test:{}/v1/health", nginx.addr.port());
+    let url = format!("https://api.wallet.test:{}/v1/health", nginx.port);
     let (r, _) = probe(config(&dns, Some(&pki)), &url).await;
     let t = r.tls.as_ref().expect("a TLS result");
     assert_eq!(t.alpn.as_deref(), Some("h2"), "{t:#?}");
@@ -217,11 +217,11 @@ async fn a_server_that_offers_http2_is_probed_in_http2() {
         (Status::Ok, Some(200), Some(HttpVersion::Http2)),
         "{h:#?}"
     );
-    assert_eq!(h.body_bytes, 2, "nginx's `ok`");
+    assert_eq!(h.body_bytes, crate::daemons::BODY.len() as u64);
     assert_eq!(h.hops[0].version, Some(HttpVersion::Http2));
     assert!(h.phases.server_ms.is_some() && h.phases.transfer_ms.is_some());
     // The answers that decide a bind read the same over HTTP/2.
-    let url = format!("https://api.wallet.test:{}/busy", nginx.addr.port());
+    let url = format!("https://api.wallet.test:{}/busy", nginx.port);
     let (r, _) = probe(config(&dns, Some(&pki)), &url).await;
     let h = r.http.unwrap();
     assert_eq!((r.status, h.version), (Status::Maintenance, Some(HttpVersion::Http2)));

@@ -288,14 +288,14 @@ impl Pki {
 }
 
 impl Pki {
-    /// A leaf for `names` valid for 90 days, as PEM files a separate server program reads:
-    /// the chain (leaf, then this CA) and the private key.
-    pub fn server_pem(&self, names: &[&str]) -> (String, String) {
+    /// A leaf for `names`, valid from yesterday for 30 days, as PEM for a server that reads
+    /// files (nginx): the chain (leaf, then the CA) and the private key.
+    pub fn leaf_pem(&self, names: &[&str]) -> (String, String) {
         let mut params = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
         params.distinguished_name.push(DnType::CommonName, names[0]);
         let today = time_now();
         params.not_before = today - time::Duration::days(1);
-        params.not_after = today + time::Duration::days(90);
+        params.not_after = today + time::Duration::days(30);
         let key = KeyPair::generate().unwrap();
         let issuer = Issuer::from_params(&self.ca_params, &self.ca_key);
         let cert = params.signed_by(&key, &issuer).unwrap();

@@ -1,0 +1,583 @@
+//! The application path: one request made the way a wallet app's HTTP stack makes it
+//! (reqwest over hyper and rustls), through the proxy in effect, with connection reuse off,
+//! ALPN offering HTTP/2, compressed bodies decoded and redirects followed. Where
+//! bindcheck's own probes ([`super::http`]) time every phase on a connection they open
+//! themselves, this path answers a different question: does the request an app would send
+//! get through, and what did it meet on the way?
+//!
+//! The proxy decision is bindcheck's ([`super::proxy::ProxySettings`]), handed to reqwest,
+//! which never reads the environment itself; the trust roots are `TlsSetup`'s. When a
+//! request fails, where it stopped ([`AppStage`]) is read from reqwest's error chain; a
+//! proxy's exact answer is the CONNECT probe's to give (`proxy::tunnel`).
+
+use serde::Serialize;
+
+use super::Status;
+
+#[cfg(feature = "probe")]
+use {
+    super::http::Method,
+    super::proxy::ProxySettings,
+    super::redirect::{self, Refusal},
+    super::tls::{TlsSetup, TlsSetupError},
+    super::{later, ms_since, shown_url, tcp, ProbeConfig},
+    std::error::Error as StdError,
+    std::net::IpAddr,
+    std::time::Duration,
+    tokio::time::{timeout_at, Instant},
+    url::Url,
+};
+
+/// Where an application-path request stopped.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AppStage {
+    /// Reaching the proxy or opening a tunnel through it.
+    Proxy,
+    /// Looking up the endpoint's name (direct requests only: through a proxy, the proxy
+    /// looks it up).
+    Dns,
+    /// The TCP connection to the endpoint.
+    Connect,
+    /// The TLS handshake with the endpoint.
+    Tls,
+    /// Sending the request or waiting for the response head.
+    Request,
+    /// Reading (or decoding) the body.
+    Body,
+    /// A redirect not followed: refused, a loop, or one too many.
+    Redirect,
+}
+
+/// What the application-path request found.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, Serialize)]
+pub struct AppPathResult {
+    pub status: Status,
+    /// The proxy the request went through (credentials masked); none: direct.
+    pub via: Option<String>,
+    /// The protocol of the final response: `HTTP/1.1`, `HTTP/2`.
+    pub version: Option<String>,
+    pub status_code: Option<u16>,
+    /// The whole request, redirects and body included.
+    pub total_ms: Option<f64>,
+    /// Where the request stopped, when it got no (complete) response.
+    pub failed_at: Option<AppStage>,
+    /// Body bytes after decoding (what the app gets), up to the cap.
+    pub body_bytes: u64,
+    /// The body was longer than the cap; the rest was not read.
+    pub body_truncated: bool,
+    /// The URL of the final response (masked as every URL in a report).
+    pub final_url: String,
+    /// Why the request failed, in words; never credentials, never query values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[cfg(feature = "probe")]
+/// What the application path is built with.
+#[derive(Clone, Debug)]
+pub struct AppSetup {
+    /// The proxies in effect (none: always direct).
+    pub proxy: Option<ProxySettings>,
+    /// The trust roots, extra CA and `insecure`, as for bindcheck's own handshakes.
+    pub tls: TlsSetup,
+    /// Reaching the endpoint (or the proxy), its tunnel and the TLS handshake.
+    pub connect_timeout: Duration,
+    /// The whole request, redirects and body included (the run's deadline bounds it too).
+    pub total_timeout: Duration,
+    pub max_redirects: usize,
+    /// Follow redirects to other hosts than the endpoint's; when off, only to the hosts of
+    /// `redirect_hosts`.
+    pub cross_host_redirects: bool,
+    /// Hosts besides the endpoint's that redirects may lead to when `cross_host_redirects`
+    /// is off: names, `*.suffix` patterns or `*` ([`redirect::host_allowed`]). One list for
+    /// every request of the client.
+    pub redirect_hosts: Vec<String>,
+    /// The most body bytes read (after decoding).
+    pub body_cap: usize,
+    /// Show the final URL's query values (`--unmasked`).
+    pub show_query_values: bool,
+    /// A cap on connections open at once, shared with the other probes: each request holds
+    /// one room while it runs.
+    pub connection_limit: Option<tcp::ConnectionLimit>,
+}
+
+#[cfg(feature = "probe")]
+impl AppSetup {
+    /// The setup a run with `config` uses: its redirect rules and body cap, the connect
+    /// timeout for connecting, and every phase's timeout added up for the whole request.
+    pub fn from_config(config: &ProbeConfig, tls: TlsSetup, proxy: Option<ProxySettings>) -> AppSetup {
+        let t = config.timeouts;
+        AppSetup {
+            proxy,
+            tls,
+            connect_timeout: t.connect.saturating_add(t.tls),
+            total_timeout: t
+                .dns
+                .saturating_add(t.connect)
+                .saturating_add(t.tls)
+                .saturating_add(t.ttfb)
+                .saturating_add(t.body),
+            max_redirects: config.max_redirects,
+            cross_host_redirects: config.cross_host_redirects,
+            redirect_hosts: Vec::new(),
+            body_cap: config.body_cap,
+            show_query_values: config.show_query_values,
+            connection_limit: config.connection_limit.clone(),
+        }
+    }
+}
+
+#[cfg(feature = "probe")]
+/// The application path could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    #[error("cannot set up TLS for the application path")]
+    Tls(#[from] TlsSetupError),
+    #[error("cannot build the application path's HTTP client")]
+    Client(#[source] reqwest::Error),
+}
+
+#[cfg(feature = "probe")]
+/// The application path's HTTP client, built once per run; cheap to share.
+pub struct AppClient {
+    client: reqwest::Client,
+    proxy: ProxySettings,
+    total_timeout: Duration,
+    body_cap: usize,
+    show_query_values: bool,
+    connection_limit: Option<tcp::ConnectionLimit>,
+}
+
+#[cfg(feature = "probe")]
+/// Why a redirect was not followed (carried through reqwest's error to [`classify`]).
+#[derive(Debug, thiserror::Error)]
+enum RedirectStop {
+    #[error("more than {0} redirects")]
+    TooMany(usize),
+    #[error("a redirect back to a URL already visited")]
+    Loop,
+    #[error("a redirect bindcheck does not follow: {}", .0.reason())]
+    Refused(Refusal),
+}
+
+#[cfg(feature = "probe")]
+impl RedirectStop {
+    fn status(&self) -> Status {
+        match self {
+            RedirectStop::TooMany(_) => Status::TooManyRedirects,
+            RedirectStop::Loop => Status::RedirectLoop,
+            RedirectStop::Refused(_) => Status::RedirectRefused,
+        }
+    }
+}
+
+#[cfg(feature = "probe")]
+/// The address a URL's host is, when it is one.
+fn literal(url: &Url) -> Option<IpAddr> {
+    match url.host()? {
+        url::Host::Ipv4(ip) => Some(IpAddr::V4(ip)),
+        url::Host::Ipv6(ip) => Some(IpAddr::V6(ip)),
+        url::Host::Domain(_) => None,
+    }
+}
+
+#[cfg(feature = "probe")]
+/// Whether a redirect from the chain `previous` (the endpoint first) to `next` is followed:
+/// at most `max`, never back to a URL already visited, to hosts the setup allows, and, for
+/// a target given as an address, to addresses [`redirect::judge`] allows. Names are resolved
+/// inside reqwest, where bindcheck cannot judge the address: a name that resolves to a
+/// refused address is followed on this path (bindcheck's own HTTP probe refuses it).
+fn judge_redirect(
+    previous: &[Url],
+    next: &Url,
+    max: usize,
+    cross_host: bool,
+    allowed: &[String],
+) -> Result<(), RedirectStop> {
+    if previous.len() > max {
+        return Err(RedirectStop::TooMany(max));
+    }
+    if previous.contains(next) {
+        return Err(RedirectStop::Loop);
+    }
+    let Some(first) = previous.first() else {
+        return Ok(());
+    };
+    if !cross_host && !redirect::host_allowed(next.host_str().unwrap_or(""), first.host_str().unwrap_or(""), allowed) {
+        return Err(RedirectStop::Refused(Refusal::OtherHost));
+    }
+    if let Some(target) = literal(next) {
+        // A named endpoint's address is unknown here: only the never-followed ranges count.
+        let endpoint = literal(first).unwrap_or(target);
+        redirect::judge(endpoint, target).map_err(RedirectStop::Refused)?;
+    }
+    Ok(())
+}
+
+#[cfg(feature = "probe")]
+/// `version` as reports name it.
+fn version_name(version: reqwest::Version) -> String {
+    match version {
+        reqwest::Version::HTTP_09 => "HTTP/0.9",
+        reqwest::Version::HTTP_10 => "HTTP/1.0",
+        reqwest::Version::HTTP_11 => "HTTP/1.1",
+        reqwest::Version::HTTP_2 => "HTTP/2",
+        reqwest::Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP/?",
+    }
+    .to_owned()
+}
+
+#[cfg(feature = "probe")]
+impl AppClient {
+    /// Builds the client: the setup's TLS configuration offering h2 and http/1.1, the proxy
+    /// decision of `setup.proxy` (reqwest's own reading of the environment off), the redirect
+    /// rules of [`judge_redirect`], no idle connections kept (every request connects anew, so
+    /// none hides a slow connect behind an earlier one), and `bindcheck/<version>` as the user
+    /// agent.
+    pub fn new(setup: &AppSetup) -> Result<AppClient, AppError> {
+        let tls = setup.tls.client_config(&[b"h2", b"http/1.1"])?;
+        let (max, cross_host, allowed) = (
+            setup.max_redirects,
+            setup.cross_host_redirects,
+            setup.redirect_hosts.clone(),
+        );
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            match judge_redirect(attempt.previous(), attempt.url(), max, cross_host, &allowed) {
+                Ok(()) => attempt.follow(),
+                Err(stop) => attempt.error(stop),
+            }
+        });
+        let proxy = setup.proxy.clone().unwrap_or_default();
+        let mut builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .user_agent(concat!("bindcheck/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(setup.connect_timeout)
+            .pool_max_idle_per_host(0)
+            .redirect(policy)
+            .no_proxy();
+        if !proxy.is_empty() {
+            let decide = proxy.clone();
+            builder = builder.proxy(reqwest::Proxy::custom(move |url| {
+                decide.for_url(url).map(|route| route.proxy)
+            }));
+        }
+        Ok(AppClient {
+            client: builder.build().map_err(AppError::Client)?,
+            proxy,
+            total_timeout: setup.total_timeout,
+            body_cap: setup.body_cap,
+            show_query_values: setup.show_query_values,
+            connection_limit: setup.connection_limit.clone(),
+        })
+    }
+
+    /// Sends one request to `url` with `method` and reads the body up to the cap, all within
+    /// the total timeout and by `deadline`. A failure is data, in the result.
+    pub async fn request(&self, url: &Url, method: Method, deadline: Instant) -> AppPathResult {
+        let route = self.proxy.for_url(url);
+        let mut result = AppPathResult {
+            status: Status::NotMeasured,
+            via: route.as_ref().map(|r| r.shown()),
+            version: None,
+            status_code: None,
+            total_ms: None,
+            failed_at: None,
+            body_bytes: 0,
+            body_truncated: false,
+            final_url: shown_url(url.as_str(), self.show_query_values),
+            error: None,
+        };
+        let started = Instant::now();
+        if let Some(r) = route.as_ref().filter(|r| !r.speaks(true)) {
+            result.status = Status::Error;
+            result.failed_at = Some(AppStage::Proxy);
+            result.error = Some(format!(
+                "bindcheck does not speak to {}:// proxies (only http:// and https://)",
+                r.proxy.scheme()
+            ));
+            return result;
+        }
+        let limit = deadline.min(later(started, self.total_timeout));
+        let Some(_room) = tcp::Room::under(self.connection_limit.as_ref(), limit).await else {
+            return result;
+        };
+        if Instant::now() >= limit {
+            return result;
+        }
+        let secrets = route.map(|r| secrets(&r.proxy)).unwrap_or_default();
+        let outcome = timeout_at(limit, self.exchange(url, method, &mut result)).await;
+        result.total_ms = Some(ms_since(started));
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(failure)) => {
+                let (status, stage) = classify(&failure, result.via.is_some(), result.status_code.is_some());
+                result.status = status;
+                result.failed_at = Some(stage);
+                result.error = Some(scrub(&words(&failure.without_url()), &secrets));
+            }
+            Err(_) => {
+                result.status = Status::Timeout;
+                let (stage, what) = if result.status_code.is_some() {
+                    (AppStage::Body, "the body did not arrive")
+                } else {
+                    (AppStage::Request, "no response came")
+                };
+                result.failed_at = Some(stage);
+                result.error = Some(format!(
+                    "{what} within {}",
+                    humantime::format_duration(limit.saturating_duration_since(started))
+                ));
+            }
+        }
+        result
+    }
+
+    /// The request and its body, recorded into `result` as they arrive (so that a timeout
+    /// keeps what was seen).
+    async fn exchange(&self, url: &Url, method: Method, result: &mut AppPathResult) -> Result<(), reqwest::Error> {
+        let method = match method {
+            Method::Get => reqwest::Method::GET,
+            Method::Head => reqwest::Method::HEAD,
+        };
+        let mut response = self.client.request(method.clone(), url.clone()).send().await?;
+        let code = response.status().as_u16();
+        result.status_code = Some(code);
+        result.version = Some(version_name(response.version()));
+        result.final_url = shown_url(response.url().as_str(), self.show_query_values);
+        if method == reqwest::Method::GET {
+            while let Some(chunk) = response.chunk().await? {
+                result.body_bytes += chunk.len() as u64;
+                if result.body_bytes >= self.body_cap as u64 {
+                    result.body_truncated = true;
+                    break;
+                }
+            }
+        }
+        result.status = super::http::classify_status(code);
+        Ok(())
+    }
+}
+
+#[cfg(feature = "probe")]
+/// The proxy's credentials as they could appear in an error: as written and decoded.
+fn secrets(proxy: &Url) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in [proxy.username(), proxy.password().unwrap_or("")] {
+        if raw.is_empty() {
+            continue;
+        }
+        out.push(raw.to_owned());
+        out.push(
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8_lossy()
+                .into_owned(),
+        );
+    }
+    out
+}
+
+#[cfg(feature = "probe")]
+/// `text` with every secret as `***`.
+fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut text = text.to_owned();
+    for s in secrets.iter().filter(|s| !s.is_empty()) {
+        text = text.replace(s.as_str(), "***");
+    }
+    text
+}
+
+#[cfg(feature = "probe")]
+/// The causes of `e`, outermost first.
+fn causes<'a>(e: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    std::iter::successors(Some(e), |c: &&'a (dyn StdError + 'static)| (*c).source())
+}
+
+#[cfg(feature = "probe")]
+/// A rustls error in `e` itself, or inside it as the payload of an `io::Error` (which
+/// `source` skips over), however deep: hyper-rustls wraps tokio-rustls's `io::Error` in
+/// another.
+fn rustls_in<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
+    let mut current: &(dyn StdError + 'static) = e;
+    for _ in 0..8 {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        let inner = current.downcast_ref::<std::io::Error>()?.get_ref()?;
+        current = inner;
+    }
+    None
+}
+
+#[cfg(feature = "probe")]
+/// The error chain in words ([`super::http::error_chain`]), a TLS failure as
+/// [`super::tls::describe`] puts it.
+fn words(e: &reqwest::Error) -> String {
+    let mut text = String::new();
+    for cause in causes(e) {
+        let part = match rustls_in(cause) {
+            Some(tls) => super::tls::describe(tls),
+            None => cause.to_string(),
+        };
+        if !text.ends_with(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+        if rustls_in(cause).is_some() {
+            break;
+        }
+    }
+    text
+}
+
+#[cfg(feature = "probe")]
+/// What a failed request means and where it stopped, read from reqwest's error chain:
+/// bindcheck's redirect rules, rustls's verdict, hyper-util's tunnel and DNS errors (known by
+/// their words, as their types are private), the I/O error's kind.
+fn classify(e: &reqwest::Error, via_proxy: bool, got_response: bool) -> (Status, AppStage) {
+    let mut io_status = None;
+    let mut tunnel = None;
+    let mut dns = None;
+    let mut hyper_status = None;
+    for cause in causes(e) {
+        if let Some(stop) = cause.downcast_ref::<RedirectStop>() {
+            return (stop.status(), AppStage::Redirect);
+        }
+        if let Some(tls) = rustls_in(cause) {
+            return (super::tls::classify(tls), AppStage::Tls);
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            io_status.get_or_insert(super::tcp::classify(io));
+        }
+        if let Some(h) = cause.downcast_ref::<hyper::Error>() {
+            hyper_status.get_or_insert(if h.is_timeout() {
+                Status::Timeout
+            } else if h.is_incomplete_message() || h.is_closed() || h.is_canceled() {
+                Status::Reset
+            } else {
+                Status::ProtocolError
+            });
+        }
+        let text = cause.to_string();
+        if let Some(why) = text.strip_prefix("tunnel error: ") {
+            tunnel.get_or_insert(why.to_owned());
+        }
+        if text.starts_with("dns error") {
+            dns.get_or_insert(text);
+        }
+    }
+    let io_or = |fallback: Status| io_status.filter(|s| *s != Status::Error).unwrap_or(fallback);
+    if let Some(why) = tunnel {
+        let status = match why.as_str() {
+            "proxy authorization required" | "unsuccessful" => Status::Refused,
+            "unexpected end of file" => Status::Reset,
+            "proxy response headers too long" => Status::ProtocolError,
+            _ => io_or(Status::Error),
+        };
+        return (status, AppStage::Proxy);
+    }
+    if e.is_redirect() {
+        return (Status::TooManyRedirects, AppStage::Redirect);
+    }
+    if let Some(text) = dns {
+        let stage = if via_proxy { AppStage::Proxy } else { AppStage::Dns };
+        let missing = ["not known", "No address associated", "nodename nor servname"]
+            .iter()
+            .any(|w| text.contains(w));
+        return (if missing { Status::Nxdomain } else { Status::Servfail }, stage);
+    }
+    if e.is_connect() {
+        let stage = if via_proxy { AppStage::Proxy } else { AppStage::Connect };
+        let status = if e.is_timeout() {
+            Status::Timeout
+        } else {
+            io_or(Status::Error)
+        };
+        return (status, stage);
+    }
+    let stage = if got_response || e.is_body() || e.is_decode() {
+        AppStage::Body
+    } else {
+        AppStage::Request
+    };
+    let status = if e.is_timeout() {
+        Status::Timeout
+    } else {
+        hyper_status.unwrap_or_else(|| io_or(Status::ProtocolError))
+    };
+    (status, stage)
+}
+
+#[cfg(all(test, feature = "probe"))]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    fn judge(chain: &[&str], next: &str, cross_host: bool, allowed: &[&str]) -> Result<(), Status> {
+        let previous: Vec<Url> = chain.iter().map(|u| url(u)).collect();
+        let allowed: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
+        judge_redirect(&previous, &url(next), 3, cross_host, &allowed).map_err(|s| s.status())
+    }
+
+    #[test]
+    fn redirects_follow_the_crates_rules() {
+        let start = ["https://api.wallet.test/v1"];
+        assert_eq!(judge(&start, "https://api.wallet.test/v2", false, &[]), Ok(()));
+        assert_eq!(
+            judge(&start, "https://other.test/", false, &[]),
+            Err(Status::RedirectRefused)
+        );
+        assert_eq!(judge(&start, "https://login.cdn.test/", false, &["*.cdn.test"]), Ok(()));
+        assert_eq!(judge(&start, "https://other.test/", true, &[]), Ok(()));
+        assert_eq!(
+            judge(&start, "http://169.254.169.254/latest/meta-data", true, &[]),
+            Err(Status::RedirectRefused)
+        );
+        assert_eq!(
+            judge(&["https://203.0.113.7/"], "https://127.0.0.1/", true, &[]),
+            Err(Status::RedirectRefused)
+        );
+        assert_eq!(
+            judge(&["https://127.0.0.1:1/"], "https://127.0.0.1:2/", true, &[]),
+            Ok(())
+        );
+        assert_eq!(
+            judge(&["https://a.test/1", "https://a.test/2"], "https://a.test/1", true, &[]),
+            Err(Status::RedirectLoop)
+        );
+        let four = [
+            "https://a.test/1",
+            "https://a.test/2",
+            "https://a.test/3",
+            "https://a.test/4",
+        ];
+        assert_eq!(
+            judge(&four, "https://a.test/5", true, &[]),
+            Err(Status::TooManyRedirects)
+        );
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_as_written_and_decoded() {
+        let s = secrets(&url("http://alice:p%40ss@proxy.test:3128"));
+        let text = scrub("auth for alice with p@ss or p%40ss failed", &s);
+        assert_eq!(text, "auth for *** with *** or *** failed");
+        assert!(secrets(&url("http://proxy.test:3128")).is_empty());
+    }
+
+    #[test]
+    fn versions_read_as_reports_name_them() {
+        assert_eq!(version_name(reqwest::Version::HTTP_11), "HTTP/1.1");
+        assert_eq!(version_name(reqwest::Version::HTTP_2), "HTTP/2");
+    }
+}
