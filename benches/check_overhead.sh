@@ -46,11 +46,13 @@ for n in "${counts[@]}"; do
   runs=${RUNS:-$([[ $n == 0 ]] && echo 100 || echo 10)}
   warmup=$([[ $n == 0 ]] && echo 10 || echo 1)
   probe=("$lb_bin" probe "$url" --count "$n" --ca-file "$lb_ca" --format json)
-  check=("$lb_bin" check --endpoint "$url" "${inputs[@]}" --count "$n" --ca-file "$lb_ca" --format json)
+  # --connectivity-check none: the default profile's captive-portal checks would go to the
+  # internet (Huawei's, Xiaomi's and Google's servers); traffic stays on 127.0.0.1.
+  check=("$lb_bin" check --endpoint "$url" "${inputs[@]}" --count "$n" --ca-file "$lb_ca" --connectivity-check none --format json)
   check_noenv=("${check[@]}" --no-environment)
   extra=()
   if [[ $n == 0 ]]; then
-    base="$lb_bin check --endpoint $url --count $n --ca-file $lb_ca --format json"
+    base="$lb_bin check --endpoint $url --count $n --ca-file $lb_ca --connectivity-check none --format json"
     extra=(-n "(info) check, no inputs" "$base"
       -n "(info) check, --card only" "$base --card 6222021234567890128"
       -n "(info) check, --phone only" "$base --phone 13800138000")

@@ -232,11 +232,14 @@ impl PlanBuilder {
         if self.probe.deadline.is_zero() {
             return Err(PlanError::ZeroDeadline);
         }
-        let probe = ProbeConfig {
+        let mut probe = ProbeConfig {
             compare_resolvers: self.profile.compare_resolvers.clone(),
             show_query_values: self.unmasked || self.probe.show_query_values,
             ..self.probe
         };
+        if let Some(url) = &self.profile.proxy {
+            probe.proxy = crate::probe::proxy::ProxySettings::explicit(url.clone());
+        }
         let prober = Prober::builder(probe).build()?;
         Ok(Plan {
             profile: self.profile,

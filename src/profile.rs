@@ -149,6 +149,9 @@ pub struct Profile {
     /// `[network] connectivity_checks`: plain-HTTP URLs that answer 204 on the open
     /// internet, asked to find a captive portal (none when the profile lists none).
     pub connectivity_checks: Vec<Url>,
+    /// `[network] proxy`: the proxy every endpoint's application-path request goes through,
+    /// in place of the system's settings.
+    pub proxy: Option<Url>,
 }
 
 /// A profile that cannot be used: where, what, and what to do.
@@ -262,6 +265,8 @@ struct RawResolvers {
 struct RawNetwork {
     #[serde(default)]
     connectivity_checks: Vec<Spanned<String>>,
+    #[serde(default)]
+    proxy: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -381,6 +386,7 @@ impl Profile {
         let compare_resolvers = resolvers(&ctx, &raw.resolvers)?;
         let thresholds = thresholds(&ctx, &raw.thresholds)?;
         let connectivity_checks = connectivity_checks(&ctx, &raw.network)?;
+        let proxy = raw.network.proxy.as_ref().map(|p| proxy(&ctx, p)).transpose()?;
         Ok(Profile {
             name: raw.name,
             source: source.to_owned(),
@@ -390,6 +396,7 @@ impl Profile {
             thresholds,
             compare_resolvers,
             connectivity_checks,
+            proxy,
         })
     }
 }
@@ -705,6 +712,25 @@ fn connectivity_checks(ctx: &Ctx, raw: &RawNetwork) -> Result<Vec<Url>, ProfileE
             )),
         })
         .collect()
+}
+
+/// `[network] proxy`: an `http://` proxy URL (`proxy:3128` reads as `http://proxy:3128`),
+/// credentials allowed. The error never repeats the value: it may hold a password.
+fn proxy(ctx: &Ctx, raw: &Spanned<String>) -> Result<Url, ProfileError> {
+    let text = raw.get_ref().trim();
+    let parsed = if text.contains("://") {
+        Url::parse(text)
+    } else {
+        Url::parse(&format!("http://{text}"))
+    };
+    match parsed {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()) => Ok(url),
+        _ => Err(ctx.error_at(
+            raw,
+            "the proxy is not an http:// or https:// URL with a host",
+            "write it as \"http://proxy.example:3128\", with \"user:password@\" before the host if it wants a login",
+        )),
+    }
 }
 
 // ---- [thresholds] ----

@@ -111,6 +111,9 @@ pub fn probe_config(
         insecure: endpoints.insecure,
         timeouts: Timeouts::scaled(net.timeout),
         deadline: net.deadline_or(default_deadline),
+        // The system's proxy settings, as an app's HTTP stack reads them; a profile's
+        // `[network] proxy` replaces them (check::PlanBuilder).
+        proxy: bindcheck::probe::proxy::ProxySettings::from_env(),
         ..ProbeConfig::default()
     })
 }

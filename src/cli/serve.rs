@@ -93,7 +93,11 @@ fn listen_on(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
 
 pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
     let profile = load_profile(args.profile.as_deref())?;
-    let base = probe_config(&args.net, &args.probes, DEFAULT_SCRAPE_DEADLINE).map_err(|e| e.kind(ErrorKind::Config))?;
+    let mut base =
+        probe_config(&args.net, &args.probes, DEFAULT_SCRAPE_DEADLINE).map_err(|e| e.kind(ErrorKind::Config))?;
+    // Scrapes measure the direct path only: the application path's client keeps one list of
+    // redirect hosts, where serve follows each target's own (docs/serve.md).
+    base.app_path = false;
     let deadline = base.deadline;
     let ansi = super::term::color(&std::io::stderr());
     // RUST_LOG as tracing's EnvFilter reads it (`warn` turns the request lines off);

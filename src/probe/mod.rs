@@ -263,6 +263,12 @@ pub struct ProbeConfig {
     pub connection_limit: Option<tcp::ConnectionLimit>,
     /// The whole run's time limit.
     pub deadline: Duration,
+    /// Also make the application-path request ([`app`]) to every endpoint, through
+    /// `proxy`, beside the phase-by-phase probe.
+    pub app_path: bool,
+    /// The proxies the application path goes through (none: direct). For an https endpoint
+    /// with a proxy, bindcheck also opens its own tunnel ([`proxy::tunnel`]).
+    pub proxy: proxy::ProxySettings,
 }
 
 #[cfg(feature = "probe")]
@@ -284,6 +290,8 @@ impl Default for ProbeConfig {
             concurrency: 16,
             connection_limit: None,
             deadline: Duration::from_secs(30),
+            app_path: true,
+            proxy: proxy::ProxySettings::none(),
         }
     }
 }
@@ -374,6 +382,9 @@ pub enum BuildError {
     IntervalTooShort,
     #[error("at most {max} probes per address")]
     TooManyProbes { max: u32 },
+    /// The application path's HTTP client could not be built.
+    #[error("cannot set up the application-path request")]
+    App(#[from] app::AppError),
 }
 
 #[cfg(feature = "probe")]
@@ -408,11 +419,23 @@ impl ProberBuilder {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let tls = TlsSetup::new(c.ca_pem.as_deref(), c.insecure)?;
+        let app = match c.app_path {
+            true => {
+                let proxy = (!c.proxy.is_empty()).then(|| c.proxy.clone());
+                Some(app::AppClient::new(&app::AppSetup::from_config(
+                    &c,
+                    tls.clone(),
+                    proxy,
+                ))?)
+            }
+            false => None,
+        };
         Ok(Prober {
             config: c,
             resolver,
             compare,
             tls,
+            app,
         })
     }
 }
@@ -424,6 +447,7 @@ pub struct Prober {
     resolver: hickory_resolver::TokioResolver,
     compare: Vec<(ResolverChoice, hickory_resolver::TokioResolver)>,
     tls: TlsSetup,
+    app: Option<app::AppClient>,
 }
 
 /// Everything measured about one endpoint.
@@ -456,6 +480,13 @@ pub struct EndpointReport {
     pub trace: Option<trace::TraceResult>,
     /// Phases the deadline kept from starting.
     pub not_measured: Vec<Phase>,
+    /// The request an app's HTTP stack would make (reqwest, through the proxy in effect),
+    /// when the run made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<app::AppPathResult>,
+    /// bindcheck's own tunnel through the proxy an https endpoint's traffic takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<proxy::ProxyPath>,
 }
 
 #[cfg(feature = "probe")]
@@ -526,9 +557,50 @@ impl Prober {
 
     /// Like [`Prober::probe_one`], with the target's redirect hosts.
     pub async fn probe_target(&self, target: &Target, deadline: Instant) -> EndpointReport {
-        let mut report = self.probe_unmasked(target, deadline).await;
+        let (mut report, app, proxy) = tokio::join!(
+            self.probe_unmasked(target, deadline),
+            self.app_path(target, deadline),
+            self.proxy_path(&target.url, deadline),
+        );
+        report.app = app;
+        report.proxy = proxy;
         report.mask_urls(self.config.show_query_values);
         report
+    }
+
+    /// The application-path request, when the configuration asks for it.
+    async fn app_path(&self, target: &Target, deadline: Instant) -> Option<app::AppPathResult> {
+        let client = self.app.as_ref()?;
+        Some(client.request(&target.url, target.method, deadline).await)
+    }
+
+    /// bindcheck's own tunnel through the proxy an https URL's traffic takes, and the TLS
+    /// handshake through it; none for a direct or plain-http URL.
+    async fn proxy_path(&self, url: &Url, deadline: Instant) -> Option<proxy::ProxyPath> {
+        let c = &self.config;
+        if !c.app_path || url.scheme() != "https" {
+            return None;
+        }
+        let route = c.proxy.for_url(url)?;
+        let (host, port) = host_port(url)?;
+        let (tunnel, open) =
+            proxy::tunnel(&route, &host, port, &c.timeouts, c.connection_limit.as_ref(), deadline).await;
+        let tls = match open {
+            Some(t) => {
+                let (result, _stream) = tls::handshake(
+                    &self.tls,
+                    t.stream,
+                    &host,
+                    &[b"h2", b"http/1.1"],
+                    c.timeouts.tls,
+                    deadline,
+                )
+                .await;
+                Some(result)
+            }
+            None => None,
+        };
+        Some(proxy::ProxyPath { tunnel, tls })
     }
 
     async fn probe_unmasked(&self, target: &Target, deadline: Instant) -> EndpointReport {
@@ -1004,6 +1076,8 @@ impl EndpointReport {
             loss: Vec::new(),
             icmp: Vec::new(),
             trace: None,
+            app: None,
+            proxy: None,
             not_measured: Vec::new(),
         }
     }

@@ -441,6 +441,17 @@ pub struct TunnelResult {
     pub error: Option<String>,
 }
 
+/// The path through the proxy an https endpoint's traffic takes: bindcheck's own CONNECT,
+/// and the TLS handshake with the endpoint through the tunnel when it opened (the chain seen
+/// there tells a proxy that re-signs connections).
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, Serialize)]
+pub struct ProxyPath {
+    pub tunnel: TunnelResult,
+    /// The handshake through the tunnel.
+    pub tls: Option<super::TlsResult>,
+}
+
 /// The longest answer head bindcheck reads from a proxy.
 pub const MAX_ANSWER_HEAD: usize = 16 * 1024;
 

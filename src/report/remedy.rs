@@ -24,6 +24,8 @@ pub enum RemedyKind {
     ConnectNetwork,
     /// Sign in on the network's captive portal page.
     SignIn,
+    /// Correct, sign in to, or turn off the proxy.
+    CheckProxy,
     /// Wait for maintenance or a rate limit to end.
     Wait,
     /// Switch networks (Wi-Fi ↔ mobile data).
@@ -70,10 +72,13 @@ pub fn kind_for(code: Code, severity: Severity) -> Option<RemedyKind> {
         NetClockSkew | NetTlsNotYetValid | NetClockWrong => FixClock,
         NetOffline => ConnectNetwork,
         NetCaptivePortal => SignIn,
+        NetProxyUnreachable | NetProxyAuthRequired | NetProxyRefused | NetProxyTimeout => CheckProxy,
         NetHttpMaintenance | NetHttpRateLimited => Wait,
         NetPathLocal | NetPathEnds | NetLossHigh | NetJitterHigh | NetConnectTimeout | NetUnreachable
         | NetSlowConnect | NetIpv6Broken | NetTlsUntrusted | NetTlsNameMismatch | NetHttpFailed | NetSlowTls
-        | NetAllRefused | NetTlsIntercepted | NetTlsAllFailing | NetRedirectRefused => SwitchNetwork,
+        | NetAllRefused | NetTlsIntercepted | NetTlsAllFailing | NetRedirectRefused | NetProxyIntercepts => {
+            SwitchNetwork
+        }
         NetDnsNxdomain | NetDnsServfail | NetDnsTimeout | NetDnsFailed | NetDnsDivergent | NetSlowDns
         | NetDnsBroken => ChangeDns,
         NetSlowServer | NetHttpTimeout | NetTlsTimeout => TryOffPeak,
@@ -144,6 +149,8 @@ fn text(kind: RemedyKind, field: Option<Field>, until: Option<&str>, lang: Lang)
                 .into()
         }
         (Lang::ZhCn, SignIn) => "请先在 Wi-Fi 网络的登录页面上登录（在浏览器中打开任意网页），或切换到移动数据；然后重新检查。".into(),
+        (Lang::En, CheckProxy) => "Check the proxy setting: correct it, sign in to it, or turn it off.".into(),
+        (Lang::ZhCn, CheckProxy) => "请检查代理设置：改正它、登录它，或关闭它。".into(),
         (Lang::En, ConnectNetwork) => "Connect to Wi-Fi or mobile data, then run the check again.".into(),
         (Lang::ZhCn, ConnectNetwork) => "请连接 Wi-Fi 或移动数据，然后重新检查。".into(),
         (Lang::En, SwitchNetwork) => "Switch networks (Wi-Fi ↔ mobile data) or move closer to the router.".into(),

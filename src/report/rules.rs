@@ -98,12 +98,85 @@ fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: &Endpoint, t: 
     }
     loss_findings(c, e, t);
     trace_findings(c, e);
+    proxy_findings(c, e, first);
     // This endpoint's findings only: a scan of all of them would be quadratic.
     let already = c.findings[first..]
         .iter()
         .any(|f| f.code == Code::NetNotMeasured && f.subject == subject(e));
     if !e.not_measured.is_empty() && !already {
         c.text(Code::NetNotMeasured, subject(e), &e.url);
+    }
+}
+
+/// The app's path through a proxy works where the direct path does not.
+fn reached_through_proxy(e: &EndpointReport) -> bool {
+    e.status != Status::Ok
+        && e.app
+            .as_ref()
+            .is_some_and(|a| a.via.is_some() && a.status == Status::Ok)
+}
+
+/// What the path through the proxy met: bindcheck's own tunnel says exactly what the proxy
+/// answered (https); for plain http, the application-path request's answer does. When the
+/// two paths disagree the report says so: the direct path working beside a failing proxy,
+/// or a network that lets traffic out only through its proxy, where the direct path's
+/// failures are not what the app meets (they become notes, grouped under that finding).
+fn proxy_findings(c: &mut Collector, e: &EndpointReport, first: usize) {
+    use crate::probe::proxy::TunnelStatus;
+    let Some(app) = &e.app else { return };
+    let direct_ok = e.status == Status::Ok;
+    let before = c.findings.len();
+    match (&e.proxy, &app.via) {
+        (Some(p), _) => {
+            let at = || {
+                let t = &p.tunnel;
+                match t.status_code {
+                    Some(code) => format!("{} ({code})", t.proxy),
+                    None => t.proxy.clone(),
+                }
+            };
+            match p.tunnel.status {
+                TunnelStatus::Ok => {
+                    let through = p.tls.as_ref().map(|t| t.status);
+                    let direct = e.tls.as_ref().map(|t| t.status);
+                    if through == Some(Status::Untrusted) && direct != Some(Status::Untrusted) {
+                        c.text(Code::NetProxyIntercepts, subject(e), at());
+                    }
+                }
+                TunnelStatus::Unreachable => c.text(Code::NetProxyUnreachable, subject(e), at()),
+                TunnelStatus::Timeout => c.text(Code::NetProxyTimeout, subject(e), at()),
+                TunnelStatus::AuthRequired => c.text(Code::NetProxyAuthRequired, subject(e), at()),
+                TunnelStatus::Refused | TunnelStatus::BadAnswer => c.text(Code::NetProxyRefused, subject(e), at()),
+                TunnelStatus::Unsupported | TunnelStatus::NotMeasured => {}
+            }
+        }
+        (None, Some(via)) => match (app.status_code, app.failed_at) {
+            (Some(407), _) => c.text(Code::NetProxyAuthRequired, subject(e), format!("{via} (407)")),
+            (_, Some(crate::probe::app::AppStage::Proxy)) if app.status == Status::Timeout => {
+                c.text(Code::NetProxyTimeout, subject(e), via)
+            }
+            (_, Some(crate::probe::app::AppStage::Proxy)) => c.text(Code::NetProxyUnreachable, subject(e), via),
+            _ => {}
+        },
+        (None, None) => {}
+    }
+    let proxy_failed = c.findings.len() > before;
+    if proxy_failed && direct_ok {
+        c.push(Code::NetDirectPathWorks, Severity::Info, subject(e), None);
+    }
+    if let Some(via) = app.via.as_ref().filter(|_| !proxy_failed && reached_through_proxy(e)) {
+        // The app's path works; what failed is a path the app does not take.
+        for f in &mut c.findings[first..before] {
+            if f.severity > Severity::Info {
+                f.severity = Severity::Info;
+                f.caused_by = Some(Code::NetProxyOnly);
+            }
+        }
+        // It leads this endpoint's findings: it says why the rest do not count.
+        c.text(Code::NetProxyOnly, subject(e), via);
+        if let Some(f) = c.findings.pop() {
+            c.findings.insert(first, f);
+        }
     }
 }
 
@@ -417,7 +490,14 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         lang,
         findings: Vec::new(),
     };
-    let reports: Vec<&EndpointReport> = ev.endpoints.iter().map(|(_, e)| e).collect();
+    // An endpoint the app reaches through its proxy is no evidence of a broken network,
+    // however its direct path fared.
+    let reports: Vec<&EndpointReport> = ev
+        .endpoints
+        .iter()
+        .map(|(_, e)| e)
+        .filter(|e| !reached_through_proxy(e))
+        .collect();
     let portal = crate::probe::portal::read(&ev.connectivity);
     let mut causes = causes::infer(&reports, ev.mail.as_ref(), ev.environment.as_ref(), &portal);
     let mut mail = ev.mail;

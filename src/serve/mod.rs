@@ -186,6 +186,9 @@ impl ServeState {
         // A scrape's redirects stay on the endpoint's host unless the profile says where
         // else they may go: /probe must not become a way to reach other hosts.
         base.cross_host_redirects = false;
+        // Scrapes measure the direct path only: the application path's one client keeps one
+        // list of redirect hosts, where each target here has its own (docs/serve.md).
+        base.app_path = false;
         let limits = Limits::default();
         let plan = |count| {
             PlanBuilder::shared(Arc::clone(&profile))

@@ -419,6 +419,36 @@ catalog! {
         en("The path trace did not reach the destination; the last hop that answered: {detail}.",
            "The network drops traffic to the service: switch networks, or contact support with this report."),
         zh("路径追踪未到达目的地；最后应答的一跳：{detail}。", "网络丢弃了发往该服务的流量：请切换网络，或附上本报告联系客服。");
+    NetProxyUnreachable = "net.proxy_unreachable", Error,
+        en("The proxy in effect ({detail}) cannot be reached: an app that goes through it cannot reach the wallet.",
+           "Check the proxy setting (HTTPS_PROXY, HTTP_PROXY or the system's proxy): correct its address, or turn it off if this network needs none."),
+        zh("当前使用的代理（{detail}）无法连接：经由该代理的应用无法访问钱包。",
+           "请检查代理设置（HTTPS_PROXY、HTTP_PROXY 或系统代理）：改正代理地址；如果当前网络不需要代理，请关闭它。");
+    NetProxyAuthRequired = "net.proxy_auth_required", Error,
+        en("The proxy ({detail}) wants a login: requests through it fail until it gets one.",
+           "Sign in to the proxy: put the user name and password in the proxy setting (http://user:password@proxy:port), or ask the network's administrators."),
+        zh("代理（{detail}）要求登录：在提供账号之前，经由它的请求都会失败。",
+           "请登录代理：在代理设置中填写用户名和密码（http://用户名:密码@代理:端口），或联系网络管理员。");
+    NetProxyRefused = "net.proxy_refused", Error,
+        en("The proxy ({detail}) refuses to connect to the wallet's server.",
+           "Ask the network's administrators to let the wallet's servers through the proxy, or use another network or mobile data."),
+        zh("代理（{detail}）拒绝连接钱包的服务器。", "请联系网络管理员让代理放行钱包的服务器，或换一个网络、使用移动数据。");
+    NetProxyTimeout = "net.proxy_timeout", Error,
+        en("The proxy ({detail}) did not answer in time.",
+           "The proxy is down or overloaded: try again later, use another network, or turn the proxy off if this network needs none."),
+        zh("代理（{detail}）未能及时响应。", "代理可能宕机或过载：请稍后重试、换一个网络；如果当前网络不需要代理，请关闭它。");
+    NetProxyIntercepts = "net.proxy_intercepts", Error,
+        en("Through the proxy ({detail}), secure connections get a certificate from an authority this device does not trust, while the direct connection is fine: the proxy inspects secure connections.",
+           "Use another network or mobile data, or turn the proxy off; do not install or accept the proxy's certificate for a wallet."),
+        zh("经由代理（{detail}）时，安全连接收到的证书来自本机不信任的机构，而直连正常：该代理在检查（拦截）安全连接。",
+           "请换一个网络或使用移动数据，或关闭代理；不要为钱包安装或信任该代理的证书。");
+    NetDirectPathWorks = "net.direct_path_works", Info,
+        en("The direct path to this service works: only the path through the proxy fails.", "Fix the proxy first (the finding above says how)."),
+        zh("直连该服务正常：只有经由代理的路径失败。", "请先解决代理的问题（见上方的说明）。");
+    NetProxyOnly = "net.proxy_only", Info,
+        en("This network lets traffic out only through its proxy ({detail}): the direct measurements fail, but the app's path through the proxy works.",
+           "Nothing to do for the bind; the direct measurements below are notes."),
+        zh("当前网络只允许经由代理（{detail}）访问外网：直连测量失败，但应用经由代理的路径正常。", "绑定无需处理；下方的直连测量仅供参考。");
     NetCaptivePortal = "net.captive_portal", Error,
         en("This network answers for the internet itself ({detail}): a captive portal, as on hotel or café Wi-Fi, wants a sign-in before it lets traffic out.",
            "Sign in on the Wi-Fi network's page first (open any web page in a browser), or switch to mobile data; then run the check again."),

@@ -97,6 +97,62 @@ const ROWS: &[(&str, Expect)] = &[
         },
     ),
     (
+        "proxy_auth_required",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.proxy_auth_required",
+            remedy: "check_proxy",
+            en: "Sign in to the proxy: put the user name and password in the proxy setting (http://user:password@proxy:port), or ask the network's administrators.",
+            zh: "请登录代理：在代理设置中填写用户名和密码（http://用户名:密码@代理:端口），或联系网络管理员。",
+        },
+    ),
+    (
+        "proxy_refused",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.proxy_refused",
+            remedy: "check_proxy",
+            en: "Ask the network's administrators to let the wallet's servers through the proxy, or use another network or mobile data.",
+            zh: "请联系网络管理员让代理放行钱包的服务器，或换一个网络、使用移动数据。",
+        },
+    ),
+    (
+        "proxy_unreachable",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.proxy_unreachable",
+            remedy: "check_proxy",
+            en: "Check the proxy setting (HTTPS_PROXY, HTTP_PROXY or the system's proxy): correct its address, or turn it off if this network needs none.",
+            zh: "请检查代理设置（HTTPS_PROXY、HTTP_PROXY 或系统代理）：改正代理地址；如果当前网络不需要代理，请关闭它。",
+        },
+    ),
+    (
+        "proxy_timeout",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.proxy_timeout",
+            remedy: "check_proxy",
+            en: "The proxy is down or overloaded: try again later, use another network, or turn the proxy off if this network needs none.",
+            zh: "代理可能宕机或过载：请稍后重试、换一个网络；如果当前网络不需要代理，请关闭它。",
+        },
+    ),
+    (
+        "proxy_intercepts",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.proxy_intercepts",
+            remedy: "switch_network",
+            en: "Use another network or mobile data, or turn the proxy off; do not install or accept the proxy's certificate for a wallet.",
+            zh: "请换一个网络或使用移动数据，或关闭代理；不要为钱包安装或信任该代理的证书。",
+        },
+    ),
+    ("proxy_only", Expect { verdict: "ready", exit: 0, lead: "net.proxy_only", remedy: "-", en: "-", zh: "-" }),
+    (
         "expired_certificate",
         Expect {
             verdict: "blocked",
@@ -586,6 +642,172 @@ async fn wrong_name_everywhere() {
         "both endpoints' name mismatches group under the cause"
     );
     assert!(grouped.iter().all(|f| f["code"] == "net.tls_name_mismatch"));
+}
+
+/// An HTTPS endpoint the direct path reaches (its CA given with --ca-file), the profile
+/// with `proxy_line` under `[network]`, and the flags; the server and the CA file live as
+/// long as the returned values.
+async fn proxied_endpoint(dir: &Path, proxy_line: &str) -> (servers::Server, PathBuf, PathBuf) {
+    let pki = Pki::new("Scenario Test CA");
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).unwrap();
+    let server = https_endpoint(&pki, &["127.0.0.1"], -1, 30).await;
+    let p = profile(
+        dir,
+        &format!("[network]\n{proxy_line}\n"),
+        &[format!("https://127.0.0.1:{}/health", server.addr.port())],
+    );
+    (server, p, ca)
+}
+
+/// The proxy rows' common assertions: the direct path's result says it works, beside the
+/// failing proxy, and no output repeats a proxy credential.
+fn assert_direct_works(r: &serde_json::Value) {
+    let codes: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"net.direct_path_works"), "{codes:?}");
+    assert_eq!(r["endpoints"][0]["http"]["status_code"], 200, "the direct path works");
+    assert_ne!(r["endpoints"][0]["app"]["status"], "ok", "{}", r["endpoints"][0]["app"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_auth_required() {
+    let Some(proxy) = crate::daemons::tinyproxy(crate::daemons::Rules::Auth("walletuser", "s3cr3tpw")).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (_s, p, ca) = proxied_endpoint(dir.path(), "").await;
+    // Found the way apps find it: the environment.
+    let env = vec!["env".to_owned(), format!("HTTPS_PROXY=http://127.0.0.1:{}", proxy.port)];
+    let r = run_row(
+        "proxy_auth_required",
+        Some(env),
+        base(&p, &["--ca-file", ca.to_str().unwrap()]),
+    )
+    .await;
+    assert_direct_works(&r);
+    assert_eq!(r["endpoints"][0]["proxy"]["tunnel"]["status_code"], 407);
+    assert_eq!(r["endpoints"][0]["app"]["failed_at"], "proxy");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_refused() {
+    let Some(proxy) = crate::daemons::tinyproxy(crate::daemons::Rules::DenyLoopback).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("proxy = \"http://127.0.0.1:{}\"", proxy.port);
+    let (_s, p, ca) = proxied_endpoint(dir.path(), &line).await;
+    let r = run_row("proxy_refused", None, base(&p, &["--ca-file", ca.to_str().unwrap()])).await;
+    assert_direct_works(&r);
+    assert_eq!(r["endpoints"][0]["proxy"]["tunnel"]["status_code"], 403);
+    assert_eq!(
+        r["findings"].as_array().unwrap().len(),
+        2,
+        "the proxy, and the direct path: {}",
+        r["findings"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_unreachable() {
+    let dir = tempfile::tempdir().unwrap();
+    // Credentials in the proxy URL never reach any output.
+    let line = format!(
+        "proxy = \"http://walletuser:s3cr3tpw@127.0.0.1:{}\"",
+        crate::daemons::free_port()
+    );
+    let (_s, p, ca) = proxied_endpoint(dir.path(), &line).await;
+    let r = run_row(
+        "proxy_unreachable",
+        None,
+        base(&p, &["--ca-file", ca.to_str().unwrap()]),
+    )
+    .await;
+    assert_direct_works(&r);
+    let all = r.to_string();
+    assert!(!all.contains("s3cr3tpw") && !all.contains("walletuser"), "{all}");
+    assert!(r["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("http://***@127.0.0.1:"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_timeout() {
+    let silent = servers::silent().await;
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("proxy = \"http://127.0.0.1:{}\"", silent.addr.port());
+    let (_s, p, ca) = proxied_endpoint(dir.path(), &line).await;
+    let mut args = base(&p, &["--ca-file", ca.to_str().unwrap()]);
+    set(&mut args, "--timeout", "1s");
+    let r = run_row("proxy_timeout", None, args).await;
+    assert_direct_works(&r);
+}
+
+/// A network whose only way out is its proxy: the device's resolver sends the wallet's name
+/// to an address where nothing listens; the company proxy, with its own view of the network,
+/// reaches the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Scenario Test CA");
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).unwrap();
+    let server = https_endpoint(&pki, &["api.wallet.test"], -1, 30).await;
+    let proxy = servers::splicing_proxy(server.addr).await;
+    let dns = servers::dns(|_| vec![Zone::A(vec![std::net::Ipv4Addr::new(127, 0, 0, 3)])]).await;
+    let p = profile(
+        dir.path(),
+        &format!("[network]\nproxy = \"http://127.0.0.1:{}\"\n", proxy.addr.port()),
+        &[format!("https://api.wallet.test:{}/health", server.addr.port())],
+    );
+    let resolver = dns.addr.to_string();
+    let r = run_row(
+        "proxy_only",
+        None,
+        base(&p, &["--ca-file", ca.to_str().unwrap(), "--resolver", &resolver]),
+    )
+    .await;
+    let e = &r["endpoints"][0];
+    assert_eq!(e["status"], "refused", "the direct path fails: {e}");
+    assert_eq!(
+        (&e["app"]["status"], &e["app"]["status_code"]),
+        (&"ok".into(), &200.into())
+    );
+    let findings = r["findings"].as_array().unwrap();
+    assert!(
+        findings.len() > 1
+            && findings[1..]
+                .iter()
+                .all(|f| f["severity"] == "info" && f["caused_by"] == "net.proxy_only"),
+        "the direct failures are notes under it: {findings:?}"
+    );
+    assert!(!findings
+        .iter()
+        .any(|f| f["code"] == "net.all_refused" || f["code"] == "net.offline"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxy_intercepts() {
+    let inspector = Pki::new("Corp Inspection CA");
+    let proxy = servers::intercepting_proxy(inspector.server(&["127.0.0.1"], -1, 30), |_| Behavior::ok("ok")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("proxy = \"http://127.0.0.1:{}\"", proxy.addr.port());
+    let (_s, p, ca) = proxied_endpoint(dir.path(), &line).await;
+    let r = run_row("proxy_intercepts", None, base(&p, &["--ca-file", ca.to_str().unwrap()])).await;
+    assert_direct_works(&r);
+    let through = &r["endpoints"][0]["proxy"]["tls"];
+    assert_eq!(through["status"], "untrusted", "{through}");
+    assert!(through["chain"][0]["issuer"]
+        .as_str()
+        .unwrap()
+        .contains("Corp Inspection CA"));
+    assert_eq!(r["endpoints"][0]["tls"]["status"], "ok");
 }
 
 /// Two servers that fail the same way, each with a certificate of its own unknown authority:

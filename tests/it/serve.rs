@@ -76,6 +76,9 @@ pub async fn start_profile(text: &str, limits: Limits) -> Running {
 }
 
 pub fn client() -> reqwest::Client {
+    // bindcheck builds reqwest with rustls but no crypto provider of reqwest's choosing (it
+    // hands its own configuration over): a plain client needs the process default set.
+    let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .build()

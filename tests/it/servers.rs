@@ -228,6 +228,75 @@ pub async fn https(tls: Arc<ServerConfig>, route: impl Fn(&str) -> Behavior + Se
     Server { addr, task }
 }
 
+/// A forward proxy that inspects secure connections, as company networks' do: it answers
+/// every CONNECT with 200, then ends the TLS itself with `tls` (its own certificate, from
+/// its own CA) and answers the request `route`'s way, never reaching the real server.
+pub async fn intercepting_proxy(
+    tls: Arc<ServerConfig>,
+    route: impl Fn(&str) -> Behavior + Send + Sync + 'static,
+) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let route: Route = Arc::new(route);
+    let acceptor = TlsAcceptor::from(tls);
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let (route, acceptor) = (route.clone(), acceptor.clone());
+            tokio::spawn(async move {
+                // The client sends nothing after its CONNECT until the answer: reading the
+                // head cannot take the TLS hello with it.
+                if read_head(&mut stream).await.is_none() {
+                    return;
+                }
+                if stream
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                if let Ok(tls) = acceptor.accept(stream).await {
+                    finish(serve_one(tls, route).await, |s| s.get_ref().0).await;
+                }
+            });
+        }
+    });
+    Server { addr, task }
+}
+
+/// A forward proxy with its own view of the network, as a company's is: every CONNECT is
+/// answered with 200 and spliced to `upstream`, whatever name it asked for.
+pub async fn splicing_proxy(upstream: SocketAddr) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(async move {
+                if read_head(&mut stream).await.is_none() {
+                    return;
+                }
+                let Ok(mut up) = TcpStream::connect(upstream).await else {
+                    return;
+                };
+                if stream
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await
+                    .is_ok()
+                {
+                    let _ = tokio::io::copy_bidirectional(&mut stream, &mut up).await;
+                }
+            });
+        }
+    });
+    Server { addr, task }
+}
+
 /// A server that accepts connections and never reads or writes (a TLS handshake hangs).
 pub async fn silent() -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

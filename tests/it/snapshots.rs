@@ -1,6 +1,7 @@
 //! Every output format of three fixed reports (ready, degraded, blocked), as insta snapshots,
 //! plus the JUnit and Prometheus outputs parsed back by real parsers.
 
+use bindcheck::probe::app::AppPathResult;
 use bindcheck::probe::dns::{Answer, DnsResult};
 use bindcheck::probe::env::{Environment, Proxy};
 use bindcheck::probe::http::{Hop, HttpResult, HttpVersion, Method, Phases, RetryAfter};
@@ -136,6 +137,20 @@ fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -
             }
         }),
         not_measured: vec![],
+        // The app's path, through a proxy whose credentials are masked.
+        app: Some(AppPathResult {
+            status: if code == 503 { Status::HttpError } else { Status::Ok },
+            via: Some("http://***@proxy.corp.test:3128/".to_owned()),
+            version: Some("HTTP/2".to_owned()),
+            status_code: Some(code),
+            total_ms: Some(48.5),
+            failed_at: None,
+            body_bytes: 2,
+            body_truncated: false,
+            final_url: url.to_owned(),
+            error: None,
+        }),
+        proxy: None,
     }
 }
 
@@ -314,6 +329,7 @@ fn junit_parses_back_with_one_case_per_check() {
         if kind == "degraded" {
             want.push("path");
         }
+        want.push("app");
         assert_eq!(endpoint_cases, want);
         for c in &cases {
             let time: f64 = c.attribute("time").map_or(0.0, |t| t.parse().unwrap());

@@ -24,6 +24,8 @@ fn endpoint_check(code: &str) -> &'static str {
         "loss"
     } else if name.starts_with("path") {
         "path"
+    } else if name.starts_with("proxy") || name == "direct_path_works" {
+        "app"
     } else if name == "not_measured" {
         "deadline"
     } else {
@@ -115,6 +117,9 @@ pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Resu
         }
         if e.trace.is_some() {
             checks.push(("path", None));
+        }
+        if let Some(a) = &e.app {
+            checks.push(("app", a.total_ms));
         }
         if mine.iter().any(|f| endpoint_check(f.code.as_str()) == "deadline") {
             checks.push(("deadline", None));

@@ -163,6 +163,27 @@ fn http_metrics(eps: &[EndpointReport], o: &mut Out) {
             }
         },
     );
+    o.per_endpoint(
+        eps,
+        "bindcheck_app_path_success",
+        "Whether the request an app's HTTP stack would make (through the proxy in effect) works (1) or not (0).",
+        |o, e| {
+            if let Some(a) = &e.app {
+                let ok = f64::from(u8::from(a.status == Status::Ok));
+                o.sample("bindcheck_app_path_success", &[("endpoint", &e.url)], ok);
+            }
+        },
+    );
+    o.per_endpoint(
+        eps,
+        "bindcheck_app_path_duration_seconds",
+        "The application-path request, redirects and body included.",
+        |o, e| {
+            if let Some(t) = e.app.as_ref().and_then(|a| a.total_ms) {
+                o.sample("bindcheck_app_path_duration_seconds", &[("endpoint", &e.url)], secs(t));
+            }
+        },
+    );
     o.per_endpoint(eps, "probe_http_redirects", "Redirects followed.", |o, e| {
         let n = e.http.as_ref().map_or(0, |h| h.hops.len().saturating_sub(1));
         o.sample("probe_http_redirects", &[("endpoint", &e.url)], n as f64);

@@ -226,6 +226,9 @@ fn endpoints(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::R
     for e in &r.endpoints {
         writeln!(out, "  {}  [{}]", e.url, e.status)?;
         writeln!(out, "      {}", timings(e).join(" · "))?;
+        if let Some(a) = &e.app {
+            writeln!(out, "      app path: {}", app_path(a))?;
+        }
         if let Some(t) = e.trace.as_ref().filter(|t| !t.hops.is_empty()) {
             let hops: Vec<String> = t
                 .hops
@@ -239,6 +242,33 @@ fn endpoints(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::R
         }
     }
     Ok(())
+}
+
+/// The application-path request in one line: `HTTP/2 200 · 42.0 ms · via http://***@proxy:3128`,
+/// or where it stopped.
+fn app_path(a: &crate::probe::app::AppPathResult) -> String {
+    let mut parts = Vec::new();
+    match (a.status_code, &a.version) {
+        (Some(code), Some(v)) => parts.push(format!("{v} {code}")),
+        (Some(code), None) => parts.push(format!("HTTP {code}")),
+        (None, _) => {}
+    }
+    if a.status != crate::probe::Status::Ok {
+        let at = a
+            .failed_at
+            .and_then(|s| serde_json::to_value(s).ok())
+            .and_then(|v| v.as_str().map(str::to_owned));
+        parts.push(match at {
+            Some(at) => format!("{} at {at}", a.status),
+            None => a.status.to_string(),
+        });
+    }
+    parts.push(ms(a.total_ms));
+    parts.push(match &a.via {
+        Some(proxy) => format!("via {proxy}"),
+        None => "direct".to_owned(),
+    });
+    parts.join(" · ")
 }
 
 /// One endpoint's measurements in probe order: DNS, connect, TLS, HTTP, loss per address.
