@@ -237,7 +237,7 @@ fn version_name(version: reqwest::Version) -> String {
 impl AppClient {
     /// Builds the client: the setup's TLS configuration offering h2 and http/1.1, the proxy
     /// decision of `setup.proxy` (reqwest's own reading of the environment off), the redirect
-    /// rules of [`judge_redirect`], no idle connections kept (every request connects anew, so
+    /// rules of `judge_redirect`, no idle connections kept (every request connects anew, so
     /// none hides a slow connect behind an earlier one), and `bindcheck/<version>` as the user
     /// agent.
     pub fn new(setup: &AppSetup) -> Result<AppClient, AppError> {

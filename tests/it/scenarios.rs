@@ -810,16 +810,14 @@ async fn proxy_intercepts() {
     assert_eq!(r["endpoints"][0]["tls"]["status"], "ok");
 }
 
-/// Two servers that fail the same way, each with a certificate of its own unknown authority:
-/// that is each server's trouble, not a network inspecting secure connections.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn untrusted_by_different_authorities_is_not_interception() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = https_endpoint(&Pki::new("First Private CA"), &["api.wallet.test"], -1, 30).await;
-    let b = https_endpoint(&Pki::new("Second Private CA"), &["sms.wallet.test"], -1, 30).await;
+/// `check` (English, JSON) of two HTTPS endpoints, `api.wallet.test` with a leaf of `a` and
+/// `sms.wallet.test` with one of `b`, neither CA given to bindcheck.
+async fn two_untrusted(dir: &Path, a: &Pki, b: &Pki) -> serde_json::Value {
+    let a = https_endpoint(a, &["api.wallet.test"], -1, 30).await;
+    let b = https_endpoint(b, &["sms.wallet.test"], -1, 30).await;
     let dns = loopback_dns(&["api.wallet.test", "sms.wallet.test"]).await;
     let p = profile(
-        dir.path(),
+        dir,
         "",
         &[
             format!("https://api.wallet.test:{}/health", a.addr.port()),
@@ -830,7 +828,20 @@ async fn untrusted_by_different_authorities_is_not_interception() {
     let out = tokio::task::spawn_blocking(move || check_command(None, &args, "en").output().unwrap())
         .await
         .unwrap();
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Two servers that fail the same way, each with a certificate of its own unknown authority:
+/// that is each server's trouble, not a network inspecting secure connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn untrusted_by_different_authorities_is_not_interception() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = two_untrusted(
+        dir.path(),
+        &Pki::new("First Private CA"),
+        &Pki::new("Second Private CA"),
+    )
+    .await;
     let codes: Vec<&str> = r["findings"]
         .as_array()
         .unwrap()
@@ -841,21 +852,7 @@ async fn untrusted_by_different_authorities_is_not_interception() {
     assert!(!codes.contains(&"net.tls_intercepted"), "{codes:?}");
     // With one authority behind both, it is interception, and the report names it.
     let inspector = Pki::new("Corp Inspection CA");
-    let a = https_endpoint(&inspector, &["api.wallet.test"], -1, 30).await;
-    let b = https_endpoint(&inspector, &["sms.wallet.test"], -1, 30).await;
-    let p = profile(
-        dir.path(),
-        "",
-        &[
-            format!("https://api.wallet.test:{}/health", a.addr.port()),
-            format!("https://sms.wallet.test:{}/health", b.addr.port()),
-        ],
-    );
-    let args = base(&p, &["--resolver", &dns.addr.to_string()]);
-    let out = tokio::task::spawn_blocking(move || check_command(None, &args, "en").output().unwrap())
-        .await
-        .unwrap();
-    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = two_untrusted(dir.path(), &inspector, &inspector).await;
     let lead = &r["findings"][0];
     assert_eq!(lead["code"], "net.tls_intercepted", "{}", r["findings"]);
     assert!(
