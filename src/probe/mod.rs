@@ -422,11 +422,8 @@ impl ProberBuilder {
         let app = match c.app_path {
             true => {
                 let proxy = (!c.proxy.is_empty()).then(|| c.proxy.clone());
-                Some(app::AppClient::new(&app::AppSetup::from_config(
-                    &c,
-                    tls.clone(),
-                    proxy,
-                ))?)
+                let setup = app::AppSetup::from_config(&c, tls.clone(), proxy);
+                Some(Arc::new(app::AppClient::new(&setup)?))
             }
             false => None,
         };
@@ -447,7 +444,7 @@ pub struct Prober {
     resolver: hickory_resolver::TokioResolver,
     compare: Vec<(ResolverChoice, hickory_resolver::TokioResolver)>,
     tls: TlsSetup,
-    app: Option<app::AppClient>,
+    app: Option<Arc<app::AppClient>>,
 }
 
 /// Everything measured about one endpoint.
@@ -568,10 +565,18 @@ impl Prober {
         report
     }
 
-    /// The application-path request, when the configuration asks for it.
+    /// The application-path request, when the configuration asks for it: on a task of its
+    /// own, so that its TLS handshake runs on another core beside the direct path's.
     async fn app_path(&self, target: &Target, deadline: Instant) -> Option<app::AppPathResult> {
-        let client = self.app.as_ref()?;
-        Some(client.request(&target.url, target.method, deadline).await)
+        let client = Arc::clone(self.app.as_ref()?);
+        let (url, method) = (target.url.clone(), target.method);
+        match tokio::spawn(async move { client.request(&url, method, deadline).await }).await {
+            Ok(result) => Some(result),
+            // The request is bounded by the deadline and does not panic on any answer; should
+            // it ever, the panic is re-raised rather than reported as a result.
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => None,
+        }
     }
 
     /// bindcheck's own tunnel through the proxy an https URL's traffic takes, and the TLS
