@@ -94,7 +94,8 @@ pub fn kind_for(code: Code, severity: Severity) -> Option<RemedyKind> {
         | NetNotMeasured
         | NetTlsInsecure
         | NetHttpRetryAfterUnrepresentable
-        | NetRedirectOtherHost => ContactSupport,
+        | NetRedirectOtherHost
+        | NetAppPathFails => ContactSupport,
         _ if matches!(
             area,
             "phone" | "email" | "card" | "expiry" | "cvv" | "id" | "name" | "mail"

@@ -98,7 +98,7 @@ fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: &Endpoint, t: 
     }
     loss_findings(c, e, t);
     trace_findings(c, e);
-    proxy_findings(c, e, first);
+    proxy_findings(c, e, first, t);
     // This endpoint's findings only: a scan of all of them would be quadratic.
     let already = c.findings[first..]
         .iter()
@@ -121,10 +121,13 @@ fn reached_through_proxy(e: &EndpointReport) -> bool {
 /// two paths disagree the report says so: the direct path working beside a failing proxy,
 /// or a network that lets traffic out only through its proxy, where the direct path's
 /// failures are not what the app meets (they become notes, grouped under that finding).
-fn proxy_findings(c: &mut Collector, e: &EndpointReport, first: usize) {
+fn proxy_findings(c: &mut Collector, e: &EndpointReport, first: usize, t: &Thresholds) {
+    use crate::probe::app::AppStage;
     use crate::probe::proxy::TunnelStatus;
     let Some(app) = &e.app else { return };
     let direct_ok = e.status == Status::Ok;
+    // On a path losing packets, one request failing and another not is the loss's doing.
+    let lossy = e.loss.iter().any(|l| l.summary.loss_pct >= t.loss_pct.warn);
     let before = c.findings.len();
     match (&e.proxy, &app.via) {
         (Some(p), _) => {
@@ -152,15 +155,41 @@ fn proxy_findings(c: &mut Collector, e: &EndpointReport, first: usize) {
         }
         (None, Some(via)) => match (app.status_code, app.failed_at) {
             (Some(407), _) => c.text(Code::NetProxyAuthRequired, subject(e), format!("{via} (407)")),
-            (_, Some(crate::probe::app::AppStage::Proxy)) if app.status == Status::Timeout => {
+            (_, Some(AppStage::Proxy)) if app.status == Status::Timeout => {
                 c.text(Code::NetProxyTimeout, subject(e), via)
             }
-            (_, Some(crate::probe::app::AppStage::Proxy)) => c.text(Code::NetProxyUnreachable, subject(e), via),
+            (_, Some(AppStage::Proxy)) => c.text(Code::NetProxyUnreachable, subject(e), via),
             _ => {}
         },
+        // Direct both ways: the app's stack fails where bindcheck's own request got through
+        // (what differs is what the stack does: HTTP/2, compression, its redirect rules), at a
+        // stage the service answers for. Not named: a time-out or the deadline (nothing tells
+        // them from a slow moment), nor a lookup or a connect (the app's stack resolves with
+        // the system's resolver, which `--resolver` does not change).
+        (None, None)
+            if direct_ok
+                && !lossy
+                && !matches!(app.status, Status::Ok | Status::Timeout | Status::NotMeasured)
+                && matches!(
+                    app.failed_at,
+                    Some(AppStage::Tls | AppStage::Request | AppStage::Body | AppStage::Redirect)
+                ) =>
+        {
+            let stage = app
+                .failed_at
+                .and_then(|s| serde_json::to_value(s).ok())
+                .and_then(|v| v.as_str().map(str::to_owned));
+            let detail = match (stage, &app.error) {
+                (Some(stage), Some(error)) => format!("{stage}: {error}"),
+                (Some(stage), None) => stage,
+                (None, _) => app.status.to_string(),
+            };
+            c.text(Code::NetAppPathFails, subject(e), detail);
+        }
         (None, None) => {}
     }
-    let proxy_failed = c.findings.len() > before;
+    let proxy_failed =
+        c.findings.len() > before && c.findings[before..].iter().any(|f| f.code != Code::NetAppPathFails);
     if proxy_failed && direct_ok {
         c.push(Code::NetDirectPathWorks, Severity::Info, subject(e), None);
     }

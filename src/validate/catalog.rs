@@ -442,6 +442,11 @@ catalog! {
            "Use another network or mobile data, or turn the proxy off; do not install or accept the proxy's certificate for a wallet."),
         zh("经由代理（{detail}）时，安全连接收到的证书来自本机不信任的机构，而直连正常：该代理在检查（拦截）安全连接。",
            "请换一个网络或使用移动数据，或关闭代理；不要为钱包安装或信任该代理的证书。");
+    NetAppPathFails = "net.app_path_fails", Error,
+        en("The request as an app's HTTP stack makes it fails ({detail}), while bindcheck's own request to the same service gets through: the service mishandles something such stacks do (HTTP/2, compressed answers).",
+           "Contact the wallet's support with this report: the fault is at the service, and switching networks will not help."),
+        zh("按应用的 HTTP 协议栈发出的请求失败（{detail}），而 bindcheck 自己对同一服务的请求成功：服务端没有正确处理这类协议栈的某些行为（HTTP/2、压缩响应）。",
+           "请附上本报告联系钱包客服：问题在服务端，切换网络无济于事。");
     NetDirectPathWorks = "net.direct_path_works", Info,
         en("The direct path to this service works: only the path through the proxy fails.", "Fix the proxy first (the finding above says how)."),
         zh("直连该服务正常：只有经由代理的路径失败。", "请先解决代理的问题（见上方的说明）。");

@@ -153,6 +153,17 @@ const ROWS: &[(&str, Expect)] = &[
     ),
     ("proxy_only", Expect { verdict: "ready", exit: 0, lead: "net.proxy_only", remedy: "-", en: "-", zh: "-" }),
     (
+        "app_path_fails",
+        Expect {
+            verdict: "blocked",
+            exit: 2,
+            lead: "net.app_path_fails",
+            remedy: "contact_support",
+            en: "Contact the wallet's support with this report: the fault is at the service, and switching networks will not help.",
+            zh: "请附上本报告联系钱包客服：问题在服务端，切换网络无济于事。",
+        },
+    ),
+    (
         "expired_certificate",
         Expect {
             verdict: "blocked",
@@ -808,6 +819,34 @@ async fn proxy_intercepts() {
         .unwrap()
         .contains("Corp Inspection CA"));
     assert_eq!(r["endpoints"][0]["tls"]["status"], "ok");
+}
+
+/// A service that labels its answer gzip and sends something else: bindcheck's own request,
+/// which asks for no compression and reads the bytes as they come, gets through; an app's
+/// stack, which asks for gzip and decodes it, fails on the body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_path_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_s, p) = one_endpoint(
+        dir.path(),
+        "",
+        Behavior::Respond {
+            status: 200,
+            headers: vec![("content-encoding".into(), "gzip".into())],
+            body: b"this is not gzip at all".to_vec(),
+            clock_offset_s: 0,
+        },
+    )
+    .await;
+    let r = run_row("app_path_fails", None, base(&p, &[])).await;
+    let e = &r["endpoints"][0];
+    assert_eq!(
+        (&e["status"], &e["http"]["status_code"]),
+        (&"ok".into(), &200.into()),
+        "{e}"
+    );
+    assert_eq!(e["app"]["failed_at"], "body", "{}", e["app"]);
+    assert_eq!(e["app"]["via"], serde_json::Value::Null);
 }
 
 /// `check` (English, JSON) of two HTTPS endpoints, `api.wallet.test` with a leaf of `a` and

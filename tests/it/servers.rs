@@ -231,6 +231,8 @@ pub async fn https(tls: Arc<ServerConfig>, route: impl Fn(&str) -> Behavior + Se
 /// A forward proxy that inspects secure connections, as company networks' do: it answers
 /// every CONNECT with 200, then ends the TLS itself with `tls` (its own certificate, from
 /// its own CA) and answers the request `route`'s way, never reaching the real server.
+// Used by the scenario rows, which need the command line.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub async fn intercepting_proxy(
     tls: Arc<ServerConfig>,
     route: impl Fn(&str) -> Behavior + Send + Sync + 'static,
@@ -269,6 +271,8 @@ pub async fn intercepting_proxy(
 
 /// A forward proxy with its own view of the network, as a company's is: every CONNECT is
 /// answered with 200 and spliced to `upstream`, whatever name it asked for.
+// Used by the scenario rows, which need the command line.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub async fn splicing_proxy(upstream: SocketAddr) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

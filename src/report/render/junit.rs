@@ -24,7 +24,7 @@ fn endpoint_check(code: &str) -> &'static str {
         "loss"
     } else if name.starts_with("path") {
         "path"
-    } else if name.starts_with("proxy") || name == "direct_path_works" {
+    } else if name.starts_with("proxy") || name == "direct_path_works" || name == "app_path_fails" {
         "app"
     } else if name == "not_measured" {
         "deadline"
