@@ -703,9 +703,9 @@ fn connectivity_checks(ctx: &Ctx, raw: &RawNetwork) -> Result<Vec<Url>, ProfileE
     }
     raw.connectivity_checks
         .iter()
-        .map(|c| match Url::parse(c.get_ref()) {
-            Ok(url) if url.scheme() == "http" && url.host_str().is_some_and(|h| !h.is_empty()) => Ok(url),
-            _ => Err(ctx.error_at(
+        .map(|c| match crate::probe::portal::check_url(c.get_ref()) {
+            Some(url) => Ok(url),
+            None => Err(ctx.error_at(
                 c,
                 "a connectivity check must be a plain http:// URL with a host",
                 "write it as \"http://connectivitycheck.gstatic.com/generate_204\" (docs/profile.md)",
@@ -714,17 +714,11 @@ fn connectivity_checks(ctx: &Ctx, raw: &RawNetwork) -> Result<Vec<Url>, ProfileE
         .collect()
 }
 
-/// `[network] proxy`: an `http://` proxy URL (`proxy:3128` reads as `http://proxy:3128`),
-/// credentials allowed. The error never repeats the value: it may hold a password.
+/// `[network] proxy`: an `http://` or `https://` proxy URL, read as the environment's are
+/// (`proxy:3128` is `http://proxy:3128`), credentials allowed. The error never repeats the value: it may hold a password.
 fn proxy(ctx: &Ctx, raw: &Spanned<String>) -> Result<Url, ProfileError> {
-    let text = raw.get_ref().trim();
-    let parsed = if text.contains("://") {
-        Url::parse(text)
-    } else {
-        Url::parse(&format!("http://{text}"))
-    };
-    match parsed {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()) => Ok(url),
+    match crate::probe::proxy::parse_proxy_url(raw.get_ref()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
         _ => Err(ctx.error_at(
             raw,
             "the proxy is not an http:// or https:// URL with a host",

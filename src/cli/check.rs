@@ -155,12 +155,13 @@ fn connectivity_checks(given: &[String]) -> Result<Vec<url::Url>, UsageError> {
     }
     given
         .iter()
-        .map(|g| match url::Url::parse(g) {
-            Ok(u) if u.scheme() == "http" && u.host_str().is_some_and(|h| !h.is_empty()) => Ok(u),
-            _ => Err(UsageError::new(
-                "a --connectivity-check value is not a plain http:// URL with a host",
-                "use a URL that answers 204, e.g. http://connectivitycheck.gstatic.com/generate_204, or `none`",
-            )),
+        .map(|g| {
+            bindcheck::probe::portal::check_url(g).ok_or_else(|| {
+                UsageError::new(
+                    "a --connectivity-check value is not a plain http:// URL with a host",
+                    "use a URL that answers 204, e.g. http://connectivitycheck.gstatic.com/generate_204, or `none`",
+                )
+            })
         })
         .collect()
 }

@@ -51,6 +51,22 @@ pub enum AppStage {
     Redirect,
 }
 
+impl AppStage {
+    /// The stage as the JSON names it: `proxy`, `dns`, `connect`, `tls`, `request`, `body`,
+    /// `redirect`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppStage::Proxy => "proxy",
+            AppStage::Dns => "dns",
+            AppStage::Connect => "connect",
+            AppStage::Tls => "tls",
+            AppStage::Request => "request",
+            AppStage::Body => "body",
+            AppStage::Redirect => "redirect",
+        }
+    }
+}
+
 /// What the application-path request found.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
@@ -573,6 +589,21 @@ mod tests {
         let text = scrub("auth for alice with p@ss or p%40ss failed", &s);
         assert_eq!(text, "auth for *** with *** or *** failed");
         assert!(secrets(&url("http://proxy.test:3128")).is_empty());
+    }
+
+    #[test]
+    fn stages_read_as_the_json_names_them() {
+        for stage in [
+            AppStage::Proxy,
+            AppStage::Dns,
+            AppStage::Connect,
+            AppStage::Tls,
+            AppStage::Request,
+            AppStage::Body,
+            AppStage::Redirect,
+        ] {
+            assert_eq!(serde_json::to_value(stage).unwrap(), stage.as_str());
+        }
     }
 
     #[test]

@@ -51,6 +51,15 @@ pub struct ConnectivityCheck {
     pub time_ms: Option<f64>,
 }
 
+/// A connectivity check's URL, when `text` is one: plain `http://` with a host (a portal
+/// cannot answer for an `https://` one without a certificate error, which is another
+/// finding).
+pub fn check_url(text: &str) -> Option<url::Url> {
+    url::Url::parse(text)
+        .ok()
+        .filter(|u| u.scheme() == "http" && u.host_str().is_some_and(|h| !h.is_empty()))
+}
+
 /// How the answers of every check read together.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PortalReading {

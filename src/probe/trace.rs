@@ -203,23 +203,19 @@ pub fn analyze_with(hops: &[Hop], end_to_end: &Summary) -> Analysis {
     let path_loss = least_likely_loss(lost, sent);
     // Routers before the destination that answered; the destination loses, as the connect
     // probes to it showed.
+    let destination = destination_ttl(hops);
     let routers: Vec<&Hop> = hops
         .iter()
-        .filter(|h| !h.destination && h.summary.received > 0 && h.ttl < destination_ttl(hops))
+        .filter(|h| !h.destination && h.summary.received > 0 && h.ttl < destination)
         .collect();
     let readings: Vec<Reading> = routers.iter().map(|h| read_hop(h, path_loss)).collect();
     let last_clean = readings.iter().rposition(|r| *r == Reading::Clean);
     let start = last_clean.map_or(0, |i| i + 1);
     let (segment, from) = match last_clean {
-        Some(i) => (
-            LossSegment::Beyond,
-            routers.get(i + 1).map_or_else(|| destination_ttl(hops), |h| h.ttl),
-        ),
+        Some(i) => (LossSegment::Beyond, routers.get(i + 1).map_or(destination, |h| h.ttl)),
         // On the same link as the destination, or the first router clearly losing and none
         // after it clearly clean.
-        None if destination_ttl(hops) == 1
-            || (routers.first().is_some_and(|h| h.ttl == 1) && readings[0] == Reading::Lossy) =>
-        {
+        None if destination == 1 || (routers.first().is_some_and(|h| h.ttl == 1) && readings[0] == Reading::Lossy) => {
             (LossSegment::Local, 1)
         }
         None => (LossSegment::Unknown, 0),

@@ -175,13 +175,9 @@ fn proxy_findings(c: &mut Collector, e: &EndpointReport, first: usize, t: &Thres
                     Some(AppStage::Tls | AppStage::Request | AppStage::Body | AppStage::Redirect)
                 ) =>
         {
-            let stage = app
-                .failed_at
-                .and_then(|s| serde_json::to_value(s).ok())
-                .and_then(|v| v.as_str().map(str::to_owned));
-            let detail = match (stage, &app.error) {
+            let detail = match (app.failed_at.map(AppStage::as_str), &app.error) {
                 (Some(stage), Some(error)) => format!("{stage}: {error}"),
-                (Some(stage), None) => stage,
+                (Some(stage), None) => stage.to_owned(),
                 (None, _) => app.status.to_string(),
             };
             c.text(Code::NetAppPathFails, subject(e), detail);

@@ -254,11 +254,7 @@ fn app_path(a: &crate::probe::app::AppPathResult) -> String {
         (None, _) => {}
     }
     if a.status != crate::probe::Status::Ok {
-        let at = a
-            .failed_at
-            .and_then(|s| serde_json::to_value(s).ok())
-            .and_then(|v| v.as_str().map(str::to_owned));
-        parts.push(match at {
+        parts.push(match a.failed_at.map(crate::probe::app::AppStage::as_str) {
             Some(at) => format!("{} at {at}", a.status),
             None => a.status.to_string(),
         });
