@@ -191,7 +191,7 @@ impl PhoneCheck {
 fn digits_of(input: &str) -> String {
     input
         .chars()
-        .map(text::fold_width)
+        .map(text::fold_digit)
         .filter(char::is_ascii_digit)
         .collect()
 }
@@ -257,15 +257,20 @@ fn place(code: u16, region: Option<&RegionMeta>) -> String {
     region.map_or_else(|| format!("+{code}"), |r| format!("{} (+{code})", r.id()))
 }
 
-/// Cleans what was typed: folds full-width characters, drops invisible ones and a label
-/// such as `手机：`, and takes off an extension (noting it in `check`). Returns whether the
-/// number starts with `+` and its digits, or pushes `phone.empty` or `phone.not_a_number`
-/// and returns `None`. Invisible characters alone (bidirectional marks pasted from a chat)
-/// are something typed, just not a number: `phone.not_a_number`, not `phone.empty`.
+/// Cleans what was typed, as libphonenumber's `extractPossibleNumber` does and a little
+/// more: folds full-width characters and the digits of every script (`١٧١`, `۰۹۱`, `९८७`),
+/// drops invisible characters, a label such as `手机：` and whatever comes before the first
+/// digit or plus sign (`☎️`, `📞`, `Tel`, the bracket of `(+86)`) or after the last digit,
+/// letter or `#` (`📱`, a full stop), takes off an extension (noting it in `check`), and
+/// reads `++` as `+`. Returns whether the number starts with `+` and its digits, or pushes
+/// `phone.empty` or `phone.not_a_number` and returns `None`. Invisible characters alone
+/// (bidirectional marks pasted from a chat) are something typed, just not a number:
+/// `phone.not_a_number`, not `phone.empty`. Letters inside the number stay an error: a vanity
+/// number such as `1-800-FLOWERS` cannot receive an SMS code.
 fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
     let folded: String = input
         .chars()
-        .map(text::fold_width)
+        .map(text::fold_digit)
         .filter(|c| !text::is_invisible(*c))
         .collect();
     let s = text::strip_label(&folded);
@@ -279,6 +284,11 @@ fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
         check.findings.push(finding(code));
         return None;
     }
+    let Some(start) = s.find(|c: char| c.is_ascii_digit() || c == '+') else {
+        check.findings.push(finding(Code::PhoneNotANumber));
+        return None;
+    };
+    let s = s[start..].trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '#'));
     let main = match EXTENSION.captures(s) {
         Some(caps) => {
             check.has_extension = true;
@@ -287,12 +297,13 @@ fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
         None => s,
     };
     let trimmed = main.trim_matches(text::is_space);
-    let (plus, body) = match trimmed.strip_prefix('+') {
-        Some(rest) => (true, rest),
-        None => (false, trimmed),
+    let body = trimmed.trim_start_matches('+');
+    let plus = body.len() < trimmed.len();
+    let allowed = |c: char| {
+        c.is_ascii_digit()
+            || text::is_space(c)
+            || matches!(c, '-' | '.' | '(' | ')' | '[' | ']' | '/' | '‐'..='―' | '−' | 'ー')
     };
-    let allowed =
-        |c: char| c.is_ascii_digit() || text::is_space(c) || matches!(c, '-' | '.' | '(' | ')' | '/' | '‐'..='―');
     let digits: String = body.chars().filter(char::is_ascii_digit).collect();
     if !body.chars().all(allowed) || digits.is_empty() {
         check.findings.push(finding(Code::PhoneNotANumber));

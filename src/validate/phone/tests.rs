@@ -154,11 +154,41 @@ fn typed_the_way_people_type() {
         "0086 138 0013 8000",
         "＋８６１３８００１３８０００",
         "138\u{200B}00138000",
+        // As libphonenumber reads them (issue #15): the country code in brackets, a symbol or
+        // word before the number, a doubled plus sign, and digits of other scripts.
+        "(+86) 138 0013 8000",
+        "(+86)13800138000",
+        "(86) 138 0013 8000",
+        "☎️ 138 0013 8000",
+        "📞13800138000",
+        "☎ +86 138 0013 8000",
+        "call 138 0013 8000",
+        "++86 138 0013 8000",
+        "+ 86 138 0013 8000",
+        "00 86 138 0013 8000",
+        "＋86 138 0013 8000",
+        "138 0013 8000 📱",
+        "138 0013 8000.",
+        "+86 [138] 0013−8000",
+        "+86 138ー0013ー8000",
+        "١٣٨٠٠١٣٨٠٠٠",
+        "+۸۶ ۱۳۸ ۰۰۱۳ ۸۰۰۰",
+        "१३८००१३८०००",
     ] {
         let c = check(input);
         assert!(c.valid, "{input}: {:?}", c.findings);
         assert_eq!(e164(&c), "+8613800138000", "{input}");
     }
+    // A national prefix in brackets after the country code, as Britons and Germans write it.
+    let c = validate_phone(
+        "+44 (0)121 234 5678",
+        &PhoneOptions {
+            require_mobile: false,
+            ..cn()
+        },
+    );
+    assert!(c.valid, "{:?}", c.findings);
+    assert_eq!(e164(&c), "+441212345678");
 }
 
 #[test]
@@ -182,6 +212,9 @@ fn what_is_not_a_number() {
     assert_eq!(codes(&check("abc")), ["phone.not_a_number"]);
     assert_eq!(codes(&check("138-0013-800O")), ["phone.not_a_number"]);
     assert_eq!(codes(&check("138+00138000")), ["phone.not_a_number"]);
+    // Symbols alone, and a vanity number: its letters cannot receive an SMS code.
+    assert_eq!(codes(&check("☎️📞")), ["phone.not_a_number"]);
+    assert_eq!(codes(&check("1-800-FLOWERS")), ["phone.not_a_number"]);
     assert_eq!(codes(&check("+999 1234")), ["phone.invalid_country_code"]);
     assert_eq!(codes(&check("+0 1234")), ["phone.invalid_country_code"]);
     assert_eq!(codes(&check("+86 1")), ["phone.too_short"]);
