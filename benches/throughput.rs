@@ -74,6 +74,7 @@ fn main() -> ExitCode {
                         default_region: region.map(|r| r.parse().expect("a known region")),
                         allowed_regions: None,
                         require_mobile: false,
+                        ..PhoneOptions::default()
                     };
                     (input, options)
                 })

@@ -23,6 +23,7 @@ fn phone(c: &mut Criterion) {
                 default_region: region.map(|r| r.parse().expect("a known region")),
                 allowed_regions: None,
                 require_mobile: false,
+                ..PhoneOptions::default()
             };
             (input, options)
         })

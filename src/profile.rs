@@ -16,7 +16,10 @@ use url::Url;
 
 use crate::file::{self, FileError};
 use crate::probe::Method;
-use crate::validate::{BinTable, Brand, CardKind, CardPolicy, EmailPolicy, PhoneOptions, Policy, Region};
+use crate::validate::{
+    BinTable, Brand, CardKind, CardPolicy, EmailPolicy, PhoneOptions, PhoneRanges, Policy, Region, SegmentPolicy,
+};
+use std::sync::Arc;
 
 /// The default profile, compiled in.
 pub const DEFAULT_PROFILE: &str = include_str!("profile/default.toml");
@@ -229,6 +232,8 @@ struct RawPolicy {
     default_region: Option<Spanned<String>>,
     phone_regions: Option<Vec<Spanned<String>>>,
     mobile_required: Option<bool>,
+    virtual_operator: Option<Spanned<String>>,
+    phone_ranges: Option<Spanned<String>>,
     card_brands: Option<Vec<Spanned<String>>>,
     card_kinds: Option<Vec<Spanned<String>>>,
     bin_table: Option<Spanned<String>>,
@@ -433,11 +438,23 @@ fn policy(ctx: &Ctx, raw: &RawPolicy, base: Option<&Path>) -> Result<(Policy, Op
         .map(|file| bin_table(ctx, file, base))
         .transpose()?;
     let min_app_version = raw.min_app_version.as_ref().map(|v| app_version(ctx, v)).transpose()?;
+    let virtual_operator = match &raw.virtual_operator {
+        None => SegmentPolicy::default(),
+        Some(p) => SegmentPolicy::parse(p.get_ref())
+            .ok_or_else(|| ctx.error_at(p, "unknown virtual_operator policy", "use allow, warn or reject"))?,
+    };
+    let ranges = raw
+        .phone_ranges
+        .as_ref()
+        .map(|file| phone_ranges(ctx, file, base).map(Arc::new))
+        .transpose()?;
     let policy = Policy {
         phone: PhoneOptions {
             default_region,
             allowed_regions,
             require_mobile: raw.mobile_required.unwrap_or(true),
+            virtual_operator,
+            ranges,
         },
         email: EmailPolicy {
             allow_quoted_local: raw.email_allow_quoted.unwrap_or(false),
@@ -519,6 +536,35 @@ fn bin_table(ctx: &Ctx, name: &Spanned<String>, base: Option<&Path>) -> Result<B
                 e.problem
             ),
             "each line is prefix,issuer,kind with kind one of debit, credit, prepaid (or empty)",
+        )
+    })
+}
+
+/// `phone_ranges`: the CSV file, read (relative to `base`, at most [`MAX_BIN_TABLE_BYTES`],
+/// the limit of every data file a profile names) and parsed.
+fn phone_ranges(ctx: &Ctx, name: &Spanned<String>, base: Option<&Path>) -> Result<PhoneRanges, ProfileError> {
+    let path: PathBuf = base.map_or_else(|| PathBuf::from(name.get_ref()), |b| b.join(name.get_ref()));
+    let csv = file::read_text(&path, MAX_BIN_TABLE_BYTES).map_err(|e| {
+        ctx.error_at(
+            name,
+            format!("cannot read the phone ranges {}", path.display()),
+            format!(
+                "the path is relative to the profile file; a ranges file is a CSV file of at most {} MiB",
+                MAX_BIN_TABLE_BYTES >> 20
+            ),
+        )
+        .caused_by(e)
+    })?;
+    PhoneRanges::parse(&csv).map_err(|e| {
+        ctx.error_at(
+            name,
+            format!(
+                "the phone ranges {} are invalid at line {}: {}",
+                path.display(),
+                e.line,
+                e.problem
+            ),
+            "each line is prefix,type,carrier,carrier_zh,segment, for example +86 149,mobile,China Telecom,中国电信,data_only",
         )
     })
 }
@@ -823,6 +869,9 @@ mod tests {
         let staging =
             Profile::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/profiles/staging-local.toml")).unwrap();
         assert_eq!(staging.policy.card.bin_table.as_ref().map(|t| t.len()), Some(5));
+        let ranges = staging.policy.phone.ranges.as_deref().unwrap();
+        assert_eq!((ranges.len(), ranges.version()), (1, Some("example-2026-12")));
+        assert_eq!(staging.policy.phone.virtual_operator, SegmentPolicy::Reject);
     }
 
     #[test]
@@ -945,6 +994,22 @@ mod tests {
         let e = Profile::load(dir.path()).unwrap_err();
         let cause = std::error::Error::source(&e).unwrap().to_string();
         assert!(cause.ends_with("is a directory, not a regular file"), "{cause}");
+
+        // Phone ranges: the same limits, and a bad line named without repeating it.
+        let text = "name = \"x\"\n[policy]\nphone_ranges = \"/dev/zero\"\n";
+        let e = Profile::parse(text, "p.toml", None).unwrap_err();
+        assert_eq!(e.message, "cannot read the phone ranges /dev/zero");
+        let ranges = dir.path().join("r.csv");
+        std::fs::write(&ranges, "+86 149,mobile\n+86 13800138000999,mobile\n").unwrap();
+        let text = "name = \"x\"\n[policy]\nphone_ranges = \"r.csv\"\n";
+        let e = Profile::parse(text, "p.toml", Some(dir.path())).unwrap_err();
+        assert!(e.message.ends_with("are invalid at line 2: the prefix must be a country code and leading digits, 2 to 12 digits in all, such as +86 149"), "{e}");
+        assert!(!e.to_string().contains("13800138000"), "{e}");
+        let e = err("name = \"x\"\n[policy]\nvirtual_operator = \"deny\"\n");
+        assert_eq!(
+            (e.message.as_str(), e.position()),
+            ("unknown virtual_operator policy", Some((3, 20)))
+        );
 
         // A BIN table that is a device: an error at the `bin_table` value, caused by the kind.
         let text = "name = \"x\"\n[policy]\nbin_table = \"/dev/zero\"\n";

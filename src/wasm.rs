@@ -19,8 +19,9 @@ use wasm_bindgen::prelude::*;
 use crate::validate::{
     self, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_name,
     validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldViews, Inputs, Lang,
-    PhoneOptions, Policy, Region, Validation,
+    PhoneOptions, PhoneRanges, Policy, Region, SegmentPolicy, Validation,
 };
+use std::sync::Arc;
 
 /// The options every function accepts; each uses those that concern its field. Keys are
 /// camelCase, as JavaScript spells them; an unknown key is an error, so a typo never goes
@@ -36,6 +37,11 @@ pub struct Options {
     pub allowed_regions: Option<Vec<String>>,
     /// Phone: the number must receive SMS (default `true`).
     pub require_mobile: Option<bool>,
+    /// Phone: a virtual operator's number is `"allow"`ed, a `"warn"`ing (default) or a
+    /// `"reject"`ion.
+    pub virtual_operator: Option<String>,
+    /// Phone: ranges over the bundled data, as CSV text `prefix,type,carrier,carrier_zh,segment`.
+    pub phone_ranges: Option<String>,
     /// Email: accept `"quoted"@local.parts`.
     pub allow_quoted_local: bool,
     /// Email: accept `user@[192.0.2.1]`.
@@ -91,10 +97,23 @@ impl Options {
             None => None,
             Some(rs) => Some(rs.iter().map(|r| region(r)).collect::<Result<_, _>>()?),
         };
+        let virtual_operator = match &self.virtual_operator {
+            None => SegmentPolicy::default(),
+            Some(p) => SegmentPolicy::parse(p)
+                .ok_or_else(|| "unknown virtualOperator: use \"allow\", \"warn\" or \"reject\"".to_owned())?,
+        };
+        let ranges = match &self.phone_ranges {
+            None => None,
+            Some(csv) => Some(Arc::new(
+                PhoneRanges::parse(csv).map_err(|e| format!("bad phoneRanges: {e}"))?,
+            )),
+        };
         Ok(PhoneOptions {
             default_region,
             allowed_regions,
             require_mobile: self.require_mobile.unwrap_or(true),
+            virtual_operator,
+            ranges,
         })
     }
 
@@ -265,6 +284,10 @@ export interface PhoneOptions extends CommonOptions {
   allowedRegions?: string[];
   /** The number must receive SMS codes (default true). */
   requireMobile?: boolean;
+  /** A virtual operator's number: accepted, a warning (default) or an error. */
+  virtualOperator?: "allow" | "warn" | "reject";
+  /** Ranges over the bundled data, as CSV text: prefix,type,carrier,carrier_zh,segment. */
+  phoneRanges?: string;
 }
 
 export interface EmailOptions extends CommonOptions {
@@ -321,6 +344,12 @@ export interface FieldView {
   normalized: string | null;
   region?: string;
   number_type?: NumberType;
+  /** Phone: the operator of the number's range, and what the range is for. */
+  carrier?: {
+    name: string;
+    name_zh?: string;
+    segment: "standard" | "virtual_operator" | "data_only" | "satellite";
+  };
   luhn?: boolean;
   brand?: Brand;
   /** Card: brands the digits may belong to, while no single one is determined. */

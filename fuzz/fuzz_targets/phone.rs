@@ -2,7 +2,8 @@
 
 mod common;
 
-use bindcheck::validate::{validate_phone, Field, PhoneCheck, PhoneOptions};
+use bindcheck::validate::{validate_phone, Field, PhoneCheck, PhoneOptions, PhoneRanges, SegmentPolicy};
+use std::sync::Arc;
 use libfuzzer_sys::fuzz_target;
 
 fn check(input: &str, options: &PhoneOptions) {
@@ -38,6 +39,8 @@ fuzz_target!(|data: &[u8]| {
             default_region: None,
             allowed_regions: None,
             require_mobile: false,
+            virtual_operator: SegmentPolicy::Reject,
+            ranges: None,
         },
     );
     check(
@@ -46,6 +49,22 @@ fuzz_target!(|data: &[u8]| {
             default_region: Some("US".parse().unwrap()),
             allowed_regions: Some(vec!["CN".parse().unwrap(), "HK".parse().unwrap()]),
             require_mobile: true,
+            ..PhoneOptions::default()
         },
     );
+    // The same bytes as a profile's phone ranges file: it parses or names a line, and any
+    // table it makes judges numbers without a panic.
+    match PhoneRanges::parse(input) {
+        Ok(table) => {
+            assert!(table.len() <= input.lines().count());
+            let options = PhoneOptions {
+                ranges: Some(Arc::new(table)),
+                ..PhoneOptions::default()
+            };
+            for number in ["14912345678", "+86 165 1234 5678", "+44 7400 123456", "+881 612345678"] {
+                check(number, &options);
+            }
+        }
+        Err(e) => assert!(e.line >= 1 && e.line <= input.lines().count(), "error line {}", e.line),
+    }
 });

@@ -72,6 +72,9 @@ pub fn text(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, u
         if let Some(t) = view.number_type {
             facts.push(t.as_str().to_owned());
         }
+        if let Some(c) = view.carrier.as_ref().filter(|c| !c.name.is_empty()) {
+            facts.push(c.name_in(lang).to_owned());
+        }
         if let Some(b) = view.brand {
             facts.push(b.as_str().to_owned());
         }

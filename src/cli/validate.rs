@@ -4,6 +4,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::args::InputArgs;
 use super::batch::{self, InputFormat};
@@ -12,7 +13,8 @@ use bindcheck::file;
 use bindcheck::profile::MAX_BIN_TABLE_BYTES;
 use bindcheck::report::today_utc as today;
 use bindcheck::validate::{
-    validate, BinTable, Brand, CardPolicy, EmailPolicy, Field, Inputs, Lang, PhoneOptions, Policy, Region,
+    validate, BinTable, Brand, CardPolicy, EmailPolicy, Field, Inputs, Lang, PhoneOptions, PhoneRanges, Policy, Region,
+    SegmentPolicy,
 };
 
 /// Output formats of `validate`.
@@ -49,6 +51,12 @@ pub struct ValidateArgs {
     /// CSV of supported card prefixes: prefix,issuer,kind (kind: debit, credit, prepaid).
     #[arg(long, value_name = "FILE")]
     bin_table: Option<PathBuf>,
+    /// CSV of phone ranges over the bundled data: prefix,type,carrier,carrier_zh,segment.
+    #[arg(long, value_name = "FILE")]
+    phone_ranges: Option<PathBuf>,
+    /// A virtual operator's number (170x, 171, 162, 165, 167): allow, warn or reject.
+    #[arg(long, value_name = "POLICY", default_value = "warn", value_parser = parse_segment_policy)]
+    virtual_operator: SegmentPolicy,
 
     /// Language of messages: en or zh-CN (default: from LANG).
     #[arg(long, value_name = "LANG")]
@@ -95,11 +103,34 @@ impl ValidateArgs {
                 })?)
             }
         };
+        let ranges = match &self.phone_ranges {
+            None => None,
+            Some(path) => {
+                let text = file::read_text(path, MAX_BIN_TABLE_BYTES).map_err(|e| {
+                    UsageError::new(
+                        "cannot read the phone ranges",
+                        format!(
+                            "check the path given to --phone-ranges: a ranges file is a CSV file of at most {} MiB",
+                            MAX_BIN_TABLE_BYTES >> 20
+                        ),
+                    )
+                    .caused_by(e)
+                })?;
+                Some(Arc::new(PhoneRanges::parse(&text).map_err(|e| {
+                    UsageError::new(
+                        format!("{}:{}: {}", path.display(), e.line, e.problem),
+                        "each line is prefix,type,carrier,carrier_zh,segment, for example +86 149,mobile,China Telecom,中国电信,data_only",
+                    )
+                })?))
+            }
+        };
         Ok(Policy {
             phone: PhoneOptions {
                 default_region: self.region.0,
                 allowed_regions: (!self.allow_regions.is_empty()).then(|| self.allow_regions.clone()),
                 require_mobile: true,
+                virtual_operator: self.virtual_operator,
+                ranges,
             },
             email: EmailPolicy::default(),
             card: CardPolicy {
@@ -109,6 +140,10 @@ impl ValidateArgs {
             },
         })
     }
+}
+
+fn parse_segment_policy(value: &str) -> Result<SegmentPolicy, String> {
+    SegmentPolicy::parse(value).ok_or_else(|| "use allow, warn or reject".to_owned())
 }
 
 /// A `--region` value: a known region code, or `none` (and empty) for no default region.

@@ -85,18 +85,12 @@ impl Cause {
     pub fn detail(&self) -> Option<Detail> {
         Some(match self {
             Cause::CaptivePortal { location: Some(at) } => Detail::Text(at.clone()),
-            Cause::CaptivePortal { location: None } => Detail::Localized {
-                en: "its own page, not the internet's answer",
-                zh: "返回的是它自己的页面，而不是外网的应答",
-            },
-            Cause::Offline { no_route: true } => Detail::Localized {
-                en: "no default route",
-                zh: "没有默认路由",
-            },
-            Cause::Offline { no_route: false } => Detail::Localized {
-                en: "no server could be reached",
-                zh: "无法访问任何服务器",
-            },
+            Cause::CaptivePortal { location: None } => Detail::localized(
+                "its own page, not the internet's answer",
+                "返回的是它自己的页面，而不是外网的应答",
+            ),
+            Cause::Offline { no_route: true } => Detail::localized("no default route", "没有默认路由"),
+            Cause::Offline { no_route: false } => Detail::localized("no server could be reached", "无法访问任何服务器"),
             Cause::DnsBroken { names } => names_detail(names),
             Cause::AllRefused { servers } | Cause::TlsAllFailing { servers, .. } => names_detail(servers),
             Cause::TlsIntercepted { source, servers, .. } => Detail::Text(format!(
@@ -105,14 +99,8 @@ impl Cause {
             )),
             Cause::ClockWrong {
                 status: Status::NotYetValid,
-            } => Detail::Localized {
-                en: "not valid yet",
-                zh: "尚未生效",
-            },
-            Cause::ClockWrong { .. } => Detail::Localized {
-                en: "expired",
-                zh: "已过期",
-            },
+            } => Detail::localized("not valid yet", "尚未生效"),
+            Cause::ClockWrong { .. } => Detail::localized("expired", "已过期"),
             Cause::ClockSkew | Cause::PathLocated { .. } => return None,
         })
     }

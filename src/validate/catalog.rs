@@ -108,6 +108,22 @@ catalog! {
         en("The number has an extension; SMS cannot reach an extension.",
            "Remove the extension (the part after ext, x, # or 转)."),
         zh("号码带有分机号，短信无法送达分机。", "请删去分机部分（ext、x、# 或“转”之后的数字）。");
+    PhoneVirtualOperator = "phone.virtual_operator", Warning,
+        en("This is a virtual operator's number (on the {detail} network): many banks and wallets refuse such numbers for binding.",
+           "If the bind is refused, use a number from China Mobile, China Unicom, China Telecom or China Broadnet."),
+        zh("这是虚拟运营商号码（使用{detail}网络），许多银行和钱包不接受用它绑定。", "如果绑定被拒，请改用中国移动、中国联通、中国电信或中国广电的号码。");
+    PhoneVirtualOperatorRefused = "phone.virtual_operator_refused", Error,
+        en("This is a virtual operator's number (on the {detail} network), which this wallet does not accept for binding.",
+           "Use a number from China Mobile, China Unicom, China Telecom or China Broadnet."),
+        zh("这是虚拟运营商号码（使用{detail}网络），此钱包不接受用它绑定。", "请改用中国移动、中国联通、中国电信或中国广电的号码。");
+    PhoneDataOnly = "phone.data_only", Warning,
+        en("This number is on a data-card or IoT segment ({detail}), which may not receive SMS verification codes.",
+           "Use the number of a phone that receives text messages."),
+        zh("此号码属于上网卡或物联网号段（{detail}），可能收不到短信验证码。", "请使用能收短信的手机号码。");
+    PhoneSatellite = "phone.satellite", Warning,
+        en("This is a satellite phone number ({detail}): SMS verification codes may not arrive, or may cost extra.",
+           "Use an ordinary mobile number if you have one."),
+        zh("这是卫星电话号码（{detail}），短信验证码可能收不到或需额外付费。", "如有普通手机号码，请改用它。");
 
     // ---- email ----
     EmailEmpty = "email.empty", Error,

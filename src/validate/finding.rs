@@ -1,6 +1,7 @@
 //! The finding model: what a check found, how bad it is, and what to do about it.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -180,10 +181,21 @@ pub struct Finding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Detail {
     Text(String),
-    Localized { en: &'static str, zh: &'static str },
+    Localized {
+        en: Cow<'static, str>,
+        zh: Cow<'static, str>,
+    },
 }
 
 impl Detail {
+    /// A word and its translation: `("expired", "已过期")`, or a carrier's two names.
+    pub fn localized(en: impl Into<Cow<'static, str>>, zh: impl Into<Cow<'static, str>>) -> Detail {
+        Detail::Localized {
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
     /// The text in `lang`.
     pub fn get(&self, lang: Lang) -> &str {
         match (self, lang) {
@@ -218,8 +230,12 @@ impl Finding {
     }
 
     /// The same finding with a `detail` that has a translation.
-    pub fn with_localized_detail(mut self, en: &'static str, zh: &'static str) -> Finding {
-        self.detail = Some(Detail::Localized { en, zh });
+    pub fn with_localized_detail(
+        mut self,
+        en: impl Into<Cow<'static, str>>,
+        zh: impl Into<Cow<'static, str>>,
+    ) -> Finding {
+        self.detail = Some(Detail::localized(en, zh));
         self
     }
 

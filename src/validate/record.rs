@@ -7,7 +7,7 @@ use super::date::Date;
 use super::email::{validate_email, EmailCheck, EmailPolicy};
 use super::finding::{Field, Finding, Lang, LocalizedFinding, Severity};
 use super::identity::{validate_id_number, validate_name, IdCheck, NameCheck};
-use super::phone::{validate_phone, NumberType, PhoneCheck, PhoneOptions};
+use super::phone::{validate_phone, Carrier, NumberType, PhoneCheck, PhoneOptions};
 use super::{mask, BinEntry};
 
 /// The values a bind form collects; any may be absent.
@@ -201,6 +201,7 @@ fn phone_view(c: &PhoneCheck, raw: &str, lang: Lang, unmasked: bool) -> FieldVie
         },
         region: c.region.map(str::to_owned),
         number_type: c.number_type,
+        carrier: c.carrier.clone(),
         findings: localized(&c.findings, lang),
         ..FieldView::default()
     }
@@ -277,6 +278,9 @@ pub struct FieldView {
     pub region: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number_type: Option<NumberType>,
+    /// Phone: the operator of the number's range and what the range is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<Carrier>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub luhn: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -93,6 +93,54 @@ fn exit_codes_follow_the_documented_contract() {
 }
 
 #[test]
+fn validate_takes_the_virtual_operator_policy_and_phone_ranges() {
+    let ranges = fixture("profiles/phone-ranges.csv");
+    let ranges = ranges.to_str().unwrap();
+    let warn = bindcheck(&["validate", "--phone", "170 3123 4567"], &[], "");
+    assert_eq!(code(&warn), 0, "a virtual operator is a warning by default");
+    assert!(stdout(&warn).contains("phone.virtual_operator"), "{}", stdout(&warn));
+    assert!(stdout(&warn).contains("China Mobile"), "{}", stdout(&warn));
+    let reject = bindcheck(
+        &[
+            "validate",
+            "--phone",
+            "170 3123 4567",
+            "--virtual-operator",
+            "reject",
+            "--lang",
+            "zh-CN",
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(code(&reject), 1);
+    assert!(stdout(&reject).contains("phone.virtual_operator_refused"));
+    assert!(stdout(&reject).contains("中国移动"), "{}", stdout(&reject));
+    let new_range = bindcheck(
+        &[
+            "validate",
+            "--phone",
+            "149 1234 5678",
+            "--phone-ranges",
+            ranges,
+            "--format",
+            "json",
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(code(&new_range), 0, "{}", stdout(&new_range));
+    assert!(
+        stdout(&new_range).contains("\"segment\": \"data_only\""),
+        "{}",
+        stdout(&new_range)
+    );
+    let usage = bindcheck(&["validate", "--phone", "1", "--virtual-operator", "deny"], &[], "");
+    assert_eq!(code(&usage), 2);
+    assert!(stderr(&usage).contains("allow, warn or reject"), "{}", stderr(&usage));
+}
+
+#[test]
 fn secrets_come_from_stdin_and_the_environment() {
     let o = bindcheck(
         &["validate", "--card", "-", "--cvv", "-", "--format", "json"],

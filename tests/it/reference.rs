@@ -47,6 +47,7 @@ fn phone_agrees_with_libphonenumber() {
             default_region: (!region.is_empty()).then(|| region.parse().unwrap()),
             allowed_regions: None,
             require_mobile: false,
+            ..PhoneOptions::default()
         };
         let c = validate_phone(input, &options);
         let parsed = c.e164.is_some();

@@ -141,6 +141,41 @@ async fn validate_answers_like_the_cli_and_rejects_bad_bodies_with_400() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_profiles_phone_policy_and_ranges_decide_validate() {
+    let profile = "name = \"x\"\n[policy]\nvirtual_operator = \"reject\"\n\
+                   phone_ranges = \"fixtures/profiles/phone-ranges.csv\"\n";
+    let s = start_profile(profile, Limits::default()).await;
+    let c = client();
+    let post = |body: &'static str| c.post(format!("{}/v1/validate", s.base)).body(body).send();
+    let v: serde_json::Value = post(r#"{"phone": "171 1234 5678", "lang": "zh-CN"}"#)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let phone = &v["fields"]["phone"];
+    assert_eq!(v["ok"], false, "{v}");
+    assert_eq!(phone["findings"][0]["code"], "phone.virtual_operator_refused");
+    assert_eq!(phone["carrier"]["name_zh"], "中国联通");
+    assert!(phone["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("使用中国联通网络"));
+    // 149 is in the profile's ranges, not in the bundled metadata.
+    let v: serde_json::Value = post(r#"{"phone": "149 1234 5678"}"#)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let phone = &v["fields"]["phone"];
+    assert_eq!(phone["valid"], true, "{v}");
+    assert_eq!(phone["carrier"]["segment"], "data_only");
+    assert_eq!(phone["findings"][0]["code"], "phone.data_only");
+    let _ = s.stop.unwrap().send(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn probes_configured_targets_only_and_speaks_prometheus() {
     let fault = servers::http(|path| match path {
         "/down" => Behavior::status(503, &[("retry-after", "120")]),

@@ -10,7 +10,7 @@
 use bindcheck::validate::{
     self, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_name,
     validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, Inputs, Lang, PhoneOptions,
-    Policy, Validation,
+    PhoneRanges, Policy, SegmentPolicy, Validation,
 };
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -42,6 +42,12 @@ fn phone_options(o: &Value) -> PhoneOptions {
     }
     if let Some(m) = o.get("requireMobile") {
         p.require_mobile = m.as_bool().unwrap();
+    }
+    if let Some(v) = o.get("virtualOperator") {
+        p.virtual_operator = SegmentPolicy::parse(v.as_str().unwrap()).unwrap();
+    }
+    if let Some(r) = o.get("phoneRanges") {
+        p.ranges = Some(std::sync::Arc::new(PhoneRanges::parse(r.as_str().unwrap()).unwrap()));
     }
     p
 }
@@ -228,8 +234,25 @@ fn calls() -> Vec<(&'static str, Value, Value)> {
         "+86 123456789012345678",
         "13800138000",
         "abc 138 0013 8000 x",
+        "(+86) 135 4950 6996",
+        "☎️ 138 0013 8000",
+        "++86 138 0013 8000",
+        "١٣٨٠٠١٣٨٠٠٠",
+        "1-800-FLOWERS",
+        "170 3123 4567",
+        "165 1234 5678",
+        "145 1234 5678",
+        "+86 174 0012 3456",
+        "+881 6 1234 5678",
     ] {
         phones.push((input.to_owned(), cn.clone()));
+    }
+    for policy in ["allow", "reject"] {
+        phones.push(("171 1234 5678".into(), json!({"virtualOperator": policy})));
+    }
+    let ranges = "+86 149,mobile,China Telecom,中国电信,data_only\n";
+    for input in ["149 1234 5678", "149 1234 567"] {
+        phones.push((input.into(), json!({"phoneRanges": ranges})));
     }
     for input in [
         "0351-3827278",

@@ -212,6 +212,20 @@ impl Region {
         }
     }
 
+    /// The length verdict for a number of type `t` (its descriptor's possible lengths, or
+    /// the region's when the type has none here): for a range a profile adds.
+    pub fn test_type_length(&self, t: NumberType, nsn: &str) -> Length {
+        let own = self.types.iter().find(|(k, _)| *k == t).map(|(_, d)| &d.lengths);
+        let lengths = own.filter(|l| !l.is_empty()).unwrap_or(&self.general_lengths);
+        let n = nsn.len();
+        match (lengths.first(), lengths.last()) {
+            _ if lengths.contains(&n) => Length::Possible,
+            (Some(&min), _) if n < min => Length::TooShort,
+            (_, Some(&max)) if n > max => Length::TooLong,
+            _ => Length::Invalid,
+        }
+    }
+
     /// The length of this region's international (IDD) prefix at the start of `digits`,
     /// when the digit after it is not 0 (libphonenumber's `parsePrefixAsIdd`).
     pub fn idd_len(&self, digits: &str) -> Option<usize> {

@@ -8,14 +8,18 @@
 //! because the crate's own versions accept wrong-length numbers and mis-strip some
 //! international prefixes (see docs/phone.md).
 
+mod carrier;
 mod meta;
+mod ranges;
 
+pub use carrier::{data_version as carrier_data_version, Carrier, Segment};
 pub use meta::known_regions;
+pub use ranges::{PhoneRange, PhoneRanges, PhoneRangesError, PhoneRangesProblem};
 
 use regex::Regex;
 use serde::{Serialize, Serializer};
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use super::finding::{Field, Finding, Severity};
 use super::{mask, text, Code};
@@ -141,6 +145,11 @@ pub struct PhoneOptions {
     /// The number must be able to receive SMS codes: fixed lines and other non-mobile types
     /// are errors, numbers that may be either are warnings.
     pub require_mobile: bool,
+    /// What a virtual operator's number (`phone.virtual_operator`) is: accepted, a warning
+    /// (the default) or an error.
+    pub virtual_operator: SegmentPolicy,
+    /// The profile's own ranges, over the bundled metadata and carrier data.
+    pub ranges: Option<Arc<PhoneRanges>>,
 }
 
 impl Default for PhoneOptions {
@@ -149,6 +158,29 @@ impl Default for PhoneOptions {
             default_region: Some(Region::CN),
             allowed_regions: None,
             require_mobile: true,
+            virtual_operator: SegmentPolicy::Warn,
+            ranges: None,
+        }
+    }
+}
+
+/// What a kind of number is to the wallet: accepted, a warning, or refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum SegmentPolicy {
+    Allow,
+    #[default]
+    Warn,
+    Reject,
+}
+
+impl SegmentPolicy {
+    /// Parses `allow`, `warn` or `reject`.
+    pub fn parse(s: &str) -> Option<SegmentPolicy> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "allow" => Some(SegmentPolicy::Allow),
+            "warn" => Some(SegmentPolicy::Warn),
+            "reject" => Some(SegmentPolicy::Reject),
+            _ => None,
         }
     }
 }
@@ -167,6 +199,10 @@ pub struct PhoneCheck {
     /// The CLDR region (`CN`, `HK`, `001` for non-geographic numbers).
     pub region: Option<&'static str>,
     pub number_type: Option<NumberType>,
+    /// The operator of the number's range and what the range is for, for mobile numbers
+    /// the data knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<Carrier>,
     /// An extension was typed (it is dropped from the E.164 form).
     pub has_extension: bool,
     pub findings: Vec<Finding>,
@@ -214,6 +250,7 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
         e164: None,
         region: None,
         number_type: None,
+        carrier: None,
         has_extension: false,
         findings: Vec::new(),
     };
@@ -232,13 +269,39 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
             .push(finding(out_of_bounds).with_detail(place(code, length_region)));
         return check;
     }
-    let (number_type, length, region) = classify(&mut check, code, national, length_region);
+    let (mut number_type, mut length, mut region) = classify(&mut check, code, national, length_region);
+    let national = check.e164.as_ref().map_or("", E164::national);
+    let range = options.ranges.as_deref().and_then(|r| r.lookup(code, national));
+    if let Some((t, main)) = range.and_then(|r| r.number_type).zip(length_region) {
+        // The profile knows this range: a number in it of a length its type has is of its type.
+        length = main.test_type_length(t, national);
+        if length == Length::Possible {
+            number_type = t;
+            region = Some(main);
+            check.number_type = Some(t);
+            check.region = Some(main.id());
+        } else {
+            number_type = NumberType::Unknown;
+            check.number_type = Some(number_type);
+        }
+    }
+    if matches!(
+        number_type,
+        NumberType::Mobile | NumberType::FixedLineOrMobile | NumberType::Pager
+    ) {
+        let bundled = carrier::lookup(code, national);
+        check.carrier = match range {
+            Some(r) => r.carrier(bundled),
+            None => bundled,
+        };
+    }
     if number_type == NumberType::Unknown {
         check
             .findings
             .push(unknown_type(length, place(code, region.or(length_region))));
     } else {
         policy_findings(&mut check, number_type, options);
+        segment_findings(&mut check, options);
     }
     if check.has_extension {
         check.findings.push(finding(Code::PhoneExtension));
@@ -435,6 +498,29 @@ fn policy_findings(check: &mut PhoneCheck, number_type: NumberType, options: &Ph
             ),
         }
     }
+}
+
+/// What the number's segment means for an SMS code: a virtual operator's number (as the
+/// options say), a data card or IoT line, a satellite phone.
+fn segment_findings(check: &mut PhoneCheck, options: &PhoneOptions) {
+    let Some(carrier) = &check.carrier else { return };
+    let code = match carrier.segment {
+        Segment::Standard => return,
+        Segment::VirtualOperator => match options.virtual_operator {
+            SegmentPolicy::Allow => return,
+            SegmentPolicy::Warn => Code::PhoneVirtualOperator,
+            SegmentPolicy::Reject => Code::PhoneVirtualOperatorRefused,
+        },
+        Segment::DataOnly => Code::PhoneDataOnly,
+        Segment::Satellite => Code::PhoneSatellite,
+    };
+    let f = if carrier.name.is_empty() {
+        finding(code).with_localized_detail("operator not named", "运营商未注明")
+    } else {
+        let zh = carrier.name_zh.clone().unwrap_or_else(|| carrier.name.clone());
+        finding(code).with_localized_detail(carrier.name.clone(), zh)
+    };
+    check.findings.push(f);
 }
 
 /// libphonenumber's `extractCountryCode`: the first 1-3 digits that form a calling code.

@@ -275,3 +275,67 @@ fn known_regions_include_the_usual_ones() {
     assert!(!is_known_region("XX") && !is_known_region("001"));
     assert!(known_regions().len() > 200);
 }
+
+#[test]
+fn the_carrier_and_what_its_segment_means_for_sms() {
+    let c = check("138 0013 8000");
+    let carrier = c.carrier.as_ref().unwrap();
+    assert_eq!(
+        (carrier.name.as_ref(), carrier.segment),
+        ("China Mobile", Segment::Standard)
+    );
+    assert!(c.findings.is_empty());
+    // A virtual operator: a warning by default, nothing when allowed, an error when refused.
+    assert_eq!(codes(&check("170 3123 4567")), ["phone.virtual_operator"]);
+    assert!(check("170 3123 4567").valid);
+    let f = &check("165 1234 5678").findings[0];
+    assert_eq!(
+        f.message(crate::validate::Lang::ZhCn),
+        "这是虚拟运营商号码（使用中国移动网络），许多银行和钱包不接受用它绑定。"
+    );
+    let allow = PhoneOptions {
+        virtual_operator: SegmentPolicy::Allow,
+        ..cn()
+    };
+    assert!(validate_phone("171 1234 5678", &allow).findings.is_empty());
+    let reject = PhoneOptions {
+        virtual_operator: SegmentPolicy::Reject,
+        ..cn()
+    };
+    let c = validate_phone("171 1234 5678", &reject);
+    assert!(!c.valid);
+    assert_eq!(codes(&c), ["phone.virtual_operator_refused"]);
+    // Data cards and satellite phones may not receive the code.
+    assert_eq!(codes(&check("145 1234 5678")), ["phone.data_only"]);
+    assert_eq!(codes(&check("+86 174 0012 3456")), ["phone.satellite"]);
+    assert_eq!(codes(&check("+881 6 1234 5678")), ["phone.satellite"]);
+    // A fixed line has no carrier, and its own finding.
+    let c = validate_phone(
+        "010 6552 9988",
+        &PhoneOptions {
+            require_mobile: false,
+            ..cn()
+        },
+    );
+    assert!(c.carrier.is_none() && c.findings.is_empty());
+}
+
+#[test]
+fn a_profiles_ranges_add_a_segment_the_metadata_lacks() {
+    // 149 is China Telecom's data-card segment, which libphonenumber 9.0.33 does not have.
+    assert_eq!(codes(&check("149 1234 5678")), ["phone.invalid"]);
+    let ranges = PhoneRanges::parse("+86 149,mobile,China Telecom,中国电信,standard\n+86 165,,,,standard\n").unwrap();
+    let options = PhoneOptions {
+        ranges: Some(Arc::new(ranges)),
+        ..cn()
+    };
+    let c = validate_phone("149 1234 5678", &options);
+    assert!(c.valid, "{:?}", c.findings);
+    assert_eq!((c.number_type, c.region), (Some(NumberType::Mobile), Some("CN")));
+    assert_eq!(c.carrier.as_ref().map(|c| c.name.as_ref()), Some("China Telecom"));
+    // A wrong length stays wrong; an override of the segment only keeps the bundled name.
+    assert_eq!(codes(&validate_phone("149 1234 567", &options)), ["phone.too_short"]);
+    let c = validate_phone("165 1234 5678", &options);
+    assert!(c.findings.is_empty());
+    assert_eq!(c.carrier.as_ref().map(|c| c.name.as_ref()), Some("China Mobile"));
+}
