@@ -41,13 +41,15 @@ const PROXY_VARS: [&str; 8] = [
     "no_proxy",
 ];
 
-/// `http://user:secret@proxy:3128` → `http://***@proxy:3128`.
+/// `http://user:secret@proxy:3128` → `http://***@proxy:3128`: the one masker of URL
+/// credentials, for proxy settings (which may have no scheme) and every URL a report shows
+/// ([`super::shown_url`]). The authority ends at the first `/`, `?` or `#`.
 pub fn mask_credentials(value: &str) -> String {
     let (scheme, rest) = match value.split_once("://") {
         Some((s, r)) => (format!("{s}://"), r),
         None => (String::new(), value),
     };
-    let host_end = rest.find('/').unwrap_or(rest.len());
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match rest[..host_end].rfind('@') {
         Some(at) => format!("{scheme}***{}", &rest[at..]),
         None => value.to_owned(),
@@ -136,6 +138,10 @@ mod tests {
             "http://***@proxy:3128"
         );
         assert_eq!(mask_credentials("proxy.corp:8080"), "proxy.corp:8080");
+        // An @ in the query is not userinfo.
+        assert_eq!(mask_credentials("http://host/?to=a@b"), "http://host/?to=a@b");
+        assert_eq!(mask_credentials("http://host?to=a@b"), "http://host?to=a@b");
+        assert_eq!(mask_credentials("user:pw@host:1"), "***@host:1");
         assert_eq!(
             mask_credentials("socks5://a@b@host:1080/x@y"),
             "socks5://***@host:1080/x@y"

@@ -323,13 +323,10 @@ pub fn shown_url(url: &str, show_query_values: bool) -> String {
     if !url.contains(['@', '?', '#']) {
         return url.to_owned();
     }
-    let Ok(mut u) = Url::parse(url) else {
-        return url.to_owned();
+    let masked = env::mask_credentials(url);
+    let Ok(mut u) = Url::parse(&masked) else {
+        return masked;
     };
-    if !u.username().is_empty() || u.password().is_some() {
-        let _ = u.set_password(None);
-        let _ = u.set_username("***");
-    }
     if !show_query_values {
         let mask = |text: &str| {
             text.split('&')
