@@ -119,6 +119,9 @@ pub struct AppSetup {
     /// A cap on connections open at once, shared with the other probes: each request holds
     /// one room while it runs.
     pub connection_limit: Option<tcp::ConnectionLimit>,
+    /// The DNS server names are resolved through when the run names one (`--resolver`);
+    /// `None` is the system's resolver (getaddrinfo), as the app's own stack uses.
+    pub resolver: Option<hickory_resolver::TokioResolver>,
 }
 
 #[cfg(feature = "probe")]
@@ -143,7 +146,24 @@ impl AppSetup {
             body_cap: config.body_cap,
             show_query_values: config.show_query_values,
             connection_limit: config.connection_limit.clone(),
+            resolver: None,
         }
+    }
+}
+
+#[cfg(feature = "probe")]
+/// Names resolved through bindcheck's resolver (`--resolver`), for reqwest.
+struct Hickory(hickory_resolver::TokioResolver);
+
+#[cfg(feature = "probe")]
+impl reqwest::dns::Resolve for Hickory {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let resolver = self.0.clone();
+        Box::pin(async move {
+            let lookup = resolver.lookup_ip(name.as_str()).await?;
+            let addrs: Vec<std::net::SocketAddr> = lookup.iter().map(|ip| std::net::SocketAddr::new(ip, 0)).collect();
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -253,7 +273,8 @@ fn version_name(version: reqwest::Version) -> String {
 impl AppClient {
     /// Builds the client: the setup's TLS configuration offering h2 and http/1.1, the proxy
     /// decision of `setup.proxy` (reqwest's own reading of the environment off), the redirect
-    /// rules of `judge_redirect`, no idle connections kept (every request connects anew, so
+    /// rules of `judge_redirect`, names resolved through the setup's resolver when it has one,
+    /// no idle connections kept (every request connects anew, so
     /// none hides a slow connect behind an earlier one), and `bindcheck/<version>` as the user
     /// agent.
     pub fn new(setup: &AppSetup) -> Result<AppClient, AppError> {
@@ -277,6 +298,9 @@ impl AppClient {
             .pool_max_idle_per_host(0)
             .redirect(policy)
             .no_proxy();
+        if let Some(resolver) = &setup.resolver {
+            builder = builder.dns_resolver(Hickory(resolver.clone()));
+        }
         if !proxy.is_empty() {
             let decide = proxy.clone();
             builder = builder.proxy(reqwest::Proxy::custom(move |url| {

@@ -419,7 +419,10 @@ impl ProberBuilder {
         let app = match c.app_path {
             true => {
                 let proxy = (!c.proxy.is_empty()).then(|| c.proxy.clone());
-                let setup = app::AppSetup::from_config(&c, tls.clone(), proxy);
+                let mut setup = app::AppSetup::from_config(&c, tls.clone(), proxy);
+                if let ResolverChoice::Server(_) = c.resolver {
+                    setup.resolver = Some(resolver.clone());
+                }
                 Some(Arc::new(app::AppClient::new(&setup)?))
             }
             false => None,

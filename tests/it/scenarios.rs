@@ -615,6 +615,38 @@ async fn captive_portal() {
     assert!(!findings.iter().any(|f| f["code"] == "net.tls_intercepted"));
 }
 
+/// A name only the resolver given with `--resolver` knows: the application path resolves it
+/// there too, as bindcheck's own probe does, instead of asking the system.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_path_resolves_names_through_the_resolver_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Scenario Test CA");
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).unwrap();
+    let server = https_endpoint(&pki, &["api.wallet.test"], -1, 30).await;
+    let dns = loopback_dns(&["api.wallet.test"]).await;
+    let p = profile(
+        dir.path(),
+        "",
+        &[format!("https://api.wallet.test:{}/health", server.addr.port())],
+    );
+    let resolver = dns.addr.to_string();
+    let args = base(&p, &["--ca-file", ca.to_str().unwrap(), "--resolver", &resolver]);
+    let out = tokio::task::spawn_blocking(move || check_command(None, &args, "en").output().unwrap())
+        .await
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let endpoint = &r["endpoints"][0];
+    assert_eq!(endpoint["dns"]["status"], "ok", "{endpoint}");
+    assert_eq!(
+        endpoint["app"]["status"], "ok",
+        "the app path found the name: {}",
+        endpoint["app"]
+    );
+    assert_eq!(endpoint["app"]["status_code"], 200);
+    assert_eq!(r["verdict"], "ready", "{}", r["findings"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_name_everywhere() {
     let dir = tempfile::tempdir().unwrap();
