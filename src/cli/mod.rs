@@ -22,6 +22,18 @@ use std::process::ExitCode;
 
 use bindcheck::validate::Lang;
 
+/// `bindcheck --version`: the version, and the versions of the data its answers rest on.
+static LONG_VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let data = bindcheck::validate::Policy::default().data_versions();
+    format!(
+        "{}\nphone metadata: {}\ncarrier data: {}\ncard brands: {}",
+        env!("CARGO_PKG_VERSION"),
+        data.phone_metadata,
+        data.carriers,
+        data.card_brands
+    )
+});
+
 /// Finds why a digital-wallet bind will fail, before you try it.
 ///
 /// bindcheck checks what people type into a bind form (phone, email, bank card, expiry,
@@ -29,7 +41,7 @@ use bindcheck::validate::Lang;
 /// a bind will work, and what to do if not, in English or Simplified Chinese. Personal data is
 /// masked in every output unless you pass --unmasked.
 #[derive(Debug, Parser)]
-#[command(name = "bindcheck", version, about, long_about, propagate_version = true)]
+#[command(name = "bindcheck", version, long_version = LONG_VERSION.as_str(), about, long_about, propagate_version = true)]
 #[command(after_help = "Start with: bindcheck check --phone '138 0013 8000' --card -\n\
 Exit codes differ per command: see each command's --help and docs/guide.md.\n\
 Docs: docs/guide.md (usage), docs/codes.md (every finding code).")]

@@ -221,6 +221,8 @@ pub struct Report {
     pub findings: Vec<ReportFinding>,
     /// The checked inputs, masked unless `unmasked`.
     pub inputs: FieldViews,
+    /// The versions of the data the inputs were judged by.
+    pub data: crate::validate::DataVersions,
     pub mail: Option<MailResult>,
     pub app: Option<AppCheck>,
     pub endpoints: Vec<EndpointReport>,

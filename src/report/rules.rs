@@ -585,6 +585,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         remedies,
         findings,
         inputs,
+        data: ev.profile.policy.data_versions(),
         mail,
         app,
         endpoints: ev.endpoints.into_iter().map(|(_, e)| e).collect(),

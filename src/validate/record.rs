@@ -77,6 +77,55 @@ pub struct Policy {
     pub card: CardPolicy,
 }
 
+/// The versions of the data a check's answers rest on, as every report names them: the
+/// bundled data, and the profile's own files when it names them.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct DataVersions {
+    /// libphonenumber's metadata: `libphonenumber 9.0.33`.
+    pub phone_metadata: &'static str,
+    /// The bundled carrier and segment data.
+    pub carriers: &'static str,
+    /// The card brand ranges: `credit-card-type 10.3.0`.
+    pub card_brands: &'static str,
+    /// The profile's phone ranges file: the version its `# version:` line names, or
+    /// `unversioned`; absent without such a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_ranges: Option<String>,
+}
+
+impl DataVersions {
+    /// One line for a report: `libphonenumber 9.0.33 · carriers: … · credit-card-type
+    /// 10.3.0`, then the profile's files.
+    pub fn line(&self, lang: Lang) -> String {
+        let (carriers, ranges) = match lang {
+            Lang::En => ("carriers", "phone ranges"),
+            Lang::ZhCn => ("运营商数据", "号段文件"),
+        };
+        let mut line = format!(
+            "{} · {carriers}: {} · {}",
+            self.phone_metadata, self.carriers, self.card_brands
+        );
+        if let Some(v) = &self.phone_ranges {
+            line.push_str(&format!(" · {ranges}: {v}"));
+        }
+        line
+    }
+}
+
+impl Policy {
+    /// The versions of the data checks under this policy use.
+    pub fn data_versions(&self) -> DataVersions {
+        let named = |v: Option<&str>| v.unwrap_or("unversioned").to_owned();
+        DataVersions {
+            phone_metadata: super::phone::metadata_version(),
+            carriers: super::phone::carrier_data_version(),
+            card_brands: super::card::BRAND_DATA_VERSION,
+            phone_ranges: self.phone.ranges.as_deref().map(|r| named(r.version())),
+        }
+    }
+}
+
 /// The checks of one set of inputs.
 #[derive(Clone, Debug, Default)]
 pub struct Validation {
@@ -294,4 +343,26 @@ pub struct FieldView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
     pub findings: Vec<LocalizedFinding>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::PhoneRanges;
+    use std::sync::Arc;
+
+    #[test]
+    fn data_versions_name_the_profiles_files_too() {
+        let bundled = Policy::default().data_versions();
+        assert_eq!(bundled.phone_ranges, None);
+        assert!(bundled.phone_metadata.starts_with("libphonenumber "), "{bundled:?}");
+        let mut policy = Policy::default();
+        policy.phone.ranges = Some(Arc::new(
+            PhoneRanges::parse("# version: ops-7\n+86 149,mobile\n").unwrap(),
+        ));
+        let line = policy.data_versions().line(Lang::ZhCn);
+        assert!(line.ends_with(" · 号段文件: ops-7"), "{line}");
+        policy.phone.ranges = Some(Arc::new(PhoneRanges::parse("+86 149,mobile\n").unwrap()));
+        assert_eq!(policy.data_versions().phone_ranges.as_deref(), Some("unversioned"));
+    }
 }

@@ -141,6 +141,20 @@ fn validate_takes_the_virtual_operator_policy_and_phone_ranges() {
 }
 
 #[test]
+fn version_names_the_data_versions() {
+    let o = bindcheck(&["--version"], &[], "");
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    for line in [
+        "phone metadata: libphonenumber 9.0.33",
+        "carrier data: libphonenumber 9.0.33 + MIIT 2026-11",
+        "card brands: credit-card-type 10.3.0",
+    ] {
+        assert!(out.contains(line), "{out}");
+    }
+}
+
+#[test]
 fn secrets_come_from_stdin_and_the_environment() {
     let o = bindcheck(
         &["validate", "--card", "-", "--cvv", "-", "--format", "json"],

@@ -91,6 +91,13 @@ pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Resu
         inputs.add_test_case(case("app", "min_version", None, &fs, options));
     }
     if !inputs.test_cases.is_empty() {
+        let d = &r.data;
+        inputs.add_property(("phone_metadata", d.phone_metadata));
+        inputs.add_property(("carriers", d.carriers));
+        inputs.add_property(("card_brands", d.card_brands));
+        if let Some(v) = &d.phone_ranges {
+            inputs.add_property(("phone_ranges", v.as_str()));
+        }
         report.add_test_suite(inputs);
     }
 

@@ -43,6 +43,7 @@ fn header(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         cell(&r.profile.name),
         r.bindcheck_version
     )?;
+    writeln!(out, "Data: {}\n", cell(&r.data.line(crate::validate::Lang::En)))?;
     if r.unmasked {
         writeln!(
             out,

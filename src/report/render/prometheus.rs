@@ -88,6 +88,21 @@ fn report_metrics(r: &Report, o: &mut Out) {
     for (sev, n) in [("error", errors), ("warning", warnings), ("info", infos)] {
         o.sample("bindcheck_findings", &[("severity", sev)], n as f64);
     }
+    o.family(
+        "bindcheck_data_info",
+        "gauge",
+        "The versions of the data inputs are judged by, as labels (always 1).",
+    );
+    let d = &r.data;
+    let mut labels = vec![
+        ("phone_metadata", d.phone_metadata),
+        ("carriers", d.carriers),
+        ("card_brands", d.card_brands),
+    ];
+    if let Some(v) = &d.phone_ranges {
+        labels.push(("phone_ranges", v));
+    }
+    o.sample("bindcheck_data_info", &labels, 1.0);
     o.family("probe_duration_seconds", "gauge", "How long the whole check took.");
     o.sample("probe_duration_seconds", &[], secs(r.duration_ms));
 }

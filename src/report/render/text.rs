@@ -40,6 +40,7 @@ struct Words {
     verdict_line: [&'static str; 3],
     wallet: &'static str,
     profile: &'static str,
+    data: &'static str,
     todo: &'static str,
     inputs: &'static str,
     endpoints: &'static str,
@@ -60,6 +61,7 @@ const EN: Words = Words {
     ],
     wallet: "Wallet",
     profile: "profile",
+    data: "Data",
     todo: "What to do",
     inputs: "Inputs",
     endpoints: "Endpoints",
@@ -80,6 +82,7 @@ const ZH: Words = Words {
     ],
     wallet: "钱包",
     profile: "配置",
+    data: "数据",
     todo: "处理建议",
     inputs: "填写的信息",
     endpoints: "服务端点",
@@ -128,6 +131,7 @@ fn header(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::Resu
         "{}: {} · {}: {}",
         w.wallet, r.profile.name, w.profile, r.profile.source
     )?;
+    writeln!(out, "{}: {}", w.data, r.data.line(r.lang))?;
     if r.unmasked {
         writeln!(out, "{}", p.severity(Severity::Error, w.unmasked))?;
     }

@@ -6,6 +6,9 @@
 //! the range cut to the same length; each brand contributes its first matching pattern,
 //! and the longest pattern wins once the number is at least that long.
 
+/// The card brand data the table follows, as reports and `--version` name it.
+pub const BRAND_DATA_VERSION: &str = "credit-card-type 10.3.0";
+
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;

@@ -6,7 +6,7 @@ mod brand;
 mod expiry;
 
 pub use bin::{BinEntry, BinTable, BinTableError, BinTableProblem, CardKind};
-pub use brand::{candidates, Brand, UnknownBrand};
+pub use brand::{candidates, Brand, UnknownBrand, BRAND_DATA_VERSION};
 pub use expiry::{validate_expiry, Expiry, ExpiryCheck};
 
 use serde::Serialize;

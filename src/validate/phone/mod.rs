@@ -13,6 +13,7 @@ mod meta;
 mod ranges;
 
 pub use carrier::{data_version as carrier_data_version, Carrier, Segment};
+
 pub use meta::known_regions;
 pub use ranges::{PhoneRange, PhoneRanges, PhoneRangesError, PhoneRangesProblem};
 
@@ -552,6 +553,12 @@ fn default_country_code(region: &RegionMeta, digits: &str) -> (u16, String) {
         }
     }
     (code, digits.to_owned())
+}
+
+/// The version of libphonenumber's metadata bindcheck judges numbers by
+/// (`libphonenumber 9.0.33`, from the `phonenumber` crate's version).
+pub fn metadata_version() -> &'static str {
+    env!("BINDCHECK_PHONE_METADATA")
 }
 
 /// Whether `id` is a region code bindcheck has metadata for (`CN`, `US`, ...).
