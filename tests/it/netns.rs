@@ -11,6 +11,8 @@ use std::process::{Child, Command, Stdio};
 pub(crate) struct Netns {
     name: String,
     children: Vec<Child>,
+    /// /etc/netns/NAME, when [`Netns::resolv_conf`] made it.
+    etc: Option<std::path::PathBuf>,
 }
 
 impl Netns {
@@ -20,6 +22,7 @@ impl Netns {
         let ns = Netns {
             name,
             children: Vec::new(),
+            etc: None,
         };
         ns.exec(&["ip", "link", "set", "lo", "up"])?;
         Ok(ns)
@@ -29,6 +32,45 @@ impl Netns {
         let mut cmd = Command::new("ip");
         cmd.args(["netns", "exec", &self.name]).args(args);
         cmd
+    }
+
+    /// Starts `args` in the namespace with its output in `log`; it is killed when the
+    /// namespace is dropped.
+    pub(crate) fn spawn(&mut self, args: &[&str], log: &std::path::Path) -> Result<(), String> {
+        let out = std::fs::File::create(log).map_err(|e| e.to_string())?;
+        let child = self
+            .command(args)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().map_err(|e| e.to_string())?)
+            .stderr(out)
+            .spawn()
+            .map_err(|e| format!("{args:?}: {e}"))?;
+        self.children.push(child);
+        Ok(())
+    }
+
+    /// Waits until something in the namespace accepts TCP connections on 127.0.0.1:`port`
+    /// (bash's /dev/tcp), for at most 10 s.
+    pub(crate) fn wait_for_port(&self, port: u16) -> bool {
+        let probe = format!("exec 3<>/dev/tcp/127.0.0.1/{port}");
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < until {
+            if self.exec(&["bash", "-c", &probe]).is_ok() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        false
+    }
+
+    /// Gives the namespace its own /etc/resolv.conf (`ip netns exec` mounts
+    /// /etc/netns/NAME/resolv.conf over it), removed with the namespace.
+    pub(crate) fn resolv_conf(&mut self, text: &str) -> Result<(), String> {
+        let dir = std::path::Path::new("/etc/netns").join(&self.name);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::write(dir.join("resolv.conf"), text).map_err(|e| e.to_string())?;
+        self.etc = Some(dir);
+        Ok(())
     }
 
     pub(crate) fn exec(&self, args: &[&str]) -> Result<String, String> {
@@ -105,6 +147,9 @@ impl Drop for Netns {
             let _ = c.wait();
         }
         let _ = run("ip", &["netns", "del", &self.name]);
+        if let Some(dir) = &self.etc {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 

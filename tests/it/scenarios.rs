@@ -531,6 +531,130 @@ async fn loopback_dns(names: &'static [&'static str]) -> servers::Server {
     .await
 }
 
+/// The captive-portal row again, as hotel Wi-Fi does it: a network namespace of the test's
+/// own whose DNS (dnsmasq, from the system's resolv.conf) answers every name with the
+/// portal's address and whose web server (nginx) redirects every request to its login page,
+/// with nothing listening for HTTPS. `check` runs there with the default profile: its real
+/// wallet endpoints and its real connectivity-check URLs, none of which leaves the namespace.
+#[test]
+fn captive_portal_in_a_namespace() {
+    let Some(mut ns) = crate::netns::namespace("portal") else {
+        return;
+    };
+    let (Some(dnsmasq), Some(nginx)) = (
+        crate::daemons::tool("dnsmasq", "BINDCHECK_REQUIRE_NETNS"),
+        crate::daemons::tool("nginx", "BINDCHECK_REQUIRE_NGINX"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    ns.resolv_conf("nameserver 127.0.0.1\n").unwrap();
+    let dns_args = [
+        dnsmasq.to_str().unwrap(),
+        "--keep-in-foreground",
+        "--no-resolv",
+        "--no-hosts",
+        "--address=/#/127.0.0.1",
+        "--listen-address=127.0.0.1",
+        "--bind-interfaces",
+        "--user=root",
+        "--log-facility=-",
+    ];
+    let pid = format!("--pid-file={d}/dnsmasq.pid");
+    let mut dns_args = dns_args.to_vec();
+    dns_args.push(&pid);
+    ns.spawn(&dns_args, &dir.path().join("dnsmasq.log")).unwrap();
+    let conf = dir.path().join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "daemon off;\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\n\
+             error_log {d}/error.log info;\nevents {{ worker_connections 64; }}\n\
+             http {{\n  access_log off;\n  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n\
+             fastcgi_temp_path {d}/fastcgi;\n  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+             server {{\n    listen 127.0.0.1:80;\n\
+             location /login {{ default_type text/html; return 200 '<html><body>Hotel Wi-Fi: sign in</body></html>'; }}\n\
+             location / {{ return 302 http://login.hotel.test/login; }}\n  }}\n}}\n"
+        ),
+    )
+    .unwrap();
+    let nginx_args = [
+        nginx.to_str().unwrap(),
+        "-p",
+        &d.to_string(),
+        "-e",
+        &format!("{d}/error.log"),
+        "-c",
+        conf.to_str().unwrap(),
+    ]
+    .map(str::to_owned);
+    let nginx_args: Vec<&str> = nginx_args.iter().map(String::as_str).collect();
+    ns.spawn(&nginx_args, &dir.path().join("nginx.log")).unwrap();
+    assert!(
+        ns.wait_for_port(80),
+        "nginx did not start in the namespace: {}",
+        std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
+    );
+    // dnsmasq is ready when the namespace's resolver sends a real name to the portal.
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    let resolved = |ns: &crate::netns::Netns| {
+        let lookup = "import socket; print(socket.gethostbyname('connectivitycheck.gstatic.com'))";
+        ns.exec(&["python3", "-c", lookup])
+            .is_ok_and(|out| out.trim() == "127.0.0.1")
+    };
+    while !resolved(&ns) {
+        assert!(
+            std::time::Instant::now() < until,
+            "dnsmasq did not answer in the namespace: {}",
+            std::fs::read_to_string(dir.path().join("dnsmasq.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for lang in ["en", "zh-CN"] {
+        let out = ns
+            .command(&[
+                env!("CARGO_BIN_EXE_bindcheck"),
+                "check",
+                "--count",
+                "3",
+                "--interval",
+                "10ms",
+                "--no-environment",
+                "--trace",
+                "never",
+                "--timeout",
+                "2s",
+                "--format",
+                "json",
+                "--lang",
+                lang,
+            ])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let r = assert_row("captive_portal", &out, lang);
+        let portal = r["connectivity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["verdict"] == "portal")
+            .unwrap_or_else(|| panic!("no connectivity check met the portal: {}", r["connectivity"]));
+        assert_eq!(portal["status_code"], 302, "{portal}");
+        assert_eq!(portal["location"], "http://login.hotel.test/login");
+        // Every endpoint failure is explained by the portal, not reported beside it.
+        let unexplained: Vec<&serde_json::Value> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error" && f["code"] != "net.captive_portal" && f["caused_by"].is_null())
+            .collect();
+        assert!(unexplained.is_empty(), "{unexplained:?}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_certificate() {
     let dir = tempfile::tempdir().unwrap();
