@@ -184,6 +184,27 @@ async fn finish<S: Send + 'static>(end: End<S>, tcp: impl Fn(&S) -> &TcpStream) 
     }
 }
 
+/// A server on `bind` that hands each accepted connection to `handle`, on a task of its own.
+async fn accept_each<F, Fut>(bind: &str, handle: F) -> Server
+where
+    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind(bind).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        loop {
+            if let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(handle(stream));
+            }
+        }
+    });
+    Server { addr, task }
+}
+
+/// A forward proxy's answer to a CONNECT it takes.
+const ESTABLISHED: &[u8] = b"HTTP/1.1 200 Connection established\r\n\r\n";
+
 /// A plain HTTP/1.1 server answering by path.
 pub async fn http(route: impl Fn(&str) -> Behavior + Send + Sync + 'static) -> Server {
     http_at("127.0.0.1:0", route).await
@@ -191,41 +212,27 @@ pub async fn http(route: impl Fn(&str) -> Behavior + Send + Sync + 'static) -> S
 
 /// [`http`] on another loopback address (`127.0.0.2:0`, `[::1]:0`).
 pub async fn http_at(bind: &str, route: impl Fn(&str) -> Behavior + Send + Sync + 'static) -> Server {
-    let listener = TcpListener::bind(bind).await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let route: Route = Arc::new(route);
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let route = route.clone();
-            tokio::spawn(async move { finish(serve_one(stream, route).await, |s| s).await });
-        }
-    });
-    Server { addr, task }
+    accept_each(bind, move |stream| {
+        let route = route.clone();
+        async move { finish(serve_one(stream, route).await, |s| s).await }
+    })
+    .await
 }
 
 /// The same server behind TLS.
 pub async fn https(tls: Arc<ServerConfig>, route: impl Fn(&str) -> Behavior + Send + Sync + 'static) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let route: Route = Arc::new(route);
     let acceptor = TlsAcceptor::from(tls);
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let (route, acceptor) = (route.clone(), acceptor.clone());
-            tokio::spawn(async move {
-                if let Ok(tls) = acceptor.accept(stream).await {
-                    finish(serve_one(tls, route).await, |s| s.get_ref().0).await;
-                }
-            });
+    accept_each("127.0.0.1:0", move |stream| {
+        let (route, acceptor) = (route.clone(), acceptor.clone());
+        async move {
+            if let Ok(tls) = acceptor.accept(stream).await {
+                finish(serve_one(tls, route).await, |s| s.get_ref().0).await;
+            }
         }
-    });
-    Server { addr, task }
+    })
+    .await
 }
 
 /// A forward proxy that inspects secure connections, as company networks' do: it answers
@@ -237,36 +244,22 @@ pub async fn intercepting_proxy(
     tls: Arc<ServerConfig>,
     route: impl Fn(&str) -> Behavior + Send + Sync + 'static,
 ) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     let route: Route = Arc::new(route);
     let acceptor = TlsAcceptor::from(tls);
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let (route, acceptor) = (route.clone(), acceptor.clone());
-            tokio::spawn(async move {
-                // The client sends nothing after its CONNECT until the answer: reading the
-                // head cannot take the TLS hello with it.
-                if read_head(&mut stream).await.is_none() {
-                    return;
-                }
-                if stream
-                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
-                if let Ok(tls) = acceptor.accept(stream).await {
-                    finish(serve_one(tls, route).await, |s| s.get_ref().0).await;
-                }
-            });
+    accept_each("127.0.0.1:0", move |mut stream| {
+        let (route, acceptor) = (route.clone(), acceptor.clone());
+        async move {
+            // The client sends nothing after its CONNECT until the answer: reading the head
+            // cannot take the TLS hello with it.
+            if read_head(&mut stream).await.is_none() || stream.write_all(ESTABLISHED).await.is_err() {
+                return;
+            }
+            if let Ok(tls) = acceptor.accept(stream).await {
+                finish(serve_one(tls, route).await, |s| s.get_ref().0).await;
+            }
         }
-    });
-    Server { addr, task }
+    })
+    .await
 }
 
 /// A forward proxy with its own view of the network, as a company's is: every CONNECT is
@@ -274,31 +267,18 @@ pub async fn intercepting_proxy(
 // Used by the scenario rows, which need the command line.
 #[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub async fn splicing_proxy(upstream: SocketAddr) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                continue;
-            };
-            tokio::spawn(async move {
-                if read_head(&mut stream).await.is_none() {
-                    return;
-                }
-                let Ok(mut up) = TcpStream::connect(upstream).await else {
-                    return;
-                };
-                if stream
-                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                    .await
-                    .is_ok()
-                {
-                    let _ = tokio::io::copy_bidirectional(&mut stream, &mut up).await;
-                }
-            });
+    accept_each("127.0.0.1:0", move |mut stream| async move {
+        if read_head(&mut stream).await.is_none() {
+            return;
         }
-    });
-    Server { addr, task }
+        let Ok(mut up) = TcpStream::connect(upstream).await else {
+            return;
+        };
+        if stream.write_all(ESTABLISHED).await.is_ok() {
+            let _ = tokio::io::copy_bidirectional(&mut stream, &mut up).await;
+        }
+    })
+    .await
 }
 
 /// A server that accepts connections and never reads or writes (a TLS handshake hangs).
