@@ -9,7 +9,7 @@
 
 use std::net::IpAddr;
 
-use super::{ReportFinding, Subject};
+use super::{ReportFinding, Severity, Subject};
 use crate::probe::env::Environment;
 use crate::probe::portal::PortalReading;
 use crate::probe::{EndpointReport, MailResult, MailVerdict, Status};
@@ -103,6 +103,16 @@ impl Cause {
             Cause::ClockWrong { .. } => Detail::localized("expired", "已过期"),
             Cause::ClockSkew | Cause::PathLocated { .. } => return None,
         })
+    }
+
+    /// The severity of the finding that names the cause, given whether it explains any
+    /// other finding: its code's, except that a portal that lets every endpoint through
+    /// does not block the bind (a warning).
+    pub fn severity(&self, explains_any: bool) -> Severity {
+        match self {
+            Cause::CaptivePortal { .. } if !explains_any => Severity::Warning,
+            _ => self.code().severity(),
+        }
     }
 
     /// Whether `f` is one of the symptoms this cause explains.

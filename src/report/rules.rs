@@ -474,11 +474,7 @@ fn group(mut findings: Vec<ReportFinding>, causes: &[Cause], lang: Lang) -> Vec<
             Some(i) if findings.iter().any(explained) => findings.remove(i),
             Some(_) => continue,
             None => {
-                // A portal that lets every endpoint through does not block the bind.
-                let severity = match cause {
-                    Cause::CaptivePortal { .. } if !findings.iter().any(explained) => Severity::Warning,
-                    _ => code.severity(),
-                };
+                let severity = cause.severity(findings.iter().any(explained));
                 ReportFinding::new(code, severity, Subject::Environment, cause.detail(), lang)
             }
         };
