@@ -7,7 +7,7 @@
 
 use std::io::{self, BufRead};
 
-use super::{check_lengths, fill, skip_bom, HeaderError, Limits, Malformed, Parsed};
+use super::{check_lengths, fill, skip_bom, HeaderError, Limits, Malformed, Parsed, MAX_SKIPPED_LINE_BYTES};
 use crate::validate::{Column, Inputs, Row};
 
 /// Where the reader is within a record.
@@ -89,6 +89,8 @@ impl<R: BufRead> Records<R> {
     /// read to its end, unless `give_up` (the header: `/dev/zero` has no end).
     fn next_record(&mut self, give_up: bool) -> io::Result<End> {
         self.parser.start();
+        let first_line = self.parser.lines + 1;
+        let mut read = 0u64;
         loop {
             let buf = fill(&mut self.reader)?;
             if buf.is_empty() {
@@ -102,6 +104,16 @@ impl<R: BufRead> Records<R> {
             }
             if give_up && !self.parser.record.fits(&self.parser.limits) {
                 return Ok(End::GaveUp);
+            }
+            read += used as u64;
+            if read > MAX_SKIPPED_LINE_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "the record from line {first_line} runs on past {} MiB: this is not a CSV file of inputs",
+                        MAX_SKIPPED_LINE_BYTES >> 20
+                    ),
+                ));
             }
         }
     }

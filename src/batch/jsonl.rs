@@ -3,7 +3,7 @@
 
 use std::io::{self, BufRead, Read};
 
-use super::{check_lengths, skip_bom, Limits, Malformed, Parsed};
+use super::{check_lengths, skip_bom, Limits, Malformed, Parsed, MAX_SKIPPED_LINE_BYTES};
 use crate::validate::{inputs_from_json, Row};
 
 pub(super) struct JsonlRows<R> {
@@ -71,9 +71,19 @@ impl<R: BufRead> JsonlRows<R> {
                 self.buf.pop();
             }
         } else if n == keep {
-            // No line end within reach: the rest of the line goes unread.
+            // No line end within reach: the rest of the line goes unread, up to a bound.
             self.buf = Vec::new();
-            self.reader.skip_until(b'\n')?;
+            let skipped = (&mut self.reader).take(MAX_SKIPPED_LINE_BYTES).skip_until(b'\n')?;
+            if skipped as u64 == MAX_SKIPPED_LINE_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "line {} runs on past {} MiB without a line end: this is not a JSON Lines file",
+                        self.line,
+                        MAX_SKIPPED_LINE_BYTES >> 20
+                    ),
+                ));
+            }
             return Ok(Some(false));
         }
         Ok(Some(self.buf.len() <= self.limits.row_bytes))

@@ -40,6 +40,9 @@ use crate::validate::{Field, Row, RowError};
 
 /// The longest row read: 64 KiB. A longer row is malformed.
 pub const MAX_ROW_BYTES: usize = 64 * 1024;
+/// The longest line skipped to its end: a "line" longer than this is not a row that went
+/// wrong but a file that is not rows (`--input /dev/zero`), and reading stops with an error.
+pub const MAX_SKIPPED_LINE_BYTES: u64 = 64 << 20;
 /// The longest value read: 4 KiB. A row with a longer value is malformed.
 pub const MAX_FIELD_BYTES: usize = 4 * 1024;
 

@@ -310,3 +310,41 @@ async fn an_unknown_key_is_refused_alike_by_jsonl_csv_and_serve() {
         assert!(!out.contains(key), "the key was repeated: {out}");
     }
 }
+
+/// An input with no line end in sight (`/dev/zero` as JSON Lines, or a CSV header and then
+/// zeros) stops with an error once a "line" passes 64 MiB, instead of skipping it forever.
+#[test]
+fn an_input_with_no_line_ends_stops_instead_of_reading_forever() {
+    let o = run_bounded(&["validate", "--input", "/dev/zero", "--input-format", "jsonl"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("caused by: line 1 runs on past 64 MiB without a line end: this is not a JSON Lines file"),
+        "{}",
+        stderr(&o)
+    );
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("{ echo phone; head -c 80000000 /dev/zero; } | exec \"$0\" validate --input - --input-format csv")
+        .arg(env!("CARGO_BIN_EXE_bindcheck"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the CSV batch still runs after 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the record from line 2 runs on past 64 MiB"),
+        "{}",
+        stderr(&o)
+    );
+}
