@@ -890,24 +890,22 @@ impl Prober {
                 phases.dns_ms = dns_ms;
                 Ok(addr)
             }
-            HopStart::Lookup => {
+            HopStart::Lookup | HopStart::Resolve { .. } => {
                 let until = deadline.min(deadline_in(c.timeouts.dns));
                 let d = dns::resolve(&self.resolver, &c.resolver, host, until).await;
                 phases.dns_ms = d.time_ms;
-                match d.addresses().first() {
-                    Some(ip) => Ok(SocketAddr::new(*ip, port)),
-                    // An answer with no address is a failed lookup all the same.
-                    None if d.status == Status::Ok => Err(HopFailure::new(Status::Error, None)),
-                    None => Err(HopFailure::new(d.status, None)),
-                }
-            }
-            HopStart::Resolve { endpoint } => {
-                let until = deadline.min(deadline_in(c.timeouts.dns));
-                let d = dns::resolve(&self.resolver, &c.resolver, host, until).await;
-                phases.dns_ms = d.time_ms;
-                // Every address the name has is judged: one that may not be reached makes
-                // the whole name suspect (a resolver mixing in internal addresses).
                 let addresses = d.addresses();
+                let HopStart::Resolve { endpoint } = start else {
+                    return match addresses.first() {
+                        Some(ip) => Ok(SocketAddr::new(*ip, port)),
+                        // An answer with no address is a failed lookup all the same.
+                        None if d.status == Status::Ok => Err(HopFailure::new(Status::Error, None)),
+                        None => Err(HopFailure::new(d.status, None)),
+                    };
+                };
+                // A redirect target: every address the name has is judged, as one that may
+                // not be reached makes the whole name suspect (a resolver mixing in internal
+                // addresses).
                 if let Some((ip, why)) = addresses
                     .iter()
                     .find_map(|ip| redirect::judge(endpoint, *ip).err().map(|why| (*ip, why)))
