@@ -6,10 +6,11 @@
 //! reject those.
 
 use email_address::EmailAddress;
+use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 use serde::Serialize;
 
 use super::finding::{Field, Finding};
-use super::{mask, text, Code};
+use super::{idna2008, mask, text, Code};
 
 /// What an email policy allows. The default is strict: dot-atom local parts and domain
 /// names only.
@@ -235,56 +236,87 @@ fn check_domain(check: &mut EmailCheck, local: &str, domain: &str, policy: &Emai
 }
 
 /// Lowercases and converts the domain to ASCII (punycode) and Unicode forms, checking it
-/// is a host name: labels of 1-63 letters, digits and hyphens, 253 octets in all.
+/// is a host name under IDNA2008: labels of 1-63 octets, 253 in all, of letters, digits and
+/// hyphens (any script's letters and digits, [`idna2008`]), no hyphen first or last, and
+/// none in both the third and fourth place but in an `xn--` label that decodes validly.
 fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
     let lower = if domain.is_ascii() {
         domain.to_ascii_lowercase()
     } else {
         domain.to_lowercase()
     };
-    if lower.split('.').any(str::is_empty) {
-        return Err(finding(Code::EmailDomainLabelEmpty));
-    }
-    if let Some(bad) = lower
-        .chars()
-        .find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
-    {
-        return Err(finding(Code::EmailDomainInvalid).with_detail(format!("“{}”", bad.escape_debug())));
-    }
+    labels_and_characters(&lower)?;
     // Plain ASCII names without punycode labels are their own ASCII and Unicode forms; only
-    // the others need the (much slower) IDNA processing.
+    // the others need the (much slower) IDNA processing, and none longer than a domain can be.
     let plain = lower.is_ascii() && !lower.split('.').any(|l| l.starts_with("xn--"));
-    let ascii = if plain {
-        lower.clone()
+    let unicode = if plain {
+        lower
+    } else if lower.chars().count() > 253 {
+        return Err(finding(Code::EmailDomainTooLong));
     } else {
-        idna::domain_to_ascii(&lower).map_err(|_| finding(Code::EmailIdnInvalid))?
+        // UTS #46: case, width and compatibility mapping, NFC, punycode decoded, the
+        // bidirectional and joiner rules. Characters it maps to ASCII (U+037E to `;`) are
+        // judged again, as typed ones were.
+        let (mapped, result) = Uts46::new().to_unicode(lower.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow);
+        result.map_err(|_| finding(Code::EmailIdnInvalid))?;
+        labels_and_characters(&mapped)?;
+        mapped.into_owned()
+    };
+    for label in unicode.split('.') {
+        let reserved = label.get(2..4) == Some("--");
+        if label.starts_with('-') || label.ends_with('-') || reserved {
+            return Err(finding(Code::EmailDomainHyphen));
+        }
+        // ASCII labels are letters, digits and hyphens already.
+        if let Some(bad) = (!label.is_ascii()).then(|| idna2008::disallowed(label)).flatten() {
+            return Err(invalid_character(bad));
+        }
+    }
+    let ascii = if plain {
+        unicode.clone()
+    } else {
+        Uts46::new()
+            .to_ascii(
+                unicode.as_bytes(),
+                AsciiDenyList::STD3,
+                Hyphens::Check,
+                DnsLength::Ignore,
+            )
+            .map_err(|_| finding(Code::EmailIdnInvalid))?
+            .into_owned()
     };
     if ascii.len() > 253 {
         return Err(finding(Code::EmailDomainTooLong));
     }
-    for label in ascii.split('.') {
-        if label.is_empty() {
-            return Err(finding(Code::EmailDomainLabelEmpty));
-        }
-        if label.len() > 63 {
-            return Err(finding(Code::EmailDomainLabelTooLong));
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Err(finding(Code::EmailDomainInvalid).with_detail("“-”"));
-        }
-        if let Some(bad) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
-            return Err(finding(Code::EmailDomainInvalid).with_detail(format!("“{}”", bad.escape_debug())));
-        }
+    if ascii.split('.').any(|label| label.len() > 63) {
+        return Err(finding(Code::EmailDomainLabelTooLong));
     }
-    let unicode = if plain {
-        ascii.clone()
-    } else {
-        idna::domain_to_unicode(&ascii).0
-    };
     Ok((ascii, unicode))
 }
 
-/// Rules for a domain that must receive mail from the internet.
+/// Checks that `domain` has no empty label and no ASCII character a host name cannot have
+/// (anything but letters, digits, hyphens and dots), naming the first.
+fn labels_and_characters(domain: &str) -> Result<(), Finding> {
+    if domain.split('.').any(str::is_empty) {
+        return Err(finding(Code::EmailDomainLabelEmpty));
+    }
+    match domain
+        .chars()
+        .find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
+    {
+        Some(bad) => Err(invalid_character(bad)),
+        None => Ok(()),
+    }
+}
+
+/// `email.domain_invalid`, naming the character `bad` (escaped if it is not printable).
+fn invalid_character(bad: char) -> Finding {
+    finding(Code::EmailDomainInvalid).with_detail(format!("“{}”", bad.escape_debug()))
+}
+
+/// Rules for a domain that must receive mail from the internet: not a special-use name, at
+/// least two labels, and a top-level domain that is one: two or more letters, or an `xn--`
+/// label (which [`normalize_domain`] has decoded).
 fn domain_policy(ascii: &str) -> Option<Finding> {
     let tld = ascii.rsplit('.').next().unwrap_or_default();
     let single_label = !ascii.contains('.');
@@ -304,6 +336,10 @@ fn domain_policy(ascii: &str) -> Option<Finding> {
     }
     if tld.bytes().all(|b| b.is_ascii_digit()) {
         return Some(finding(Code::EmailTldNumeric));
+    }
+    let letters = tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_lowercase());
+    if !(letters || tld.starts_with("xn--")) {
+        return Some(finding(Code::EmailTldInvalid));
     }
     None
 }
@@ -357,6 +393,7 @@ pub fn suggest(domain: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::Lang;
 
     fn codes(input: &str) -> Vec<&'static str> {
         validate_email(input, &EmailPolicy::default())
@@ -421,7 +458,7 @@ mod tests {
         assert_eq!(codes(&format!("{}@qq.com", "a".repeat(65))), ["email.local_too_long"]);
         assert_eq!(codes("zhang@qq..com"), ["email.domain_label_empty"]);
         assert_eq!(codes("zhang@qq.com."), ["email.domain_label_empty"]);
-        assert_eq!(codes("zhang@-qq.com"), ["email.domain_invalid"]);
+        assert_eq!(codes("zhang@-qq.com"), ["email.domain_hyphen"]);
         assert_eq!(
             codes(&format!("zhang@{}.com", "a".repeat(64))),
             ["email.domain_label_too_long"]
@@ -436,6 +473,76 @@ mod tests {
         ] {
             assert_eq!(codes(special), ["email.special_use_domain"], "{special}");
         }
+    }
+
+    /// The code and the detail of the only finding of `input` under the default policy.
+    fn only(input: &str) -> (&'static str, Option<String>) {
+        let c = validate_email(input, &EmailPolicy::default());
+        assert_eq!(c.findings.len(), 1, "{input}: {:?}", c.findings);
+        let f = &c.findings[0];
+        (f.code.as_str(), f.detail.as_ref().map(|d| d.get(Lang::En).to_owned()))
+    }
+
+    #[test]
+    fn symbols_and_emoji_are_no_domain_names() {
+        // UTS #46 maps these to punycode (xn--n3h, xn--e28h, xn--com-1ea); IDNA2008 disallows
+        // them, and so do registries.
+        for (input, bad) in [
+            ("user@☃.net", "“☃”"),
+            ("user@😀.com", "“😀”"),
+            ("username@domain.com©", "“©”"),
+            ("user@a·b.com", "“·”"),
+        ] {
+            assert_eq!(only(input), ("email.domain_invalid", Some(bad.to_owned())), "{input}");
+        }
+        // In punycode too: xn--ls8h is 💩.
+        assert_eq!(
+            only("user@xn--ls8h.com"),
+            ("email.domain_invalid", Some("“💩”".to_owned()))
+        );
+        // What IDNA2008 allows stays valid: any script's letters and digits, ß, the Catalan
+        // l·l, a Unicode or punycode top-level domain.
+        for good in [
+            "user@straße.de",
+            "user@l·l.cat",
+            "user@x.中国",
+            "user@x.xn--fiqs8s",
+            "jeff@臺網中心.tw",
+        ] {
+            assert!(codes(good).is_empty(), "{good}: {:?}", codes(good));
+        }
+        let c = validate_email("user@straße.de", &EmailPolicy::default());
+        assert_eq!(c.domain_ascii.as_deref(), Some("xn--strae-oqa.de"));
+    }
+
+    #[test]
+    fn hyphens_stand_only_where_host_names_allow() {
+        for bad in [
+            "me@yy--0.tld",
+            "me@-qq.com",
+            "me@qq-.com",
+            "me@a.-b.com",
+            "me@ab--c.qq.com",
+        ] {
+            assert_eq!(codes(bad), ["email.domain_hyphen"], "{bad}");
+        }
+        // Two hyphens elsewhere than third and fourth are fine, and so is an xn-- label that
+        // decodes to a valid name; one that does not decode is not a name.
+        assert!(codes("me@g--a.com").is_empty());
+        assert!(codes("me@a-b--c.com").is_empty());
+        assert!(codes("li@xn--fsqu00a.xn--fiqs8s").is_empty());
+        assert_eq!(codes("me@xn--0.tld"), ["email.idn_invalid"]);
+        // A full-width hyphen is a hyphen.
+        assert_eq!(codes("me@yy－－0.tld"), ["email.domain_hyphen"]);
+    }
+
+    #[test]
+    fn a_top_level_domain_is_two_or_more_letters() {
+        for bad in ["me@bad.tld-2", "me@co.c", "me@e.email8", "me@example.co1m"] {
+            assert_eq!(codes(bad), ["email.tld_invalid"], "{bad}");
+        }
+        assert_eq!(codes("me@example.123"), ["email.tld_numeric"]);
+        assert!(codes("me@zhang.io").is_empty());
     }
 
     #[test]

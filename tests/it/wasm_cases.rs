@@ -300,6 +300,18 @@ fn calls() -> Vec<(&'static str, Value, Value)> {
         "a@b.onion",
         "a@b.arpa",
         "a@example.com",
+        "user@☃.net",
+        "user@😀.com",
+        "username@domain.com©",
+        "user@xn--ls8h.com",
+        "user@straße.de",
+        "me@yy--0.tld",
+        "me@qq-.com",
+        "me@g--a.com",
+        "me@xn--0.tld",
+        "me@bad.tld-2",
+        "me@co.c",
+        "me@e.email8",
     ]
     .map(str::to_owned)
     .into();
