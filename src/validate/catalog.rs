@@ -116,6 +116,9 @@ catalog! {
     EmailMissingAt = "email.missing_at", Error,
         en("The address has no @.", "An email address looks like name@example.com."),
         zh("邮箱地址中没有 @。", "邮箱地址的格式类似 name@example.com。");
+    EmailMultipleAt = "email.multiple_at", Error,
+        en("The address has more than one @ (a full-width ＠ counts too).", "Keep a single @, between the name and the domain."),
+        zh("邮箱地址中有不止一个 @（全角的 ＠ 也算）。", "请只保留一个 @，放在用户名和域名之间。");
     EmailDisplayName = "email.display_name", Error,
         en("The input has a display name or angle brackets around the address.",
            "Enter the address alone, for example name@example.com."),
@@ -186,6 +189,10 @@ catalog! {
     EmailTypo = "email.typo", Warning,
         en("The domain looks like a typo: did you mean {detail}?", "If so, correct the domain to {detail}."),
         zh("域名可能拼错了：是不是 {detail}？", "如果是，请将域名改为 {detail}。");
+    EmailFolded = "email.folded", Warning,
+        en("Full-width characters before the @ were read as ordinary ones: {detail}.",
+           "Check that this is the address; type addresses with the input method in half-width mode."),
+        zh("@ 前面的全角字符已按半角字符读取：{detail}。", "请确认这就是您的邮箱地址；输入邮箱时请把输入法切换到半角。");
 
     // ---- card ----
     CardEmpty = "card.empty", Error,

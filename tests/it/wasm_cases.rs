@@ -312,6 +312,15 @@ fn calls() -> Vec<(&'static str, Value, Value)> {
         "me@bad.tld-2",
         "me@co.c",
         "me@e.email8",
+        "me.\u{037e}@qq.com",
+        "s\u{0323}\u{0307}@qq.com",
+        "\u{0301}zhang@qq.com",
+        "ｚｈａｎｇ@qq.com",
+        "zhang＠ｑｑ。ｃｏｍ",
+        "\"a b\"@x.com",
+        "＠@qq.com",
+        "a@b@qq.com",
+        "zhang﹫li@qq.com",
     ]
     .map(str::to_owned)
     .into();
@@ -335,7 +344,15 @@ fn calls() -> Vec<(&'static str, Value, Value)> {
         calls.push(("validateEmail", json!(e), json!({})));
     }
     let liberal = json!({"allowQuotedLocal": true, "allowIpLiteral": true});
-    for e in ["\"zhang\"@qq.com", "zhang@[192.0.2.1]"] {
+    for e in [
+        "\"zhang\"@qq.com",
+        "zhang@[192.0.2.1]",
+        "\"a b\"@x.com",
+        "\"a\\ b\"@x.com",
+        "\"a\\©\"@x.com",
+        "zhang@[IPv6:2001:db8::1]",
+        "zhang@[192.0.2.256]",
+    ] {
         calls.push(("validateEmail", json!(e), liberal.clone()));
     }
     calls.push(("validateEmail", json!("zhang@qq.com"), json!({"unmasked": true})));
