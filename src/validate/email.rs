@@ -2,8 +2,10 @@
 //! `email_address`) plus a practical policy, and typo suggestions for common providers.
 //!
 //! The syntax crate alone accepts single-label domains, numeric top-level domains, `_` in
-//! domains, zero-width characters and addresses over 254 characters; the checks here
-//! reject those.
+//! domains, zero-width characters and addresses over 254 characters, and UTS #46 alone (crate
+//! `idna`) accepts symbols and emoji in domains; the checks here reject those, judge domains
+//! by IDNA2008 (src/validate/idna2008.rs) and local parts in NFC. docs/guide.md ("Email
+//! addresses") has the rules, and how they differ from Python's email-validator.
 
 use std::borrow::Cow;
 
