@@ -2,13 +2,21 @@
 
 mod common;
 
-use bindcheck::validate::{mask, validate_email, EmailPolicy, Field};
+use bindcheck::validate::{mask, validate_email, EmailPolicy, Field, Lang};
 use libfuzzer_sys::fuzz_target;
 
 fn check(input: &str, policy: &EmailPolicy) {
     let c = validate_email(input, policy);
     common::check_findings(&c.findings, Field::Email);
     common::check_valid(c.valid, &c.findings, "email");
+    // No detail shows an address: an at sign in one follows a mask (`email.folded`).
+    for f in &c.findings {
+        if let Some(detail) = f.detail.as_ref().map(|d| d.get(Lang::En)) {
+            for (i, _) in detail.match_indices('@') {
+                assert!(detail[..i].ends_with("***"), "{:?}: unmasked address in {detail:?}", f.code);
+            }
+        }
+    }
     let masked = c.masked();
     // The local part is masked to at most one character; the domain is shown only when it
     // is a plausible host name, which has no run of five digits, else hidden as `***`.

@@ -132,6 +132,9 @@ catalog! {
     EmailMissingAt = "email.missing_at", Error,
         en("The address has no @.", "An email address looks like name@example.com."),
         zh("邮箱地址中没有 @。", "邮箱地址的格式类似 name@example.com。");
+    EmailMultipleAt = "email.multiple_at", Error,
+        en("The address has more than one @ (a full-width ＠ counts too).", "Keep a single @, between the name and the domain."),
+        zh("邮箱地址中有不止一个 @（全角的 ＠ 也算）。", "请只保留一个 @，放在用户名和域名之间。");
     EmailDisplayName = "email.display_name", Error,
         en("The input has a display name or angle brackets around the address.",
            "Enter the address alone, for example name@example.com."),
@@ -181,9 +184,18 @@ catalog! {
         en("The domain has characters host names cannot have ({detail}).",
            "Domains use letters, digits and hyphens only; check for _ or other symbols."),
         zh("域名中含有主机名不允许的字符（{detail}）。", "域名只能包含字母、数字和短横线；请检查是否有 _ 等符号。");
+    EmailDomainHyphen = "email.domain_hyphen", Error,
+        en("A part of the domain has a hyphen where host names cannot: first, last, or as both its third and fourth characters (which only xn-- names may).",
+           "Check the hyphens in the domain."),
+        zh("域名中某一段的短横线位置不对：不能在开头或结尾，第三、四个字符也不能都是短横线（只有 xn-- 开头的国际化域名可以）。",
+           "请检查域名中的短横线。");
     EmailTldNumeric = "email.tld_numeric", Error,
         en("The last part of the domain is all digits.", "Check the end of the domain, for example .com or .cn."),
         zh("域名最后一段全是数字。", "请检查域名结尾，例如 .com 或 .cn。");
+    EmailTldInvalid = "email.tld_invalid", Error,
+        en("The last part of the domain is not a top-level domain: those are two or more letters, such as .com or .cn.",
+           "Check the end of the domain for a typo."),
+        zh("域名最后一段不是有效的顶级域名：顶级域名由两个或更多字母组成，例如 .com 或 .cn。", "请检查域名结尾是否输错。");
     EmailSpecialUseDomain = "email.special_use_domain", Error,
         en("{detail} is a reserved name that cannot receive mail from the internet.", "Use a real mailbox."),
         zh("{detail} 是保留域名，无法接收互联网邮件。", "请使用真实的邮箱。");
@@ -193,6 +205,10 @@ catalog! {
     EmailTypo = "email.typo", Warning,
         en("The domain looks like a typo: did you mean {detail}?", "If so, correct the domain to {detail}."),
         zh("域名可能拼错了：是不是 {detail}？", "如果是，请将域名改为 {detail}。");
+    EmailFolded = "email.folded", Warning,
+        en("Full-width characters before the @ were read as ordinary ones: {detail}.",
+           "Check that this is the address; type addresses with the input method in half-width mode."),
+        zh("@ 前面的全角字符已按半角字符读取：{detail}。", "请确认这就是您的邮箱地址；输入邮箱时请把输入法切换到半角。");
 
     // ---- card ----
     CardEmpty = "card.empty", Error,

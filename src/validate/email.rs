@@ -2,14 +2,22 @@
 //! `email_address`) plus a practical policy, and typo suggestions for common providers.
 //!
 //! The syntax crate alone accepts single-label domains, numeric top-level domains, `_` in
-//! domains, zero-width characters and addresses over 254 characters; the checks here
-//! reject those.
+//! domains, zero-width characters and addresses over 254 characters, and UTS #46 alone (crate
+//! `idna`) accepts symbols and emoji in domains; the checks here reject those, judge domains
+//! by IDNA2008 (src/validate/idna2008.rs) and local parts in NFC. docs/guide.md ("Email
+//! addresses") has the rules, and how they differ from Python's email-validator.
+
+use std::borrow::Cow;
 
 use email_address::EmailAddress;
+use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_properties::props::GeneralCategory;
+use icu_properties::CodePointMapData;
+use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 use serde::Serialize;
 
 use super::finding::{Field, Finding};
-use super::{mask, text, Code};
+use super::{idna2008, mask, text, Code};
 
 /// What an email policy allows. The default is strict: dot-atom local parts and domain
 /// names only.
@@ -125,29 +133,38 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
         normalized: mask::Sensitive::default(),
         findings: Vec::new(),
     };
-    // Full-width letters, digits, ＠ and the ideographic full stops become ASCII.
-    let folded: std::borrow::Cow<'_, str> = if input.is_ascii() {
-        input.into()
-    } else {
-        input.chars().map(text::fold_width).collect::<String>().into()
-    };
-    let s = folded.trim_matches(text::is_space);
-    check.normalized = s.to_owned().into();
-    let (local, domain) = match split_address(s) {
+    let typed = input.trim_matches(text::is_space);
+    let s = fold_address(typed);
+    check.normalized = s.to_string().into();
+    let (local, domain) = match split_address(&s) {
         Ok(parts) => parts,
         Err(code) => {
             check.findings.push(finding(code));
             return check;
         }
     };
-    if let Some(code) = local_part_code(local, policy) {
+    // The fold is one character for one, so the typed local part is as many characters long.
+    let folded = typed.chars().zip(local.chars()).any(|(t, l)| t != l);
+    // RFC 6532 section 3.1: the local part is compared in NFC; its length counts as typed
+    // and in NFC, whichever is longer, as a server may receive either.
+    let typed_octets = local.len();
+    let local = ComposingNormalizerBorrowed::new_nfc().normalize(local);
+    let local_octets = typed_octets.max(local.len());
+    let local_code = local_part_code(&local, local_octets, policy);
+    if let Some(code) = local_code {
         check.findings.push(finding(code));
     }
-    check_domain(&mut check, local, domain, policy);
-    if check.findings.is_empty() && check.normalized.len() > 254 {
+    check_domain(&mut check, &local, domain, policy);
+    let error = |c: &EmailCheck| c.findings.iter().any(|f| f.severity == super::Severity::Error);
+    if !error(&check) && too_long(local_octets, &check) {
         check.findings.push(finding(Code::EmailTooLong));
     }
-    check.valid = !check.findings.iter().any(|f| f.severity == super::Severity::Error);
+    if folded && local_code.is_none() {
+        check
+            .findings
+            .push(finding(Code::EmailFolded).with_detail(check.masked()));
+    }
+    check.valid = !error(&check);
     check
 }
 
@@ -156,25 +173,83 @@ fn finding(code: Code) -> Finding {
     Finding::new(Field::Email, code)
 }
 
+/// The characters people type that look like `@`: the at sign, the full-width at sign of
+/// Chinese and Japanese input methods, and the small commercial at.
+const AT_SIGNS: [char; 3] = ['@', '＠', '﹫'];
+
+/// `s` with full-width letters, digits and punctuation and the ideographic full stops as
+/// ASCII ([`text::fold_width`]). A full-width `＠` becomes `@` only when no `@` is typed:
+/// then it is the separator, while beside an `@` it is a second at sign, and is kept as
+/// typed so that no output shows an `@@` that was never typed.
+fn fold_address(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return s.into();
+    }
+    let keep_full_width_at = s.contains('@');
+    s.chars()
+        .map(|c| {
+            if keep_full_width_at && c == '＠' {
+                c
+            } else {
+                text::fold_width(c)
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// Whether `local` is a quoted string, `"…"`.
+fn is_quoted(local: &str) -> bool {
+    local.len() >= 2 && local.starts_with('"') && local.ends_with('"')
+}
+
+/// The quoted string `s` starts with, up to the last `"@`, or nothing: the part of the
+/// address where RFC 5321 lets a space stand.
+fn quoted_prefix(s: &str) -> &str {
+    match s.rfind("\"@") {
+        Some(end) if end > 0 && s.starts_with('"') => &s[..=end],
+        _ => "",
+    }
+}
+
+/// Whether `c` is invisible (zero-width, bidirectional and other format characters) or a
+/// control character.
+fn is_invisible_or_control(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_control();
+    }
+    text::is_invisible(c) || c.is_control() || category(c) == GeneralCategory::Format
+}
+
+/// The Unicode general category of `c`.
+fn category(c: char) -> GeneralCategory {
+    CodePointMapData::<GeneralCategory>::new().get(c)
+}
+
 /// The local part and the domain of an address shaped like one, or the code that says why
-/// it is not: empty, invisible or control characters, a display name, spaces, no `@`, or
-/// an empty side.
+/// it is not: empty, invisible or control characters, a display name, spaces (outside a
+/// quoted local part, where only the plain space may stand), no `@` or more than one, or an
+/// empty side.
 fn split_address(s: &str) -> Result<(&str, &str), Code> {
     if s.is_empty() {
         return Err(Code::EmailEmpty);
     }
-    if s.chars().any(|c| text::is_invisible(c) || c.is_control()) {
+    if s.chars().any(is_invisible_or_control) {
         return Err(Code::EmailInvisibleCharacter);
     }
     if s.contains(['<', '>']) {
         return Err(Code::EmailDisplayName);
     }
-    if s.chars().any(text::is_space) {
+    let quoted = quoted_prefix(s);
+    if quoted.chars().any(|c| text::is_space(c) && c != ' ') || s[quoted.len()..].chars().any(text::is_space) {
         return Err(Code::EmailWhitespace);
     }
     let Some((local, domain)) = s.rsplit_once('@') else {
         return Err(Code::EmailMissingAt);
     };
+    if (!is_quoted(local) && local.contains(AT_SIGNS)) || domain.contains(AT_SIGNS) {
+        return Err(Code::EmailMultipleAt);
+    }
     if local.is_empty() {
         return Err(Code::EmailLocalEmpty);
     }
@@ -185,18 +260,69 @@ fn split_address(s: &str) -> Result<(&str, &str), Code> {
 }
 
 /// What is wrong with the local part, if anything: quoted where the policy does not allow
-/// it, over 64 characters, or not valid RFC syntax.
-fn local_part_code(local: &str, policy: &EmailPolicy) -> Option<Code> {
-    let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
-    if quoted && !policy.allow_quoted_local {
+/// it, over 64 octets (`octets`: as typed or in NFC, whichever is longer), not valid RFC
+/// syntax, or holding a code point that no one can type or read back: unassigned,
+/// private-use, or a combining mark at its start. `local` is in NFC.
+fn local_part_code(local: &str, octets: usize, policy: &EmailPolicy) -> Option<Code> {
+    let unsafe_char = local.chars().any(|c| {
+        !c.is_ascii()
+            && matches!(
+                category(c),
+                GeneralCategory::Unassigned | GeneralCategory::PrivateUse | GeneralCategory::Surrogate
+            )
+    });
+    let leading_mark = local.chars().next().is_some_and(|c| {
+        !c.is_ascii()
+            && matches!(
+                category(c),
+                GeneralCategory::NonspacingMark | GeneralCategory::SpacingMark | GeneralCategory::EnclosingMark
+            )
+    });
+    let syntax = if is_quoted(local) {
+        is_quoted_content(&local[1..local.len() - 1])
+    } else {
+        EmailAddress::is_valid_local_part(local)
+    };
+    if is_quoted(local) && !policy.allow_quoted_local {
         Some(Code::EmailQuotedLocal)
-    } else if local.len() > 64 {
+    } else if octets > 64 {
         Some(Code::EmailLocalTooLong)
-    } else if !EmailAddress::is_valid_local_part(local) {
+    } else if !syntax || unsafe_char || leading_mark {
         Some(Code::EmailLocalInvalid)
     } else {
         None
     }
+}
+
+/// Whether `content`, between the quotes, is a quoted string of RFC 5321 section 4.1.2 with
+/// the UTF-8 of RFC 6531 section 3.3: not empty, of printable ASCII and the space but `"` and
+/// `\`, and non-ASCII characters, or of a `\` before printable ASCII or the space. (The
+/// `email_address` crate refuses a quoted space, `"a\ b"`, which both RFCs allow.)
+fn is_quoted_content(content: &str) -> bool {
+    let mut chars = content.chars();
+    let mut valid = !content.is_empty();
+    while let Some(c) = chars.next() {
+        valid &= match c {
+            '\\' => chars.next().is_some_and(|quoted| (' '..='~').contains(&quoted)),
+            '"' => false,
+            c => (' '..='~').contains(&c) || !c.is_ascii(),
+        };
+    }
+    valid
+}
+
+/// Whether the address is over 254 octets: its local part as typed or in NFC (`local_octets`,
+/// the longer), its domain in ASCII (punycode) or in Unicode (which SMTPUTF8 sends), the
+/// longer.
+fn too_long(local_octets: usize, check: &EmailCheck) -> bool {
+    let domain_octets = check
+        .domain_ascii
+        .iter()
+        .chain(&check.domain_unicode)
+        .map(String::len)
+        .max()
+        .unwrap_or_default();
+    local_octets + 1 + domain_octets > 254
 }
 
 /// Checks the domain: an IP literal against the policy, or a name normalized, checked
@@ -206,13 +332,14 @@ fn check_domain(check: &mut EmailCheck, local: &str, domain: &str, policy: &Emai
     if domain.starts_with('[') {
         if !policy.allow_ip_literal {
             check.findings.push(finding(Code::EmailIpLiteral));
-        } else if !EmailAddress::is_valid_domain(domain) {
+        } else if let Some(literal) = ip_literal(domain) {
+            check.normalized = format!("{local}@{literal}").into();
+            check.domain_ascii = Some(literal.clone());
+            check.domain_unicode = Some(literal);
+        } else {
             check
                 .findings
                 .push(finding(Code::EmailDomainInvalid).with_detail("[…]"));
-        } else {
-            check.domain_ascii = Some(domain.to_owned());
-            check.domain_unicode = Some(domain.to_owned());
         }
         return;
     }
@@ -234,57 +361,105 @@ fn check_domain(check: &mut EmailCheck, local: &str, domain: &str, policy: &Emai
     }
 }
 
+/// A domain literal in its normal form: `[192.0.2.1]` or `[IPv6:2001:db8::1]` (RFC 5321
+/// section 4.1.3; the tag in any case, the address compressed), or `None` for anything
+/// else: a general literal with another tag, an address out of range, a zone index.
+fn ip_literal(domain: &str) -> Option<String> {
+    let inner = domain.strip_prefix('[')?.strip_suffix(']')?;
+    match inner.get(..5) {
+        Some(tag) if tag.eq_ignore_ascii_case("ipv6:") => {
+            let address: std::net::Ipv6Addr = inner[5..].parse().ok()?;
+            Some(format!("[IPv6:{address}]"))
+        }
+        _ => {
+            let address: std::net::Ipv4Addr = inner.parse().ok()?;
+            Some(format!("[{address}]"))
+        }
+    }
+}
+
 /// Lowercases and converts the domain to ASCII (punycode) and Unicode forms, checking it
-/// is a host name: labels of 1-63 letters, digits and hyphens, 253 octets in all.
+/// is a host name under IDNA2008: labels of 1-63 octets, 253 in all, of letters, digits and
+/// hyphens (any script's letters and digits, [`idna2008`]), no hyphen first or last, and
+/// none in both the third and fourth place but in an `xn--` label that decodes validly.
 fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
     let lower = if domain.is_ascii() {
         domain.to_ascii_lowercase()
     } else {
         domain.to_lowercase()
     };
-    if lower.split('.').any(str::is_empty) {
-        return Err(finding(Code::EmailDomainLabelEmpty));
-    }
-    if let Some(bad) = lower
-        .chars()
-        .find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
-    {
-        return Err(finding(Code::EmailDomainInvalid).with_detail(format!("“{}”", bad.escape_debug())));
-    }
+    labels_and_characters(&lower)?;
     // Plain ASCII names without punycode labels are their own ASCII and Unicode forms; only
-    // the others need the (much slower) IDNA processing.
+    // the others need the (much slower) IDNA processing, and none longer than a domain can be.
     let plain = lower.is_ascii() && !lower.split('.').any(|l| l.starts_with("xn--"));
-    let ascii = if plain {
-        lower.clone()
+    let unicode = if plain {
+        lower
+    } else if lower.chars().count() > 253 {
+        return Err(finding(Code::EmailDomainTooLong));
     } else {
-        idna::domain_to_ascii(&lower).map_err(|_| finding(Code::EmailIdnInvalid))?
+        // UTS #46: case, width and compatibility mapping, NFC, punycode decoded, the
+        // bidirectional and joiner rules. Characters it maps to ASCII (U+037E to `;`) are
+        // judged again, as typed ones were.
+        let (mapped, result) = Uts46::new().to_unicode(lower.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow);
+        result.map_err(|_| finding(Code::EmailIdnInvalid))?;
+        labels_and_characters(&mapped)?;
+        mapped.into_owned()
+    };
+    for label in unicode.split('.') {
+        let reserved = label.get(2..4) == Some("--");
+        if label.starts_with('-') || label.ends_with('-') || reserved {
+            return Err(finding(Code::EmailDomainHyphen));
+        }
+        // ASCII labels are letters, digits and hyphens already.
+        if let Some(bad) = (!label.is_ascii()).then(|| idna2008::disallowed(label)).flatten() {
+            return Err(invalid_character(bad));
+        }
+    }
+    let ascii = if plain {
+        unicode.clone()
+    } else {
+        Uts46::new()
+            .to_ascii(
+                unicode.as_bytes(),
+                AsciiDenyList::STD3,
+                Hyphens::Check,
+                DnsLength::Ignore,
+            )
+            .map_err(|_| finding(Code::EmailIdnInvalid))?
+            .into_owned()
     };
     if ascii.len() > 253 {
         return Err(finding(Code::EmailDomainTooLong));
     }
-    for label in ascii.split('.') {
-        if label.is_empty() {
-            return Err(finding(Code::EmailDomainLabelEmpty));
-        }
-        if label.len() > 63 {
-            return Err(finding(Code::EmailDomainLabelTooLong));
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Err(finding(Code::EmailDomainInvalid).with_detail("“-”"));
-        }
-        if let Some(bad) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
-            return Err(finding(Code::EmailDomainInvalid).with_detail(format!("“{}”", bad.escape_debug())));
-        }
+    if ascii.split('.').any(|label| label.len() > 63) {
+        return Err(finding(Code::EmailDomainLabelTooLong));
     }
-    let unicode = if plain {
-        ascii.clone()
-    } else {
-        idna::domain_to_unicode(&ascii).0
-    };
     Ok((ascii, unicode))
 }
 
-/// Rules for a domain that must receive mail from the internet.
+/// Checks that `domain` has no empty label and no ASCII character a host name cannot have
+/// (anything but letters, digits, hyphens and dots), naming the first.
+fn labels_and_characters(domain: &str) -> Result<(), Finding> {
+    if domain.split('.').any(str::is_empty) {
+        return Err(finding(Code::EmailDomainLabelEmpty));
+    }
+    match domain
+        .chars()
+        .find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
+    {
+        Some(bad) => Err(invalid_character(bad)),
+        None => Ok(()),
+    }
+}
+
+/// `email.domain_invalid`, naming the character `bad` (escaped if it is not printable).
+fn invalid_character(bad: char) -> Finding {
+    finding(Code::EmailDomainInvalid).with_detail(format!("“{}”", bad.escape_debug()))
+}
+
+/// Rules for a domain that must receive mail from the internet: not a special-use name, at
+/// least two labels, and a top-level domain that is one: two or more letters, or an `xn--`
+/// label (which [`normalize_domain`] has decoded).
 fn domain_policy(ascii: &str) -> Option<Finding> {
     let tld = ascii.rsplit('.').next().unwrap_or_default();
     let single_label = !ascii.contains('.');
@@ -304,6 +479,10 @@ fn domain_policy(ascii: &str) -> Option<Finding> {
     }
     if tld.bytes().all(|b| b.is_ascii_digit()) {
         return Some(finding(Code::EmailTldNumeric));
+    }
+    let letters = tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_lowercase());
+    if !(letters || tld.starts_with("xn--")) {
+        return Some(finding(Code::EmailTldInvalid));
     }
     None
 }
@@ -357,6 +536,7 @@ pub fn suggest(domain: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::Lang;
 
     fn codes(input: &str) -> Vec<&'static str> {
         validate_email(input, &EmailPolicy::default())
@@ -373,7 +553,7 @@ mod tests {
             "user+tag@gmail.com",
             "a_b-c@sub.domain.cn",
             "ZHANG@QQ.COM",
-            "１２３４５＠ｑｑ．ｃｏｍ",
+            "zhang＠ｑｑ．ｃｏｍ",
             "li@例子.中国",
             "li@xn--fsqu00a.xn--fiqs8s",
             "  zhang@163.com ",
@@ -413,7 +593,7 @@ mod tests {
         assert_eq!(codes("zhang @qq.com"), ["email.whitespace"]);
         assert_eq!(codes("Zhang <zhang@qq.com>"), ["email.display_name"]);
         assert_eq!(codes("<zhang@qq.com>"), ["email.display_name"]);
-        assert_eq!(codes("\"zhang san\"@qq.com"), ["email.whitespace"]);
+        assert_eq!(codes("\"zhang san\"@qq.com"), ["email.quoted_local"]);
         assert_eq!(codes("\"zhang\"@qq.com"), ["email.quoted_local"]);
         assert_eq!(codes("zhang@[127.0.0.1]"), ["email.ip_literal"]);
         assert_eq!(codes(".zhang@qq.com"), ["email.local_invalid"]);
@@ -421,7 +601,7 @@ mod tests {
         assert_eq!(codes(&format!("{}@qq.com", "a".repeat(65))), ["email.local_too_long"]);
         assert_eq!(codes("zhang@qq..com"), ["email.domain_label_empty"]);
         assert_eq!(codes("zhang@qq.com."), ["email.domain_label_empty"]);
-        assert_eq!(codes("zhang@-qq.com"), ["email.domain_invalid"]);
+        assert_eq!(codes("zhang@-qq.com"), ["email.domain_hyphen"]);
         assert_eq!(
             codes(&format!("zhang@{}.com", "a".repeat(64))),
             ["email.domain_label_too_long"]
@@ -436,6 +616,221 @@ mod tests {
         ] {
             assert_eq!(codes(special), ["email.special_use_domain"], "{special}");
         }
+    }
+
+    /// The code and the detail of the only finding of `input` under the default policy.
+    fn only(input: &str) -> (&'static str, Option<String>) {
+        let c = validate_email(input, &EmailPolicy::default());
+        assert_eq!(c.findings.len(), 1, "{input}: {:?}", c.findings);
+        let f = &c.findings[0];
+        (f.code.as_str(), f.detail.as_ref().map(|d| d.get(Lang::En).to_owned()))
+    }
+
+    #[test]
+    fn symbols_and_emoji_are_no_domain_names() {
+        // UTS #46 maps these to punycode (xn--n3h, xn--e28h, xn--com-1ea); IDNA2008 disallows
+        // them, and so do registries.
+        for (input, bad) in [
+            ("user@☃.net", "“☃”"),
+            ("user@😀.com", "“😀”"),
+            ("username@domain.com©", "“©”"),
+            ("user@a·b.com", "“·”"),
+        ] {
+            assert_eq!(only(input), ("email.domain_invalid", Some(bad.to_owned())), "{input}");
+        }
+        // In punycode too: xn--ls8h is 💩.
+        assert_eq!(
+            only("user@xn--ls8h.com"),
+            ("email.domain_invalid", Some("“💩”".to_owned()))
+        );
+        // What IDNA2008 allows stays valid: any script's letters and digits, ß, the Catalan
+        // l·l, a Unicode or punycode top-level domain.
+        for good in [
+            "user@straße.de",
+            "user@l·l.cat",
+            "user@x.中国",
+            "user@x.xn--fiqs8s",
+            "jeff@臺網中心.tw",
+        ] {
+            assert!(codes(good).is_empty(), "{good}: {:?}", codes(good));
+        }
+        let c = validate_email("user@straße.de", &EmailPolicy::default());
+        assert_eq!(c.domain_ascii.as_deref(), Some("xn--strae-oqa.de"));
+    }
+
+    #[test]
+    fn hyphens_stand_only_where_host_names_allow() {
+        for bad in [
+            "me@yy--0.tld",
+            "me@-qq.com",
+            "me@qq-.com",
+            "me@a.-b.com",
+            "me@ab--c.qq.com",
+        ] {
+            assert_eq!(codes(bad), ["email.domain_hyphen"], "{bad}");
+        }
+        // Two hyphens elsewhere than third and fourth are fine, and so is an xn-- label that
+        // decodes to a valid name; one that does not decode is not a name.
+        assert!(codes("me@g--a.com").is_empty());
+        assert!(codes("me@a-b--c.com").is_empty());
+        assert!(codes("li@xn--fsqu00a.xn--fiqs8s").is_empty());
+        assert_eq!(codes("me@xn--0.tld"), ["email.idn_invalid"]);
+        // A full-width hyphen is a hyphen.
+        assert_eq!(codes("me@yy－－0.tld"), ["email.domain_hyphen"]);
+    }
+
+    #[test]
+    fn a_top_level_domain_is_two_or_more_letters() {
+        for bad in ["me@bad.tld-2", "me@co.c", "me@e.email8", "me@example.co1m"] {
+            assert_eq!(codes(bad), ["email.tld_invalid"], "{bad}");
+        }
+        assert_eq!(codes("me@example.123"), ["email.tld_numeric"]);
+        assert!(codes("me@zhang.io").is_empty());
+    }
+
+    #[test]
+    fn a_local_part_is_judged_in_nfc() {
+        // U+037E GREEK QUESTION MARK is `;` in NFC, which a dot-atom cannot hold.
+        assert_eq!(codes("me.\u{037e}@qq.com"), ["email.local_invalid"]);
+        // s with two combining marks composes to ṩ, one character.
+        let c = validate_email("s\u{0323}\u{0307}@qq.com", &EmailPolicy::default());
+        assert!(c.valid && c.findings.is_empty(), "{:?}", c.findings);
+        assert_eq!(c.normalized(), "\u{1E69}@qq.com");
+        // Length as typed or in NFC, whichever is longer: 13 times s with two marks (5 octets)
+        // are 65 octets typed, 39 in NFC (ṩ, 3 octets); a server may receive either.
+        assert_eq!(
+            codes(&format!("{}@qq.com", "s\u{0323}\u{0307}".repeat(13))),
+            ["email.local_too_long"]
+        );
+        assert!(codes(&format!("{}@qq.com", "s\u{0323}\u{0307}".repeat(12))).is_empty());
+        // A combining mark cannot start it, private-use and unassigned code points cannot stand
+        // in it, nor format characters (which are invisible).
+        assert_eq!(codes("\u{0301}zhang@qq.com"), ["email.local_invalid"]);
+        assert_eq!(codes("zh\u{E000}ang@qq.com"), ["email.local_invalid"]);
+        assert_eq!(codes("zh\u{0378}ang@qq.com"), ["email.local_invalid"]);
+        assert_eq!(codes("zh\u{2061}ang@qq.com"), ["email.invisible_character"]);
+    }
+
+    #[test]
+    fn a_full_width_local_part_is_folded_with_a_warning() {
+        let c = validate_email("ｚｈａｎｇ@qq.com", &EmailPolicy::default());
+        assert!(c.valid, "a warning only");
+        assert_eq!(c.normalized(), "zhang@qq.com");
+        assert_eq!(
+            only("ｚｈａｎｇ@qq.com"),
+            ("email.folded", Some("z***@qq.com".to_owned()))
+        );
+        assert_eq!(
+            only("１２３４５＠ｑｑ．ｃｏｍ"),
+            ("email.folded", Some("1***@qq.com".to_owned()))
+        );
+        // The detail is masked like every output: never the name.
+        let message = c.findings[0].message(Lang::ZhCn);
+        assert!(
+            message.contains("z***@qq.com") && !message.contains("zhang"),
+            "{message}"
+        );
+        // A full-width domain, ＠ or full stop is no change to the mailbox: no warning.
+        assert!(codes("zhang＠ｑｑ。ｃｏｍ").is_empty());
+        // A folded name that is invalid gets its error alone.
+        assert_eq!(codes("ｚｈ．．ａｎｇ@qq.com"), ["email.local_invalid"]);
+    }
+
+    #[test]
+    fn quoted_local_parts_are_named_as_such() {
+        assert_eq!(codes("\"a b\"@x.com"), ["email.quoted_local"]);
+        assert_eq!(codes("\"a\"@x.com"), ["email.quoted_local"]);
+        // Outside the quotes a space is still a space, and inside them only the plain one.
+        assert_eq!(codes("\"a b\" @x.com"), ["email.whitespace"]);
+        assert_eq!(codes("\"a\u{00A0}b\"@x.com"), ["email.whitespace"]);
+        let policy = EmailPolicy {
+            allow_quoted_local: true,
+            ..EmailPolicy::default()
+        };
+        // RFC 5321: spaces, at signs, dots anywhere, and a backslash before printable ASCII or
+        // the space.
+        for good in [
+            "\"a b\"@x.com",
+            "\"a@b\"@x.com",
+            "\"a..b\"@x.com",
+            "\"a\\ b\"@x.com",
+            "\"a\\\"b\"@x.com",
+        ] {
+            let c = validate_email(good, &policy);
+            assert!(c.valid, "{good}: {:?}", c.findings);
+        }
+        for bad in ["\"a\"b\"@x.com", "\"\"@x.com", "\"a\\©\"@x.com", "\"a\\\"@x.com"] {
+            assert_eq!(
+                validate_email(bad, &policy).findings[0].code,
+                Code::EmailLocalInvalid,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_second_at_sign_is_named_and_never_shown_as_typed_otherwise() {
+        // A full-width ＠ beside an @ is a second at sign, kept as typed: no output shows an
+        // `@@` that was never typed, and the mask hides the name as always.
+        let c = validate_email("＠@qq.com", &EmailPolicy::default());
+        assert_eq!(only("＠@qq.com").0, "email.multiple_at");
+        assert_eq!(c.normalized(), "＠@qq.com");
+        assert_eq!(c.masked(), "***@qq.com");
+        let c = validate_email("zhang＠li@qq.com", &EmailPolicy::default());
+        assert_eq!(c.masked(), "z***@qq.com");
+        for bad in ["a@b@qq.com", "a＠b＠qq.com", "zhang@qq＠com", "zhang﹫li@qq.com"] {
+            assert_eq!(codes(bad), ["email.multiple_at"], "{bad}");
+        }
+        // Alone, the full-width ＠ is the separator.
+        assert!(codes("zhang＠qq.com").is_empty());
+    }
+
+    #[test]
+    fn domain_literals_are_ip_addresses() {
+        let policy = EmailPolicy {
+            allow_ip_literal: true,
+            ..EmailPolicy::default()
+        };
+        for (good, normal) in [
+            ("zhang@[192.0.2.1]", "[192.0.2.1]"),
+            ("zhang@[IPv6:2001:db8::1]", "[IPv6:2001:db8::1]"),
+            ("zhang@[ipv6:2001:0db8:0:0:0:0:0:1]", "[IPv6:2001:db8::1]"),
+        ] {
+            let c = validate_email(good, &policy);
+            assert!(c.valid, "{good}: {:?}", c.findings);
+            assert_eq!(c.domain_ascii.as_deref(), Some(normal));
+        }
+        for bad in [
+            "zhang@[192.0.2.256]",
+            "zhang@[2001:db8::1]",
+            "zhang@[IPv6:fe80::1%eth0]",
+            "zhang@[tag:text]",
+        ] {
+            let c = validate_email(bad, &policy);
+            assert_eq!(c.findings[0].code, Code::EmailDomainInvalid, "{bad}");
+        }
+    }
+
+    #[test]
+    fn length_counts_the_longer_of_the_ascii_and_unicode_forms() {
+        // Within 254 octets with the punycode domain, over with the Unicode one (3 octets a
+        // character), which SMTPUTF8 sends.
+        let label = "例".repeat(40);
+        let input = format!("{}@{label}.{label}.{}.com", "a".repeat(64), "b".repeat(60));
+        let c = validate_email(&input, &EmailPolicy::default());
+        assert!(
+            c.domain_ascii.as_ref().unwrap().len() + 65 <= 254,
+            "{:?}",
+            c.domain_ascii
+        );
+        assert_eq!(codes(&input), ["email.too_long"]);
+        // A warning does not hide the length.
+        let long = format!(
+            "{}@{}.qq.con",
+            "a".repeat(64),
+            ["b", "c", "d", "e"].map(|l| l.repeat(60)).join(".")
+        );
+        assert!(codes(&long).contains(&"email.too_long"), "{:?}", codes(&long));
     }
 
     #[test]

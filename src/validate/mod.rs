@@ -10,6 +10,7 @@ mod date;
 mod email;
 mod finding;
 mod identity;
+mod idna2008;
 pub mod mask;
 mod phone;
 mod record;

@@ -1,10 +1,12 @@
 //! Agreement with the reference implementations, on fixtures generated from them
 //! (fixtures/gen/: libphonenumber via Python `phonenumbers` 9.0.33, braintree's
-//! card-validator 10.0.4). Each test reports its agreement and fails below 99%; the phone
-//! test fails below 99.5%, and on any disagreement that fixtures/phone/differences.csv does
-//! not list with its reason (or that it lists and that is gone).
+//! card-validator 10.0.4, Python `email-validator` 2.4.0). Each test reports its agreement.
+//! The card test fails below 99%, the phone test below 99.5%; the phone and email tests hold
+//! every disagreement to a list of deliberate differences with their reasons
+//! (fixtures/phone/differences.csv, fixtures/email/differences.csv), exactly: an unlisted
+//! disagreement fails, and so does a listed one that is gone.
 
-use bindcheck::validate::{validate_card, validate_phone, CardPolicy, PhoneOptions};
+use bindcheck::validate::{mask, validate_card, validate_email, validate_phone, CardPolicy, EmailPolicy, PhoneOptions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -108,4 +110,98 @@ fn card_agrees_with_card_validator() {
         }
     }
     report("card", agree, rows.len(), &bad, 99.0);
+}
+
+/// The email policy that matches email-validator's options in fixtures/email/reference.csv.
+fn email_policy(options: &str) -> EmailPolicy {
+    match options {
+        "default" => EmailPolicy::default(),
+        "quoted_and_literal" => EmailPolicy {
+            allow_quoted_local: true,
+            allow_ip_literal: true,
+        },
+        other => panic!("unknown options {other:?} in the email fixture"),
+    }
+}
+
+/// fixtures/email/differences.csv: (input, options) -> reason, for every case where
+/// bindcheck deliberately disagrees with email-validator.
+fn email_differences() -> BTreeMap<(String, String), String> {
+    let mut listed = BTreeMap::new();
+    for r in rows("fixtures/email/differences.csv") {
+        let (input, options, reason) = (r[0].to_owned(), r[1].to_owned(), r[2].to_owned());
+        email_policy(&options);
+        assert!(
+            reason.starts_with("deliberate: "),
+            "{}: a reason says `deliberate: why`",
+            mask::email(&input)
+        );
+        let masked = mask::email(&input);
+        assert!(
+            listed.insert((input, options), reason).is_none(),
+            "{masked} is listed twice"
+        );
+    }
+    listed
+}
+
+/// bindcheck's email validator against email-validator's answers on its own test suite, under
+/// the two option sets (fixtures/gen/email_reference.py). A case disagrees when the validity
+/// differs, or when both accept it and the ASCII domains differ. Every disagreement must be in
+/// fixtures/email/differences.csv, and every listed one must still disagree, so that the list
+/// (and docs/guide.md, "Differences from python email-validator") stays exact. Addresses are
+/// shown masked, with their row in the fixture.
+#[test]
+fn email_agrees_with_email_validator() {
+    let rows = rows("fixtures/email/reference.csv");
+    let listed = email_differences();
+    let mut agree = 0;
+    let mut unlisted = Vec::new();
+    let mut disagreeing = Vec::new();
+    // Columns: source, options, input, valid, normalized_or_error, ascii_domain.
+    for (n, r) in rows.iter().enumerate() {
+        let (source, options, input) = (&r[0], &r[1], &r[2]);
+        let c = validate_email(input, &email_policy(options));
+        let valid = &r[3] == "true";
+        let same = c.valid == valid && (!valid || c.domain_ascii.as_deref() == Some(&r[5]));
+        if same {
+            agree += 1;
+            continue;
+        }
+        let key = (input.to_owned(), options.to_owned());
+        if !listed.contains_key(&key) {
+            let codes: Vec<&str> = c.findings.iter().map(|f| f.code.as_str()).collect();
+            unlisted.push(format!(
+                "row {} ({options}, {source}) {}: bindcheck valid={} {codes:?} {:?} / email-validator valid={valid}: {}",
+                n + 1,
+                c.masked(),
+                c.valid,
+                c.domain_ascii,
+                &r[4]
+            ));
+        }
+        disagreeing.push(key);
+    }
+    let stale: Vec<String> = listed
+        .keys()
+        .filter(|k| !disagreeing.contains(k))
+        .map(|(input, options)| format!("{} ({options})", mask::email(input)))
+        .collect();
+    eprintln!(
+        "email: {agree}/{} cases agree with email-validator 2.4.0, {} listed differences",
+        rows.len(),
+        listed.len()
+    );
+    assert!(rows.len() > 600, "the email fixture is too small to mean anything");
+    assert!(
+        unlisted.is_empty(),
+        "{} disagreements not in fixtures/email/differences.csv:\n{}",
+        unlisted.len(),
+        unlisted.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "listed in fixtures/email/differences.csv but no longer different (remove them, and from docs/guide.md):\n{}",
+        stale.join("\n")
+    );
 }

@@ -323,6 +323,27 @@ fn calls() -> Vec<(&'static str, Value, Value)> {
         "a@b.onion",
         "a@b.arpa",
         "a@example.com",
+        "user@☃.net",
+        "user@😀.com",
+        "username@domain.com©",
+        "user@xn--ls8h.com",
+        "user@straße.de",
+        "me@yy--0.tld",
+        "me@qq-.com",
+        "me@g--a.com",
+        "me@xn--0.tld",
+        "me@bad.tld-2",
+        "me@co.c",
+        "me@e.email8",
+        "me.\u{037e}@qq.com",
+        "s\u{0323}\u{0307}@qq.com",
+        "\u{0301}zhang@qq.com",
+        "ｚｈａｎｇ@qq.com",
+        "zhang＠ｑｑ。ｃｏｍ",
+        "\"a b\"@x.com",
+        "＠@qq.com",
+        "a@b@qq.com",
+        "zhang﹫li@qq.com",
     ]
     .map(str::to_owned)
     .into();
@@ -346,7 +367,15 @@ fn calls() -> Vec<(&'static str, Value, Value)> {
         calls.push(("validateEmail", json!(e), json!({})));
     }
     let liberal = json!({"allowQuotedLocal": true, "allowIpLiteral": true});
-    for e in ["\"zhang\"@qq.com", "zhang@[192.0.2.1]"] {
+    for e in [
+        "\"zhang\"@qq.com",
+        "zhang@[192.0.2.1]",
+        "\"a b\"@x.com",
+        "\"a\\ b\"@x.com",
+        "\"a\\©\"@x.com",
+        "zhang@[IPv6:2001:db8::1]",
+        "zhang@[192.0.2.256]",
+    ] {
         calls.push(("validateEmail", json!(e), liberal.clone()));
     }
     calls.push(("validateEmail", json!("zhang@qq.com"), json!({"unmasked": true})));
