@@ -518,7 +518,7 @@ fn bin_table(ctx: &Ctx, name: &Spanned<String>, base: Option<&Path>) -> Result<B
                 e.line,
                 e.problem
             ),
-            "each line is prefix,issuer,kind with kind one of debit, credit, prepaid (or empty)",
+            e.hint(),
         )
     })
 }
@@ -822,7 +822,14 @@ mod tests {
         assert!(n >= 3);
         let staging =
             Profile::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/profiles/staging-local.toml")).unwrap();
-        assert_eq!(staging.policy.card.bin_table.as_ref().map(|t| t.len()), Some(5));
+        let bins = staging.policy.card.bin_table.as_ref().unwrap();
+        assert_eq!(bins.len(), 6);
+        assert_eq!(bins.version(), Some("example-2026-05"));
+        let co_badged = bins.lookup("6222029912345678").unwrap();
+        assert_eq!(co_badged.brands, [Brand::Unionpay, Brand::Visa]);
+        assert_eq!(co_badged.country.as_deref(), Some("HK"));
+        let cmb = bins.lookup("6259651234567890").unwrap();
+        assert_eq!(cmb.issuer, "China Merchants Bank, Credit Card Centre");
     }
 
     #[test]
@@ -962,6 +969,25 @@ mod tests {
                 }
             ),
             "{cause:?}"
+        );
+    }
+
+    #[test]
+    fn a_bin_table_error_names_its_line_and_both_layouts() {
+        let dir = tempfile::tempdir().unwrap();
+        let bins = "# version: 3\nprefix,issuer,country\n622202,ICBC,China\n";
+        std::fs::write(dir.path().join("bins.csv"), bins).unwrap();
+        let text = "name = \"x\"\n[policy]\nbin_table = \"bins.csv\"\n";
+        let e = Profile::parse(text, "p.toml", Some(dir.path())).unwrap_err();
+        assert_eq!(e.position(), Some((3, 13)), "{e}");
+        assert!(
+            e.message
+                .ends_with("is invalid at its line 3: the country must be two letters, an ISO 3166 code such as CN"),
+            "{e}"
+        );
+        assert!(
+            e.hint.contains("prefix,issuer,kind") && e.hint.contains("issuer_zh"),
+            "{e}"
         );
     }
 

@@ -42,7 +42,8 @@ pub struct Options {
     pub allow_ip_literal: bool,
     /// Card: accept these brands only (`visa`, `unionpay`, ...).
     pub allowed_brands: Option<Vec<String>>,
-    /// Card: a BIN table as CSV text, `prefix,issuer,kind`.
+    /// Card: a BIN table as CSV text, `prefix,issuer,kind` or the columns its header names
+    /// (docs/profile.md, "BIN tables").
     pub bin_table: Option<String>,
     /// Card: accept these kinds only (`debit`, `credit`, `prepaid`), with a BIN table.
     pub allowed_kinds: Option<Vec<String>>,
@@ -275,7 +276,8 @@ export interface EmailOptions extends CommonOptions {
 export interface CardOptions extends CommonOptions {
   /** Accept these brands only ("amex" and "cup" are aliases). */
   allowedBrands?: string[];
-  /** Supported banks: CSV text "prefix,issuer,kind". */
+  /** Supported banks: CSV text "prefix,issuer,kind", or with a header naming
+   *  "prefix,issuer,issuer_zh,kind,country,brands" (docs/profile.md, "BIN tables"). */
   binTable?: string;
   /** Accept these kinds only (with a BIN table that says the kind). */
   allowedKinds?: ("debit" | "credit" | "prepaid")[];
@@ -325,7 +327,15 @@ export interface FieldView {
   brand?: Brand;
   /** Card: brands the digits may belong to, while no single one is determined. */
   candidates?: Brand[];
-  issuer?: { prefix: string; issuer: string; kind: "debit" | "credit" | "prepaid" | null };
+  /** Card: the BIN table's entry for the number; `issuer_zh`, `country` and `brands` when the table has them. */
+  issuer?: {
+    prefix: string;
+    issuer: string;
+    issuer_zh?: string;
+    kind: "debit" | "credit" | "prepaid" | null;
+    country?: string;
+    brands?: Brand[];
+  };
   domain_unicode?: string;
   suggestion?: string;
   findings: Finding[];

@@ -19,7 +19,15 @@ fuzz_target!(|data: &[u8]| {
             if let Some(e) = table.lookup(&digits) {
                 assert!(digits.starts_with(&e.prefix));
                 assert!(!e.prefix.is_empty() && e.prefix.len() <= 11);
+                if let Some(country) = &e.country {
+                    assert!(country.len() == 2 && country.bytes().all(|b| b.is_ascii_uppercase()));
+                }
+                for (i, b) in e.brands.iter().enumerate() {
+                    assert!(!e.brands[..i].contains(b), "brand {b} listed twice");
+                }
+                assert!(e.issuer_zh.as_ref().is_none_or(|zh| !zh.is_empty()));
             }
+            assert!(table.version().is_none_or(|v| !v.is_empty() && v.trim() == v));
             let policy = CardPolicy {
                 bin_table: Some(table),
                 allowed_kinds: Some(vec![CardKind::Debit]),
@@ -38,6 +46,11 @@ fuzz_target!(|data: &[u8]| {
             assert!(e.line >= 1 && e.line <= text.lines().count(), "error line {} out of range", e.line);
             assert!(!e.problem.to_string().is_empty());
             assert!(e.to_string().starts_with("line "));
+            // The error never repeats the line: no run of 7 digits from the input in it.
+            let shown = e.to_string();
+            for run in shown.as_bytes().windows(7).filter(|w| w.iter().all(u8::is_ascii_digit)) {
+                assert!(!text.contains(std::str::from_utf8(run).unwrap_or_default()), "{shown}");
+            }
         }
     }
 });

@@ -46,7 +46,8 @@ pub struct ValidateArgs {
     /// Accept these card brands only, e.g. unionpay,visa (repeat or comma-separate).
     #[arg(long = "allow-brand", value_name = "BRAND", value_delimiter = ',')]
     allow_brands: Vec<Brand>,
-    /// CSV of supported card prefixes: prefix,issuer,kind (kind: debit, credit, prepaid).
+    /// CSV of supported card prefixes: prefix,issuer,kind (kind: debit, credit, prepaid), or
+    /// the columns a header line names: prefix,issuer,issuer_zh,kind,country,brands.
     #[arg(long, value_name = "FILE")]
     bin_table: Option<PathBuf>,
 
@@ -74,27 +75,25 @@ impl ValidateArgs {
     }
 
     fn policy(&self) -> Result<Policy, UsageError> {
-        let bin_table = match &self.bin_table {
-            None => None,
-            Some(path) => {
-                let text = file::read_text(path, MAX_BIN_TABLE_BYTES).map_err(|e| {
-                    UsageError::new(
-                        "cannot read the BIN table",
-                        format!(
-                            "check the path given to --bin-table: a BIN table is a CSV file of at most {} MiB",
-                            MAX_BIN_TABLE_BYTES >> 20
-                        ),
-                    )
-                    .caused_by(e)
-                })?;
-                Some(BinTable::parse(&text).map_err(|e| {
-                    UsageError::new(
-                        format!("{}:{}: {}", path.display(), e.line, e.problem),
-                        "each line is prefix,issuer,kind with kind one of debit, credit, prepaid (or empty)",
-                    )
-                })?)
-            }
-        };
+        let bin_table =
+            match &self.bin_table {
+                None => None,
+                Some(path) => {
+                    let text = file::read_text(path, MAX_BIN_TABLE_BYTES).map_err(|e| {
+                        UsageError::new(
+                            "cannot read the BIN table",
+                            format!(
+                                "check the path given to --bin-table: a BIN table is a CSV file of at most {} MiB",
+                                MAX_BIN_TABLE_BYTES >> 20
+                            ),
+                        )
+                        .caused_by(e)
+                    })?;
+                    Some(BinTable::parse(&text).map_err(|e| {
+                        UsageError::new(format!("{}:{}: {}", path.display(), e.line, e.problem), e.hint())
+                    })?)
+                }
+            };
         Ok(Policy {
             phone: PhoneOptions {
                 default_region: self.region.0,
