@@ -324,7 +324,10 @@ export interface FieldView {
   region?: string;
   number_type?: NumberType;
   luhn?: boolean;
+  /** Card: the brand (the primary network), once the digits determine one. */
   brand?: Brand;
+  /** Card: the other networks of a co-badged card, from the BIN table's `brands`. */
+  co_brands?: Brand[];
   /** Card: brands the digits may belong to, while no single one is determined. */
   candidates?: Brand[];
   /** Card: the BIN table's entry for the number; `issuer_zh`, `country` and `brands` when the table has them. */

@@ -40,6 +40,7 @@ fuzz_target!(|data: &[u8]| {
                 if let Some(issuer) = &c.issuer {
                     assert!(card.starts_with(&issuer.prefix));
                 }
+                assert!(!c.brand.is_some_and(|b| c.co_brands.contains(&b)), "the primary brand is no co-brand");
             }
         }
         Err(e) => {

@@ -231,6 +231,7 @@ fn card_view(c: &CardCheck, lang: Lang, unmasked: bool) -> FieldView {
         potentially_valid: Some(c.potentially_valid),
         luhn: Some(c.luhn),
         brand: c.brand,
+        co_brands: c.co_brands.clone(),
         candidates: if c.brand.is_none() {
             c.candidates.clone()
         } else {
@@ -281,6 +282,9 @@ pub struct FieldView {
     pub luhn: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<Brand>,
+    /// Card: the other networks of a co-badged card, from the BIN table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub co_brands: Vec<Brand>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<Brand>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -290,4 +294,69 @@ pub struct FieldView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
     pub findings: Vec<LocalizedFinding>,
+}
+
+impl FieldView {
+    /// What text outputs show in brackets after the value, in `lang`: the phone's region
+    /// and number type; the card's brand (co-badged: `unionpay+visa`), its issuer (the
+    /// Chinese name in `zh-CN`, when the BIN table has one) and the issuer's country.
+    pub fn facts(&self, lang: Lang) -> Vec<String> {
+        let mut facts = Vec::new();
+        facts.extend(self.region.clone());
+        facts.extend(self.number_type.map(|t| t.as_str().to_owned()));
+        if let Some(brand) = self.brand {
+            let brands: Vec<&str> = std::iter::once(brand)
+                .chain(self.co_brands.iter().copied())
+                .map(Brand::as_str)
+                .collect();
+            facts.push(brands.join("+"));
+        }
+        if let Some(issuer) = &self.issuer {
+            facts.push(issuer.issuer_name(lang).to_owned());
+            facts.extend(issuer.country.clone());
+        }
+        facts
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::BinTable;
+
+    fn card_facts(input: &str, policy: &CardPolicy, lang: Lang) -> Vec<String> {
+        card_view(&validate_card(input, policy), lang, false).facts(lang)
+    }
+
+    #[test]
+    fn a_card_shows_its_brands_issuer_and_country_in_the_reader_s_language() {
+        let table = "prefix,issuer,issuer_zh,kind,country,brands\n\
+                     622202,ICBC,中国工商银行,debit,CN,unionpay\n\
+                     62220299,\"ICBC, Asia\",,debit,HK,unionpay+visa\n";
+        let policy = CardPolicy {
+            bin_table: Some(BinTable::parse(table).unwrap()),
+            ..CardPolicy::default()
+        };
+        assert_eq!(
+            card_facts("6222021234567890128", &policy, Lang::ZhCn),
+            ["unionpay", "中国工商银行", "CN"]
+        );
+        assert_eq!(
+            card_facts("6222021234567890128", &policy, Lang::En),
+            ["unionpay", "ICBC", "CN"]
+        );
+        assert_eq!(
+            card_facts("6222029912345678", &policy, Lang::ZhCn),
+            ["unionpay+visa", "ICBC, Asia", "HK"],
+            "no Chinese name in the table: the issuer as written"
+        );
+        let classic = CardPolicy {
+            bin_table: Some(BinTable::parse("622202,ICBC,debit\n").unwrap()),
+            ..CardPolicy::default()
+        };
+        assert_eq!(
+            card_facts("6222021234567890128", &classic, Lang::ZhCn),
+            ["unionpay", "ICBC"]
+        );
+    }
 }

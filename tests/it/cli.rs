@@ -124,6 +124,53 @@ fn secrets_come_from_stdin_and_the_environment() {
 }
 
 #[test]
+fn a_co_badged_card_passes_where_either_brand_is_allowed() {
+    let bins = fixture("profiles/bins.csv");
+    let bins = bins.to_str().unwrap();
+    // 6222 0299: the fixture's co-badged UnionPay and Visa BIN, issued in Hong Kong.
+    let card = "6222029912345673";
+    let run = |brand: &str, extra: &[&str]| {
+        let mut args = vec!["validate", "--card", "-", "--bin-table", bins, "--allow-brand", brand];
+        args.extend_from_slice(extra);
+        bindcheck(&args, &[], &format!("{card}\n"))
+    };
+    let o = run("visa", &["--format", "json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let c = &v["fields"]["card"];
+    assert_eq!(c["brand"], "unionpay");
+    assert_eq!(c["co_brands"], serde_json::json!(["visa"]));
+    assert_eq!(c["issuer"]["brands"], serde_json::json!(["unionpay", "visa"]));
+    assert_eq!(c["issuer"]["country"], "HK");
+    assert_eq!(c["issuer"]["issuer_zh"], "中国工商银行（亚洲）");
+
+    let o = run("mastercard", &["--format", "json"]);
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["fields"]["card"]["findings"][0]["code"], "card.brand_not_allowed");
+    assert_eq!(
+        v["fields"]["card"]["findings"][0]["message"],
+        "UnionPay / Visa cards are not supported by this wallet."
+    );
+
+    // The text names the issuer in the reader's language, with its country.
+    let o = run("unionpay", &["--lang", "zh-CN"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("(unionpay+visa, 中国工商银行（亚洲）, HK)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run("unionpay", &["--lang", "en"]);
+    assert!(
+        stdout(&o).contains("(unionpay+visa, Industrial and Commercial Bank of China (Asia), HK)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains(card), "masked: {}", stdout(&o));
+}
+
+#[test]
 fn language_comes_from_the_flag_or_the_locale() {
     let o = bindcheck(&["validate", "--phone", "010-65529988"], &[("LANG", "zh_CN.UTF-8")], "");
     assert_eq!(code(&o), 1);

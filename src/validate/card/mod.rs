@@ -43,7 +43,8 @@ impl std::fmt::Debug for CardNumber {
 /// What a card policy allows. The default allows every brand and bank.
 #[derive(Clone, Debug, Default)]
 pub struct CardPolicy {
-    /// Brands the wallet accepts; `None` accepts all.
+    /// Brands the wallet accepts; `None` accepts all. A co-badged card (its BIN table entry
+    /// lists several brands) is accepted when any of its brands is.
     pub allowed_brands: Option<Vec<Brand>>,
     /// The banks (by BIN prefix) the wallet accepts; `None` accepts all.
     pub bin_table: Option<BinTable>,
@@ -61,8 +62,12 @@ pub struct CardCheck {
     pub potentially_valid: bool,
     /// Whether the digits pass the Luhn check (false when there are no digits).
     pub luhn: bool,
-    /// The brand, once the digits determine one.
+    /// The brand, once the digits determine one: the primary network, from the number.
     pub brand: Option<Brand>,
+    /// The other networks a co-badged card carries, from its BIN table entry's `brands`
+    /// (`unionpay+visa`): every brand listed there but `brand`. Empty for most cards.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub co_brands: Vec<Brand>,
     /// Every brand the digits so far may belong to.
     pub candidates: Vec<Brand>,
     /// The issuing bank and card kind from the policy's BIN table, when it has the prefix.
@@ -140,6 +145,7 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
         potentially_valid: false,
         luhn: !digits.is_empty() && luhn::valid(&digits),
         brand: None,
+        co_brands: Vec::new(),
         candidates: Vec::new(),
         issuer: None,
         number: None,
@@ -237,18 +243,25 @@ fn brand_findings(check: &mut CardCheck, brand: Brand, len: usize, findings: &mu
     }
 }
 
-/// The policy's findings for a card of `brand`: the brand allowed and, once the number is
-/// long enough to carry its BIN, the bank and card kind (recording the issuer).
+/// The policy's findings for a card of `brand`: the brand allowed (any of a co-badged
+/// card's, as its BIN table entry lists them, recorded as `co_brands`) and, once the number
+/// is long enough to carry its BIN, the bank and card kind (recording the issuer).
 fn apply_policy(check: &mut CardCheck, policy: &CardPolicy, brand: Brand, findings: &mut Vec<Finding>) {
+    let entry = policy.bin_table.as_ref().map(|table| table.lookup(&check.digits));
+    if let Some(Some(e)) = entry {
+        check.co_brands = e.brands.iter().copied().filter(|b| *b != brand).collect();
+    }
     if let Some(allowed) = &policy.allowed_brands {
-        if !allowed.contains(&brand) {
-            findings.push(Finding::new(Field::Card, Code::CardBrandNotAllowed).with_detail(brand.nice_name()));
+        let brands: Vec<Brand> = std::iter::once(brand).chain(check.co_brands.iter().copied()).collect();
+        if !brands.iter().any(|b| allowed.contains(b)) {
+            let names: Vec<&str> = brands.into_iter().map(Brand::nice_name).collect();
+            findings.push(Finding::new(Field::Card, Code::CardBrandNotAllowed).with_detail(names.join(" / ")));
         }
     }
-    if let Some(table) = &policy.bin_table {
+    if let Some(entry) = entry {
         // Only judge the bank once the number is complete enough to carry its BIN.
         if check.digits.len() >= MIN_LEN {
-            match table.lookup(&check.digits) {
+            match entry {
                 Some(entry) => {
                     if let (Some(kinds), Some(kind)) = (&policy.allowed_kinds, entry.kind) {
                         if !kinds.contains(&kind) {
@@ -420,6 +433,63 @@ mod tests {
         assert_eq!(codes(&c), ["card.luhn", "card.kind_not_allowed"]);
         let c = validate_card("6200000000000005", &policy);
         assert_eq!(codes(&c), ["card.bin_not_supported"]);
+    }
+
+    /// A co-badged UnionPay and Visa BIN (the 8-digit entry beats the 6-digit one).
+    fn co_badged() -> BinTable {
+        BinTable::parse(
+            "prefix,issuer,issuer_zh,kind,country,brands\n\
+             622202,ICBC,中国工商银行,debit,CN,unionpay\n\
+             62220299,\"ICBC, Asia\",工银亚洲,credit,HK,unionpay+visa\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_co_badged_card_is_accepted_where_either_brand_is() {
+        let number = "6222029912345678";
+        let with = |brands: Vec<Brand>| CardPolicy {
+            allowed_brands: Some(brands),
+            bin_table: Some(co_badged()),
+            ..CardPolicy::default()
+        };
+        let c = validate_card(number, &with(vec![Brand::Visa]));
+        assert!(!c.luhn, "UnionPay's warning only: the check is about the brands");
+        assert_eq!(codes(&c), ["card.luhn"]);
+        assert!(c.valid);
+        assert_eq!(
+            (c.brand, c.co_brands.as_slice()),
+            (Some(Brand::Unionpay), &[Brand::Visa][..])
+        );
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["brand"], "unionpay");
+        assert_eq!(json["co_brands"], serde_json::json!(["visa"]));
+        assert_eq!(json["issuer"]["brands"], serde_json::json!(["unionpay", "visa"]));
+        assert_eq!(json["issuer"]["country"], "HK");
+
+        let c = validate_card(number, &with(vec![Brand::Mastercard]));
+        assert_eq!(codes(&c), ["card.luhn", "card.brand_not_allowed"]);
+        assert!(!c.valid);
+        let f = &c.findings[1];
+        assert_eq!(
+            f.message(crate::validate::Lang::En),
+            "UnionPay / Visa cards are not supported by this wallet."
+        );
+
+        // While it is typed, once the digits reach the co-badged BIN.
+        let c = validate_card("6222 0299", &with(vec![Brand::Visa]));
+        assert!(c.potentially_valid && c.co_brands == [Brand::Visa], "{:?}", c.findings);
+        assert!(!codes(&c).contains(&"card.brand_not_allowed"));
+
+        // The 6-digit BIN lists UnionPay alone: a Visa-only wallet refuses it.
+        let c = validate_card("6222021234567890128", &with(vec![Brand::Visa]));
+        assert!(c.co_brands.is_empty());
+        assert_eq!(codes(&c), ["card.brand_not_allowed"]);
+        assert!(serde_json::to_value(&c).unwrap().get("co_brands").is_none());
+        assert_eq!(
+            c.findings[0].message(crate::validate::Lang::En),
+            "UnionPay cards are not supported by this wallet."
+        );
     }
 
     #[test]
