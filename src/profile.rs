@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::file::{self, FileError};
 use crate::probe::Method;
-use crate::validate::{BinTable, Brand, CardKind, CardPolicy, EmailPolicy, PhoneOptions, Policy, Region};
+use crate::validate::{BinTable, Brand, CardKind, CardPolicy, EmailPolicy, PhoneOptions, Policy, Region, UnionpayLuhn};
 
 /// The default profile, compiled in.
 pub const DEFAULT_PROFILE: &str = include_str!("profile/default.toml");
@@ -232,6 +232,7 @@ struct RawPolicy {
     card_brands: Option<Vec<Spanned<String>>>,
     card_kinds: Option<Vec<Spanned<String>>>,
     bin_table: Option<Spanned<String>>,
+    unionpay_luhn: Option<Spanned<String>>,
     email_allow_quoted: Option<bool>,
     email_allow_ip_literal: Option<bool>,
     min_app_version: Option<Spanned<String>>,
@@ -432,6 +433,12 @@ fn policy(ctx: &Ctx, raw: &RawPolicy, base: Option<&Path>) -> Result<(Policy, Op
         .as_ref()
         .map(|file| bin_table(ctx, file, base))
         .transpose()?;
+    let unionpay_luhn = raw
+        .unionpay_luhn
+        .as_ref()
+        .map(|r| unionpay_luhn(ctx, r))
+        .transpose()?
+        .unwrap_or_default();
     let min_app_version = raw.min_app_version.as_ref().map(|v| app_version(ctx, v)).transpose()?;
     let policy = Policy {
         phone: PhoneOptions {
@@ -447,6 +454,7 @@ fn policy(ctx: &Ctx, raw: &RawPolicy, base: Option<&Path>) -> Result<(Policy, Op
             allowed_brands,
             bin_table,
             allowed_kinds,
+            unionpay_luhn,
         },
     };
     Ok((policy, min_app_version))
@@ -490,6 +498,17 @@ fn card_kind(ctx: &Ctx, k: &Spanned<String>) -> Result<CardKind, ProfileError> {
             k,
             format!("unknown card kind `{}`", k.get_ref()),
             "use debit, credit or prepaid",
+        )
+    })
+}
+
+/// `unionpay_luhn`: `warn` or `error`.
+fn unionpay_luhn(ctx: &Ctx, r: &Spanned<String>) -> Result<UnionpayLuhn, ProfileError> {
+    UnionpayLuhn::parse(r.get_ref()).ok_or_else(|| {
+        ctx.error_at(
+            r,
+            "`unionpay_luhn` must be \"warn\" or \"error\"",
+            "\"warn\" (the default) lets a UnionPay card that fails the check digit through with a warning; \"error\" refuses it",
         )
     })
 }
@@ -970,6 +989,27 @@ mod tests {
             ),
             "{cause:?}"
         );
+    }
+
+    #[test]
+    fn unionpay_luhn_is_warn_or_error() {
+        let policy = |value: &str| {
+            let text = format!("name = \"x\"\n[policy]\n{value}\n");
+            Profile::parse(&text, "p.toml", None).map(|p| p.policy.card)
+        };
+        let failing = "6212345678901266";
+        let warn = policy("").unwrap();
+        assert_eq!(warn.unionpay_luhn, UnionpayLuhn::Warn);
+        assert!(crate::validate::validate_card(failing, &warn).valid);
+        let warn = policy("unionpay_luhn = \"warn\"").unwrap();
+        assert!(crate::validate::validate_card(failing, &warn).valid);
+        let error = policy("unionpay_luhn = \"error\"").unwrap();
+        let c = crate::validate::validate_card(failing, &error);
+        assert!(!c.valid);
+        assert_eq!(c.findings[0].severity, crate::validate::Severity::Error);
+        let e = policy("unionpay_luhn = \"strict\"").unwrap_err();
+        assert_eq!(e.position(), Some((3, 17)), "{e}");
+        assert_eq!(e.message, "`unionpay_luhn` must be \"warn\" or \"error\"");
     }
 
     #[test]

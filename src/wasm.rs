@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use crate::validate::{
     self, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_name,
     validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldViews, Inputs, Lang,
-    PhoneOptions, Policy, Region, Validation,
+    PhoneOptions, Policy, Region, UnionpayLuhn, Validation,
 };
 
 /// The options every function accepts; each uses those that concern its field. Keys are
@@ -47,6 +47,9 @@ pub struct Options {
     pub bin_table: Option<String>,
     /// Card: accept these kinds only (`debit`, `credit`, `prepaid`), with a BIN table.
     pub allowed_kinds: Option<Vec<String>>,
+    /// Card: a UnionPay card failing the check digit is a `"warn"`ing (the default) or an
+    /// `"error"`.
+    pub unionpay_luhn: Option<String>,
     /// Security code: the card's brand, which sets the code's length.
     pub brand: Option<String>,
     /// Expiry and ID number: today's date as `YYYY-MM-DD`; absent means today (UTC).
@@ -128,10 +131,15 @@ impl Options {
                     .collect::<Result<_, _>>()?,
             ),
         };
+        let unionpay_luhn = match &self.unionpay_luhn {
+            None => UnionpayLuhn::default(),
+            Some(r) => UnionpayLuhn::parse(r).ok_or("bad unionpayLuhn: use \"warn\" or \"error\"")?,
+        };
         Ok(CardPolicy {
             allowed_brands,
             bin_table,
             allowed_kinds,
+            unionpay_luhn,
         })
     }
 
@@ -281,6 +289,8 @@ export interface CardOptions extends CommonOptions {
   binTable?: string;
   /** Accept these kinds only (with a BIN table that says the kind). */
   allowedKinds?: ("debit" | "credit" | "prepaid")[];
+  /** A UnionPay card failing the check digit: a warning (default), or an error. */
+  unionpayLuhn?: "warn" | "error";
 }
 
 export interface DateOptions extends CommonOptions {
@@ -594,6 +604,10 @@ mod tests {
         assert!(opts(r#"{"today": "2026-02-30"}"#).today(today).is_err());
         assert!(opts(r#"{"allowedKinds": ["gift"]}"#).card().is_err());
         assert!(opts(r#"{"binTable": "622202,ICBC,gift"}"#).card().is_err());
+        assert!(opts(r#"{"unionpayLuhn": "strict"}"#)
+            .card()
+            .unwrap_err()
+            .contains("\"warn\" or \"error\""));
         assert_eq!(opts(r#"{"lang": "zh_CN"}"#).lang(), Ok(Lang::ZhCn));
         assert_eq!(Options::from_json(None).unwrap().lang(), Ok(Lang::En));
     }
@@ -631,6 +645,25 @@ mod tests {
         assert!(json.contains("cvv.length"), "{json}");
         let json = check_json(Field::Expiry, "", &opts("{}"), today()).unwrap();
         assert!(json.contains(r#""normalized":null"#), "{json}");
+    }
+
+    #[test]
+    fn unionpay_luhn_is_a_warning_unless_the_option_says_error() {
+        let card = |options: &str| {
+            let json = check_json(Field::Card, "6212345678901266", &opts(options), today()).unwrap();
+            serde_json::from_str::<serde_json::Value>(&json).unwrap()
+        };
+        for options in ["{}", r#"{"unionpayLuhn": "warn"}"#] {
+            let v = card(options);
+            assert_eq!(
+                (v["valid"].as_bool(), &v["findings"][0]["severity"]),
+                (Some(true), &"warning".into())
+            );
+        }
+        let v = card(r#"{"unionpayLuhn": "error"}"#);
+        assert_eq!(v["valid"], false);
+        assert_eq!(v["findings"][0]["code"], "card.luhn");
+        assert_eq!(v["findings"][0]["severity"], "error");
     }
 
     #[test]

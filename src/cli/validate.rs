@@ -12,7 +12,7 @@ use bindcheck::file;
 use bindcheck::profile::MAX_BIN_TABLE_BYTES;
 use bindcheck::report::today_utc as today;
 use bindcheck::validate::{
-    validate, BinTable, Brand, CardPolicy, EmailPolicy, Field, Inputs, Lang, PhoneOptions, Policy, Region,
+    validate, BinTable, Brand, CardPolicy, EmailPolicy, Field, Inputs, Lang, PhoneOptions, Policy, Region, UnionpayLuhn,
 };
 
 /// Output formats of `validate`.
@@ -50,6 +50,10 @@ pub struct ValidateArgs {
     /// the columns a header line names: prefix,issuer,issuer_zh,kind,country,brands.
     #[arg(long, value_name = "FILE")]
     bin_table: Option<PathBuf>,
+    /// A UnionPay card failing the check digit: a warning (a few real cards do), or an
+    /// error (some processors refuse them).
+    #[arg(long, value_name = "warn|error", default_value = "warn", value_parser = parse_unionpay_luhn)]
+    unionpay_luhn: UnionpayLuhn,
 
     /// Language of messages: en or zh-CN (default: from LANG).
     #[arg(long, value_name = "LANG")]
@@ -105,6 +109,7 @@ impl ValidateArgs {
                 allowed_brands: (!self.allow_brands.is_empty()).then(|| self.allow_brands.clone()),
                 bin_table,
                 allowed_kinds: None,
+                unionpay_luhn: self.unionpay_luhn,
             },
         })
     }
@@ -123,6 +128,11 @@ fn parse_region(value: &str) -> Result<DefaultRegion, String> {
 /// An `--allow-region` value.
 fn parse_allowed_region(value: &str) -> Result<Region, String> {
     value.parse().map_err(|_| unknown_region())
+}
+
+/// A `--unionpay-luhn` value.
+fn parse_unionpay_luhn(value: &str) -> Result<UnionpayLuhn, String> {
+    UnionpayLuhn::parse(value).ok_or_else(|| "use `warn` or `error`".to_owned())
 }
 
 /// Not repeating the value: a card number pasted into the wrong flag must not reach a log.

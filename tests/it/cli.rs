@@ -68,6 +68,7 @@ fn exit_codes_follow_the_documented_contract() {
         &["validate", "--region", "6222021234567890128", "--phone", "1"][..],
         &["validate", "--lang", "6222021234567890128", "--phone", "1"],
         &["validate", "--format", "6222021234567890128", "--phone", "1"],
+        &["validate", "--unionpay-luhn", "6222021234567890128", "--phone", "1"],
         &["validate", "6222021234567890128"],
         &["check", "--format", "6222021234567890128"],
         &["check", "--endpoint", "http://alice:hunter2CANARY@[bad"],
@@ -168,6 +169,47 @@ fn a_co_badged_card_passes_where_either_brand_is_allowed() {
         stdout(&o)
     );
     assert!(!stdout(&o).contains(card), "masked: {}", stdout(&o));
+}
+
+#[test]
+fn unionpay_luhn_error_refuses_a_unionpay_card_that_fails_the_check_digit() {
+    // 19 digits, UnionPay, failing the check digit.
+    let card = "6222021234567890127\n";
+    let o = bindcheck(&["validate", "--card", "-", "--format", "json"], &[], card);
+    assert_eq!(code(&o), 0, "a warning by default: {}", stdout(&o));
+    let o = bindcheck(
+        &[
+            "validate",
+            "--card",
+            "-",
+            "--format",
+            "json",
+            "--unionpay-luhn",
+            "error",
+        ],
+        &[],
+        card,
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let c = &v["fields"]["card"];
+    assert_eq!(
+        (c["valid"].as_bool(), c["potentially_valid"].as_bool()),
+        (Some(false), Some(false))
+    );
+    assert_eq!(c["findings"][0]["severity"], "error");
+    assert!(c["findings"][0]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("some card processors refuse them"));
+    let o = bindcheck(
+        &["validate", "--card", "-", "--unionpay-luhn", "6222021234567890127"],
+        &[],
+        card,
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("use `warn` or `error`"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("2021234567"), "{}", stderr(&o));
 }
 
 #[test]

@@ -50,6 +50,43 @@ pub struct CardPolicy {
     pub bin_table: Option<BinTable>,
     /// Card kinds the wallet accepts (with a BIN table that says the kind); `None`: all.
     pub allowed_kinds: Option<Vec<CardKind>>,
+    /// What a UnionPay card failing the Luhn check is: a warning (the default) or an error.
+    pub unionpay_luhn: UnionpayLuhn,
+}
+
+/// How a UnionPay card number that fails the Luhn check is judged. UnionPay issues a few
+/// real cards that fail it, but some processors refuse them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum UnionpayLuhn {
+    /// A warning: the card may be real (the default).
+    #[default]
+    Warn,
+    /// An error, as for every other brand.
+    Error,
+}
+
+impl UnionpayLuhn {
+    /// Parses `warn` or `error`.
+    pub fn parse(s: &str) -> Option<UnionpayLuhn> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "warn" => Some(UnionpayLuhn::Warn),
+            "error" => Some(UnionpayLuhn::Error),
+            _ => None,
+        }
+    }
+
+    /// `warn` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnionpayLuhn::Warn => "warn",
+            UnionpayLuhn::Error => "error",
+        }
+    }
+
+    /// Whether a failed check digit is only a warning for a card of `brand`.
+    fn forgives(self, brand: Option<Brand>) -> bool {
+        brand == Some(Brand::Unionpay) && self == UnionpayLuhn::Warn
+    }
 }
 
 /// The result of checking a card number.
@@ -118,14 +155,19 @@ fn lengths_text(lengths: &[usize]) -> String {
 }
 
 /// A failed check digit. UnionPay issues a few real cards that fail it, so for UnionPay it
-/// is a warning and the hint says why; for every other brand it is an error, and the
-/// caveat does not appear.
-fn luhn_failed(brand: Option<Brand>) -> Finding {
+/// is a warning and the hint says why, unless the policy makes it an error (then the hint
+/// says why that is); for every other brand it is an error, and no caveat appears.
+fn luhn_failed(brand: Option<Brand>, rule: UnionpayLuhn) -> Finding {
     let f = Finding::new(Field::Card, Code::CardLuhn);
-    if brand == Some(Brand::Unionpay) {
+    if rule.forgives(brand) {
         f.with_severity(Severity::Warning).with_localized_detail(
             " A few real UnionPay cards fail this check, so this is only a warning: if every digit matches, go ahead.",
             "少数真实银联卡不满足此校验，因此仅作警告：如果每一位都与卡面一致，可以继续绑定。",
+        )
+    } else if brand == Some(Brand::Unionpay) {
+        f.with_localized_detail(
+            " A few real UnionPay cards fail this check, but some card processors refuse them, and so does this wallet: if every digit matches, use another card.",
+            "少数真实银联卡不满足此校验，但部分收单机构会拒绝此类卡，此钱包也不接受：如果每一位都与卡面一致，请换一张卡。",
         )
     } else {
         f.with_localized_detail("", "")
@@ -172,11 +214,11 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
         check.number = Some(CardNumber(digits.clone()));
     }
     match check.candidates.as_slice() {
-        [] => unknown_brand_findings(len, check.luhn, &mut findings),
+        [] => unknown_brand_findings(len, check.luhn, policy.unionpay_luhn, &mut findings),
         [brand] => {
             let brand = *brand;
             check.brand = Some(brand);
-            brand_findings(&mut check, brand, len, &mut findings);
+            brand_findings(&mut check, brand, len, policy.unionpay_luhn, &mut findings);
             apply_policy(&mut check, policy, brand, &mut findings);
         }
         _ => {
@@ -208,27 +250,27 @@ fn scan(input: &str) -> (String, Option<char>) {
 
 /// The findings for `len` digits that no brand issues: the unknown brand, and the length or
 /// check digit when that is wrong too.
-fn unknown_brand_findings(len: usize, luhn: bool, findings: &mut Vec<Finding>) {
+fn unknown_brand_findings(len: usize, luhn: bool, rule: UnionpayLuhn, findings: &mut Vec<Finding>) {
     findings.push(Finding::new(Field::Card, Code::CardUnknownBrand));
     if len < MIN_LEN {
         findings.push(Finding::new(Field::Card, Code::CardTooShort).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
     } else if len > MAX_LEN {
         findings.push(Finding::new(Field::Card, Code::CardTooLong).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
     } else if !luhn {
-        findings.push(luhn_failed(None));
+        findings.push(luhn_failed(None, rule));
     }
 }
 
 /// The length and check-digit findings for `len` digits of `brand`, and whether the digits
 /// could still become a valid number.
-fn brand_findings(check: &mut CardCheck, brand: Brand, len: usize, findings: &mut Vec<Finding>) {
+fn brand_findings(check: &mut CardCheck, brand: Brand, len: usize, rule: UnionpayLuhn, findings: &mut Vec<Finding>) {
     let lengths = brand.lengths();
     let max = lengths.last().copied().unwrap_or(MAX_LEN);
-    let luhn_ok = check.luhn || brand == Brand::Unionpay;
+    let luhn_ok = check.luhn || rule.forgives(Some(brand));
     if lengths.contains(&len) {
         check.potentially_valid = len < max || luhn_ok;
         if !check.luhn {
-            findings.push(luhn_failed(Some(brand)));
+            findings.push(luhn_failed(Some(brand), rule));
         }
     } else {
         check.potentially_valid = len < max;
@@ -490,6 +532,44 @@ mod tests {
             c.findings[0].message(crate::validate::Lang::En),
             "UnionPay cards are not supported by this wallet."
         );
+    }
+
+    #[test]
+    fn unionpay_luhn_can_be_an_error() {
+        use crate::validate::Lang;
+        let error = CardPolicy {
+            unionpay_luhn: UnionpayLuhn::Error,
+            ..CardPolicy::default()
+        };
+        // 16 digits could still become 19; 19 digits cannot.
+        let c = validate_card("6212345678901266", &error);
+        assert_eq!(codes(&c), ["card.luhn"]);
+        assert_eq!(c.findings[0].severity, Severity::Error);
+        assert!(!c.valid && c.potentially_valid);
+        let c = validate_card("6222 0212 3456 7890 127", &error);
+        assert!(!c.valid && !c.potentially_valid);
+        let f = &c.findings[0];
+        assert_eq!((f.code, f.severity), (Code::CardLuhn, Severity::Error));
+        assert!(
+            f.hint(Lang::En).contains("some card processors refuse them"),
+            "{}",
+            f.hint(Lang::En)
+        );
+        assert!(
+            f.hint(Lang::ZhCn).contains("部分收单机构会拒绝"),
+            "{}",
+            f.hint(Lang::ZhCn)
+        );
+        assert!(!f.hint(Lang::En).contains("only a warning"));
+        // The default is the warning, and other brands are unchanged either way.
+        let c = validate_card("6222 0212 3456 7890 127", &CardPolicy::default());
+        assert!(c.valid && c.potentially_valid);
+        assert_eq!(c.findings[0].severity, Severity::Warning);
+        let visa = validate_card("4111111111111112", &error);
+        assert_eq!(visa.findings[0].hint(Lang::En), "Compare each digit with the card.");
+        assert_eq!(UnionpayLuhn::parse(" Error "), Some(UnionpayLuhn::Error));
+        assert_eq!(UnionpayLuhn::parse("warning"), None);
+        assert_eq!(UnionpayLuhn::default().as_str(), "warn");
     }
 
     #[test]
