@@ -47,7 +47,7 @@ pub struct Options {
     pub bin_table: Option<String>,
     /// Card: accept these kinds only (`debit`, `credit`, `prepaid`), with a BIN table.
     pub allowed_kinds: Option<Vec<String>>,
-    /// Card: a UnionPay card failing the check digit is a `"warn"`ing (the default) or an
+    /// Card: what a UnionPay card failing the check digit is, `"warn"` (the default) or
     /// `"error"`.
     pub unionpay_luhn: Option<String>,
     /// Security code: the card's brand, which sets the code's length.

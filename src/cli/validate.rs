@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::args::InputArgs;
 use super::batch::{self, InputFormat};
@@ -79,25 +79,7 @@ impl ValidateArgs {
     }
 
     fn policy(&self) -> Result<Policy, UsageError> {
-        let bin_table =
-            match &self.bin_table {
-                None => None,
-                Some(path) => {
-                    let text = file::read_text(path, MAX_BIN_TABLE_BYTES).map_err(|e| {
-                        UsageError::new(
-                            "cannot read the BIN table",
-                            format!(
-                                "check the path given to --bin-table: a BIN table is a CSV file of at most {} MiB",
-                                MAX_BIN_TABLE_BYTES >> 20
-                            ),
-                        )
-                        .caused_by(e)
-                    })?;
-                    Some(BinTable::parse(&text).map_err(|e| {
-                        UsageError::new(format!("{}:{}: {}", path.display(), e.line, e.problem), e.hint())
-                    })?)
-                }
-            };
+        let bin_table = self.bin_table.as_deref().map(bin_table).transpose()?;
         Ok(Policy {
             phone: PhoneOptions {
                 default_region: self.region.0,
@@ -113,6 +95,22 @@ impl ValidateArgs {
             },
         })
     }
+}
+
+/// The `--bin-table` file, read (at most [`MAX_BIN_TABLE_BYTES`]) and parsed.
+fn bin_table(path: &Path) -> Result<BinTable, UsageError> {
+    let text = file::read_text(path, MAX_BIN_TABLE_BYTES).map_err(|e| {
+        UsageError::new(
+            "cannot read the BIN table",
+            format!(
+                "check the path given to --bin-table: a BIN table is a CSV file of at most {} MiB",
+                MAX_BIN_TABLE_BYTES >> 20
+            ),
+        )
+        .caused_by(e)
+    })?;
+    BinTable::parse(&text)
+        .map_err(|e| UsageError::new(format!("{}:{}: {}", path.display(), e.line, e.problem), e.hint()))
 }
 
 /// A `--region` value: a known region code, or `none` (and empty) for no default region.
