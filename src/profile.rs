@@ -18,6 +18,7 @@ use crate::file::{self, FileError};
 use crate::probe::Method;
 use crate::validate::{
     BinTable, Brand, CardKind, CardPolicy, EmailPolicy, PhoneOptions, PhoneRanges, Policy, Region, SegmentPolicy,
+    UnionpayLuhn,
 };
 use std::sync::Arc;
 
@@ -237,6 +238,7 @@ struct RawPolicy {
     card_brands: Option<Vec<Spanned<String>>>,
     card_kinds: Option<Vec<Spanned<String>>>,
     bin_table: Option<Spanned<String>>,
+    unionpay_luhn: Option<Spanned<String>>,
     email_allow_quoted: Option<bool>,
     email_allow_ip_literal: Option<bool>,
     min_app_version: Option<Spanned<String>>,
@@ -437,6 +439,12 @@ fn policy(ctx: &Ctx, raw: &RawPolicy, base: Option<&Path>) -> Result<(Policy, Op
         .as_ref()
         .map(|file| bin_table(ctx, file, base))
         .transpose()?;
+    let unionpay_luhn = raw
+        .unionpay_luhn
+        .as_ref()
+        .map(|r| unionpay_luhn(ctx, r))
+        .transpose()?
+        .unwrap_or_default();
     let min_app_version = raw.min_app_version.as_ref().map(|v| app_version(ctx, v)).transpose()?;
     let virtual_operator = match &raw.virtual_operator {
         None => SegmentPolicy::default(),
@@ -464,6 +472,7 @@ fn policy(ctx: &Ctx, raw: &RawPolicy, base: Option<&Path>) -> Result<(Policy, Op
             allowed_brands,
             bin_table,
             allowed_kinds,
+            unionpay_luhn,
         },
     };
     Ok((policy, min_app_version))
@@ -511,60 +520,64 @@ fn card_kind(ctx: &Ctx, k: &Spanned<String>) -> Result<CardKind, ProfileError> {
     })
 }
 
-/// `bin_table`: the CSV file, read (relative to `base`, at most [`MAX_BIN_TABLE_BYTES`])
-/// and parsed. An error names the table's line and what is wrong there.
-fn bin_table(ctx: &Ctx, name: &Spanned<String>, base: Option<&Path>) -> Result<BinTable, ProfileError> {
-    let path: PathBuf = base.map_or_else(|| PathBuf::from(name.get_ref()), |b| b.join(name.get_ref()));
-    let csv = file::read_text(&path, MAX_BIN_TABLE_BYTES).map_err(|e| {
+/// `unionpay_luhn`: `warn` or `error`.
+fn unionpay_luhn(ctx: &Ctx, r: &Spanned<String>) -> Result<UnionpayLuhn, ProfileError> {
+    UnionpayLuhn::parse(r.get_ref()).ok_or_else(|| {
         ctx.error_at(
-            name,
-            format!("cannot read the BIN table {}", path.display()),
-            format!(
-                "the path is relative to the profile file; a BIN table is a CSV file of at most {} MiB",
-                MAX_BIN_TABLE_BYTES >> 20
-            ),
-        )
-        .caused_by(e)
-    })?;
-    BinTable::parse(&csv).map_err(|e| {
-        ctx.error_at(
-            name,
-            format!(
-                "the BIN table {} is invalid at its line {}: {}",
-                path.display(),
-                e.line,
-                e.problem
-            ),
-            "each line is prefix,issuer,kind with kind one of debit, credit, prepaid (or empty)",
+            r,
+            "`unionpay_luhn` must be \"warn\" or \"error\"",
+            "\"warn\" (the default) lets a UnionPay card that fails the check digit through with a warning; \"error\" refuses it",
         )
     })
 }
 
-/// `phone_ranges`: the CSV file, read (relative to `base`, at most [`MAX_BIN_TABLE_BYTES`],
-/// the limit of every data file a profile names) and parsed.
+/// `bin_table`: the CSV file, read and parsed ([`data_file`]).
+fn bin_table(ctx: &Ctx, name: &Spanned<String>, base: Option<&Path>) -> Result<BinTable, ProfileError> {
+    data_file(ctx, name, base, ("BIN table", "a BIN table"), |text| {
+        BinTable::parse(text).map_err(|e| (e.line, e.problem.to_string(), e.hint()))
+    })
+}
+
+/// `phone_ranges`: the CSV file, read and parsed ([`data_file`]).
 fn phone_ranges(ctx: &Ctx, name: &Spanned<String>, base: Option<&Path>) -> Result<PhoneRanges, ProfileError> {
+    data_file(ctx, name, base, ("phone ranges", "a phone ranges file"), |text| {
+        PhoneRanges::parse(text).map_err(|e| (e.line, e.problem.to_string(), e.hint()))
+    })
+}
+
+/// A data file the profile names (`bin_table`, `phone_ranges`): read, relative to `base`, as a
+/// regular file of at most [`MAX_BIN_TABLE_BYTES`], and parsed by `parse`, whose error is the
+/// line, what is wrong there and what to do. An error is at the key's value; `what` names the
+/// file in it, and as the subject of the hint.
+fn data_file<T>(
+    ctx: &Ctx,
+    name: &Spanned<String>,
+    base: Option<&Path>,
+    what: (&str, &str),
+    parse: impl FnOnce(&str) -> Result<T, (usize, String, &'static str)>,
+) -> Result<T, ProfileError> {
     let path: PathBuf = base.map_or_else(|| PathBuf::from(name.get_ref()), |b| b.join(name.get_ref()));
-    let csv = file::read_text(&path, MAX_BIN_TABLE_BYTES).map_err(|e| {
+    let text = file::read_text(&path, MAX_BIN_TABLE_BYTES).map_err(|e| {
         ctx.error_at(
             name,
-            format!("cannot read the phone ranges {}", path.display()),
+            format!("cannot read the {} {}", what.0, path.display()),
             format!(
-                "the path is relative to the profile file; a ranges file is a CSV file of at most {} MiB",
+                "the path is relative to the profile file; {} is a CSV file of at most {} MiB",
+                what.1,
                 MAX_BIN_TABLE_BYTES >> 20
             ),
         )
         .caused_by(e)
     })?;
-    PhoneRanges::parse(&csv).map_err(|e| {
+    parse(&text).map_err(|(line, problem, hint)| {
         ctx.error_at(
             name,
             format!(
-                "the phone ranges {} are invalid at line {}: {}",
-                path.display(),
-                e.line,
-                e.problem
+                "the {} {} is invalid at its line {line}: {problem}",
+                what.0,
+                path.display()
             ),
-            "each line is prefix,type,carrier,carrier_zh,segment, for example +86 149,mobile,China Telecom,中国电信,data_only",
+            hint,
         )
     })
 }
@@ -868,7 +881,14 @@ mod tests {
         assert!(n >= 3);
         let staging =
             Profile::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/profiles/staging-local.toml")).unwrap();
-        assert_eq!(staging.policy.card.bin_table.as_ref().map(|t| t.len()), Some(5));
+        let bins = staging.policy.card.bin_table.as_ref().unwrap();
+        assert_eq!(bins.len(), 6);
+        assert_eq!(bins.version(), Some("example-2026-05"));
+        let co_badged = bins.lookup("6222029912345678").unwrap();
+        assert_eq!(co_badged.brands, [Brand::Unionpay, Brand::Visa]);
+        assert_eq!(co_badged.country.as_deref(), Some("HK"));
+        let cmb = bins.lookup("6259651234567890").unwrap();
+        assert_eq!(cmb.issuer, "China Merchants Bank, Credit Card Centre");
         let ranges = staging.policy.phone.ranges.as_deref().unwrap();
         assert_eq!((ranges.len(), ranges.version()), (1, Some("example-2026-12")));
         assert_eq!(staging.policy.phone.virtual_operator, SegmentPolicy::Reject);
@@ -1003,7 +1023,7 @@ mod tests {
         std::fs::write(&ranges, "+86 149,mobile\n+86 13800138000999,mobile\n").unwrap();
         let text = "name = \"x\"\n[policy]\nphone_ranges = \"r.csv\"\n";
         let e = Profile::parse(text, "p.toml", Some(dir.path())).unwrap_err();
-        assert!(e.message.ends_with("are invalid at line 2: the prefix must be a country code and leading digits, 2 to 12 digits in all, such as +86 149"), "{e}");
+        assert!(e.message.ends_with("is invalid at its line 2: the prefix must be a country code and leading digits, 2 to 12 digits in all, such as +86 149"), "{e}");
         assert!(!e.to_string().contains("13800138000"), "{e}");
         let e = err("name = \"x\"\n[policy]\nvirtual_operator = \"deny\"\n");
         assert_eq!(
@@ -1027,6 +1047,46 @@ mod tests {
                 }
             ),
             "{cause:?}"
+        );
+    }
+
+    #[test]
+    fn unionpay_luhn_is_warn_or_error() {
+        let policy = |value: &str| {
+            let text = format!("name = \"x\"\n[policy]\n{value}\n");
+            Profile::parse(&text, "p.toml", None).map(|p| p.policy.card)
+        };
+        let failing = "6212345678901266";
+        let warn = policy("").unwrap();
+        assert_eq!(warn.unionpay_luhn, UnionpayLuhn::Warn);
+        assert!(crate::validate::validate_card(failing, &warn).valid);
+        let warn = policy("unionpay_luhn = \"warn\"").unwrap();
+        assert!(crate::validate::validate_card(failing, &warn).valid);
+        let error = policy("unionpay_luhn = \"error\"").unwrap();
+        let c = crate::validate::validate_card(failing, &error);
+        assert!(!c.valid);
+        assert_eq!(c.findings[0].severity, crate::validate::Severity::Error);
+        let e = policy("unionpay_luhn = \"strict\"").unwrap_err();
+        assert_eq!(e.position(), Some((3, 17)), "{e}");
+        assert_eq!(e.message, "`unionpay_luhn` must be \"warn\" or \"error\"");
+    }
+
+    #[test]
+    fn a_bin_table_error_names_its_line_and_both_layouts() {
+        let dir = tempfile::tempdir().unwrap();
+        let bins = "# version: 3\nprefix,issuer,country\n622202,ICBC,China\n";
+        std::fs::write(dir.path().join("bins.csv"), bins).unwrap();
+        let text = "name = \"x\"\n[policy]\nbin_table = \"bins.csv\"\n";
+        let e = Profile::parse(text, "p.toml", Some(dir.path())).unwrap_err();
+        assert_eq!(e.position(), Some((3, 13)), "{e}");
+        assert!(
+            e.message
+                .ends_with("is invalid at its line 3: the country must be two letters, an ISO 3166 code such as CN"),
+            "{e}"
+        );
+        assert!(
+            e.hint.contains("prefix,issuer,kind") && e.hint.contains("issuer_zh"),
+            "{e}"
         );
     }
 

@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use crate::validate::{
     self, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_name,
     validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldViews, Inputs, Lang,
-    PhoneOptions, PhoneRanges, Policy, Region, SegmentPolicy, Validation,
+    PhoneOptions, PhoneRanges, Policy, Region, SegmentPolicy, UnionpayLuhn, Validation,
 };
 use std::sync::Arc;
 
@@ -48,10 +48,14 @@ pub struct Options {
     pub allow_ip_literal: bool,
     /// Card: accept these brands only (`visa`, `unionpay`, ...).
     pub allowed_brands: Option<Vec<String>>,
-    /// Card: a BIN table as CSV text, `prefix,issuer,kind`.
+    /// Card: a BIN table as CSV text, `prefix,issuer,kind` or the columns its header names
+    /// (docs/profile.md, "BIN tables").
     pub bin_table: Option<String>,
     /// Card: accept these kinds only (`debit`, `credit`, `prepaid`), with a BIN table.
     pub allowed_kinds: Option<Vec<String>>,
+    /// Card: what a UnionPay card failing the check digit is, `"warn"` (the default) or
+    /// `"error"`.
+    pub unionpay_luhn: Option<String>,
     /// Security code: the card's brand, which sets the code's length.
     pub brand: Option<String>,
     /// Expiry and ID number: today's date as `YYYY-MM-DD`; absent means today (UTC).
@@ -146,10 +150,15 @@ impl Options {
                     .collect::<Result<_, _>>()?,
             ),
         };
+        let unionpay_luhn = match &self.unionpay_luhn {
+            None => UnionpayLuhn::default(),
+            Some(r) => UnionpayLuhn::parse(r).ok_or("bad unionpayLuhn: use \"warn\" or \"error\"")?,
+        };
         Ok(CardPolicy {
             allowed_brands,
             bin_table,
             allowed_kinds,
+            unionpay_luhn,
         })
     }
 
@@ -298,10 +307,13 @@ export interface EmailOptions extends CommonOptions {
 export interface CardOptions extends CommonOptions {
   /** Accept these brands only ("amex" and "cup" are aliases). */
   allowedBrands?: string[];
-  /** Supported banks: CSV text "prefix,issuer,kind". */
+  /** Supported banks: CSV text "prefix,issuer,kind", or with a header naming
+   *  "prefix,issuer,issuer_zh,kind,country,brands" (docs/profile.md, "BIN tables"). */
   binTable?: string;
   /** Accept these kinds only (with a BIN table that says the kind). */
   allowedKinds?: ("debit" | "credit" | "prepaid")[];
+  /** A UnionPay card failing the check digit: a warning (default), or an error. */
+  unionpayLuhn?: "warn" | "error";
 }
 
 export interface DateOptions extends CommonOptions {
@@ -351,10 +363,21 @@ export interface FieldView {
     segment: "standard" | "virtual_operator" | "data_only" | "satellite";
   };
   luhn?: boolean;
+  /** Card: the brand (the primary network), once the digits determine one. */
   brand?: Brand;
+  /** Card: the other networks of a co-badged card, from the BIN table's `brands`. */
+  co_brands?: Brand[];
   /** Card: brands the digits may belong to, while no single one is determined. */
   candidates?: Brand[];
-  issuer?: { prefix: string; issuer: string; kind: "debit" | "credit" | "prepaid" | null };
+  /** Card: the BIN table's entry for the number; `issuer_zh`, `country` and `brands` when the table has them. */
+  issuer?: {
+    prefix: string;
+    issuer: string;
+    issuer_zh?: string;
+    kind: "debit" | "credit" | "prepaid" | null;
+    country?: string;
+    brands?: Brand[];
+  };
   domain_unicode?: string;
   suggestion?: string;
   findings: Finding[];
@@ -610,6 +633,10 @@ mod tests {
         assert!(opts(r#"{"today": "2026-02-30"}"#).today(today).is_err());
         assert!(opts(r#"{"allowedKinds": ["gift"]}"#).card().is_err());
         assert!(opts(r#"{"binTable": "622202,ICBC,gift"}"#).card().is_err());
+        assert!(opts(r#"{"unionpayLuhn": "strict"}"#)
+            .card()
+            .unwrap_err()
+            .contains("\"warn\" or \"error\""));
         assert_eq!(opts(r#"{"lang": "zh_CN"}"#).lang(), Ok(Lang::ZhCn));
         assert_eq!(Options::from_json(None).unwrap().lang(), Ok(Lang::En));
     }
@@ -647,6 +674,25 @@ mod tests {
         assert!(json.contains("cvv.length"), "{json}");
         let json = check_json(Field::Expiry, "", &opts("{}"), today()).unwrap();
         assert!(json.contains(r#""normalized":null"#), "{json}");
+    }
+
+    #[test]
+    fn unionpay_luhn_is_a_warning_unless_the_option_says_error() {
+        let card = |options: &str| {
+            let json = check_json(Field::Card, "6212345678901266", &opts(options), today()).unwrap();
+            serde_json::from_str::<serde_json::Value>(&json).unwrap()
+        };
+        for options in ["{}", r#"{"unionpayLuhn": "warn"}"#] {
+            let v = card(options);
+            assert_eq!(
+                (v["valid"].as_bool(), &v["findings"][0]["severity"]),
+                (Some(true), &"warning".into())
+            );
+        }
+        let v = card(r#"{"unionpayLuhn": "error"}"#);
+        assert_eq!(v["valid"], false);
+        assert_eq!(v["findings"][0]["code"], "card.luhn");
+        assert_eq!(v["findings"][0]["severity"], "error");
     }
 
     #[test]

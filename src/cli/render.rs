@@ -65,22 +65,7 @@ pub fn text(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, u
             "  {label}{pad}  {status}{status_pad}{}",
             view.normalized.as_deref().unwrap_or("-")
         );
-        let mut facts: Vec<String> = Vec::new();
-        if let Some(region) = &view.region {
-            facts.push(region.clone());
-        }
-        if let Some(t) = view.number_type {
-            facts.push(t.as_str().to_owned());
-        }
-        if let Some(c) = view.carrier.as_ref().filter(|c| !c.name.is_empty()) {
-            facts.push(c.name_in(lang).to_owned());
-        }
-        if let Some(b) = view.brand {
-            facts.push(b.as_str().to_owned());
-        }
-        if let Some(issuer) = &view.issuer {
-            facts.push(issuer.issuer.clone());
-        }
+        let facts = view.facts(lang);
         if !facts.is_empty() {
             line.push_str(&format!("  ({})", facts.join(", ")));
         }

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::args::InputArgs;
@@ -14,7 +14,7 @@ use bindcheck::profile::MAX_BIN_TABLE_BYTES;
 use bindcheck::report::today_utc as today;
 use bindcheck::validate::{
     validate, BinTable, Brand, CardPolicy, EmailPolicy, Field, Inputs, Lang, PhoneOptions, PhoneRanges, Policy, Region,
-    SegmentPolicy,
+    SegmentPolicy, UnionpayLuhn,
 };
 
 /// Output formats of `validate`.
@@ -48,7 +48,8 @@ pub struct ValidateArgs {
     /// Accept these card brands only, e.g. unionpay,visa (repeat or comma-separate).
     #[arg(long = "allow-brand", value_name = "BRAND", value_delimiter = ',')]
     allow_brands: Vec<Brand>,
-    /// CSV of supported card prefixes: prefix,issuer,kind (kind: debit, credit, prepaid).
+    /// CSV of supported card prefixes: prefix,issuer,kind (kind: debit, credit, prepaid), or
+    /// the columns a header line names: prefix,issuer,issuer_zh,kind,country,brands.
     #[arg(long, value_name = "FILE")]
     bin_table: Option<PathBuf>,
     /// CSV of phone ranges over the bundled data: prefix,type,carrier,carrier_zh,segment.
@@ -57,6 +58,10 @@ pub struct ValidateArgs {
     /// A virtual operator's number (170x, 171, 162, 165, 167): allow, warn or reject.
     #[arg(long, value_name = "POLICY", default_value = "warn", value_parser = parse_segment_policy)]
     virtual_operator: SegmentPolicy,
+    /// A UnionPay card failing the check digit: a warning (a few real cards do), or an
+    /// error (some processors refuse them).
+    #[arg(long, value_name = "warn|error", default_value = "warn", value_parser = parse_unionpay_luhn)]
+    unionpay_luhn: UnionpayLuhn,
 
     /// Language of messages: en or zh-CN (default: from LANG).
     #[arg(long, value_name = "LANG")]
@@ -84,45 +89,18 @@ impl ValidateArgs {
     fn policy(&self) -> Result<Policy, UsageError> {
         let bin_table = match &self.bin_table {
             None => None,
-            Some(path) => {
-                let text = file::read_text(path, MAX_BIN_TABLE_BYTES).map_err(|e| {
-                    UsageError::new(
-                        "cannot read the BIN table",
-                        format!(
-                            "check the path given to --bin-table: a BIN table is a CSV file of at most {} MiB",
-                            MAX_BIN_TABLE_BYTES >> 20
-                        ),
-                    )
-                    .caused_by(e)
-                })?;
-                Some(BinTable::parse(&text).map_err(|e| {
-                    UsageError::new(
-                        format!("{}:{}: {}", path.display(), e.line, e.problem),
-                        "each line is prefix,issuer,kind with kind one of debit, credit, prepaid (or empty)",
-                    )
-                })?)
-            }
+            Some(path) => Some(data_file(path, "--bin-table", ("BIN table", "a BIN table"), |text| {
+                BinTable::parse(text).map_err(|e| (e.line, e.problem.to_string(), e.hint()))
+            })?),
         };
         let ranges = match &self.phone_ranges {
             None => None,
-            Some(path) => {
-                let text = file::read_text(path, MAX_BIN_TABLE_BYTES).map_err(|e| {
-                    UsageError::new(
-                        "cannot read the phone ranges",
-                        format!(
-                            "check the path given to --phone-ranges: a ranges file is a CSV file of at most {} MiB",
-                            MAX_BIN_TABLE_BYTES >> 20
-                        ),
-                    )
-                    .caused_by(e)
-                })?;
-                Some(Arc::new(PhoneRanges::parse(&text).map_err(|e| {
-                    UsageError::new(
-                        format!("{}:{}: {}", path.display(), e.line, e.problem),
-                        "each line is prefix,type,carrier,carrier_zh,segment, for example +86 149,mobile,China Telecom,中国电信,data_only",
-                    )
-                })?))
-            }
+            Some(path) => Some(Arc::new(data_file(
+                path,
+                "--phone-ranges",
+                ("phone ranges", "a phone ranges file"),
+                |text| PhoneRanges::parse(text).map_err(|e| (e.line, e.problem.to_string(), e.hint())),
+            )?)),
         };
         Ok(Policy {
             phone: PhoneOptions {
@@ -137,6 +115,7 @@ impl ValidateArgs {
                 allowed_brands: (!self.allow_brands.is_empty()).then(|| self.allow_brands.clone()),
                 bin_table,
                 allowed_kinds: None,
+                unionpay_luhn: self.unionpay_luhn,
             },
         })
     }
@@ -144,6 +123,29 @@ impl ValidateArgs {
 
 fn parse_segment_policy(value: &str) -> Result<SegmentPolicy, String> {
     SegmentPolicy::parse(value).ok_or_else(|| "use allow, warn or reject".to_owned())
+}
+
+/// A data file a flag names (`--bin-table`, `--phone-ranges`): read (a regular file of at
+/// most [`MAX_BIN_TABLE_BYTES`]) and parsed by `parse`, whose error is the line, what is wrong
+/// there and what to do. `what` names the file in the error, and as the subject of the hint.
+fn data_file<T>(
+    path: &Path,
+    flag: &str,
+    what: (&str, &str),
+    parse: impl FnOnce(&str) -> Result<T, (usize, String, &'static str)>,
+) -> Result<T, UsageError> {
+    let text = file::read_text(path, MAX_BIN_TABLE_BYTES).map_err(|e| {
+        UsageError::new(
+            format!("cannot read the {}", what.0),
+            format!(
+                "check the path given to {flag}: {} is a CSV file of at most {} MiB",
+                what.1,
+                MAX_BIN_TABLE_BYTES >> 20
+            ),
+        )
+        .caused_by(e)
+    })?;
+    parse(&text).map_err(|(line, problem, hint)| UsageError::new(format!("{}:{line}: {problem}", path.display()), hint))
 }
 
 /// A `--region` value: a known region code, or `none` (and empty) for no default region.
@@ -159,6 +161,11 @@ fn parse_region(value: &str) -> Result<DefaultRegion, String> {
 /// An `--allow-region` value.
 fn parse_allowed_region(value: &str) -> Result<Region, String> {
     value.parse().map_err(|_| unknown_region())
+}
+
+/// A `--unionpay-luhn` value.
+fn parse_unionpay_luhn(value: &str) -> Result<UnionpayLuhn, String> {
+    UnionpayLuhn::parse(value).ok_or_else(|| "use `warn` or `error`".to_owned())
 }
 
 /// Not repeating the value: a card number pasted into the wrong flag must not reach a log.

@@ -20,7 +20,7 @@ mod text;
 pub use card::{
     candidates as card_candidates, group as group_card_digits, validate_card, validate_cvv, validate_expiry, BinEntry,
     BinTable, BinTableError, BinTableProblem, Brand, CardCheck, CardKind, CardNumber, CardPolicy, CvvCheck, Expiry,
-    ExpiryCheck, UnknownBrand,
+    ExpiryCheck, UnionpayLuhn, UnknownBrand,
 };
 pub use catalog::{Code, UnknownCode};
 pub use date::Date;

@@ -92,15 +92,19 @@ pub struct DataVersions {
     /// `unversioned`; absent without such a file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_ranges: Option<String>,
+    /// The profile's BIN table: the version its `# version:` line names, or `unversioned`;
+    /// absent without a table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bin_table: Option<String>,
 }
 
 impl DataVersions {
     /// One line for a report: `libphonenumber 9.0.33 · carriers: … · credit-card-type
     /// 10.3.0`, then the profile's files.
     pub fn line(&self, lang: Lang) -> String {
-        let (carriers, ranges) = match lang {
-            Lang::En => ("carriers", "phone ranges"),
-            Lang::ZhCn => ("运营商数据", "号段文件"),
+        let (carriers, ranges, bins) = match lang {
+            Lang::En => ("carriers", "phone ranges", "BIN table"),
+            Lang::ZhCn => ("运营商数据", "号段文件", "卡 BIN 表"),
         };
         let mut line = format!(
             "{} · {carriers}: {} · {}",
@@ -108,6 +112,9 @@ impl DataVersions {
         );
         if let Some(v) = &self.phone_ranges {
             line.push_str(&format!(" · {ranges}: {v}"));
+        }
+        if let Some(v) = &self.bin_table {
+            line.push_str(&format!(" · {bins}: {v}"));
         }
         line
     }
@@ -122,6 +129,7 @@ impl Policy {
             carriers: super::phone::carrier_data_version(),
             card_brands: super::card::BRAND_DATA_VERSION,
             phone_ranges: self.phone.ranges.as_deref().map(|r| named(r.version())),
+            bin_table: self.card.bin_table.as_ref().map(|t| named(t.version())),
         }
     }
 }
@@ -281,6 +289,7 @@ fn card_view(c: &CardCheck, lang: Lang, unmasked: bool) -> FieldView {
         potentially_valid: Some(c.potentially_valid),
         luhn: Some(c.luhn),
         brand: c.brand,
+        co_brands: c.co_brands.clone(),
         candidates: if c.brand.is_none() {
             c.candidates.clone()
         } else {
@@ -334,6 +343,9 @@ pub struct FieldView {
     pub luhn: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<Brand>,
+    /// Card: the other networks of a co-badged card, from the BIN table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub co_brands: Vec<Brand>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<Brand>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -345,11 +357,73 @@ pub struct FieldView {
     pub findings: Vec<LocalizedFinding>,
 }
 
+impl FieldView {
+    /// What text outputs show in brackets after the value, in `lang`: the phone's region,
+    /// number type and carrier (its Chinese name in `zh-CN`); the card's brand (co-badged: `unionpay+visa`), its issuer (the
+    /// Chinese name in `zh-CN`, when the BIN table has one) and the issuer's country.
+    pub fn facts(&self, lang: Lang) -> Vec<String> {
+        let mut facts = Vec::new();
+        facts.extend(self.region.clone());
+        facts.extend(self.number_type.map(|t| t.as_str().to_owned()));
+        if let Some(brand) = self.brand {
+            let brands: Vec<&str> = std::iter::once(brand)
+                .chain(self.co_brands.iter().copied())
+                .map(Brand::as_str)
+                .collect();
+            facts.push(brands.join("+"));
+        }
+        if let Some(c) = self.carrier.as_ref().filter(|c| !c.name.is_empty()) {
+            facts.push(c.name_in(lang).to_owned());
+        }
+        if let Some(issuer) = &self.issuer {
+            facts.push(issuer.issuer_name(lang).to_owned());
+            facts.extend(issuer.country.clone());
+        }
+        facts
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::PhoneRanges;
+    use crate::validate::{BinTable, PhoneRanges};
     use std::sync::Arc;
+
+    fn card_facts(input: &str, policy: &CardPolicy, lang: Lang) -> Vec<String> {
+        card_view(&validate_card(input, policy), lang, false).facts(lang)
+    }
+
+    #[test]
+    fn a_card_shows_its_brands_issuer_and_country_in_the_reader_s_language() {
+        let table = "prefix,issuer,issuer_zh,kind,country,brands\n\
+                     622202,ICBC,中国工商银行,debit,CN,unionpay\n\
+                     62220299,\"ICBC, Asia\",,debit,HK,unionpay+visa\n";
+        let policy = CardPolicy {
+            bin_table: Some(BinTable::parse(table).unwrap()),
+            ..CardPolicy::default()
+        };
+        assert_eq!(
+            card_facts("6222021234567890128", &policy, Lang::ZhCn),
+            ["unionpay", "中国工商银行", "CN"]
+        );
+        assert_eq!(
+            card_facts("6222021234567890128", &policy, Lang::En),
+            ["unionpay", "ICBC", "CN"]
+        );
+        assert_eq!(
+            card_facts("6222029912345678", &policy, Lang::ZhCn),
+            ["unionpay+visa", "ICBC, Asia", "HK"],
+            "no Chinese name in the table: the issuer as written"
+        );
+        let classic = CardPolicy {
+            bin_table: Some(BinTable::parse("622202,ICBC,debit\n").unwrap()),
+            ..CardPolicy::default()
+        };
+        assert_eq!(
+            card_facts("6222021234567890128", &classic, Lang::ZhCn),
+            ["unionpay", "ICBC"]
+        );
+    }
 
     #[test]
     fn data_versions_name_the_profiles_files_too() {
@@ -364,5 +438,11 @@ mod tests {
         assert!(line.ends_with(" · 号段文件: ops-7"), "{line}");
         policy.phone.ranges = Some(Arc::new(PhoneRanges::parse("+86 149,mobile\n").unwrap()));
         assert_eq!(policy.data_versions().phone_ranges.as_deref(), Some("unversioned"));
+        policy.card.bin_table = Some(BinTable::parse("# version: bins-9\n622202,ICBC,debit\n").unwrap());
+        let line = policy.data_versions().line(Lang::En);
+        assert!(
+            line.ends_with(" · phone ranges: unversioned · BIN table: bins-9"),
+            "{line}"
+        );
     }
 }

@@ -68,6 +68,7 @@ fn exit_codes_follow_the_documented_contract() {
         &["validate", "--region", "6222021234567890128", "--phone", "1"][..],
         &["validate", "--lang", "6222021234567890128", "--phone", "1"],
         &["validate", "--format", "6222021234567890128", "--phone", "1"],
+        &["validate", "--unionpay-luhn", "6222021234567890128", "--phone", "1"],
         &["validate", "6222021234567890128"],
         &["check", "--format", "6222021234567890128"],
         &["check", "--endpoint", "http://alice:hunter2CANARY@[bad"],
@@ -183,6 +184,94 @@ fn secrets_come_from_stdin_and_the_environment() {
     let o = bindcheck(&["validate", "--card", "-", "--cvv", "-"], &[], "4111111111111111\n");
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--cvv is `-`, but standard input ended"));
+}
+
+#[test]
+fn a_co_badged_card_passes_where_either_brand_is_allowed() {
+    let bins = fixture("profiles/bins.csv");
+    let bins = bins.to_str().unwrap();
+    // 6222 0299: the fixture's co-badged UnionPay and Visa BIN, issued in Hong Kong.
+    let card = "6222029912345673";
+    let run = |brand: &str, extra: &[&str]| {
+        let mut args = vec!["validate", "--card", "-", "--bin-table", bins, "--allow-brand", brand];
+        args.extend_from_slice(extra);
+        bindcheck(&args, &[], &format!("{card}\n"))
+    };
+    let o = run("visa", &["--format", "json"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let c = &v["fields"]["card"];
+    assert_eq!(c["brand"], "unionpay");
+    assert_eq!(c["co_brands"], serde_json::json!(["visa"]));
+    assert_eq!(c["issuer"]["brands"], serde_json::json!(["unionpay", "visa"]));
+    assert_eq!(c["issuer"]["country"], "HK");
+    assert_eq!(c["issuer"]["issuer_zh"], "中国工商银行（亚洲）");
+
+    let o = run("mastercard", &["--format", "json"]);
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["fields"]["card"]["findings"][0]["code"], "card.brand_not_allowed");
+    assert_eq!(
+        v["fields"]["card"]["findings"][0]["message"],
+        "UnionPay / Visa cards are not supported by this wallet."
+    );
+
+    // The text names the issuer in the reader's language, with its country.
+    let o = run("unionpay", &["--lang", "zh-CN"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("(unionpay+visa, 中国工商银行（亚洲）, HK)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run("unionpay", &["--lang", "en"]);
+    assert!(
+        stdout(&o).contains("(unionpay+visa, Industrial and Commercial Bank of China (Asia), HK)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains(card), "masked: {}", stdout(&o));
+}
+
+#[test]
+fn unionpay_luhn_error_refuses_a_unionpay_card_that_fails_the_check_digit() {
+    // 19 digits, UnionPay, failing the check digit.
+    let card = "6222021234567890127\n";
+    let o = bindcheck(&["validate", "--card", "-", "--format", "json"], &[], card);
+    assert_eq!(code(&o), 0, "a warning by default: {}", stdout(&o));
+    let o = bindcheck(
+        &[
+            "validate",
+            "--card",
+            "-",
+            "--format",
+            "json",
+            "--unionpay-luhn",
+            "error",
+        ],
+        &[],
+        card,
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let c = &v["fields"]["card"];
+    assert_eq!(
+        (c["valid"].as_bool(), c["potentially_valid"].as_bool()),
+        (Some(false), Some(false))
+    );
+    assert_eq!(c["findings"][0]["severity"], "error");
+    assert!(c["findings"][0]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("some card processors refuse them"));
+    let o = bindcheck(
+        &["validate", "--card", "-", "--unionpay-luhn", "6222021234567890127"],
+        &[],
+        card,
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("use `warn` or `error`"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("2021234567"), "{}", stderr(&o));
 }
 
 #[test]

@@ -10,7 +10,7 @@
 use bindcheck::validate::{
     self, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_name,
     validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, Inputs, Lang, PhoneOptions,
-    PhoneRanges, Policy, SegmentPolicy, Validation,
+    PhoneRanges, Policy, SegmentPolicy, UnionpayLuhn, Validation,
 };
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -69,6 +69,10 @@ fn card_policy(o: &Value) -> CardPolicy {
         allowed_kinds: o
             .get("allowedKinds")
             .map(|ks| strings(ks).iter().map(|k| CardKind::parse(k).unwrap()).collect()),
+        unionpay_luhn: match o.get("unionpayLuhn").and_then(Value::as_str) {
+            Some("error") => UnionpayLuhn::Error,
+            _ => UnionpayLuhn::Warn,
+        },
     }
 }
 
@@ -438,6 +442,19 @@ fn calls() -> Vec<(&'static str, Value, Value)> {
         json!("6222 0212 3456 7890 128"),
         json!({"unmasked": true}),
     ));
+    // A co-badged BIN in the named layout, and UnionPay's check digit made an error.
+    let co_badged = "# version: 7\nprefix,issuer,issuer_zh,kind,country,brands\n\
+                     62220299,\"ICBC, Asia\",工银亚洲,debit,HK,unionpay+visa\n";
+    for brands in [json!(["visa"]), json!(["mastercard"])] {
+        calls.push((
+            "validateCard",
+            json!("6222029912345673"),
+            json!({"binTable": co_badged, "allowedBrands": brands}),
+        ));
+    }
+    for input in ["6212345678901266", "6222021234567890127"] {
+        calls.push(("validateCard", json!(input), json!({"unionpayLuhn": "error"})));
+    }
 
     // Expiry: src/validate/card/expiry.rs.
     for input in [

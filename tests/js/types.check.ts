@@ -26,6 +26,8 @@ export async function example(): Promise<string[]> {
   const expiry = validateExpiry("12/29", { today: "2026-11-26" });
   const form: Validation = validate({ phone: "13800138000", id_number: null }, { requireMobile: false, today: "2026-11-26" });
   const ok: boolean = form.ok && (form.fields.phone?.valid ?? false);
+  const coBadged = validateCard("6222029912345673", { binTable: "prefix,issuer,brands\n62220299,ICBC Asia,unionpay+visa\n", unionpayLuhn: "error" });
+  const networks: string[] = [coBadged.brand ?? "", ...(coBadged.co_brands ?? []), coBadged.issuer?.country ?? ""];
   const email = validateEmail("zhang@qq.con");
   const suggestion: string | undefined = email.suggestion;
 
@@ -33,6 +35,8 @@ export async function example(): Promise<string[]> {
   validatePhone("1", { lang: "fr" });
   // @ts-expect-error: requireMobile is a boolean
   validatePhone("1", { requireMobile: "yes" });
+  // @ts-expect-error: unionpayLuhn is "warn" or "error"
+  validateCard("1", { unionpayLuhn: "strict" });
   // @ts-expect-error: a Finding's severity is a closed set
   const severity: "fatal" = phone.findings[0].severity;
 
@@ -47,5 +51,6 @@ export async function example(): Promise<string[]> {
     formatCard("4111111111111111"),
     maskCard("4111111111111111"),
     severity,
+    ...networks,
   ];
 }

@@ -98,6 +98,9 @@ pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Resu
         if let Some(v) = &d.phone_ranges {
             inputs.add_property(("phone_ranges", v.as_str()));
         }
+        if let Some(v) = &d.bin_table {
+            inputs.add_property(("bin_table", v.as_str()));
+        }
         report.add_test_suite(inputs);
     }
 

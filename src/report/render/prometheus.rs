@@ -102,6 +102,9 @@ fn report_metrics(r: &Report, o: &mut Out) {
     if let Some(v) = &d.phone_ranges {
         labels.push(("phone_ranges", v));
     }
+    if let Some(v) = &d.bin_table {
+        labels.push(("bin_table", v));
+    }
     o.sample("bindcheck_data_info", &labels, 1.0);
     o.family("probe_duration_seconds", "gauge", "How long the whole check took.");
     o.sample("probe_duration_seconds", &[], secs(r.duration_ms));

@@ -185,17 +185,7 @@ fn inputs(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::Resu
         } else {
             "ok"
         };
-        let mut facts = Vec::new();
-        facts.extend(view.region.clone());
-        facts.extend(view.number_type.map(|t| t.as_str().to_owned()));
-        facts.extend(
-            view.carrier
-                .as_ref()
-                .filter(|c| !c.name.is_empty())
-                .map(|c| c.name_in(r.lang).to_owned()),
-        );
-        facts.extend(view.brand.map(|b| b.as_str().to_owned()));
-        facts.extend(view.issuer.as_ref().map(|i| i.issuer.clone()));
+        let facts = view.facts(r.lang);
         let facts = if facts.is_empty() {
             String::new()
         } else {

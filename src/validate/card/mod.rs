@@ -43,12 +43,50 @@ impl std::fmt::Debug for CardNumber {
 /// What a card policy allows. The default allows every brand and bank.
 #[derive(Clone, Debug, Default)]
 pub struct CardPolicy {
-    /// Brands the wallet accepts; `None` accepts all.
+    /// Brands the wallet accepts; `None` accepts all. A co-badged card (its BIN table entry
+    /// lists several brands) is accepted when any of its brands is.
     pub allowed_brands: Option<Vec<Brand>>,
     /// The banks (by BIN prefix) the wallet accepts; `None` accepts all.
     pub bin_table: Option<BinTable>,
     /// Card kinds the wallet accepts (with a BIN table that says the kind); `None`: all.
     pub allowed_kinds: Option<Vec<CardKind>>,
+    /// What a UnionPay card failing the Luhn check is: a warning (the default) or an error.
+    pub unionpay_luhn: UnionpayLuhn,
+}
+
+/// How a UnionPay card number that fails the Luhn check is judged. UnionPay issues a few
+/// real cards that fail it, but some processors refuse them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum UnionpayLuhn {
+    /// A warning: the card may be real (the default).
+    #[default]
+    Warn,
+    /// An error, as for every other brand.
+    Error,
+}
+
+impl UnionpayLuhn {
+    /// Parses `warn` or `error`.
+    pub fn parse(s: &str) -> Option<UnionpayLuhn> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "warn" => Some(UnionpayLuhn::Warn),
+            "error" => Some(UnionpayLuhn::Error),
+            _ => None,
+        }
+    }
+
+    /// `warn` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnionpayLuhn::Warn => "warn",
+            UnionpayLuhn::Error => "error",
+        }
+    }
+
+    /// Whether a failed check digit is only a warning for a card of `brand`.
+    fn forgives(self, brand: Option<Brand>) -> bool {
+        brand == Some(Brand::Unionpay) && self == UnionpayLuhn::Warn
+    }
 }
 
 /// The result of checking a card number.
@@ -61,8 +99,12 @@ pub struct CardCheck {
     pub potentially_valid: bool,
     /// Whether the digits pass the Luhn check (false when there are no digits).
     pub luhn: bool,
-    /// The brand, once the digits determine one.
+    /// The brand, once the digits determine one: the primary network, from the number.
     pub brand: Option<Brand>,
+    /// The other networks a co-badged card carries, from its BIN table entry's `brands`
+    /// (`unionpay+visa`): every brand listed there but `brand`. Empty for most cards.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub co_brands: Vec<Brand>,
     /// Every brand the digits so far may belong to.
     pub candidates: Vec<Brand>,
     /// The issuing bank and card kind from the policy's BIN table, when it has the prefix.
@@ -113,14 +155,19 @@ fn lengths_text(lengths: &[usize]) -> String {
 }
 
 /// A failed check digit. UnionPay issues a few real cards that fail it, so for UnionPay it
-/// is a warning and the hint says why; for every other brand it is an error, and the
-/// caveat does not appear.
-fn luhn_failed(brand: Option<Brand>) -> Finding {
+/// is a warning and the hint says why, unless the policy makes it an error (then the hint
+/// says why that is); for every other brand it is an error, and no caveat appears.
+fn luhn_failed(brand: Option<Brand>, rule: UnionpayLuhn) -> Finding {
     let f = Finding::new(Field::Card, Code::CardLuhn);
-    if brand == Some(Brand::Unionpay) {
+    if rule.forgives(brand) {
         f.with_severity(Severity::Warning).with_localized_detail(
             " A few real UnionPay cards fail this check, so this is only a warning: if every digit matches, go ahead.",
             "少数真实银联卡不满足此校验，因此仅作警告：如果每一位都与卡面一致，可以继续绑定。",
+        )
+    } else if brand == Some(Brand::Unionpay) {
+        f.with_localized_detail(
+            " A few real UnionPay cards fail this check, but some card processors refuse them, and so does this wallet: if every digit matches, use another card.",
+            "少数真实银联卡不满足此校验，但部分收单机构会拒绝此类卡，此钱包也不接受：如果每一位都与卡面一致，请换一张卡。",
         )
     } else {
         f.with_localized_detail("", "")
@@ -140,6 +187,7 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
         potentially_valid: false,
         luhn: !digits.is_empty() && luhn::valid(&digits),
         brand: None,
+        co_brands: Vec::new(),
         candidates: Vec::new(),
         issuer: None,
         number: None,
@@ -166,11 +214,11 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
         check.number = Some(CardNumber(digits.clone()));
     }
     match check.candidates.as_slice() {
-        [] => unknown_brand_findings(len, check.luhn, &mut findings),
+        [] => unknown_brand_findings(len, check.luhn, policy.unionpay_luhn, &mut findings),
         [brand] => {
             let brand = *brand;
             check.brand = Some(brand);
-            brand_findings(&mut check, brand, len, &mut findings);
+            brand_findings(&mut check, brand, len, policy.unionpay_luhn, &mut findings);
             apply_policy(&mut check, policy, brand, &mut findings);
         }
         _ => {
@@ -202,27 +250,27 @@ fn scan(input: &str) -> (String, Option<char>) {
 
 /// The findings for `len` digits that no brand issues: the unknown brand, and the length or
 /// check digit when that is wrong too.
-fn unknown_brand_findings(len: usize, luhn: bool, findings: &mut Vec<Finding>) {
+fn unknown_brand_findings(len: usize, luhn: bool, rule: UnionpayLuhn, findings: &mut Vec<Finding>) {
     findings.push(Finding::new(Field::Card, Code::CardUnknownBrand));
     if len < MIN_LEN {
         findings.push(Finding::new(Field::Card, Code::CardTooShort).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
     } else if len > MAX_LEN {
         findings.push(Finding::new(Field::Card, Code::CardTooLong).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
     } else if !luhn {
-        findings.push(luhn_failed(None));
+        findings.push(luhn_failed(None, rule));
     }
 }
 
 /// The length and check-digit findings for `len` digits of `brand`, and whether the digits
 /// could still become a valid number.
-fn brand_findings(check: &mut CardCheck, brand: Brand, len: usize, findings: &mut Vec<Finding>) {
+fn brand_findings(check: &mut CardCheck, brand: Brand, len: usize, rule: UnionpayLuhn, findings: &mut Vec<Finding>) {
     let lengths = brand.lengths();
     let max = lengths.last().copied().unwrap_or(MAX_LEN);
-    let luhn_ok = check.luhn || brand == Brand::Unionpay;
+    let luhn_ok = check.luhn || rule.forgives(Some(brand));
     if lengths.contains(&len) {
         check.potentially_valid = len < max || luhn_ok;
         if !check.luhn {
-            findings.push(luhn_failed(Some(brand)));
+            findings.push(luhn_failed(Some(brand), rule));
         }
     } else {
         check.potentially_valid = len < max;
@@ -237,18 +285,25 @@ fn brand_findings(check: &mut CardCheck, brand: Brand, len: usize, findings: &mu
     }
 }
 
-/// The policy's findings for a card of `brand`: the brand allowed and, once the number is
-/// long enough to carry its BIN, the bank and card kind (recording the issuer).
+/// The policy's findings for a card of `brand`: the brand allowed (any of a co-badged
+/// card's, as its BIN table entry lists them, recorded as `co_brands`) and, once the number
+/// is long enough to carry its BIN, the bank and card kind (recording the issuer).
 fn apply_policy(check: &mut CardCheck, policy: &CardPolicy, brand: Brand, findings: &mut Vec<Finding>) {
+    let entry = policy.bin_table.as_ref().map(|table| table.lookup(&check.digits));
+    if let Some(Some(e)) = entry {
+        check.co_brands = e.brands.iter().copied().filter(|b| *b != brand).collect();
+    }
     if let Some(allowed) = &policy.allowed_brands {
-        if !allowed.contains(&brand) {
-            findings.push(Finding::new(Field::Card, Code::CardBrandNotAllowed).with_detail(brand.nice_name()));
+        let brands: Vec<Brand> = std::iter::once(brand).chain(check.co_brands.iter().copied()).collect();
+        if !brands.iter().any(|b| allowed.contains(b)) {
+            let names: Vec<&str> = brands.into_iter().map(Brand::nice_name).collect();
+            findings.push(Finding::new(Field::Card, Code::CardBrandNotAllowed).with_detail(names.join(" / ")));
         }
     }
-    if let Some(table) = &policy.bin_table {
+    if let Some(entry) = entry {
         // Only judge the bank once the number is complete enough to carry its BIN.
         if check.digits.len() >= MIN_LEN {
-            match table.lookup(&check.digits) {
+            match entry {
                 Some(entry) => {
                     if let (Some(kinds), Some(kind)) = (&policy.allowed_kinds, entry.kind) {
                         if !kinds.contains(&kind) {
@@ -420,6 +475,101 @@ mod tests {
         assert_eq!(codes(&c), ["card.luhn", "card.kind_not_allowed"]);
         let c = validate_card("6200000000000005", &policy);
         assert_eq!(codes(&c), ["card.bin_not_supported"]);
+    }
+
+    /// A co-badged UnionPay and Visa BIN (the 8-digit entry beats the 6-digit one).
+    fn co_badged() -> BinTable {
+        BinTable::parse(
+            "prefix,issuer,issuer_zh,kind,country,brands\n\
+             622202,ICBC,中国工商银行,debit,CN,unionpay\n\
+             62220299,\"ICBC, Asia\",工银亚洲,credit,HK,unionpay+visa\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_co_badged_card_is_accepted_where_either_brand_is() {
+        let number = "6222029912345678";
+        let with = |brands: Vec<Brand>| CardPolicy {
+            allowed_brands: Some(brands),
+            bin_table: Some(co_badged()),
+            ..CardPolicy::default()
+        };
+        let c = validate_card(number, &with(vec![Brand::Visa]));
+        assert!(!c.luhn, "UnionPay's warning only: the check is about the brands");
+        assert_eq!(codes(&c), ["card.luhn"]);
+        assert!(c.valid);
+        assert_eq!(
+            (c.brand, c.co_brands.as_slice()),
+            (Some(Brand::Unionpay), &[Brand::Visa][..])
+        );
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["brand"], "unionpay");
+        assert_eq!(json["co_brands"], serde_json::json!(["visa"]));
+        assert_eq!(json["issuer"]["brands"], serde_json::json!(["unionpay", "visa"]));
+        assert_eq!(json["issuer"]["country"], "HK");
+
+        let c = validate_card(number, &with(vec![Brand::Mastercard]));
+        assert_eq!(codes(&c), ["card.luhn", "card.brand_not_allowed"]);
+        assert!(!c.valid);
+        let f = &c.findings[1];
+        assert_eq!(
+            f.message(crate::validate::Lang::En),
+            "UnionPay / Visa cards are not supported by this wallet."
+        );
+
+        // While it is typed, once the digits reach the co-badged BIN.
+        let c = validate_card("6222 0299", &with(vec![Brand::Visa]));
+        assert!(c.potentially_valid && c.co_brands == [Brand::Visa], "{:?}", c.findings);
+        assert!(!codes(&c).contains(&"card.brand_not_allowed"));
+
+        // The 6-digit BIN lists UnionPay alone: a Visa-only wallet refuses it.
+        let c = validate_card("6222021234567890128", &with(vec![Brand::Visa]));
+        assert!(c.co_brands.is_empty());
+        assert_eq!(codes(&c), ["card.brand_not_allowed"]);
+        assert!(serde_json::to_value(&c).unwrap().get("co_brands").is_none());
+        assert_eq!(
+            c.findings[0].message(crate::validate::Lang::En),
+            "UnionPay cards are not supported by this wallet."
+        );
+    }
+
+    #[test]
+    fn unionpay_luhn_can_be_an_error() {
+        use crate::validate::Lang;
+        let error = CardPolicy {
+            unionpay_luhn: UnionpayLuhn::Error,
+            ..CardPolicy::default()
+        };
+        // 16 digits could still become 19; 19 digits cannot.
+        let c = validate_card("6212345678901266", &error);
+        assert_eq!(codes(&c), ["card.luhn"]);
+        assert_eq!(c.findings[0].severity, Severity::Error);
+        assert!(!c.valid && c.potentially_valid);
+        let c = validate_card("6222 0212 3456 7890 127", &error);
+        assert!(!c.valid && !c.potentially_valid);
+        let f = &c.findings[0];
+        assert_eq!((f.code, f.severity), (Code::CardLuhn, Severity::Error));
+        assert!(
+            f.hint(Lang::En).contains("some card processors refuse them"),
+            "{}",
+            f.hint(Lang::En)
+        );
+        assert!(
+            f.hint(Lang::ZhCn).contains("部分收单机构会拒绝"),
+            "{}",
+            f.hint(Lang::ZhCn)
+        );
+        assert!(!f.hint(Lang::En).contains("only a warning"));
+        // The default is the warning, and other brands are unchanged either way.
+        let c = validate_card("6222 0212 3456 7890 127", &CardPolicy::default());
+        assert!(c.valid && c.potentially_valid);
+        assert_eq!(c.findings[0].severity, Severity::Warning);
+        let visa = validate_card("4111111111111112", &error);
+        assert_eq!(visa.findings[0].hint(Lang::En), "Compare each digit with the card.");
+        assert_eq!(UnionpayLuhn::parse(" Error "), Some(UnionpayLuhn::Error));
+        assert_eq!(UnionpayLuhn::parse("warning"), None);
+        assert_eq!(UnionpayLuhn::default().as_str(), "warn");
     }
 
     #[test]

@@ -40,6 +40,13 @@ pub struct PhoneRangesError {
     pub problem: PhoneRangesProblem,
 }
 
+impl PhoneRangesError {
+    /// What to do, for an error message's hint.
+    pub fn hint(&self) -> &'static str {
+        "each line is prefix,type,carrier,carrier_zh,segment, for example +86 149,mobile,China Telecom,中国电信,data_only (docs/profile.md, \"Phone ranges\")"
+    }
+}
+
 /// What is wrong with a ranges line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -90,8 +97,9 @@ fn name(s: &str) -> Result<Option<String>, PhoneRangesProblem> {
 
 impl PhoneRanges {
     /// Parses CSV with the columns `prefix,type,carrier,carrier_zh,segment`. A header line
-    /// (the first line that is not a comment) is optional, `#` starts a comment line, and a comment `# version: <text>` names the
-    /// file's version. The prefix is written with its country code (`+86 149`, `86149`);
+    /// (the first line that is not a comment) is optional, `#` starts a comment line, and the
+    /// first comment `# version: <text>` names the file's version. The prefix is written with
+    /// its country code (`+86 149`, `86149`);
     /// spaces, dashes and the plus sign are ignored. Names cannot hold a comma.
     pub fn parse(text: &str) -> Result<PhoneRanges, PhoneRangesError> {
         let mut out = PhoneRanges::default();
@@ -100,7 +108,11 @@ impl PhoneRanges {
             let line = i + 1;
             let row = raw.trim();
             if let Some(comment) = row.strip_prefix('#') {
-                if let Some(v) = comment.trim().strip_prefix("version:") {
+                if let Some(v) = comment
+                    .trim()
+                    .strip_prefix("version:")
+                    .filter(|_| out.version.is_none())
+                {
                     out.version = Some(v.trim().chars().take(MAX_NAME).collect());
                 }
                 continue;
@@ -148,7 +160,7 @@ impl PhoneRanges {
         })
     }
 
-    /// The version the file names in a `# version:` comment.
+    /// The version the file names in its first `# version:` comment.
     pub fn version(&self) -> Option<&str> {
         self.version.as_deref()
     }
