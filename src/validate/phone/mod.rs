@@ -8,10 +8,12 @@
 //! because the crate's own versions accept wrong-length numbers and mis-strip some
 //! international prefixes (see docs/phone.md).
 
+mod as_you_type;
 mod carrier;
 mod meta;
 mod ranges;
 
+pub use as_you_type::{format_as_you_type, AsYouType};
 pub use carrier::{data_version as carrier_data_version, Carrier, Segment};
 pub use meta::known_regions;
 pub use ranges::{PhoneRange, PhoneRanges, PhoneRangesError, PhoneRangesProblem};
