@@ -3,6 +3,7 @@
 import init, {
   brandInfo,
   formatCard,
+  formatPhoneAsYouType,
   maskCard,
   validate,
   validateCard,
@@ -12,6 +13,7 @@ import init, {
   validatePhone,
   type FieldView,
   type Finding,
+  type PhoneAsYouType,
   type Validation,
 } from "../../target/wasm-pkg/bindcheck.js";
 
@@ -28,11 +30,17 @@ export async function example(): Promise<string[]> {
   const ok: boolean = form.ok && (form.fields.phone?.valid ?? false);
   const email = validateEmail("zhang@qq.con");
   const suggestion: string | undefined = email.suggestion;
+  // The caret as an input's selectionStart gives it (a number, or null).
+  const field = { value: "1380013", selectionStart: 7 as number | null };
+  const typed: PhoneAsYouType = formatPhoneAsYouType(field.value, field.selectionStart, { defaultRegion: "US" });
+  const caret: number = typed.caret;
 
   // @ts-expect-error: only "en" and "zh-CN"
   validatePhone("1", { lang: "fr" });
   // @ts-expect-error: requireMobile is a boolean
   validatePhone("1", { requireMobile: "yes" });
+  // @ts-expect-error: the caret is a number
+  formatPhoneAsYouType("1", "1");
   // @ts-expect-error: a Finding's severity is a closed set
   const severity: "fatal" = phone.findings[0].severity;
 
@@ -45,6 +53,7 @@ export async function example(): Promise<string[]> {
     String(ok),
     suggestion ?? "",
     formatCard("4111111111111111"),
+    `${typed.formatted}@${caret}`,
     maskCard("4111111111111111"),
     severity,
   ];
