@@ -9,9 +9,9 @@
 //! (libphonenumber's `matchesEntirely`), and kept: a region's patterns are built on first
 //! use, so a run that sees only Chinese numbers compiles only China's.
 //!
-//! A region's number formats (for [`super::AsYouType`]) are compiled apart from its validity
-//! patterns, the first time a number is formatted in the region, and each leading-digits
-//! pattern only when the formatter first asks it: checking numbers never pays for them.
+//! A region's number formats (for [`super::AsYouType`]) are kept apart from its validity
+//! patterns, and each of their patterns is compiled only when the formatter first asks for
+//! it: checking numbers never pays for them, and formatting only for the formats in play.
 
 use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
@@ -80,7 +80,7 @@ pub(crate) struct Region {
     national_prefix_for_parsing: Option<Regex>,
     transform_rule: Option<String>,
     international_prefix: Option<Regex>,
-    /// The national and the international number formats, compiled on first use.
+    /// The national and the international number formats, listed on first use.
     formats: OnceLock<(Vec<NumberFormat>, Vec<NumberFormat>)>,
 }
 
@@ -319,12 +319,13 @@ impl Region {
     }
 }
 
-/// A number format compiled for the as-you-type formatter.
+/// A number format for the as-you-type formatter, each pattern compiled the first time it
+/// is needed: most formats of a region are ruled out by their first leading-digits pattern.
 pub(crate) struct NumberFormat {
     data: &'static FormatData,
     /// The pattern as libphonenumber applies it: searched for, every match replaced.
-    pattern: Option<Regex>,
-    whole: Option<Regex>,
+    pattern: OnceLock<Option<Regex>>,
+    whole: OnceLock<Option<Regex>>,
     /// The format with `${1}` group references, for the regex crate.
     replacement: String,
     leading_digits: Vec<OnceLock<Option<Regex>>>,
@@ -333,31 +334,52 @@ pub(crate) struct NumberFormat {
 }
 
 /// Punctuation libphonenumber accepts in a number (its `VALID_PUNCTUATION`).
-const PUNCTUATION: &str = r"\-x\u{2010}-\u{2015}\u{2212}\u{30FC}\u{FF0D}-\u{FF0F} \u{00A0}\u{00AD}\u{200B}\u{2060}\u{3000}()\u{FF08}\u{FF09}\u{FF3B}\u{FF3D}.\[\]/~\u{2053}\u{223C}\u{FF5E}";
+fn is_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '-' | 'x' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF0D}'..='\u{FF0F}' | ' ' | '\u{00A0}'
+            | '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{3000}' | '(' | ')' | '\u{FF08}' | '\u{FF09}' | '\u{FF3B}'
+            | '\u{FF3D}' | '.' | '[' | ']' | '/' | '~' | '\u{2053}' | '\u{223C}' | '\u{FF5E}'
+    )
+}
 
-/// A format the as-you-type formatter can use: groups and punctuation only, the first group
-/// first (the formatter's `ELIGIBLE_FORMAT_PATTERN`), so that no digit is lost or added.
-static ELIGIBLE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"^[{PUNCTUATION}]*\$1[{PUNCTUATION}]*(?:\$\d[{PUNCTUATION}]*)*$"
-    ))
-    .ok()
-});
+/// A format the as-you-type formatter can use: group references and punctuation only, the
+/// first group first (the formatter's `ELIGIBLE_FORMAT_PATTERN`, `[P]*\$1[P]*(\$\d[P]*)*`),
+/// so that no digit is lost or added.
+fn is_eligible(format: &str) -> bool {
+    let rest = format.trim_start_matches(is_punctuation);
+    let Some(mut rest) = rest.strip_prefix("$1") else {
+        return false;
+    };
+    loop {
+        rest = rest.trim_start_matches(is_punctuation);
+        let mut chars = rest.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => return true,
+            (Some('$'), Some(d)) if d.is_ascii_digit() => rest = chars.as_str(),
+            _ => return false,
+        }
+    }
+}
 
-/// A national prefix rule that puts no prefix before the first group: `$1` or `($1)`.
-static FIRST_GROUP_ONLY: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\(?\$1\)?$").ok());
+/// A national prefix rule that puts no prefix before the first group: `$1`, `($1)` (the
+/// formatter's `FIRST_GROUP_ONLY_PREFIX_PATTERN`, `\(?\$1\)?`).
+fn is_first_group_only(rule: &str) -> bool {
+    let rule = rule.strip_prefix('(').unwrap_or(rule);
+    let rule = rule.strip_suffix(')').unwrap_or(rule);
+    rule == "$1"
+}
 
 impl NumberFormat {
     fn build(data: &'static FormatData) -> NumberFormat {
-        let is = |re: &LazyLock<Option<Regex>>, s: &str| re.as_ref().is_some_and(|re| re.is_match(s));
         NumberFormat {
             data,
-            pattern: RegexBuilder::new(data.pattern).unicode(false).build().ok(),
-            whole: compile(data.pattern, true),
+            pattern: OnceLock::new(),
+            whole: OnceLock::new(),
             replacement: group_references(data.format),
             leading_digits: data.leading_digits.iter().map(|_| OnceLock::new()).collect(),
-            first_group_only: data.national_prefix_rule.is_none_or(|r| is(&FIRST_GROUP_ONLY, r)),
-            eligible: is(&ELIGIBLE, data.format),
+            first_group_only: data.national_prefix_rule.is_none_or(is_first_group_only),
+            eligible: is_eligible(data.format),
         }
     }
 
@@ -408,27 +430,37 @@ impl NumberFormat {
     /// Whether every pattern of the format compiles (they all should).
     #[cfg(test)]
     pub fn compiles(&self) -> bool {
-        self.pattern.is_some()
-            && self.whole.is_some()
+        self.search_regex().is_some()
+            && self.whole_regex().is_some()
             && (0..self.leading_digits.len()).all(|i| {
                 self.leading_digits_match(i, "");
                 self.leading_digits[i].get().is_some_and(Option::is_some)
             })
     }
 
+    fn search_regex(&self) -> Option<&Regex> {
+        self.pattern
+            .get_or_init(|| RegexBuilder::new(self.data.pattern).unicode(false).build().ok())
+            .as_ref()
+    }
+
+    fn whole_regex(&self) -> Option<&Regex> {
+        self.whole.get_or_init(|| compile(self.data.pattern, true)).as_ref()
+    }
+
     /// The pattern matches the whole of `digits`.
     pub fn matches_whole(&self, digits: &str) -> bool {
-        self.whole.as_ref().is_some_and(|re| re.is_match(digits))
+        self.whole_regex().is_some_and(|re| re.is_match(digits))
     }
 
     /// The first match of the pattern in `digits`.
     pub fn find<'a>(&self, digits: &'a str) -> Option<&'a str> {
-        Some(self.pattern.as_ref()?.find(digits)?.as_str())
+        Some(self.search_regex()?.find(digits)?.as_str())
     }
 
     /// `digits` with every match of the pattern replaced by the format (Java's `replaceAll`).
     pub fn apply(&self, digits: &str) -> String {
-        match &self.pattern {
+        match self.search_regex() {
             Some(re) => re.replace_all(digits, self.replacement.as_str()).into_owned(),
             None => digits.to_owned(),
         }
@@ -538,4 +570,30 @@ pub fn known_regions() -> Vec<&'static str> {
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_the_as_you_type_formatter_can_use() {
+        for format in ["$1", "$1 $2", "($1) $2-$3", "$1-$2 $3", "$1/$2", " $1 ", "$1　$2"] {
+            assert!(is_eligible(format), "{format}");
+        }
+        // A star (Israel's star numbers), a digit of its own, the first group later, none.
+        for format in ["*$1", "$1 0 $2", "$2 $1", "$1$", "", "$$1", "$1 $x"] {
+            assert!(!is_eligible(format), "{format}");
+        }
+    }
+
+    #[test]
+    fn rules_without_a_national_prefix() {
+        for rule in ["$1", "($1)", "($1", "$1)"] {
+            assert!(is_first_group_only(rule), "{rule}");
+        }
+        for rule in ["0$1", "(0$1)", "8 ($1)", "(($1)", ""] {
+            assert!(!is_first_group_only(rule), "{rule}");
+        }
+    }
 }
