@@ -14,7 +14,7 @@
 //! [`format_as_you_type`] re-formats what a form field holds and says where the caret goes.
 
 use super::meta::{self, NumberFormat, Region as RegionMeta};
-use super::{extract_country_code, text, Region};
+use super::{extract_country_code, is_separator, text, Region};
 use std::fmt;
 
 /// Formatting starts once this many digits of the national number are in; the first
@@ -561,7 +561,7 @@ pub fn format_as_you_type(text: &str, caret: usize, region: Option<Region>) -> (
                 remembered = Some(keys.len());
             }
             keys.push(c);
-        } else if !is_separator(c) {
+        } else if !is_separator(c) && !text::is_invisible(c) {
             return (text.to_owned(), caret);
         }
     }
@@ -578,13 +578,6 @@ pub fn format_as_you_type(text: &str, caret: usize, region: Option<Region>) -> (
         None => 0,
     };
     (formatter.output, caret)
-}
-
-/// What the formatting puts between digits, and what people type there themselves.
-fn is_separator(c: char) -> bool {
-    text::is_space(c)
-        || text::is_invisible(c)
-        || matches!(c, '-' | '.' | '(' | ')' | '[' | ']' | '/' | '‐'..='―' | '−' | 'ー')
 }
 
 #[cfg(test)]

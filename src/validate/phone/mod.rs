@@ -364,17 +364,19 @@ fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
     let trimmed = main.trim_matches(text::is_space);
     let body = trimmed.trim_start_matches('+');
     let plus = body.len() < trimmed.len();
-    let allowed = |c: char| {
-        c.is_ascii_digit()
-            || text::is_space(c)
-            || matches!(c, '-' | '.' | '(' | ')' | '[' | ']' | '/' | '‐'..='―' | '−' | 'ー')
-    };
+    let allowed = |c: char| c.is_ascii_digit() || is_separator(c);
     let digits: String = body.chars().filter(char::is_ascii_digit).collect();
     if !body.chars().all(allowed) || digits.is_empty() {
         check.findings.push(finding(Code::PhoneNotANumber));
         return None;
     }
     Some((plus, digits))
+}
+
+/// What people put between the digits of a phone number: spaces, dashes, dots, brackets,
+/// slashes, the minus sign and the Japanese long vowel mark (after [`text::fold_digit`]).
+fn is_separator(c: char) -> bool {
+    text::is_space(c) || matches!(c, '-' | '.' | '(' | ')' | '[' | ']' | '/' | '‐'..='―' | '−' | 'ー')
 }
 
 /// The country calling code and the national number that follows it: after a `+` or the
