@@ -10,7 +10,7 @@
 //! what the range is for; made by fixtures/gen/phone_carriers.py) into sorted arrays
 //! (`$OUT_DIR/phone_carriers.rs`), 6 bytes a range, that a lookup binary-searches.
 
-use phonenumber::metadata::{Descriptor, DATABASE};
+use phonenumber::metadata::{Descriptor, Format, Metadata, DATABASE};
 use std::fmt::Write;
 
 fn lengths(values: &[u16]) -> String {
@@ -35,6 +35,60 @@ fn descriptor(kind: &str, d: Option<&Descriptor>, out: &mut String) {
             lengths(d.possible_local_length())
         );
     }
+}
+
+/// A pattern without the whitespace libphonenumber's XML wraps long patterns with (its
+/// metadata build strips it too).
+fn compact(pattern: &str) -> String {
+    pattern.split_whitespace().collect()
+}
+
+/// One number format as libphonenumber's metadata build leaves it: the national prefix
+/// formatting rule with `$NP` and `$FG` filled in (`0$1`), and only whether a carrier-code
+/// rule exists (the as-you-type formatter asks nothing more).
+fn format(f: &Format, national_prefix: &str, national: bool, out: &mut String) {
+    let leading: Vec<String> = f
+        .leading_digits()
+        .iter()
+        .map(|r| format!("{:?}", compact(r.as_str())))
+        .collect();
+    // An international format of its own carries the pattern, the leading digits and the
+    // format only (libphonenumber's loadInternationalFormat).
+    let rule = f
+        .national_prefix()
+        .filter(|_| national)
+        .map(|r| r.replacen("$NP", national_prefix, 1).replacen("$FG", "$1", 1));
+    let _ = write!(
+        out,
+        "FormatData {{ pattern: {:?}, format: {:?}, leading_digits: &[{}], national_prefix_rule: {}, \
+         national_prefix_optional: {}, carrier_rule: {} }}, ",
+        compact(f.pattern().as_str()),
+        f.format(),
+        leading.join(", "),
+        opt(rule.as_deref()),
+        national && f.is_national_prefix_optional(),
+        national && f.domestic_carrier().is_some(),
+    );
+}
+
+/// A region's national formats, and its international ones when they differ: the crate
+/// copies every national format that has no `<intlFormat>`, libphonenumber keeps the list
+/// only when some format has one of its own (and uses the national list when it is empty).
+fn formats(m: &Metadata) -> (String, String) {
+    let np = m.national_prefix().unwrap_or("");
+    let mut national = String::new();
+    for f in m.formats() {
+        format(f, np, true, &mut national);
+    }
+    let (n, i) = (m.formats(), m.international_formats());
+    let same = n.len() == i.len() && n.iter().zip(i).all(|(a, b)| a.format() == b.format());
+    let mut international = String::new();
+    if !same {
+        for f in i {
+            format(f, np, false, &mut international);
+        }
+    }
+    (national, international)
 }
 
 /// The segment codes of `carriers.tsv`, in the order of `carrier::Segment`'s variants.
@@ -154,11 +208,13 @@ fn main() {
             descriptor("Voicemail", d.voicemail(), &mut types);
             descriptor("FixedLine", d.fixed_line(), &mut types);
             descriptor("Mobile", d.mobile(), &mut types);
+            let (formats, intl_formats) = formats(m);
             let _ = writeln!(
                 out,
                 "    RegionData {{ id: {:?}, code: {code}, main: {}, general: {:?}, general_lengths: {}, \
                  general_local_lengths: {}, types: &[{types}], leading_digits: {}, national_prefix: {}, \
-                 national_prefix_for_parsing: {}, transform_rule: {}, international_prefix: {} }},",
+                 national_prefix_for_parsing: {}, transform_rule: {}, international_prefix: {}, \
+                 formats: &[{formats}], intl_formats: &[{intl_formats}] }},",
                 m.id(),
                 m.is_main_country_for_code(),
                 d.general().national_number().as_str(),

@@ -17,9 +17,9 @@ use serde::de::{Deserialize, Deserializer};
 use wasm_bindgen::prelude::*;
 
 use crate::validate::{
-    self, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_name,
-    validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldViews, Inputs, Lang,
-    PhoneOptions, PhoneRanges, Policy, Region, SegmentPolicy, UnionpayLuhn, Validation,
+    self, format_as_you_type, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number,
+    validate_name, validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldViews, Inputs,
+    Lang, PhoneOptions, PhoneRanges, Policy, Region, SegmentPolicy, UnionpayLuhn, Validation,
 };
 use std::sync::Arc;
 
@@ -30,7 +30,7 @@ use std::sync::Arc;
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Options {
     /// Phone: the region of national-form numbers; absent means `CN`, `null` (or `""`,
-    /// `"none"`) requires the international form.
+    /// `"none"`) requires the international form (and formats only numbers after a `+`).
     #[serde(deserialize_with = "present")]
     pub default_region: Option<Option<String>>,
     /// Phone: accept numbers of these regions only.
@@ -90,13 +90,18 @@ impl Options {
         }
     }
 
+    /// The region of national-form numbers, checked as the CLI checks `--region`.
+    pub fn default_region(&self) -> Result<Option<Region>, String> {
+        match &self.default_region {
+            None => Ok(PhoneOptions::default().default_region),
+            Some(None) => Ok(None),
+            Some(Some(r)) => Region::parse_optional(r).map_err(|_| unknown_region()),
+        }
+    }
+
     /// The phone options, regions checked as the CLI checks `--region` and `--allow-region`.
     pub fn phone(&self) -> Result<PhoneOptions, String> {
-        let default_region = match &self.default_region {
-            None => PhoneOptions::default().default_region,
-            Some(None) => None,
-            Some(Some(r)) => Region::parse_optional(r).map_err(|_| unknown_region())?,
-        };
+        let default_region = self.default_region()?;
         let allowed_regions = match &self.allowed_regions {
             None => None,
             Some(rs) => Some(rs.iter().map(|r| region(r)).collect::<Result<_, _>>()?),
@@ -246,6 +251,43 @@ pub fn validate_json(inputs_json: &str, options: &Options, today: Date) -> Resul
         fields: v.views(&inputs, lang, options.unmasked),
     };
     serde_json::to_string(&record).map_err(|e| e.to_string())
+}
+
+/// A phone field's text formatted as it is typed, and where its caret goes. Positions are
+/// in UTF-16 code units, as JavaScript's `selectionStart` counts them: `caret` (clamped to
+/// the text; `None` for its end) is where the caret is in `text`, and the position returned
+/// is in the formatted text, just after the same digit. See [`format_as_you_type`].
+pub fn phone_as_you_type(text: &str, caret: Option<f64>, options: &Options) -> Result<PhoneAsYouType, String> {
+    let region = options.default_region()?;
+    let caret = match caret {
+        None => text.chars().count(),
+        // NaN and negative positions are the start; fractions round down.
+        Some(units) => char_index(text, if units >= 0.0 { units as usize } else { 0 }),
+    };
+    let (formatted, caret) = format_as_you_type(text, caret, region);
+    let caret = formatted.chars().take(caret).map(char::len_utf16).sum();
+    Ok(PhoneAsYouType { formatted, caret })
+}
+
+/// The index of the character at or after `units` UTF-16 code units into `text` (a
+/// position inside a surrogate pair moves after it).
+fn char_index(text: &str, units: usize) -> usize {
+    let mut seen = 0;
+    text.chars()
+        .take_while(|c| {
+            let before = seen;
+            seen += c.len_utf16();
+            before < units
+        })
+        .count()
+}
+
+/// What `formatPhoneAsYouType` returns.
+#[derive(Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PhoneAsYouType {
+    pub formatted: String,
+    /// In UTF-16 code units.
+    pub caret: usize,
 }
 
 #[derive(serde::Serialize)]
@@ -400,6 +442,14 @@ export interface Validation {
   fields: { [K in FieldName]?: FieldView };
 }
 
+/** A phone field's text formatted as it is typed, and where its caret goes. */
+export interface PhoneAsYouType {
+  /** The text formatted, e.g. "138 0013 8000"; unchanged when it holds more than digits, separators and a leading "+". */
+  formatted: string;
+  /** The caret's position in `formatted` (UTF-16 code units, as `selectionStart`): after the same digit as before. */
+  caret: number;
+}
+
 export interface BrandInfo {
   brand: Brand;
   /** The name people know, e.g. "American Express". */
@@ -522,6 +572,20 @@ pub fn js_validate(
         .and_then(|s| s.as_string())
         .ok_or_else(|| JsError::new("bad inputs: expected an object"))?;
     to_js(validate_json(&text, &options, today))
+}
+
+/// Formats a phone field's text as libphonenumber formats a number typed digit by digit,
+/// for `options.defaultRegion` (absent: CN), and moves the caret (`selectionStart`; absent
+/// or `null`: the end) to stay after the same digit.
+#[wasm_bindgen(js_name = formatPhoneAsYouType, unchecked_return_type = "PhoneAsYouType")]
+pub fn js_format_phone_as_you_type(
+    text: &str,
+    caret: Option<f64>,
+    #[wasm_bindgen(unchecked_optional_param_type = "PhoneOptions")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let options = options_of(&options)?;
+    let answer = phone_as_you_type(text, caret, &options).map_err(js_error)?;
+    to_js(serde_json::to_string(&answer).map_err(|e| e.to_string()))
 }
 
 /// The digits of a card number grouped as printed on the card for its brand
@@ -693,6 +757,40 @@ mod tests {
         assert_eq!(v["valid"], false);
         assert_eq!(v["findings"][0]["code"], "card.luhn");
         assert_eq!(v["findings"][0]["severity"], "error");
+    }
+
+    #[test]
+    fn as_you_type_positions_are_utf16_units() {
+        let at = |text: &str, caret: Option<f64>, o: &str| phone_as_you_type(text, caret, &opts(o)).unwrap();
+        let cn = |formatted: &str, caret| PhoneAsYouType {
+            formatted: formatted.to_owned(),
+            caret,
+        };
+        assert_eq!(at("13800138000", None, "{}"), cn("138 0013 8000", 13));
+        assert_eq!(at("13800138000", Some(3.0), "{}"), cn("138 0013 8000", 3));
+        assert_eq!(at("13800138000", Some(-1.0), "{}"), cn("138 0013 8000", 0));
+        assert_eq!(at("13800138000", Some(f64::NAN), "{}"), cn("138 0013 8000", 0));
+        assert_eq!(at("13800138000", Some(1e9), "{}"), cn("138 0013 8000", 13));
+        // Mathematical digits are two UTF-16 units each; the result is ASCII.
+        assert_eq!(
+            at("\u{1D7CF}\u{1D7D1}\u{1D7D6}\u{1D7CE}", Some(6.0), "{}"),
+            cn("138 0", 3)
+        );
+        assert_eq!(
+            at("\u{1D7CF}\u{1D7D1}\u{1D7D6}\u{1D7CE}", Some(5.0), "{}"),
+            cn("138 0", 3)
+        );
+        // Left alone, the caret stays where it was, in units.
+        assert_eq!(at("📞 138", Some(3.0), "{}"), cn("📞 138", 3));
+        assert_eq!(
+            at("6502530000", None, r#"{"defaultRegion": "US"}"#),
+            cn("(650) 253-0000", 14)
+        );
+        assert_eq!(
+            at("6502530000", None, r#"{"defaultRegion": null}"#),
+            cn("6502530000", 10)
+        );
+        assert!(phone_as_you_type("1", None, &opts(r#"{"defaultRegion": "XX"}"#)).is_err());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 import init, {
   brandInfo,
   formatCard,
+  formatPhoneAsYouType,
   validate,
   validateCard,
   validateCvv,
@@ -229,6 +230,17 @@ function regroupCard(input) {
   input.setSelectionRange(pos, pos);
 }
 
+// Formats the phone number as libphonenumber does while it is typed (`138 0013 8000`,
+// `+44 20 7031 3000`), the caret kept after the same digit. Not while an input method is
+// composing: changing the value then would cancel what it composes.
+function reformatPhone(input, event) {
+  if (event?.isComposing) return;
+  const { formatted, caret } = formatPhoneAsYouType(input.value, input.selectionStart);
+  if (formatted === input.value) return;
+  input.value = formatted;
+  input.setSelectionRange(caret, caret);
+}
+
 // `1229` becomes `12/29` and `3` becomes `03/` while typing forwards.
 function shapeExpiry(input, event) {
   if (!event.inputType?.startsWith("insert")) return;
@@ -271,6 +283,7 @@ async function main() {
   for (const field of FIELDS) {
     const input = $(field);
     input.addEventListener("input", (event) => {
+      if (field === "phone") reformatPhone(input, event);
       if (field === "card") regroupCard(input);
       if (field === "expiry") shapeExpiry(input, event);
       render(field);
@@ -285,6 +298,11 @@ async function main() {
       updateSubmit();
     });
   }
+  $("phone").addEventListener("compositionend", () => {
+    reformatPhone($("phone"));
+    render("phone");
+    updateSubmit();
+  });
   $("email-suggestion").addEventListener("click", () => {
     const email = $("email");
     const suggestion = state.views.email?.suggestion;

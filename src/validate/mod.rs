@@ -28,9 +28,10 @@ pub use email::{suggest as suggest_email_domain, validate_email, EmailCheck, Ema
 pub use finding::{worst, Detail, Field, Finding, Lang, LocalizedFinding, Severity, UnknownLang};
 pub use identity::{id_check_char, validate_id_number, validate_name, IdCheck, IdNumber, NameCheck, Script};
 pub use phone::{
-    carrier_data_version, is_known_region, known_regions, metadata_version as phone_metadata_version, validate_phone,
-    Carrier, NumberType, PhoneCheck, PhoneOptions, PhoneRange, PhoneRanges, PhoneRangesError, PhoneRangesProblem,
-    Region, Segment, SegmentPolicy, UnknownRegion, E164,
+    carrier_data_version, format_as_you_type, is_known_region, known_regions,
+    metadata_version as phone_metadata_version, validate_phone, AsYouType, Carrier, NumberType, PhoneCheck,
+    PhoneOptions, PhoneRange, PhoneRanges, PhoneRangesError, PhoneRangesProblem, Region, Segment, SegmentPolicy,
+    UnknownRegion, E164,
 };
 pub use record::{validate, DataVersions, FieldView, FieldViews, Inputs, Policy, Validation};
 pub use row::{inputs_from_json, json_problem, Column, Record, Row, RowError};

@@ -4,9 +4,12 @@
 //! The card test fails below 99%, the phone test below 99.5%; the phone and email tests hold
 //! every disagreement to a list of deliberate differences with their reasons
 //! (fixtures/phone/differences.csv, fixtures/email/differences.csv), exactly: an unlisted
-//! disagreement fails, and so does a listed one that is gone.
+//! disagreement fails, and so does a listed one that is gone. The as-you-type formatter must
+//! agree at every step, its output and where a remembered digit is.
 
-use bindcheck::validate::{mask, validate_card, validate_email, validate_phone, CardPolicy, EmailPolicy, PhoneOptions};
+use bindcheck::validate::{
+    mask, validate_card, validate_email, validate_phone, AsYouType, CardPolicy, EmailPolicy, PhoneOptions, Region,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -204,4 +207,76 @@ fn email_agrees_with_email_validator() {
         "listed in fixtures/email/differences.csv but no longer different (remove them, and from docs/guide.md):\n{}",
         stale.join("\n")
     );
+}
+
+/// The formatter for a fixture's region column (empty: no region).
+fn formatter(region: &str) -> AsYouType {
+    AsYouType::new((!region.is_empty()).then(|| region.parse::<Region>().unwrap()))
+}
+
+#[test]
+fn as_you_type_agrees_with_libphonenumber() {
+    let rows = rows("fixtures/phone/as_you_type.csv");
+    let (mut steps, mut agree) = (0, 0);
+    let mut bad = Vec::new();
+    for r in &rows {
+        let (region, typed) = (&r[0], &r[1]);
+        let want: Vec<&str> = r[2].split('|').collect();
+        assert_eq!(
+            want.len(),
+            typed.chars().count(),
+            "{typed}: an output for every character"
+        );
+        let mut f = formatter(region);
+        for (i, (c, want)) in typed.chars().zip(want).enumerate() {
+            steps += 1;
+            let got = f.input_digit(c);
+            if got == want {
+                agree += 1;
+            } else {
+                bad.push(format!(
+                    "{typed} [{region}] after {}: ours {got:?} / reference {want:?}",
+                    i + 1
+                ));
+            }
+        }
+    }
+    report("as-you-type steps", agree, steps, &bad, 100.0);
+}
+
+#[test]
+fn as_you_type_remembers_positions_as_libphonenumber_does() {
+    let rows = rows("fixtures/phone/as_you_type_caret.csv");
+    let (mut steps, mut agree) = (0, 0);
+    let mut bad = Vec::new();
+    for r in &rows {
+        let (region, typed) = (&r[0], &r[1]);
+        let remember: usize = r[2].parse().unwrap();
+        let want: Vec<usize> = r[3].split(' ').map(|p| p.parse().unwrap()).collect();
+        assert_eq!(
+            want.len(),
+            typed.chars().count() - remember,
+            "{typed}: a position for every later character"
+        );
+        let mut f = formatter(region);
+        let mut got = Vec::new();
+        for (i, c) in typed.chars().enumerate() {
+            if i == remember {
+                f.input_digit_and_remember_position(c);
+            } else {
+                f.input_digit(c);
+            }
+            if i >= remember {
+                got.push(f.remembered_position());
+            }
+        }
+        steps += want.len();
+        agree += got.iter().zip(&want).filter(|(g, w)| g == w).count();
+        if got != want {
+            bad.push(format!(
+                "{typed} [{region}] remembering {remember}: ours {got:?} / reference {want:?}"
+            ));
+        }
+    }
+    report("as-you-type remembered positions", agree, steps, &bad, 100.0);
 }

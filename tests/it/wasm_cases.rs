@@ -8,9 +8,9 @@
 //! is tested too. `BINDCHECK_BLESS=1 cargo test --test it wasm_cases` rewrites the file.
 
 use bindcheck::validate::{
-    self, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_name,
-    validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, Inputs, Lang, PhoneOptions,
-    PhoneRanges, Policy, SegmentPolicy, UnionpayLuhn, Validation,
+    self, format_as_you_type, mask, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number,
+    validate_name, validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, Inputs, Lang,
+    PhoneOptions, PhoneRanges, Policy, SegmentPolicy, UnionpayLuhn, Validation,
 };
 use serde_json::{json, Map, Value};
 use std::path::Path;
@@ -163,6 +163,28 @@ fn native(func: &str, args: &[Value]) -> Value {
             json!({"ok": v.ok(), "fields": fields})
         }
         "formatCard" => json!(validate_card(s(0), &CardPolicy::default()).grouped()),
+        "formatPhoneAsYouType" => {
+            // JavaScript counts the caret in UTF-16 code units; `null` is the end.
+            let text = s(0);
+            let o = args.get(2).unwrap_or(&empty);
+            let region = match o.get("defaultRegion") {
+                None => Some(validate::Region::CN),
+                Some(r) => r.as_str().map(|r| r.parse().unwrap()),
+            };
+            let units = args[1].as_u64().map_or(usize::MAX, |u| u as usize);
+            let mut caret = 0;
+            let mut seen = 0;
+            for c in text.chars() {
+                if seen >= units {
+                    break;
+                }
+                seen += c.len_utf16();
+                caret += 1;
+            }
+            let (formatted, at) = format_as_you_type(text, caret, region);
+            let at: usize = formatted.chars().take(at).map(char::len_utf16).sum();
+            json!({"formatted": formatted, "caret": at})
+        }
         "brandInfo" => match s(0).parse::<Brand>() {
             Ok(b) => json!({
                 "brand": b.as_str(), "niceName": b.nice_name(), "lengths": b.lengths(),
@@ -601,6 +623,36 @@ fn plain_calls() -> Vec<(&'static str, Vec<Value>)> {
     for b in ["visa", "amex", "UnionPay", "cup", "not-a-brand"] {
         calls.push(("brandInfo", vec![json!(b)]));
     }
+    // A phone field as it is typed (src/validate/phone/as_you_type.rs): digit by digit, a
+    // digit typed in the middle, the caret before a separator, other regions and none.
+    let mobile = "13800138000";
+    for n in 1..=mobile.len() {
+        calls.push(("formatPhoneAsYouType", vec![json!(&mobile[..n]), json!(n), json!({})]));
+    }
+    let us = json!({"defaultRegion": "US"});
+    for (text, caret, o) in [
+        ("138 00913 800", json!(7), json!({})),
+        ("138 0013 8000", json!(4), json!({})),
+        ("138 0013 8000", json!(0), json!({})),
+        ("138 0013 8000", Value::Null, json!({})),
+        ("１３８００１３８０００", json!(5), json!({})),
+        ("\u{1D7CF}\u{1D7D1}\u{1D7D6}\u{1D7CE}", json!(5), json!({})),
+        ("+8613800138000", json!(3), json!({})),
+        ("008613800138000", json!(15), json!({})),
+        ("13800138000", json!(11), json!({"defaultRegion": null})),
+        ("+85251234567", json!(12), json!({"defaultRegion": null})),
+        ("6502530000", json!(10), us.clone()),
+        ("16502530000", json!(2), us.clone()),
+        ("011442070313000", json!(15), us),
+        ("02070313000", json!(11), json!({"defaultRegion": "GB"})),
+        ("0312345678", json!(10), json!({"defaultRegion": "JP"})),
+        ("51234567", json!(8), json!({"defaultRegion": "HK", "lang": "zh-CN"})),
+        ("138 0013 8000 转 123", json!(3), json!({})),
+        ("📞 138", json!(3), json!({})),
+        ("", json!(0), json!({})),
+    ] {
+        calls.push(("formatPhoneAsYouType", vec![json!(text), caret, o]));
+    }
     calls
 }
 
@@ -645,6 +697,7 @@ fn wasm_cases_hold_the_native_answers() {
         "validateName",
         "validate",
         "formatCard",
+        "formatPhoneAsYouType",
         "brandInfo",
         "maskCard",
         "maskPhone",

@@ -80,6 +80,7 @@ after(async () => {
 });
 
 const text = (selector) => page.textContent(selector);
+const caret = (field) => page.$eval(`#${field}`, (el) => [el.selectionStart, el.selectionEnd]);
 const submitDisabled = () => page.isDisabled("#submit");
 const state = (field) => page.getAttribute(`.field[data-field="${field}"]`, "data-state");
 
@@ -122,6 +123,51 @@ test("a phone number: an error once the field is left, then a valid number", asy
   await type("phone", "138 0013 8000");
   assert.equal(await text("#phone-message"), "✓ Mobile number in CN: +86138****8000");
   assert.equal(await state("phone"), "ok");
+  await leave("phone");
+});
+
+test("a phone number is formatted as it is typed, and the caret stays after its digit", async () => {
+  await page.fill("#phone", "");
+  await page.click("#phone");
+  const number = "13800138000";
+  for (let i = 1; i <= number.length; i++) {
+    await page.keyboard.type(number[i - 1]);
+    const want = api.formatPhoneAsYouType(number.slice(0, i), i);
+    assert.equal(await page.inputValue("#phone"), want.formatted, `after ${number.slice(0, i)}`);
+    assert.deepEqual(await caret("phone"), [want.caret, want.caret], `caret after ${number.slice(0, i)}`);
+  }
+  assert.equal(await page.inputValue("#phone"), "138 0013 8000");
+  assert.deepEqual(await caret("phone"), [13, 13]);
+
+  // A digit typed in the middle of `138 0013 800`, after `138 00`: the groups move, the
+  // caret stays after the 9.
+  await page.keyboard.press("Backspace");
+  assert.equal(await page.inputValue("#phone"), "138 0013 800");
+  for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowLeft");
+  assert.deepEqual(await caret("phone"), [6, 6]);
+  await page.keyboard.type("9");
+  assert.equal(await page.inputValue("#phone"), "138 0091 3800");
+  assert.deepEqual(await caret("phone"), [7, 7]);
+  // Deleting it moves everything back, the caret after `138 00`.
+  await page.keyboard.press("Backspace");
+  assert.equal(await page.inputValue("#phone"), "138 0013 800");
+  assert.deepEqual(await caret("phone"), [6, 6]);
+  // Backspace after a space deletes the space, which comes back: the caret only moves
+  // before it.
+  for (let i = 0; i < 2; i++) await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("Backspace");
+  assert.equal(await page.inputValue("#phone"), "138 0013 800");
+  assert.deepEqual(await caret("phone"), [3, 3]);
+
+  // Spaces typed are the formatter's to place; an international number is grouped as its
+  // own country groups it.
+  await type("phone", "+1 650 253 0000");
+  assert.equal(await page.inputValue("#phone"), api.formatPhoneAsYouType("+16502530000").formatted);
+  assert.equal(await page.inputValue("#phone"), "+1 650-253-0000");
+
+  await type("phone", "13800138000");
+  assert.equal(await page.inputValue("#phone"), "138 0013 8000");
+  assert.equal(await text("#phone-message"), "✓ Mobile number in CN: +86138****8000");
   await leave("phone");
 });
 

@@ -3,6 +3,7 @@
 import init, {
   brandInfo,
   formatCard,
+  formatPhoneAsYouType,
   maskCard,
   validate,
   validateCard,
@@ -12,6 +13,7 @@ import init, {
   validatePhone,
   type FieldView,
   type Finding,
+  type PhoneAsYouType,
   type Validation,
 } from "../../target/wasm-pkg/bindcheck.js";
 
@@ -30,6 +32,10 @@ export async function example(): Promise<string[]> {
   const networks: string[] = [coBadged.brand ?? "", ...(coBadged.co_brands ?? []), coBadged.issuer?.country ?? ""];
   const email = validateEmail("zhang@qq.con");
   const suggestion: string | undefined = email.suggestion;
+  // The caret as an input's selectionStart gives it (a number, or null).
+  const field = { value: "1380013", selectionStart: 7 as number | null };
+  const typed: PhoneAsYouType = formatPhoneAsYouType(field.value, field.selectionStart, { defaultRegion: "US" });
+  const caret: number = typed.caret;
 
   // @ts-expect-error: only "en" and "zh-CN"
   validatePhone("1", { lang: "fr" });
@@ -37,6 +43,8 @@ export async function example(): Promise<string[]> {
   validatePhone("1", { requireMobile: "yes" });
   // @ts-expect-error: unionpayLuhn is "warn" or "error"
   validateCard("1", { unionpayLuhn: "strict" });
+  // @ts-expect-error: the caret is a number
+  formatPhoneAsYouType("1", "1");
   // @ts-expect-error: a Finding's severity is a closed set
   const severity: "fatal" = phone.findings[0].severity;
 
@@ -49,6 +57,7 @@ export async function example(): Promise<string[]> {
     String(ok),
     suggestion ?? "",
     formatCard("4111111111111111"),
+    `${typed.formatted}@${caret}`,
     maskCard("4111111111111111"),
     severity,
     ...networks,

@@ -8,6 +8,10 @@
 //! many regions. Here every pattern is compiled once per region, anchored at both ends
 //! (libphonenumber's `matchesEntirely`), and kept: a region's patterns are built on first
 //! use, so a run that sees only Chinese numbers compiles only China's.
+//!
+//! A region's number formats (for [`super::AsYouType`]) are kept apart from its validity
+//! patterns, and each of their patterns is compiled only when the formatter first asks for
+//! it: checking numbers never pays for them, and formatting only for the formats in play.
 
 use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
@@ -32,6 +36,25 @@ pub(super) struct RegionData {
     national_prefix_for_parsing: Option<&'static str>,
     transform_rule: Option<&'static str>,
     international_prefix: Option<&'static str>,
+    formats: &'static [FormatData],
+    /// The international formats when some differ from the national ones, else empty.
+    intl_formats: &'static [FormatData],
+}
+
+/// One number format as libphonenumber's metadata has it.
+pub(super) struct FormatData {
+    /// Matches the national significant number, a group for each part (`(\d{3})(\d{4})`).
+    pattern: &'static str,
+    /// The parts joined (`$1 $2`).
+    format: &'static str,
+    /// Which numbers the format is for: the first pattern matches up to three leading
+    /// digits, the next four, and so on.
+    leading_digits: &'static [&'static str],
+    /// How the national prefix goes with the first group (`0$1`, `($1)`); none: not at all.
+    national_prefix_rule: Option<&'static str>,
+    national_prefix_optional: bool,
+    /// The format has a carrier-code rule (the prefix typed may be a carrier code).
+    carrier_rule: bool,
 }
 
 include!(concat!(env!("OUT_DIR"), "/phone_metadata.rs"));
@@ -57,6 +80,8 @@ pub(crate) struct Region {
     national_prefix_for_parsing: Option<Regex>,
     transform_rule: Option<String>,
     international_prefix: Option<Regex>,
+    /// The national and the international number formats, listed on first use.
+    formats: OnceLock<(Vec<NumberFormat>, Vec<NumberFormat>)>,
 }
 
 fn compile(pattern: &str, whole: bool) -> Option<Regex> {
@@ -135,10 +160,9 @@ impl Region {
             leading_digits: data.leading_digits.and_then(|re| compile(re, false)),
             national_prefix_for_parsing: npp,
             // Java's `$1` group references, written as `${1}` for the regex crate.
-            transform_rule: data.transform_rule.map(|rule| {
-                Regex::new(r"\$(\d)").map_or(rule.to_owned(), |re| re.replace_all(rule, "$${$1}").into_owned())
-            }),
+            transform_rule: data.transform_rule.map(group_references),
             international_prefix: data.international_prefix.and_then(|re| compile(re, false)),
+            formats: OnceLock::new(),
         }
     }
 
@@ -256,9 +280,210 @@ impl Region {
         }
     }
 
+    /// The number formats for numbers dialled within the region, or, with `international`,
+    /// from abroad (the national ones when the region has no international ones of its own).
+    pub fn formats(&self, international: bool) -> &[NumberFormat] {
+        let (national, intl) = self.formats.get_or_init(|| {
+            let build = |list: &'static [FormatData]| list.iter().map(NumberFormat::build).collect();
+            (build(self.data.formats), build(self.data.intl_formats))
+        });
+        if international && !intl.is_empty() {
+            intl
+        } else {
+            national
+        }
+    }
+
+    /// The length of what libphonenumber's as-you-type formatter takes for an international
+    /// prefix at the start of `digits`: a `+`, or a match of the region's pattern (a region
+    /// without one, a non-geographic entity, matches the empty string there).
+    pub fn international_prefix_len(&self, digits: &str) -> Option<usize> {
+        if digits.starts_with('+') {
+            return Some(1);
+        }
+        match (self.data.international_prefix, &self.international_prefix) {
+            (None, _) => Some(0),
+            (Some(_), Some(re)) => re.find(digits).map(|m| m.end()),
+            (Some(_), None) => None,
+        }
+    }
+
+    /// The length of the national prefix (or carrier code) at the start of `digits`, as
+    /// `national_prefix_for_parsing` matches it.
+    pub fn national_prefix_len(&self, digits: &str) -> Option<usize> {
+        self.national_prefix_for_parsing.as_ref()?.find(digits).map(|m| m.end())
+    }
+
     fn matches_leading_digits(&self, nsn: &str) -> Option<bool> {
         self.leading_digits.as_ref().map(|re| re.is_match(nsn))
     }
+}
+
+/// A number format for the as-you-type formatter, each pattern compiled the first time it
+/// is needed: most formats of a region are ruled out by their first leading-digits pattern.
+pub(crate) struct NumberFormat {
+    data: &'static FormatData,
+    /// The pattern as libphonenumber applies it: searched for, every match replaced.
+    pattern: OnceLock<Option<Regex>>,
+    whole: OnceLock<Option<Regex>>,
+    /// The format with `${1}` group references, for the regex crate.
+    replacement: String,
+    leading_digits: Vec<OnceLock<Option<Regex>>>,
+    first_group_only: bool,
+    eligible: bool,
+}
+
+/// Punctuation libphonenumber accepts in a number (its `VALID_PUNCTUATION`).
+fn is_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '-' | 'x' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF0D}'..='\u{FF0F}' | ' ' | '\u{00A0}'
+            | '\u{00AD}' | '\u{200B}' | '\u{2060}' | '\u{3000}' | '(' | ')' | '\u{FF08}' | '\u{FF09}' | '\u{FF3B}'
+            | '\u{FF3D}' | '.' | '[' | ']' | '/' | '~' | '\u{2053}' | '\u{223C}' | '\u{FF5E}'
+    )
+}
+
+/// A format the as-you-type formatter can use: group references and punctuation only, the
+/// first group first (the formatter's `ELIGIBLE_FORMAT_PATTERN`, `[P]*\$1[P]*(\$\d[P]*)*`),
+/// so that no digit is lost or added.
+fn is_eligible(format: &str) -> bool {
+    let rest = format.trim_start_matches(is_punctuation);
+    let Some(mut rest) = rest.strip_prefix("$1") else {
+        return false;
+    };
+    loop {
+        rest = rest.trim_start_matches(is_punctuation);
+        let mut chars = rest.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => return true,
+            (Some('$'), Some(d)) if d.is_ascii_digit() => rest = chars.as_str(),
+            _ => return false,
+        }
+    }
+}
+
+/// A national prefix rule that puts no prefix before the first group: `$1`, `($1)` (the
+/// formatter's `FIRST_GROUP_ONLY_PREFIX_PATTERN`, `\(?\$1\)?`).
+fn is_first_group_only(rule: &str) -> bool {
+    let rule = rule.strip_prefix('(').unwrap_or(rule);
+    let rule = rule.strip_suffix(')').unwrap_or(rule);
+    rule == "$1"
+}
+
+impl NumberFormat {
+    fn build(data: &'static FormatData) -> NumberFormat {
+        NumberFormat {
+            data,
+            pattern: OnceLock::new(),
+            whole: OnceLock::new(),
+            replacement: group_references(data.format),
+            leading_digits: data.leading_digits.iter().map(|_| OnceLock::new()).collect(),
+            first_group_only: data.national_prefix_rule.is_none_or(is_first_group_only),
+            eligible: is_eligible(data.format),
+        }
+    }
+
+    /// The pattern's text, which identifies the format's template.
+    pub fn pattern(&self) -> &'static str {
+        self.data.pattern
+    }
+
+    /// The national prefix formatting rule (`0$1`), if the format has one.
+    pub fn national_prefix_rule(&self) -> Option<&'static str> {
+        self.data.national_prefix_rule
+    }
+
+    /// The rule puts nothing before the first group (or there is no rule).
+    pub fn first_group_only(&self) -> bool {
+        self.first_group_only
+    }
+
+    pub fn national_prefix_optional(&self) -> bool {
+        self.data.national_prefix_optional
+    }
+
+    pub fn has_carrier_rule(&self) -> bool {
+        self.data.carrier_rule
+    }
+
+    /// The format consists of groups and punctuation, starting with the first group.
+    pub fn is_eligible(&self) -> bool {
+        self.eligible
+    }
+
+    /// How many leading-digits patterns the format has.
+    pub fn leading_digits_count(&self) -> usize {
+        self.leading_digits.len()
+    }
+
+    /// Whether leading-digits pattern `index` matches the start of `digits` (a pattern that
+    /// does not compile matches nothing).
+    pub fn leading_digits_match(&self, index: usize, digits: &str) -> bool {
+        let (Some(slot), Some(source)) = (self.leading_digits.get(index), self.data.leading_digits.get(index)) else {
+            return false;
+        };
+        slot.get_or_init(|| compile(source, false))
+            .as_ref()
+            .is_some_and(|re| re.is_match(digits))
+    }
+
+    /// Whether every pattern of the format compiles (they all should).
+    #[cfg(test)]
+    pub fn compiles(&self) -> bool {
+        self.search_regex().is_some()
+            && self.whole_regex().is_some()
+            && (0..self.leading_digits.len()).all(|i| {
+                self.leading_digits_match(i, "");
+                self.leading_digits[i].get().is_some_and(Option::is_some)
+            })
+    }
+
+    fn search_regex(&self) -> Option<&Regex> {
+        self.pattern
+            .get_or_init(|| RegexBuilder::new(self.data.pattern).unicode(false).build().ok())
+            .as_ref()
+    }
+
+    fn whole_regex(&self) -> Option<&Regex> {
+        self.whole.get_or_init(|| compile(self.data.pattern, true)).as_ref()
+    }
+
+    /// The pattern matches the whole of `digits`.
+    pub fn matches_whole(&self, digits: &str) -> bool {
+        self.whole_regex().is_some_and(|re| re.is_match(digits))
+    }
+
+    /// The first match of the pattern in `digits`.
+    pub fn find<'a>(&self, digits: &'a str) -> Option<&'a str> {
+        Some(self.search_regex()?.find(digits)?.as_str())
+    }
+
+    /// `digits` with every match of the pattern replaced by the format (Java's `replaceAll`).
+    pub fn apply(&self, digits: &str) -> String {
+        match self.search_regex() {
+            Some(re) => re.replace_all(digits, self.replacement.as_str()).into_owned(),
+            None => digits.to_owned(),
+        }
+    }
+}
+
+/// Java's `$1` group references written as `${1}` for the regex crate, every other `$` literal.
+fn group_references(template: &str) -> String {
+    let mut out = String::with_capacity(template.len() + 8);
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('$', Some(d)) if d.is_ascii_digit() => {
+                out.push_str("${");
+                out.push(*d);
+                out.push('}');
+                chars.next();
+            }
+            ('$', _) => out.push_str("$$"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The result of libphonenumber's `testNumberLength`.
@@ -345,4 +570,30 @@ pub fn known_regions() -> Vec<&'static str> {
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_the_as_you_type_formatter_can_use() {
+        for format in ["$1", "$1 $2", "($1) $2-$3", "$1-$2 $3", "$1/$2", " $1 ", "$1　$2"] {
+            assert!(is_eligible(format), "{format}");
+        }
+        // A star (Israel's star numbers), a digit of its own, the first group later, none.
+        for format in ["*$1", "$1 0 $2", "$2 $1", "$1$", "", "$$1", "$1 $x"] {
+            assert!(!is_eligible(format), "{format}");
+        }
+    }
+
+    #[test]
+    fn rules_without_a_national_prefix() {
+        for rule in ["$1", "($1)", "($1", "$1)"] {
+            assert!(is_first_group_only(rule), "{rule}");
+        }
+        for rule in ["0$1", "(0$1)", "8 ($1)", "(($1)", ""] {
+            assert!(!is_first_group_only(rule), "{rule}");
+        }
+    }
 }

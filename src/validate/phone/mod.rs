@@ -8,10 +8,12 @@
 //! because the crate's own versions accept wrong-length numbers and mis-strip some
 //! international prefixes (see docs/phone.md).
 
+mod as_you_type;
 mod carrier;
 mod meta;
 mod ranges;
 
+pub use as_you_type::{format_as_you_type, AsYouType};
 pub use carrier::{data_version as carrier_data_version, Carrier, Segment};
 
 pub use meta::known_regions;
@@ -363,17 +365,19 @@ fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
     let trimmed = main.trim_matches(text::is_space);
     let body = trimmed.trim_start_matches('+');
     let plus = body.len() < trimmed.len();
-    let allowed = |c: char| {
-        c.is_ascii_digit()
-            || text::is_space(c)
-            || matches!(c, '-' | '.' | '(' | ')' | '[' | ']' | '/' | '‐'..='―' | '−' | 'ー')
-    };
+    let allowed = |c: char| c.is_ascii_digit() || is_separator(c);
     let digits: String = body.chars().filter(char::is_ascii_digit).collect();
     if !body.chars().all(allowed) || digits.is_empty() {
         check.findings.push(finding(Code::PhoneNotANumber));
         return None;
     }
     Some((plus, digits))
+}
+
+/// What people put between the digits of a phone number: spaces, dashes, dots, brackets,
+/// slashes, the minus sign and the Japanese long vowel mark (after [`text::fold_digit`]).
+fn is_separator(c: char) -> bool {
+    text::is_space(c) || matches!(c, '-' | '.' | '(' | ')' | '[' | ']' | '/' | '‐'..='―' | '−' | 'ー')
 }
 
 /// The country calling code and the national number that follows it: after a `+` or the
