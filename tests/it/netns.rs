@@ -668,9 +668,11 @@ fn under_default_rate_limits_loss_at_router_2_reads_51_percent_beyond_it() {
     let l = losses(&report);
     eprintln!("30% both ways at router 2: {l:?}");
     assert!(l[0] <= 5.0 && l[1] <= 5.0, "routers 1 and 2 answer themselves: {l:?}");
+    // 60 round trips at 51%: σ = √(0.51 × 0.49 / 60) ≈ 6.5 points, so ±22 is 3.4 σ (about 1
+    // run in 1,500 outside by chance). ±15 was 2.3 σ: CI drew 40 of 60 (66.7%) once.
     assert!(
-        (36.0..=66.0).contains(&l[2]),
-        "beyond router 2: {}% (51 ± 15): {l:?}",
+        (29.0..=73.0).contains(&l[2]),
+        "beyond router 2: {}% (51 ± 22): {l:?}",
         l[2]
     );
     let a = &report["traces"][0]["analysis"];
