@@ -146,13 +146,11 @@ async fn the_profiles_phone_policy_and_ranges_decide_validate() {
                    phone_ranges = \"fixtures/profiles/phone-ranges.csv\"\n";
     let s = start_profile(profile, Limits::default()).await;
     let c = client();
-    let post = |body: &'static str| c.post(format!("{}/v1/validate", s.base)).body(body).send();
-    let v: serde_json::Value = post(r#"{"phone": "171 1234 5678", "lang": "zh-CN"}"#)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let post = |body: &'static str| {
+        let request = c.post(format!("{}/v1/validate", s.base)).body(body).send();
+        async move { request.await.unwrap().json::<serde_json::Value>().await.unwrap() }
+    };
+    let v = post(r#"{"phone": "171 1234 5678", "lang": "zh-CN"}"#).await;
     let phone = &v["fields"]["phone"];
     assert_eq!(v["ok"], false, "{v}");
     assert_eq!(phone["findings"][0]["code"], "phone.virtual_operator_refused");
@@ -162,12 +160,7 @@ async fn the_profiles_phone_policy_and_ranges_decide_validate() {
         .unwrap()
         .contains("使用中国联通网络"));
     // 149 is in the profile's ranges, not in the bundled metadata.
-    let v: serde_json::Value = post(r#"{"phone": "149 1234 5678"}"#)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = post(r#"{"phone": "149 1234 5678"}"#).await;
     let phone = &v["fields"]["phone"];
     assert_eq!(phone["valid"], true, "{v}");
     assert_eq!(phone["carrier"]["segment"], "data_only");
