@@ -99,8 +99,16 @@ pub fn lookup(country_code: u16, national: &str) -> Option<Carrier> {
     // The keys of the number's first 1 to 9 digits: `1` and then the digits.
     let mut keys = [0u32; 9];
     let mut key = 1u32;
-    let digits = country_code.to_string();
-    let digits = digits.bytes().chain(national.bytes());
+    // The calling code's digits without a string: this runs for every mobile number.
+    let width = match country_code {
+        0..=9 => 1,
+        10..=99 => 2,
+        _ => 3,
+    };
+    let code = (0..width)
+        .rev()
+        .map(|i| b'0' + (country_code / 10u16.pow(i) % 10) as u8);
+    let digits = code.chain(national.bytes());
     let mut n = 0;
     for d in digits.take(keys.len()) {
         key = key * 10 + u32::from(d.wrapping_sub(b'0') % 10);
