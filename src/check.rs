@@ -68,6 +68,7 @@ use crate::probe::{
 };
 use crate::profile::{EndpointId, Profile};
 use crate::report::rules::{self, Evidence};
+use crate::report::time::TimeZone;
 use crate::report::{now_rfc3339, today_utc, Report};
 use crate::validate::{validate, Inputs, Lang, Validation};
 
@@ -111,6 +112,7 @@ pub struct Plan {
     environment: bool,
     lang: Lang,
     unmasked: bool,
+    time_zone: TimeZone,
 }
 
 impl std::fmt::Debug for Plan {
@@ -138,6 +140,7 @@ pub struct PlanBuilder {
     environment: bool,
     lang: Lang,
     unmasked: bool,
+    time_zone: TimeZone,
 }
 
 impl PlanBuilder {
@@ -227,6 +230,13 @@ impl PlanBuilder {
         self
     }
 
+    /// The reader's time zone, for the times the report's sentences give (default UTC; the
+    /// command line gives the system's). Machine fields stay UTC.
+    pub fn time_zone(mut self, tz: TimeZone) -> Self {
+        self.time_zone = tz;
+        self
+    }
+
     /// Checks the settings and sets up the resolvers and the trust store.
     pub fn build(self) -> Result<Plan, PlanError> {
         if self.probe.deadline.is_zero() {
@@ -250,6 +260,7 @@ impl PlanBuilder {
             environment: self.environment,
             lang: self.lang,
             unmasked: self.unmasked,
+            time_zone: self.time_zone,
         })
     }
 }
@@ -353,6 +364,7 @@ impl Plan {
                 insecure: self.prober.config().insecure,
                 unmasked: self.unmasked,
                 generated_at: now_rfc3339(),
+                time_zone: self.time_zone.clone(),
                 duration_ms: crate::probe::round_ms(started.elapsed().as_secs_f64() * 1000.0),
             },
             self.lang,
@@ -439,6 +451,7 @@ impl PlanBuilder {
             environment: true,
             lang: Lang::En,
             unmasked: false,
+            time_zone: TimeZone::UTC,
         }
     }
 }

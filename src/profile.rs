@@ -139,11 +139,18 @@ impl fmt::Display for AppVersion {
     }
 }
 
+/// [`Profile::source`] of the embedded default profile.
+pub const EMBEDDED_SOURCE: &str = "default (embedded)";
+/// [`Profile::source`] of [`Profile::command_line`].
+pub const COMMAND_LINE_SOURCE: &str = "command line";
+
 /// A loaded, checked profile.
 #[derive(Clone, Debug)]
 pub struct Profile {
     pub name: String,
-    /// Where it came from: a path, or `default (embedded)`.
+    /// `name_zh`: the name Chinese reports show, when the profile gives one.
+    pub name_zh: Option<String>,
+    /// Where it came from: a path, [`EMBEDDED_SOURCE`] or [`COMMAND_LINE_SOURCE`].
     pub source: String,
     pub endpoints: Vec<Endpoint>,
     pub policy: Policy,
@@ -213,6 +220,8 @@ impl std::error::Error for ProfileError {
 #[serde(deny_unknown_fields)]
 struct RawProfile {
     name: String,
+    #[serde(default)]
+    name_zh: Option<String>,
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
@@ -349,7 +358,28 @@ impl Profile {
 
     /// The embedded default profile.
     pub fn default_profile() -> Profile {
-        Profile::parse(DEFAULT_PROFILE, "default (embedded)", None).expect("the embedded profile is valid")
+        Profile::parse(DEFAULT_PROFILE, EMBEDDED_SOURCE, None).expect("the embedded profile is valid")
+    }
+
+    /// The profile of a run given only endpoints on the command line: the default profile's
+    /// policy and checks, none of its endpoints, and a name that says so rather than the
+    /// default wallets' name.
+    pub fn command_line() -> Profile {
+        Profile {
+            name: "endpoints given on the command line".into(),
+            name_zh: Some("命令行指定的服务端点".into()),
+            source: COMMAND_LINE_SOURCE.into(),
+            endpoints: Vec::new(),
+            ..Profile::default_profile()
+        }
+    }
+
+    /// The name for a reader of `lang`.
+    pub fn name_in(&self, lang: crate::validate::Lang) -> &str {
+        match (lang, &self.name_zh) {
+            (crate::validate::Lang::ZhCn, Some(zh)) => zh,
+            _ => &self.name,
+        }
     }
 
     /// Reads and checks a profile file; a BIN table path in it is relative to the file.
@@ -396,6 +426,7 @@ impl Profile {
         let proxy = raw.network.proxy.as_ref().map(|p| proxy(&ctx, p)).transpose()?;
         Ok(Profile {
             name: raw.name,
+            name_zh: raw.name_zh.filter(|n| !n.trim().is_empty()),
             source: source.to_owned(),
             endpoints,
             policy,

@@ -156,6 +156,13 @@ pub fn read_ca_file(path: Option<&Path>) -> Result<Option<Vec<u8>>, UsageError> 
                     MAX_CA_FILE_BYTES >> 20
                 ),
             )
+            .zh(
+                "无法读取 CA 文件",
+                format!(
+                    "请检查 --ca-file 给出的路径：CA 文件是不超过 {} MiB 的 PEM 文本",
+                    MAX_CA_FILE_BYTES >> 20
+                ),
+            )
             .kind(ErrorKind::Config)
             .caused_by(e)
         })
@@ -187,6 +194,7 @@ pub fn plan_error(e: bindcheck::check::PlanError) -> UsageError {
         "cannot set up the check",
         "check --resolver, --ca-file and the profile's resolvers",
     )
+    .zh("无法准备检查", "请检查 --resolver、--ca-file 和配置文件中的 DNS 服务器")
     .kind(ErrorKind::Config)
     .caused_by(e)
 }
@@ -210,6 +218,10 @@ pub fn parse_endpoint_url(raw: &str) -> Result<Url, UsageError> {
                 // Not repeated: a URL may hold credentials or a token.
                 "an --endpoint value is not an http or https URL with a host",
                 "write the full URL, e.g. https://api.wallet.example/v1/health",
+            )
+            .zh(
+                "--endpoint 的值不是带主机名的 http 或 https 网址",
+                "请写完整的网址，例如 https://api.wallet.example/v1/health",
             )
         })
 }

@@ -84,6 +84,10 @@ pub fn run(
             format!("cannot read the input after {} rows", tally.rows),
             "the rows before were checked and written; check the file or the command writing to bindcheck",
         )
+        .zh(
+            format!("读取 {} 行之后无法继续读取输入", tally.rows),
+            "之前的行已检查并写出；请检查文件，或向 bindcheck 写入数据的命令",
+        )
         .kind(ErrorKind::Data)
         .caused_by(e)
     })?;
@@ -105,6 +109,7 @@ fn open_rows(input: &str, format: Option<InputFormat>) -> anyhow::Result<Input> 
                     format!("cannot open the input file {input}: {e}"),
                     "check the path given to --input",
                 )
+                .zh(format!("无法打开输入文件 {input}：{e}"), "请检查 --input 给出的路径")
             })?,
         ))
     };

@@ -105,6 +105,10 @@ fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, Usa
                 "unknown format in --format",
                 "use text, json, junit, markdown or prometheus, optionally =FILE",
             )
+            .zh(
+                "--format 中有未知的格式",
+                "可用的格式：text、json、junit、markdown、prometheus，可写成 格式=文件",
+            )
         })?;
         out.push((format, file));
     }
@@ -115,6 +119,10 @@ fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, Usa
         return Err(UsageError::new(
             "more than one format writes to standard output",
             "send all but one to files: --format text --format json=report.json",
+        )
+        .zh(
+            "不止一种格式要写到标准输出",
+            "除一种外都写到文件：--format text --format json=report.json",
         ));
     }
     Ok(out)
@@ -125,7 +133,11 @@ fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, Usa
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let lang = resolve_lang(args.lang);
     let formats = parse_formats(&args.formats)?;
-    let mut profile = load_profile(args.profile.as_deref())?;
+    let mut profile = match (&args.profile, args.endpoints.is_empty()) {
+        // Only --endpoint: the report is not labelled with the default wallets' name.
+        (None, false) => bindcheck::profile::Profile::command_line(),
+        (path, _) => load_profile(path.as_deref())?,
+    };
     if !args.endpoints.is_empty() {
         add_endpoints(&mut profile, &args.endpoints, args.profile.is_none())?;
     }
@@ -150,6 +162,10 @@ fn connectivity_checks(given: &[String]) -> Result<Vec<url::Url>, UsageError> {
             _ => Err(UsageError::new(
                 "--connectivity-check none cannot be given with URLs",
                 "give `none` alone to run no check, or only URLs",
+            )
+            .zh(
+                "--connectivity-check none 不能与网址同时给出",
+                "只给 none 表示不做检查，或只给网址",
             )),
         };
     }
@@ -160,6 +176,10 @@ fn connectivity_checks(given: &[String]) -> Result<Vec<url::Url>, UsageError> {
                 UsageError::new(
                     "a --connectivity-check value is not a plain http:// URL with a host",
                     "use a URL that answers 204, e.g. http://connectivitycheck.gstatic.com/generate_204, or `none`",
+                )
+                .zh(
+                    "--connectivity-check 的值不是带主机名的 http:// 网址",
+                    "请用返回 204 的网址，例如 http://connectivitycheck.platform.hicloud.com/generate_204，或 none",
                 )
             })
         })
@@ -204,7 +224,9 @@ fn plan_builder(args: &CheckArgs, profile: Profile, lang: Lang) -> anyhow::Resul
         })
         .environment(!args.no_environment)
         .lang(lang)
-        .unmasked(args.unmasked);
+        .unmasked(args.unmasked)
+        // TZ or /etc/localtime; UTC when neither names a zone the system knows.
+        .time_zone(bindcheck::report::time::TimeZone::system());
     if let Some(version) = &args.app_version {
         plan = plan.app_version(version);
     }
@@ -249,6 +271,10 @@ fn write_reports(formats: &[(Format, Option<PathBuf>)], report: &Report, warning
                     UsageError::new(
                         format!("cannot write {}: {e}", path.display()),
                         "check that the folder exists and is writable",
+                    )
+                    .zh(
+                        format!("无法写入 {}：{e}", path.display()),
+                        "请检查文件夹是否存在、是否可写",
                     )
                 })?;
             }

@@ -6,7 +6,8 @@ use std::io::{self, Write};
 
 use super::{resolve_lang, Outcome};
 use bindcheck::report::explain::{find, Match, PROMPTS};
-use bindcheck::report::remedy::kind_for;
+use bindcheck::report::remedy::{describe, kind_for};
+use bindcheck::report::render::words::{bracketed, severity_index, words};
 use bindcheck::validate::{Code, Lang};
 
 #[derive(Debug, Args)]
@@ -25,17 +26,46 @@ pub struct ExplainArgs {
     lang: Option<Lang>,
 }
 
+/// A message or hint as a template: a bracketed detail (the address, the time) is left out,
+/// and a detail inside the sentence is named in words.
+fn template(text: &str, lang: Lang) -> String {
+    let named = match lang {
+        Lang::En => "‹detail›",
+        Lang::ZhCn => "‹具体内容›",
+    };
+    text.replace(" ({detail})", "")
+        .replace("（{detail}）", "")
+        .replace("{detail}", named)
+}
+
+/// The prompts as readers of `lang` meet them: the Chinese ones in Chinese, the others in
+/// English (a prompt list in only the other language is shown whole).
+fn prompts_in(texts: &'static [&'static str], lang: Lang) -> Vec<&'static str> {
+    let chinese = |t: &&str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mine: Vec<&str> = texts
+        .iter()
+        .copied()
+        .filter(|t| chinese(t) == (lang == Lang::ZhCn))
+        .collect();
+    if mine.is_empty() {
+        texts.to_vec()
+    } else {
+        mine
+    }
+}
+
 fn code(out: &mut impl Write, code: Code, lang: Lang) -> io::Result<()> {
-    writeln!(out, "{code} ({})", code.severity())?;
-    writeln!(out, "  {}", code.message(lang).replace("{detail}", "…"))?;
-    let hint = if lang == Lang::ZhCn { "建议" } else { "what to do" };
-    writeln!(out, "  {hint}: {}", code.hint(lang).replace("{detail}", "…"))?;
+    let w = words(lang);
+    let severity = w.severity[severity_index(code.severity())];
+    writeln!(out, "{code}{}", bracketed(&[severity.to_owned()], lang))?;
+    writeln!(out, "  {}", template(code.message(lang), lang))?;
+    let (hint, first) = match lang {
+        Lang::ZhCn => ("建议", "报告中的处理步骤"),
+        Lang::En => ("what to do", "the report's step"),
+    };
+    writeln!(out, "  {hint}{}{}", w.colon, template(code.hint(lang), lang))?;
     if let Some(kind) = kind_for(code, code.severity()) {
-        let kind = serde_json::to_value(kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        writeln!(out, "  remedy: {kind}")?;
+        writeln!(out, "  {first}{}{}", w.colon, describe(kind, lang))?;
     }
     Ok(())
 }
@@ -68,7 +98,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
                 "run `bindcheck explain` with no argument to list everything.",
             ),
         };
-        writeln!(out, "{msg}\nhint: {hint}")?;
+        writeln!(out, "{msg}\n{}{}{hint}", words(lang).hint, words(lang).colon)?;
         out.flush()?;
         return Ok(Outcome::Invalid);
     }
@@ -83,11 +113,12 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
                     Lang::ZhCn => ("常见原因", "处理方法", "bindcheck 可提前发现"),
                     Lang::En => ("Likely causes", "What to do", "bindcheck finds it as"),
                 };
-                writeln!(out, "{}", p.texts.join(" / "))?;
-                writeln!(out, "  {causes}: {}", p.causes(lang))?;
-                writeln!(out, "  {steps}: {}", p.steps(lang))?;
+                let c = words(lang).colon;
+                writeln!(out, "{}", prompts_in(p.texts, lang).join(" / "))?;
+                writeln!(out, "  {causes}{c}{}", p.causes(lang))?;
+                writeln!(out, "  {steps}{c}{}", p.steps(lang))?;
                 let list: Vec<&str> = p.codes.iter().map(|c| c.as_str()).collect();
-                writeln!(out, "  {codes}: {}", list.join(", "))?;
+                writeln!(out, "  {codes}{c}{}", list.join(", "))?;
             }
         }
     }

@@ -27,12 +27,20 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
             format!("{} already exists", args.path.display()),
             "choose another file name, or pass --force to overwrite it",
         )
+        .zh(
+            format!("{} 已经存在", args.path.display()),
+            "请换一个文件名，或加 --force 覆盖它",
+        )
         .into());
     }
     std::fs::write(&args.path, STARTER_PROFILE).map_err(|e| {
         UsageError::new(
             format!("cannot write {}: {e}", args.path.display()),
             "check that the folder exists and is writable",
+        )
+        .zh(
+            format!("无法写入 {}：{e}", args.path.display()),
+            "请检查文件夹是否存在、是否可写",
         )
     })?;
     let _ = writeln!(

@@ -101,6 +101,8 @@ pub struct UsageError {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: String,
+    /// The message and hint for Chinese readers ([`UsageError::zh`]).
+    pub zh: Option<(String, String)>,
     /// What went wrong underneath, printed as `caused by:` lines.
     pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -111,8 +113,30 @@ impl UsageError {
             kind: ErrorKind::Usage,
             message: message.into(),
             hint: hint.into(),
+            zh: None,
             source: None,
         }
+    }
+
+    /// The same error, with its message and hint in Chinese for `--lang zh-CN`.
+    pub fn zh(mut self, message: impl Into<String>, hint: impl Into<String>) -> UsageError {
+        self.zh = Some((message.into(), hint.into()));
+        self
+    }
+
+    /// The error as printed for a reader of `lang`: `error: ...`, the causes, `hint: ...`.
+    fn render(&self, lang: Lang) -> String {
+        let (message, hint) = match (&self.zh, lang) {
+            (Some((m, h)), Lang::ZhCn) => (m.as_str(), h.as_str()),
+            _ => (self.message.as_str(), self.hint.as_str()),
+        };
+        let w = labels(lang);
+        let mut out = format!("{}{message}", w.error);
+        for cause in self.causes() {
+            out.push_str(&format!("\n  {}{cause}", w.caused_by));
+        }
+        out.push_str(&format!("\n{}{hint}", w.hint));
+        out
     }
 
     /// The same error, of another kind.
@@ -146,6 +170,47 @@ impl fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// The words around an error: `error: `, `caused by: `, `hint: `.
+struct Labels {
+    error: &'static str,
+    caused_by: &'static str,
+    hint: &'static str,
+    more: &'static str,
+}
+
+fn labels(lang: Lang) -> Labels {
+    match lang {
+        Lang::En => Labels {
+            error: "error: ",
+            caused_by: "caused by: ",
+            hint: "hint: ",
+            more: "For more information, try '--help'.",
+        },
+        Lang::ZhCn => Labels {
+            error: "错误：",
+            caused_by: "原因：",
+            hint: "建议：",
+            more: "更多信息请运行 --help。",
+        },
+    }
+}
+
+/// The language errors are printed in, read before the command line is parsed (a bad
+/// command line has no parsed `--lang`): `--lang X` or `--lang=X` anywhere, else the locale.
+fn language_of_args(args: &[String]) -> Lang {
+    let flag = args
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.strip_prefix("--lang") {
+            Some("") => args.get(i + 1).cloned(),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        });
+    // A value bindcheck has no messages for (`--lang fr`) is the error being reported; it is
+    // reported in the locale's language.
+    resolve_lang(flag.and_then(|f| f.parse().ok()))
+}
+
 /// Exit code of `validate` and `probe` for usage errors and unreadable input.
 pub const EXIT_USAGE: u8 = 2;
 
@@ -163,15 +228,23 @@ fn exit_code(command: Option<&str>, kind: ErrorKind) -> u8 {
 /// clap's message for a bad command line, without the values given: clap repeats a value it
 /// refuses, or an argument it does not know, and a card number pasted into the wrong place
 /// must not reach a terminal log. `None` for help and version, which are printed as they are.
-fn without_values(e: &clap::Error) -> Option<String> {
+fn without_values(e: &clap::Error, lang: Lang) -> Option<String> {
     use clap::error::{ContextKind, ContextValue, ErrorKind as Clap};
     let context = |kind| match e.get(kind) {
         Some(ContextValue::String(s)) => Some(s.clone()),
         Some(ContextValue::Strings(v)) => Some(v.join(", ")),
         _ => None,
     };
+    if matches!(
+        e.kind(),
+        Clap::DisplayHelp | Clap::DisplayVersion | Clap::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        return None;
+    }
+    if lang == Lang::ZhCn {
+        return Some(clap_error_zh(e));
+    }
     let message = match e.kind() {
-        Clap::DisplayHelp | Clap::DisplayVersion | Clap::DisplayHelpOnMissingArgumentOrSubcommand => return None,
         Clap::InvalidValue | Clap::ValueValidation => {
             let arg = context(ContextKind::InvalidArg).unwrap_or_else(|| "an argument".to_owned());
             let why = std::error::Error::source(e)
@@ -190,7 +263,76 @@ fn without_values(e: &clap::Error) -> Option<String> {
         }
         _ => return Some(mask_digits_and_emails(&e.render().to_string())),
     };
-    Some(format!("{message}\n\nFor more information, try '--help'."))
+    Some(format!("{message}\n\n{}", labels(Lang::En).more))
+}
+
+/// clap's error in Chinese, without the values given (as [`without_values`]): the argument
+/// by its flag, what is wrong with it, and a hint.
+fn clap_error_zh(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind as Clap};
+    let context = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join("、")),
+        _ => None,
+    };
+    let invalid = context(ContextKind::InvalidArg).unwrap_or_else(|| "参数".to_owned());
+    // `--deadline <DUR>`: the flag, without its value's name.
+    let arg = invalid.split(" <").next().unwrap_or_default().to_owned();
+    let (message, hint) = match e.kind() {
+        Clap::InvalidValue | Clap::ValueValidation => (
+            format!("{arg} 的值无效"),
+            match context(ContextKind::ValidValue) {
+                Some(valid) => format!("可用的值：{valid}"),
+                None => value_hint_zh(&invalid),
+            },
+        ),
+        Clap::UnknownArgument => (
+            "给出了 bindcheck 不认识的参数".to_owned(),
+            match context(ContextKind::SuggestedArg) {
+                Some(s) => format!("是不是 {s}？"),
+                None => "运行 --help 查看可用的参数".to_owned(),
+            },
+        ),
+        Clap::InvalidSubcommand => (
+            "没有这个子命令".to_owned(),
+            match context(ContextKind::SuggestedSubcommand) {
+                Some(s) => format!("是不是 `{s}`？"),
+                None => {
+                    "可用的子命令：`check`、`validate`、`probe`、`explain`、`trace`、`serve`、`init`、`completions`、`man`".to_owned()
+                }
+            },
+        ),
+        Clap::MissingRequiredArgument => (format!("缺少必需的参数：{arg}"), "请补上这个参数".to_owned()),
+        Clap::MissingSubcommand => (
+            "缺少子命令".to_owned(),
+            "例如：`bindcheck check --phone '138 0013 8000'`".to_owned(),
+        ),
+        Clap::ArgumentConflict => (
+            format!("{arg} 不能与其他给出的参数同时使用"),
+            "请只保留其中一个".to_owned(),
+        ),
+        Clap::NoEquals => (format!("{arg} 的值要用 = 连接"), format!("例如：{arg}=值")),
+        Clap::TooManyValues | Clap::TooFewValues | Clap::WrongNumberOfValues => (
+            format!("{arg} 的值个数不对"),
+            "运行 --help 查看这个参数的写法".to_owned(),
+        ),
+        _ => ("命令行参数有误".to_owned(), "运行 --help 查看用法".to_owned()),
+    };
+    let w = labels(Lang::ZhCn);
+    format!("{}{message}\n{}{hint}\n\n{}", w.error, w.hint, w.more)
+}
+
+/// What a value of `arg` (clap's `--flag <NAME>`) looks like, in Chinese.
+fn value_hint_zh(arg: &str) -> String {
+    let name = arg.rsplit('<').next().unwrap_or_default().trim_end_matches('>');
+    match name {
+        "DUR" => "时长的写法如 500ms、5s 或 2m".to_owned(),
+        "IP[:PORT]" => "请写 IP 地址，可带端口，例如 223.5.5.5 或 223.5.5.5:53".to_owned(),
+        "N" => "请写一个在允许范围内的整数".to_owned(),
+        "LANG" => "可用的语言：en、zh-CN".to_owned(),
+        "REGION" | "CN|none" => "请写两位地区代码（例如 CN、HK），或 none".to_owned(),
+        _ => "运行 --help 查看这个参数的写法".to_owned(),
+    }
 }
 
 /// `text` with every run of seven or more digits (spaces and dashes between them allowed)
@@ -236,11 +378,13 @@ fn mask_digits_and_emails(text: &str) -> String {
 
 /// Parses the command line, runs it, and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
-    let command = std::env::args().nth(1);
+    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let command = args.get(1).cloned();
+    let lang = language_of_args(&args);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            match without_values(&e) {
+            match without_values(&e, lang) {
                 Some(message) => {
                     let _ = writeln!(io::stderr(), "{message}");
                 }
@@ -267,15 +411,16 @@ pub fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let mut stderr = io::stderr().lock();
+            let w = labels(lang);
             let kind = match err.downcast_ref::<UsageError>() {
                 Some(usage) => {
-                    let _ = writeln!(stderr, "error: {usage}");
+                    let _ = writeln!(stderr, "{}", usage.render(lang));
                     usage.kind
                 }
                 None => {
-                    let _ = writeln!(stderr, "error: {err}");
+                    let _ = writeln!(stderr, "{}{err}", w.error);
                     for cause in err.chain().skip(1) {
-                        let _ = writeln!(stderr, "  caused by: {cause}");
+                        let _ = writeln!(stderr, "  {}{cause}", w.caused_by);
                     }
                     ErrorKind::Data
                 }

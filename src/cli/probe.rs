@@ -81,6 +81,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
                 "cannot set up the probes",
                 "check --resolver, --ca-file and the numbers given",
             )
+            .zh("无法准备探测", "请检查 --resolver、--ca-file 和给出的数值")
             .caused_by(e)
         })?;
         let prober = Arc::new(prober);

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use bindcheck::report::render::words::{bracketed, words};
 use bindcheck::validate::{Inputs, Lang, Record, Severity, Validation};
 
 /// Writes the JSON document for one input set.
@@ -36,8 +37,13 @@ pub fn text(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, u
     let warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
     let headline = match (lang, errors, warnings) {
         (Lang::En, 0, 0) => "All inputs look valid.".to_owned(),
-        (Lang::En, 0, w) => format!("All inputs are usable, with {w} warning(s)."),
-        (Lang::En, e, w) => format!("{e} problem(s) to fix before binding, {w} warning(s)."),
+        (Lang::En, 0, 1) => "All inputs are usable, with 1 warning.".to_owned(),
+        (Lang::En, 0, w) => format!("All inputs are usable, with {w} warnings."),
+        (Lang::En, e, w) => format!(
+            "{e} {} to fix before binding, {w} {}.",
+            if e == 1 { "problem" } else { "problems" },
+            if w == 1 { "warning" } else { "warnings" }
+        ),
         (Lang::ZhCn, 0, 0) => "所有信息看起来都有效。".to_owned(),
         (Lang::ZhCn, 0, w) => format!("所有信息均可使用，有 {w} 条警告。"),
         (Lang::ZhCn, e, w) => format!("绑定前需要修正 {e} 个问题，另有 {w} 条警告。"),
@@ -55,7 +61,7 @@ pub fn text(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, u
         } else if view.findings.iter().any(|f| f.severity == Severity::Warning) {
             tag(Severity::Warning, lang)
         } else {
-            "ok"
+            words(lang).ok
         };
         let label = field.label(lang);
         let pad = " ".repeat(width - display_width(label));
@@ -65,15 +71,19 @@ pub fn text(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, u
             "  {label}{pad}  {status}{status_pad}{}",
             view.normalized.as_deref().unwrap_or("-")
         );
-        let facts = view.facts(lang);
-        if !facts.is_empty() {
-            line.push_str(&format!("  ({})", facts.join(", ")));
-        }
+        line.push_str(&bracketed(&view.facts(lang), lang));
         writeln!(out, "{line}")?;
+        let w = words(lang);
         for f in &view.findings {
-            writeln!(out, "      {} {}: {}", tag(f.severity, lang), f.code, f.message)?;
-            let hint = if lang == Lang::ZhCn { "建议" } else { "hint" };
-            writeln!(out, "      {hint}: {}", f.hint)?;
+            writeln!(
+                out,
+                "      {} {}{}{}",
+                tag(f.severity, lang),
+                f.code,
+                w.colon,
+                f.message
+            )?;
+            writeln!(out, "      {}{}{}", w.hint, w.colon, f.hint)?;
         }
     }
     Ok(())

@@ -49,6 +49,10 @@ pub fn resolve(inputs: &mut Inputs, lang: Lang) -> Result<(), UsageError> {
                         format!("could not read {} from the terminal: {e}", flag(field)),
                         format!("pass the value in the {} environment variable instead", env_var(field)),
                     )
+                    .zh(
+                        format!("无法从终端读取 {}：{e}", flag(field)),
+                        format!("请改用环境变量 {} 传入这个值", env_var(field)),
+                    )
                 })?
             } else {
                 match lines.next() {
@@ -57,11 +61,19 @@ pub fn resolve(inputs: &mut Inputs, lang: Lang) -> Result<(), UsageError> {
                         return Err(UsageError::new(
                             format!("could not read {} from standard input: {e}", flag(field)),
                             "pipe one value per line, in the order phone, email, card, expiry, cvv, id-number, name",
+                        )
+                        .zh(
+                            format!("无法从标准输入读取 {}：{e}", flag(field)),
+                            "每行一个值，依次为 phone、email、card、expiry、cvv、id-number、name",
                         ))
                     }
                     None => return Err(UsageError::new(
                         format!("{} is `-`, but standard input ended before its value", flag(field)),
                         "pipe one line per `-` value, in the order phone, email, card, expiry, cvv, id-number, name",
+                    )
+                    .zh(
+                        format!("{} 为 `-`，但标准输入在它的值之前就结束了", flag(field)),
+                        "每个 `-` 值一行，依次为 phone、email、card、expiry、cvv、id-number、name",
                     )),
                 }
             };

@@ -125,6 +125,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
                 format!("cannot listen on {}: {e}", args.listen),
                 "choose another --listen address or port",
             )
+            .zh(format!("无法监听 {}：{e}", args.listen), "请换一个 --listen 地址或端口")
         })?;
         let listen = listener.local_addr().unwrap_or(args.listen);
         let limits = state.limits();

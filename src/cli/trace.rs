@@ -87,6 +87,10 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
             "--count must be 1 to 100 and --max-hops at least 1",
             "e.g. --count 10 --max-hops 30",
         )
+        .zh(
+            "--count 须为 1 到 100，--max-hops 至少为 1",
+            "例如 --count 10 --max-hops 30",
+        )
         .into());
     }
     let host = host_of(&args.target);
@@ -97,13 +101,23 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
             Ok(ip) => vec![ip],
             Err(_) => {
                 let choice = args.net.resolver();
-                let resolver = dns::resolver(&choice, args.net.timeout)
-                    .map_err(|e| UsageError::new("cannot set up DNS resolution", "check --resolver").caused_by(e))?;
+                let resolver = dns::resolver(&choice, args.net.timeout).map_err(|e| {
+                    UsageError::new("cannot set up DNS resolution", "check --resolver")
+                        .zh("无法准备域名解析", "请检查 --resolver")
+                        .caused_by(e)
+                })?;
                 let found = dns::resolve(&resolver, &choice, &host, deadline).await;
                 if found.status != Status::Ok {
                     return Err(UsageError::new(
                         format!("cannot resolve {host}: {}", found.status),
                         "check the name, or pass an IP address",
+                    )
+                    .zh(
+                        format!(
+                            "无法解析 {host}：{}",
+                            found.status.label(bindcheck::validate::Lang::ZhCn)
+                        ),
+                        "请检查域名，或直接给出 IP 地址",
                     ));
                 }
                 // One address of each family.

@@ -52,6 +52,23 @@ pub enum AppStage {
 }
 
 impl AppStage {
+    /// Where the request stopped, in a reader's words: "at connect", "在建立连接时".
+    pub fn label(self, lang: crate::validate::Lang) -> &'static str {
+        let (en, zh) = match self {
+            AppStage::Proxy => ("at the proxy", "在代理处"),
+            AppStage::Dns => ("at the DNS lookup", "在域名解析时"),
+            AppStage::Connect => ("at connect", "在建立连接时"),
+            AppStage::Tls => ("at the TLS handshake", "在 TLS 握手时"),
+            AppStage::Request => ("waiting for the answer", "在等待响应时"),
+            AppStage::Body => ("reading the body", "在读取响应内容时"),
+            AppStage::Redirect => ("at a redirect", "在重定向时"),
+        };
+        match lang {
+            crate::validate::Lang::En => en,
+            crate::validate::Lang::ZhCn => zh,
+        }
+    }
+
     /// The stage as the JSON names it: `proxy`, `dns`, `connect`, `tls`, `request`, `body`,
     /// `redirect`.
     pub fn as_str(self) -> &'static str {

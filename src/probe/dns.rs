@@ -328,6 +328,24 @@ pub enum MailVerdict {
     Unknown,
 }
 
+impl MailVerdict {
+    /// What the domain's DNS says about mail, in a reader's words.
+    pub fn label(self, lang: crate::validate::Lang) -> &'static str {
+        let (en, zh) = match self {
+            MailVerdict::Mx => ("receives mail (MX)", "可以收信（MX）"),
+            MailVerdict::ImplicitMx => ("receives mail (no MX, an address)", "可以收信（无 MX，有地址记录）"),
+            MailVerdict::NullMx => ("accepts no mail (null MX)", "不接收邮件（空 MX）"),
+            MailVerdict::NoDomain => ("no such domain", "域名不存在"),
+            MailVerdict::NoMailHost => ("no mail server", "没有邮件服务器"),
+            MailVerdict::Unknown => ("not known (the lookup failed)", "未知（查询失败）"),
+        };
+        match lang {
+            crate::validate::Lang::En => en,
+            crate::validate::Lang::ZhCn => zh,
+        }
+    }
+}
+
 /// The result of checking an email domain. Only the domain is looked up: bindcheck never
 /// connects to the mail server and never sends the address anywhere.
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

@@ -131,6 +131,42 @@ impl Status {
     }
 }
 
+impl Status {
+    /// The status in a reader's words, for the text formats: "connection refused", "拒绝连接".
+    pub fn label(self, lang: crate::validate::Lang) -> &'static str {
+        let (en, zh) = match self {
+            Status::Ok => ("ok", "正常"),
+            Status::Timeout => ("timed out", "超时"),
+            Status::NotMeasured => ("not measured", "未测量"),
+            Status::Skipped => ("skipped", "已跳过"),
+            Status::Nxdomain => ("no such domain", "域名不存在"),
+            Status::Servfail => ("DNS server failure", "DNS 服务器故障"),
+            Status::NoRecords => ("no DNS records", "没有 DNS 记录"),
+            Status::Refused => ("connection refused", "拒绝连接"),
+            Status::Reset => ("connection reset", "连接被重置"),
+            Status::Unreachable => ("unreachable", "无法访问"),
+            Status::Expired => ("certificate expired", "证书已过期"),
+            Status::NotYetValid => ("certificate not yet valid", "证书尚未生效"),
+            Status::Untrusted => ("certificate not trusted", "证书不受信任"),
+            Status::NameMismatch => ("certificate for another name", "证书与域名不符"),
+            Status::CertInvalid => ("certificate invalid", "证书无效"),
+            Status::HandshakeFailed => ("TLS handshake failed", "TLS 握手失败"),
+            Status::Maintenance => ("in maintenance", "维护中"),
+            Status::RateLimited => ("rate limited", "限流中"),
+            Status::HttpError => ("HTTP error", "HTTP 错误"),
+            Status::RedirectLoop => ("redirect loop", "重定向循环"),
+            Status::TooManyRedirects => ("too many redirects", "重定向次数过多"),
+            Status::RedirectRefused => ("redirect not followed", "未跟随重定向"),
+            Status::ProtocolError => ("protocol error", "协议错误"),
+            Status::Error => ("error", "出错"),
+        };
+        match lang {
+            crate::validate::Lang::En => en,
+            crate::validate::Lang::ZhCn => zh,
+        }
+    }
+}
+
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod remedy;
 pub mod render;
 pub mod rules;
+pub mod time;
 
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
@@ -84,6 +85,21 @@ impl Subject {
             Subject::Mail(domain) => format!("mail:{domain}"),
             Subject::App => "app".to_owned(),
             Subject::Environment => "environment".to_owned(),
+        }
+    }
+
+    /// The name for a reader of `lang`: the field's label, the endpoint URL, the mail domain,
+    /// the app or the environment.
+    pub fn label(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Subject::Field(f), _) => f.label(lang).to_owned(),
+            (Subject::Endpoint(url), _) => url.clone(),
+            (Subject::Mail(domain), Lang::En) => format!("mail domain {domain}"),
+            (Subject::Mail(domain), Lang::ZhCn) => format!("邮箱域名 {domain}"),
+            (Subject::App, Lang::En) => "app".to_owned(),
+            (Subject::App, Lang::ZhCn) => "应用".to_owned(),
+            (Subject::Environment, Lang::En) => "this device".to_owned(),
+            (Subject::Environment, Lang::ZhCn) => "本机环境".to_owned(),
         }
     }
 
@@ -186,7 +202,32 @@ pub struct AppCheck {
 #[derive(Clone, Debug, Serialize)]
 pub struct ProfileRef {
     pub name: String,
+    /// The name for Chinese readers, when the profile gives one (`name_zh`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
+    /// A path, `default (embedded)` or `command line`.
     pub source: String,
+}
+
+impl ProfileRef {
+    /// The name for a reader of `lang`.
+    pub fn name_in(&self, lang: Lang) -> &str {
+        match (lang, &self.name_zh) {
+            (Lang::ZhCn, Some(zh)) => zh,
+            _ => &self.name,
+        }
+    }
+
+    /// Where the profile came from, for a reader of `lang`.
+    pub fn source_in(&self, lang: Lang) -> &str {
+        use crate::profile::{COMMAND_LINE_SOURCE, EMBEDDED_SOURCE};
+        match (lang, self.source.as_str()) {
+            (Lang::ZhCn, EMBEDDED_SOURCE) => "默认（内置）",
+            (Lang::ZhCn, COMMAND_LINE_SOURCE) => "命令行",
+            (Lang::En, EMBEDDED_SOURCE) => "built in",
+            (_, other) => other,
+        }
+    }
 }
 
 #[cfg(feature = "schemars")]
@@ -232,6 +273,10 @@ pub struct Report {
     /// Personal values are shown in full (`--unmasked`): this report is not safe to share.
     pub unmasked: bool,
     pub duration_ms: f64,
+    /// The zone the human text gives times in ([`time::local`]); machine fields stay UTC.
+    #[serde(skip)]
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub time_zone: time::TimeZone,
 }
 
 impl Report {

@@ -120,6 +120,11 @@ fn field_label(field: Field, lang: Lang) -> &'static str {
     }
 }
 
+/// The step a remedy kind stands for, in general words (`bindcheck explain`): no field, no time.
+pub fn describe(kind: RemedyKind, lang: Lang) -> String {
+    text(kind, None, None, lang)
+}
+
 fn text(kind: RemedyKind, field: Option<Field>, until: Option<&str>, lang: Lang) -> String {
     use RemedyKind::*;
     match (lang, kind) {
@@ -142,7 +147,11 @@ fn text(kind: RemedyKind, field: Option<Field>, until: Option<&str>, lang: Lang)
             None => "Wait a while (the service is in maintenance or limiting requests), then try once.".into(),
         },
         (Lang::ZhCn, Wait) => match until {
-            Some(t) => format!("请等到 {t}（服务方要求）后再试一次。"),
+            // No space after a full-width bracket; one between Latin text and Chinese.
+            Some(t) => {
+                let gap = if t.ends_with('）') { "" } else { " " };
+                format!("请等到 {t}{gap}之后再试一次，这是服务方要求的时间。")
+            }
             None => "请稍等一段时间（服务正在维护或限流）后再试一次。".into(),
         },
         (Lang::En, SignIn) => {
@@ -210,8 +219,9 @@ impl Wanted {
 /// once, in the order that unblocks most: what blocks the bind before what only slows it,
 /// a cause before what follows from it, then by kind. A finding that follows from a cause
 /// is addressed by the cause's remedy. `until` is the latest time a service asked to come
-/// back, for the wait remedy. A blocked report always ends with contacting support.
-pub fn remedies(findings: &[ReportFinding], until: Option<&str>, blocked: bool, lang: Lang) -> Vec<Remedy> {
+/// back, for the wait remedy: RFC 3339 UTC for [`Remedy::until`], and as the reader's text
+/// shows it ([`super::time::local`]). A blocked report always ends with contacting support.
+pub fn remedies(findings: &[ReportFinding], until: Option<(&str, &str)>, blocked: bool, lang: Lang) -> Vec<Remedy> {
     let mut wanted: Vec<Wanted> = Vec::new();
     // What each cause explains, looked up once: scanning every finding for every finding
     // is quadratic, and a profile may have thousands of endpoints.
@@ -280,9 +290,11 @@ pub fn remedies(findings: &[ReportFinding], until: Option<&str>, blocked: bool, 
         .map(|w| Remedy {
             kind: w.kind,
             field: w.field,
-            until: (w.kind == RemedyKind::Wait).then(|| until.map(str::to_owned)).flatten(),
+            until: (w.kind == RemedyKind::Wait)
+                .then(|| until.map(|(utc, _)| utc.to_owned()))
+                .flatten(),
             text: if generic(w.kind) && !(w.kind == RemedyKind::ContactSupport && w.called) {
-                text(w.kind, w.field, until, lang)
+                text(w.kind, w.field, until.map(|(_, local)| local), lang)
             } else {
                 findings[w.lead].hint.clone()
             },
@@ -309,7 +321,8 @@ mod tests {
             f(Code::NetHttpMaintenance, Subject::Endpoint("https://a".into())),
             f(Code::EnvProxy, Subject::Environment),
         ];
-        let r = remedies(&findings, Some("2026-11-26T09:00:00Z"), true, Lang::En);
+        let until = ("2026-11-26T09:00:00Z", "2026-11-26 17:00:00 Asia/Shanghai (UTC+08:00)");
+        let r = remedies(&findings, Some(until), true, Lang::En);
         let kinds: Vec<RemedyKind> = r.iter().map(|r| r.kind).collect();
         assert_eq!(
             kinds,
@@ -324,7 +337,11 @@ mod tests {
         assert_eq!(r[0].field, Some(Field::Phone));
         assert!(r[0].text.contains("phone number"));
         assert_eq!(r[2].until.as_deref(), Some("2026-11-26T09:00:00Z"));
-        assert!(r[2].text.contains("2026-11-26T09:00:00Z"));
+        assert!(
+            r[2].text.contains("2026-11-26 17:00:00 Asia/Shanghai"),
+            "the person reads their own time: {}",
+            r[2].text
+        );
     }
 
     #[test]

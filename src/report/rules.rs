@@ -28,6 +28,8 @@ pub struct Evidence<'a> {
     pub unmasked: bool,
     pub generated_at: String,
     pub duration_ms: f64,
+    /// The reader's time zone, for the times in the human text.
+    pub time_zone: super::time::TimeZone,
 }
 
 /// Free disk space below this is a warning.
@@ -175,12 +177,19 @@ fn proxy_findings(c: &mut Collector, e: &EndpointReport, first: usize, t: &Thres
                     Some(AppStage::Tls | AppStage::Request | AppStage::Body | AppStage::Redirect)
                 ) =>
         {
-            let detail = match (app.failed_at.map(AppStage::as_str), &app.error) {
+            // The HTTP stack's own words are English: Chinese readers get where it stopped
+            // and how, the JSON keeps the error as it was.
+            let en = match (app.failed_at.map(AppStage::as_str), &app.error) {
                 (Some(stage), Some(error)) => format!("{stage}: {error}"),
                 (Some(stage), None) => stage.to_owned(),
                 (None, _) => app.status.to_string(),
             };
-            c.text(Code::NetAppPathFails, subject(e), detail);
+            let zh = match app.failed_at {
+                Some(stage) => format!("{}{}", stage.label(Lang::ZhCn), app.status.label(Lang::ZhCn)),
+                None => app.status.label(Lang::ZhCn).to_owned(),
+            };
+            let code = Code::NetAppPathFails;
+            c.push(code, code.severity(), subject(e), Some(Detail::localized(en, zh)));
         }
         (None, None) => {}
     }
@@ -285,7 +294,10 @@ fn tls_findings(c: &mut Collector, e: &EndpointReport, tls: &TlsResult, t: &Thre
     if tls.status != Status::Expired {
         if let Some(days) = tls.expires_in_days {
             if let Some(sev) = level(days, t.cert_days, true) {
-                let detail = Detail::Text(format!("{host} ({days:.0} days)"));
+                let detail = Detail::localized(
+                    format!("{host} ({days:.0} days left)"),
+                    format!("{host}（剩余 {days:.0} 天）"),
+                );
                 c.push(Code::NetTlsExpiring, sev, subject(e), Some(detail));
             }
         }
@@ -539,7 +551,15 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
                 false
             }
             (Some(v), Some(min)) if v < *min => {
-                c.text(Code::AppOutdated, Subject::App, format!("{v} (minimum {min})"));
+                c.push(
+                    Code::AppOutdated,
+                    Severity::Error,
+                    Subject::App,
+                    Some(Detail::localized(
+                        format!("{v} (minimum {min})"),
+                        format!("{v}（最低 {min}）"),
+                    )),
+                );
                 false
             }
             _ => true,
@@ -566,7 +586,13 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
     let findings = group(c.findings, &causes, lang);
     let verdict = Verdict::from_findings(&findings);
     let until = latest_retry(&ev.endpoints);
-    let remedies = remedy::remedies(&findings, until.as_deref(), verdict == Verdict::Blocked, lang);
+    let until_local = until.as_deref().map(|t| super::time::local(t, &ev.time_zone, lang));
+    let remedies = remedy::remedies(
+        &findings,
+        until.as_deref().zip(until_local.as_deref()),
+        verdict == Verdict::Blocked,
+        lang,
+    );
     let inputs = ev.validation.views(ev.inputs, lang, ev.unmasked);
     Report {
         schema_version: SCHEMA_VERSION,
@@ -575,6 +601,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         lang,
         profile: ProfileRef {
             name: ev.profile.name.clone(),
+            name_zh: ev.profile.name_zh.clone(),
             source: ev.profile.source.clone(),
         },
         verdict,
@@ -589,6 +616,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         environment: ev.environment,
         unmasked: ev.unmasked,
         duration_ms: ev.duration_ms,
+        time_zone: ev.time_zone,
     }
 }
 

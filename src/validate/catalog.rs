@@ -237,7 +237,7 @@ catalog! {
         zh("无法根据卡号开头识别卡组织。", "请核对卡号开头几位；如果无误，钱包可能不支持此卡。");
     CardBrandNotAllowed = "card.brand_not_allowed", Error,
         en("{detail} cards are not supported by this wallet.", "Use a card of one of the wallet's supported brands."),
-        zh("此钱包不支持 {detail} 卡。", "请使用钱包支持的卡组织的银行卡。");
+        zh("此钱包不支持这一卡组织：{detail}。", "请使用钱包支持的卡组织的银行卡。");
     CardBinNotSupported = "card.bin_not_supported", Error,
         en("The bank that issued this card is not supported by this wallet.", "Use a card from one of the wallet's supported banks."),
         zh("此钱包不支持该发卡银行。", "请使用钱包支持的银行所发的卡。");
@@ -489,7 +489,7 @@ catalog! {
     NetCaptivePortal = "net.captive_portal", Error,
         en("This network answers for the internet itself ({detail}): a captive portal, as on hotel or café Wi-Fi, wants a sign-in before it lets traffic out.",
            "Sign in on the Wi-Fi network's page first (open any web page in a browser), or switch to mobile data; then run the check again."),
-        zh("当前网络自行应答了外网请求（{detail}）：这是强制登录页面（Captive Portal），常见于酒店或咖啡馆的 Wi-Fi，登录之前不放行流量。",
+        zh("当前网络自行应答了外网请求（{detail}）：这是需要先登录的门户页面，常见于酒店或咖啡馆的 Wi-Fi，登录之前不放行流量。",
            "请先在 Wi-Fi 网络的登录页面上登录（在浏览器中打开任意网页），或切换到移动数据；然后重新检查。");
     NetOffline = "net.offline", Error,
         en("This device has no working network connection ({detail}), so no wallet server can be reached.",

@@ -106,15 +106,19 @@ impl DataVersions {
             Lang::En => ("carriers", "phone ranges", "BIN table"),
             Lang::ZhCn => ("运营商数据", "号段文件", "卡 BIN 表"),
         };
+        let colon = match lang {
+            Lang::En => ": ",
+            Lang::ZhCn => "：",
+        };
         let mut line = format!(
-            "{} · {carriers}: {} · {}",
+            "{} · {carriers}{colon}{} · {}",
             self.phone_metadata, self.carriers, self.card_brands
         );
         if let Some(v) = &self.phone_ranges {
-            line.push_str(&format!(" · {ranges}: {v}"));
+            line.push_str(&format!(" · {ranges}{colon}{v}"));
         }
         if let Some(v) = &self.bin_table {
-            line.push_str(&format!(" · {bins}: {v}"));
+            line.push_str(&format!(" · {bins}{colon}{v}"));
         }
         line
     }
@@ -358,19 +362,20 @@ pub struct FieldView {
 }
 
 impl FieldView {
-    /// What text outputs show in brackets after the value, in `lang`: the phone's region,
-    /// number type and carrier (its Chinese name in `zh-CN`); the card's brand (co-badged: `unionpay+visa`), its issuer (the
-    /// Chinese name in `zh-CN`, when the BIN table has one) and the issuer's country.
+    /// What text outputs show in brackets after the value, in `lang`: the phone's region code,
+    /// number type and carrier; the card's brand (co-badged: `UnionPay + Visa`), its issuer
+    /// (the Chinese name in `zh-CN`, when the BIN table has one) and the issuer's country. Types,
+    /// brands and carriers by the names readers of `lang` know them by.
     pub fn facts(&self, lang: Lang) -> Vec<String> {
         let mut facts = Vec::new();
         facts.extend(self.region.clone());
-        facts.extend(self.number_type.map(|t| t.as_str().to_owned()));
+        facts.extend(self.number_type.map(|t| t.name(lang).to_owned()));
         if let Some(brand) = self.brand {
             let brands: Vec<&str> = std::iter::once(brand)
                 .chain(self.co_brands.iter().copied())
-                .map(Brand::as_str)
+                .map(|b| b.name(lang))
                 .collect();
-            facts.push(brands.join("+"));
+            facts.push(brands.join(" + "));
         }
         if let Some(c) = self.carrier.as_ref().filter(|c| !c.name.is_empty()) {
             facts.push(c.name_in(lang).to_owned());
@@ -404,15 +409,15 @@ mod tests {
         };
         assert_eq!(
             card_facts("6222021234567890128", &policy, Lang::ZhCn),
-            ["unionpay", "中国工商银行", "CN"]
+            ["银联", "中国工商银行", "CN"]
         );
         assert_eq!(
             card_facts("6222021234567890128", &policy, Lang::En),
-            ["unionpay", "ICBC", "CN"]
+            ["UnionPay", "ICBC", "CN"]
         );
         assert_eq!(
             card_facts("6222029912345678", &policy, Lang::ZhCn),
-            ["unionpay+visa", "ICBC, Asia", "HK"],
+            ["银联 + Visa", "ICBC, Asia", "HK"],
             "no Chinese name in the table: the issuer as written"
         );
         let classic = CardPolicy {
@@ -421,7 +426,7 @@ mod tests {
         };
         assert_eq!(
             card_facts("6222021234567890128", &classic, Lang::ZhCn),
-            ["unionpay", "ICBC"]
+            ["银联", "ICBC"]
         );
     }
 
@@ -435,7 +440,7 @@ mod tests {
             PhoneRanges::parse("# version: ops-7\n+86 149,mobile\n").unwrap(),
         ));
         let line = policy.data_versions().line(Lang::ZhCn);
-        assert!(line.ends_with(" · 号段文件: ops-7"), "{line}");
+        assert!(line.ends_with(" · 号段文件：ops-7"), "{line}");
         policy.phone.ranges = Some(Arc::new(PhoneRanges::parse("+86 149,mobile\n").unwrap()));
         assert_eq!(policy.data_versions().phone_ranges.as_deref(), Some("unversioned"));
         policy.card.bin_table = Some(BinTable::parse("# version: bins-9\n622202,ICBC,debit\n").unwrap());

@@ -220,13 +220,13 @@ fn a_co_badged_card_passes_where_either_brand_is_allowed() {
     let o = run("unionpay", &["--lang", "zh-CN"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("(unionpay+visa, 中国工商银行（亚洲）, HK)"),
+        stdout(&o).contains("（银联 + Visa，中国工商银行（亚洲），HK）"),
         "{}",
         stdout(&o)
     );
     let o = run("unionpay", &["--lang", "en"]);
     assert!(
-        stdout(&o).contains("(unionpay+visa, Industrial and Commercial Bank of China (Asia), HK)"),
+        stdout(&o).contains("(UnionPay + Visa, Industrial and Commercial Bank of China (Asia), HK)"),
         "{}",
         stdout(&o)
     );

@@ -32,3 +32,5 @@ mod servers;
 #[cfg(feature = "cli")]
 mod snapshots;
 mod wasm_cases;
+#[cfg(feature = "cli")]
+mod zh;

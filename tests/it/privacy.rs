@@ -196,6 +196,7 @@ fn reports(case: &Case, lang: Lang, unmasked: bool) -> Vec<(Format, String)> {
             insecure: false,
             unmasked,
             generated_at: "2026-11-26T10:00:00Z".into(),
+            time_zone: bindcheck::report::time::TimeZone::UTC,
             duration_ms: 12.0,
         },
         lang,

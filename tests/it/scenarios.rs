@@ -60,7 +60,7 @@ const ROWS: &[(&str, Expect)] = &[
             lead: "net.http_maintenance",
             remedy: "wait",
             en: "Wait until {until} (the service asked for it), then try once.",
-            zh: "请等到 {until}（服务方要求）后再试一次。",
+            zh: "请等到 {until}之后再试一次，这是服务方要求的时间。",
         },
     ),
     (
@@ -71,7 +71,7 @@ const ROWS: &[(&str, Expect)] = &[
             lead: "net.http_rate_limited",
             remedy: "wait",
             en: "Wait until {until} (the service asked for it), then try once.",
-            zh: "请等到 {until}（服务方要求）后再试一次。",
+            zh: "请等到 {until}之后再试一次，这是服务方要求的时间。",
         },
     ),
     (
@@ -378,6 +378,18 @@ fn assert_row(row: &str, out: &Output, lang: &str) -> serde_json::Value {
     assert_eq!(lead, want.lead, "{}", context());
     let remedy = &report["remedies"][0];
     assert_eq!(remedy["kind"].as_str().unwrap_or("-"), want.remedy, "{}", context());
+    if lang == "zh-CN" {
+        // A Chinese reader meets no English: every sentence of the report is Chinese.
+        let mut sentences = Vec::new();
+        for f in report["findings"].as_array().into_iter().flatten() {
+            sentences.extend([f["message"].as_str(), f["hint"].as_str()].into_iter().flatten());
+        }
+        for r in report["remedies"].as_array().into_iter().flatten() {
+            sentences.extend(r["text"].as_str());
+        }
+        let english = crate::zh::english_words(&sentences.join("\n"));
+        assert!(english.is_empty(), "{row}: English in Chinese sentences: {english:?}");
+    }
     let text = remedy["text"].as_str().unwrap_or("-");
     let wanted = if lang == "en" { want.en } else { want.zh };
     match wanted.split_once("{until}") {

@@ -156,6 +156,7 @@ fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -
 
 const PROFILE: &str = r#"
 name = "Example Pay (snapshot)"
+name_zh = "示例支付（快照）"
 [policy]
 card_brands = ["unionpay", "visa"]
 min_app_version = "10.0"
@@ -167,7 +168,7 @@ url = "https://api.wallet.test:8443/v1/health"
 expect = [200]
 "#;
 
-fn report(kind: &str, lang: Lang) -> Report {
+pub(crate) fn report(kind: &str, lang: Lang) -> Report {
     let profile = Profile::parse(PROFILE, "snapshot.toml", None).unwrap();
     let url = "https://api.wallet.test:8443/v1/health";
     let (inputs, endpoints, app) = match kind {
@@ -227,13 +228,14 @@ fn report(kind: &str, lang: Lang) -> Report {
             insecure: false,
             unmasked: false,
             generated_at: "2026-11-26T10:00:00Z".into(),
+            time_zone: bindcheck::report::time::TimeZone::UTC,
             duration_ms: 2345.0,
         },
         lang,
     )
 }
 
-fn rendered(format: Format, report: &Report) -> String {
+pub(crate) fn rendered(format: Format, report: &Report) -> String {
     let mut out = Vec::new();
     render(format, report, &mut out, Options::default()).unwrap();
     String::from_utf8(out).unwrap()

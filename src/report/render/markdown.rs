@@ -4,9 +4,10 @@
 
 use std::io;
 
+use super::words::{severity_index, verdict_index, words, Words};
 use crate::probe::EndpointReport;
 use crate::report::{Report, Verdict};
-use crate::validate::Severity;
+use crate::validate::{Lang, Severity};
 
 /// Findings listed at most; the rest are counted.
 const MAX_ROWS: usize = 500;
@@ -20,45 +21,60 @@ fn ms(v: Option<f64>) -> String {
 }
 
 pub fn render(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    header(r, out)?;
-    remedies(r, out)?;
-    endpoints(r, out)?;
-    paths(r, out)?;
-    findings(r, out)?;
-    inputs(r, out)
+    let w = words(r.lang);
+    header(r, w, out)?;
+    remedies(r, w, out)?;
+    endpoints(r, w, out)?;
+    paths(r, w, out)?;
+    findings(r, w, out)?;
+    inputs(r, w, out)
+}
+
+/// A table's header row and its rule.
+fn table_head(out: &mut dyn io::Write, columns: &[&str]) -> io::Result<()> {
+    writeln!(out, "| {} |", columns.join(" | "))?;
+    writeln!(out, "|{}", "---|".repeat(columns.len()))
 }
 
 /// The verdict as a heading, the counts and version, and the `--unmasked` warning.
-fn header(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let (icon, word) = match r.verdict {
-        Verdict::Ready => ("✅", "ready"),
-        Verdict::Degraded => ("⚠️", "degraded"),
-        Verdict::Blocked => ("❌", "blocked"),
+fn header(r: &Report, w: &Words, out: &mut dyn io::Write) -> io::Result<()> {
+    let icon = match r.verdict {
+        Verdict::Ready => "✅",
+        Verdict::Degraded => "⚠️",
+        Verdict::Blocked => "❌",
+    };
+    let word = w.verdict[verdict_index(r.verdict)];
+    let word = match r.lang {
+        Lang::En => word.to_lowercase(),
+        Lang::ZhCn => word.to_owned(),
     };
     let (errors, warnings, _) = r.counts();
-    writeln!(out, "## bindcheck: {icon} **{word}**\n")?;
+    let c = w.colon;
+    writeln!(out, "## bindcheck{c}{icon} **{word}**\n")?;
+    let counts = w
+        .counts
+        .replace("{errors}", &errors.to_string())
+        .replace("{warnings}", &warnings.to_string());
     writeln!(
         out,
-        "Wallet: {} · {errors} error(s), {warnings} warning(s) · bindcheck {}\n",
-        cell(&r.profile.name),
+        "{}{c}{} · {counts} · bindcheck {}\n",
+        w.wallet,
+        cell(r.profile.name_in(r.lang)),
         r.bindcheck_version
     )?;
-    writeln!(out, "Data: {}\n", cell(&r.data.line(crate::validate::Lang::En)))?;
+    writeln!(out, "{}{c}{}\n", w.data, cell(&r.data.line(r.lang)))?;
     if r.unmasked {
-        writeln!(
-            out,
-            "> **Warning:** generated with `--unmasked`: personal data is shown in full.\n"
-        )?;
+        writeln!(out, "{}\n", w.unmasked_md)?;
     }
     Ok(())
 }
 
 /// What to do, as a numbered list.
-fn remedies(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+fn remedies(r: &Report, w: &Words, out: &mut dyn io::Write) -> io::Result<()> {
     if r.remedies.is_empty() {
         return Ok(());
     }
-    writeln!(out, "### What to do\n")?;
+    writeln!(out, "### {}\n", w.todo)?;
     for (i, remedy) in r.remedies.iter().enumerate() {
         writeln!(out, "{}. {}", i + 1, cell(&remedy.text))?;
     }
@@ -66,27 +82,26 @@ fn remedies(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
 }
 
 /// A table of the endpoints, one row each, cut at [`MAX_ROWS`].
-fn endpoints(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+fn endpoints(r: &Report, w: &Words, out: &mut dyn io::Write) -> io::Result<()> {
     if r.endpoints.is_empty() {
         return Ok(());
     }
-    writeln!(out, "### Endpoints\n")?;
-    writeln!(
-        out,
-        "| endpoint | status | HTTP | dns ms | connect ms | tls ms | ttfb ms | loss % | cert days |"
-    )?;
-    writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+    writeln!(out, "### {}\n", w.endpoints)?;
+    table_head(out, &w.endpoint_columns)?;
     for e in r.endpoints.iter().take(MAX_ROWS) {
-        endpoint_row(e, out)?;
+        endpoint_row(e, r.lang, out)?;
     }
     if r.endpoints.len() > MAX_ROWS {
-        writeln!(out, "\n_{} more endpoints not shown._", r.endpoints.len() - MAX_ROWS)?;
+        let more = w
+            .more_endpoints
+            .replace("{n}", &(r.endpoints.len() - MAX_ROWS).to_string());
+        writeln!(out, "\n_{more}_")?;
     }
     writeln!(out)
 }
 
 /// One endpoint's row: the fastest connect, and the worst loss over its addresses.
-fn endpoint_row(e: &EndpointReport, out: &mut dyn io::Write) -> io::Result<()> {
+fn endpoint_row(e: &EndpointReport, lang: Lang, out: &mut dyn io::Write) -> io::Result<()> {
     let connect = e.tcp.iter().filter_map(|t| t.time_ms).min_by(f64::total_cmp);
     let http = e.http.as_ref();
     let loss = e
@@ -98,7 +113,7 @@ fn endpoint_row(e: &EndpointReport, out: &mut dyn io::Write) -> io::Result<()> {
         out,
         "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
         cell(&e.url),
-        e.status,
+        e.status.label(lang),
         http.and_then(|h| h.status_code.map(|c| (c, h.version))).map_or_else(
             || "–".to_owned(),
             |(c, v)| v.map_or_else(|| c.to_string(), |v| format!("{v} {c}"))
@@ -116,16 +131,15 @@ fn endpoint_row(e: &EndpointReport, out: &mut dyn io::Write) -> io::Result<()> {
 }
 
 /// A table of hops for each endpoint with a traced path (at most 64 hops each).
-fn paths(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+fn paths(r: &Report, w: &Words, out: &mut dyn io::Write) -> io::Result<()> {
     for e in r
         .endpoints
         .iter()
         .filter(|e| e.trace.as_ref().is_some_and(|t| !t.hops.is_empty()))
     {
         let t = e.trace.as_ref().expect("filtered");
-        writeln!(out, "### Path to {}\n", cell(&e.url))?;
-        writeln!(out, "| hop | address | loss % | median ms |")?;
-        writeln!(out, "|---|---|---|---|")?;
+        writeln!(out, "### {}{}\n", w.path_to, cell(&e.url))?;
+        table_head(out, &w.hop_columns)?;
         for h in t.hops.iter().take(64) {
             let addr = h.addr.map_or_else(|| "*".to_owned(), |a| a.to_string());
             writeln!(
@@ -142,52 +156,50 @@ fn paths(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
 }
 
 /// A table of the findings, cut at [`MAX_ROWS`] with a pointer to the JSON report.
-fn findings(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+fn findings(r: &Report, w: &Words, out: &mut dyn io::Write) -> io::Result<()> {
     if r.findings.is_empty() {
         return Ok(());
     }
-    writeln!(out, "### Findings\n")?;
-    writeln!(out, "| severity | code | subject | message | hint |")?;
-    writeln!(out, "|---|---|---|---|---|")?;
+    writeln!(out, "### {}\n", w.findings)?;
+    table_head(out, &w.finding_columns)?;
     for f in r.findings.iter().take(MAX_ROWS) {
-        let sev = match f.severity {
-            Severity::Error => "❌ error",
-            Severity::Warning => "⚠️ warning",
-            Severity::Info => "ℹ️ info",
+        let icon = match f.severity {
+            Severity::Error => "❌",
+            Severity::Warning => "⚠️",
+            Severity::Info => "ℹ️",
         };
         writeln!(
             out,
-            "| {sev} | `{}` | {} | {} | {} |",
+            "| {icon} {} | `{}` | {} | {} | {} |",
+            w.severity[severity_index(f.severity)],
             f.code,
-            cell(&f.subject.name()),
+            cell(&f.subject.label(r.lang)),
             cell(&f.message),
             cell(&f.hint)
         )?;
     }
     if r.findings.len() > MAX_ROWS {
-        writeln!(
-            out,
-            "\n_{} more findings not shown; see the JSON report._",
-            r.findings.len() - MAX_ROWS
-        )?;
+        let more = w
+            .more_findings
+            .replace("{n}", &(r.findings.len() - MAX_ROWS).to_string());
+        writeln!(out, "\n_{more}_")?;
     }
     writeln!(out)
 }
 
 /// A table of the fields: valid or not, and the value as shown (masked unless `--unmasked`).
-fn inputs(r: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+fn inputs(r: &Report, w: &Words, out: &mut dyn io::Write) -> io::Result<()> {
     if r.inputs.0.is_empty() {
         return Ok(());
     }
-    writeln!(out, "### Inputs\n")?;
-    writeln!(out, "| field | valid | value (masked) |")?;
-    writeln!(out, "|---|---|---|")?;
+    writeln!(out, "### {}\n", w.inputs)?;
+    table_head(out, &w.input_columns)?;
     for (field, view) in &r.inputs.0 {
         writeln!(
             out,
             "| {} | {} | `{}` |",
-            field.as_str(),
-            if view.valid { "yes" } else { "no" },
+            field.label(r.lang),
+            if view.valid { w.yes } else { w.no },
             cell(view.normalized.as_deref().unwrap_or("–"))
         )?;
     }

@@ -5,6 +5,7 @@ pub mod junit;
 pub mod markdown;
 pub mod prometheus;
 pub mod text;
+pub mod words;
 
 use std::io;
 

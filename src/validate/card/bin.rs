@@ -42,6 +42,15 @@ impl CardKind {
             CardKind::Prepaid => "prepaid",
         }
     }
+
+    /// The kind as Chinese banks name it: 借记卡, 信用卡, 预付卡.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            CardKind::Debit => "借记卡",
+            CardKind::Credit => "信用卡",
+            CardKind::Prepaid => "预付卡",
+        }
+    }
 }
 
 /// One row of a BIN table.

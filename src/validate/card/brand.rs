@@ -353,6 +353,20 @@ impl Brand {
         self.spec().nice
     }
 
+    /// The name readers of `lang` know the brand by: in Chinese 银联, 万事达卡, 美国运通,
+    /// 大来卡 and 发现卡, as the networks call themselves in China; the others keep their Latin
+    /// names (Visa, JCB, Mir...), as Chinese banks print them.
+    pub fn name(self, lang: crate::validate::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::validate::Lang::ZhCn, Brand::Unionpay) => "银联",
+            (crate::validate::Lang::ZhCn, Brand::Mastercard) => "万事达卡",
+            (crate::validate::Lang::ZhCn, Brand::AmericanExpress) => "美国运通",
+            (crate::validate::Lang::ZhCn, Brand::DinersClub) => "大来卡",
+            (crate::validate::Lang::ZhCn, Brand::Discover) => "发现卡",
+            _ => self.nice_name(),
+        }
+    }
+
     /// The card number lengths this brand issues, ascending.
     pub fn lengths(self) -> &'static [usize] {
         self.spec().lengths

@@ -11,7 +11,7 @@ pub use expiry::{validate_expiry, Expiry, ExpiryCheck};
 
 use serde::Serialize;
 
-use super::finding::{Field, Finding, Severity};
+use super::finding::{Field, Finding, Lang, Severity};
 use super::{mask, text, Code};
 
 /// The shortest and longest card numbers any brand issues.
@@ -296,8 +296,11 @@ fn apply_policy(check: &mut CardCheck, policy: &CardPolicy, brand: Brand, findin
     if let Some(allowed) = &policy.allowed_brands {
         let brands: Vec<Brand> = std::iter::once(brand).chain(check.co_brands.iter().copied()).collect();
         if !brands.iter().any(|b| allowed.contains(b)) {
-            let names: Vec<&str> = brands.into_iter().map(Brand::nice_name).collect();
-            findings.push(Finding::new(Field::Card, Code::CardBrandNotAllowed).with_detail(names.join(" / ")));
+            let names = |lang| brands.iter().map(|b| b.name(lang)).collect::<Vec<&str>>().join(" / ");
+            findings.push(
+                Finding::new(Field::Card, Code::CardBrandNotAllowed)
+                    .with_localized_detail(names(Lang::En), names(Lang::ZhCn)),
+            );
         }
     }
     if let Some(entry) = entry {
@@ -307,8 +310,10 @@ fn apply_policy(check: &mut CardCheck, policy: &CardPolicy, brand: Brand, findin
                 Some(entry) => {
                     if let (Some(kinds), Some(kind)) = (&policy.allowed_kinds, entry.kind) {
                         if !kinds.contains(&kind) {
-                            findings
-                                .push(Finding::new(Field::Card, Code::CardKindNotAllowed).with_detail(kind.label()));
+                            findings.push(
+                                Finding::new(Field::Card, Code::CardKindNotAllowed)
+                                    .with_localized_detail(kind.label(), kind.name_zh()),
+                            );
                         }
                     }
                     check.issuer = Some(entry.clone());

@@ -67,6 +67,21 @@ impl NumberType {
         }
     }
 
+    /// The type as a reader calls it, for the facts text formats show beside a number:
+    /// "mobile", "fixed-line", "手机", "固定电话".
+    pub fn name(self, lang: super::Lang) -> &'static str {
+        use super::Lang::{En, ZhCn};
+        match (lang, self) {
+            (En, NumberType::Mobile) => "mobile",
+            (En, NumberType::FixedLineOrMobile) => "fixed-line or mobile",
+            (En, NumberType::Unknown) => "type unknown",
+            (ZhCn, NumberType::Mobile) => "手机",
+            (ZhCn, NumberType::FixedLineOrMobile) => "固话或手机",
+            (ZhCn, NumberType::Unknown) => "类型未知",
+            _ => self.describe(lang),
+        }
+    }
+
     /// A short description for messages ("fixed-line", "固定电话").
     fn describe(self, lang: super::Lang) -> &'static str {
         use super::Lang::{En, ZhCn};

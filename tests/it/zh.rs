@@ -1,0 +1,337 @@
+//! Simplified Chinese output holds no English words. Every human format of every command is
+//! run with `--lang zh-CN` against loopback servers that make it say as much as it can
+//! (maintenance with a time to come back, rate limiting, a refused port, a healthy server,
+//! bad and good inputs), and every ASCII word left after the allowed ones (codes, URLs,
+//! flags, units, the names of data sets, brands that stay Latin) fails the test.
+
+use std::collections::BTreeSet;
+
+use crate::check::{args, bindcheck, profile, text};
+use crate::servers::{self, Behavior};
+
+/// Words that stay Latin in Chinese text: acronyms readers know, units, data sets and
+/// brands as Chinese banks print them.
+const ALLOWED: &[&str] = &[
+    // acronyms and protocols
+    "DNS",
+    "TLS",
+    "HTTP",
+    "HTTPS",
+    "http",
+    "https",
+    "IP",
+    "IPv4",
+    "IPv6",
+    "MX",
+    "TCP",
+    "ICMP",
+    "SMS",
+    "CVV",
+    "ID",
+    "JSON",
+    "UTC",
+    "Wi",
+    "Fi",
+    "BIN",
+    "CA",
+    "PEM",
+    "TOML",
+    "CSV",
+    "JSONL",
+    "CN",
+    "HK",
+    "URL",
+    "API",
+    "IANA",
+    "UDP",
+    "NO",
+    "PROXY",
+    "VoIP",
+    "UAN",
+    "SHA",
+    "CONNECT",
+    "GET",
+    "HEAD",
+    "NFC",
+    "IDN",
+    "ASCII",
+    // units
+    "ms",
+    "GiB",
+    "MiB",
+    "KiB",
+    "KB",
+    "MB",
+    "GB",
+    // data sets and products
+    "bindcheck",
+    "localhost",
+    "libphonenumber",
+    "MIIT",
+    "credit",
+    "card",
+    "type",
+    "Unicode",
+    // brands that stay Latin
+    "Visa",
+    "JCB",
+    "Mir",
+    "Elo",
+    "Hiper",
+    "Hipercard",
+    "Troy",
+    "Naranja",
+    "Verve",
+    "Maestro",
+    "Alipay",
+    "WeChat",
+    "PayPal",
+    "Stripe",
+    // values typed literally
+    "none",
+    "text",
+    "json",
+    "junit",
+    "markdown",
+    "prometheus",
+    "en",
+    "zh",
+];
+
+/// The English words in `text`, beside what is allowed: each with the line it is on.
+pub(crate) fn english_words(text: &str) -> Vec<(String, String)> {
+    let allowed: BTreeSet<&str> = ALLOWED.iter().copied().collect();
+    let mut found = Vec::new();
+    for line in text.lines() {
+        for word in words_outside_literals(line) {
+            // Region codes (CN, US) are codes.
+            let region = word.len() == 2 && word.chars().all(|c| c.is_ascii_uppercase());
+            if !allowed.contains(word.as_str()) && !region {
+                found.push((word, line.to_owned()));
+            }
+        }
+    }
+    found
+}
+
+/// The ASCII words of a line once literals are taken out: URLs, `code.names` and host names,
+/// `--flags`, `VARIABLE=value`, `Area/Zone` names, backticked text, masked values, and
+/// identifiers with digits (eth0, p95).
+fn words_outside_literals(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let unquoted: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+    for token in unquoted.split(|c: char| c.is_whitespace() || !c.is_ascii() || "`,;()[]<>'\"|".contains(c)) {
+        if token.is_empty()
+            || token.contains("://")
+            || token.starts_with("--")
+            || token.contains('=')
+            || token.contains('/')
+            || token.contains('*')
+            || token.contains('@')
+            || token.trim_end_matches(['.', ':', '?', '!']).contains('.')
+        {
+            continue;
+        }
+        for w in token.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let has_letters = w.chars().filter(char::is_ascii_alphabetic).count() >= 2;
+            if has_letters && !w.chars().any(|c| c.is_ascii_digit()) {
+                words.push(w.to_owned());
+            }
+        }
+    }
+    words
+}
+
+#[test]
+fn the_checker_finds_english_and_spares_literals() {
+    let found: Vec<String> = english_words(
+        "无法绑定：retry after 2026-12-01（Asia/Shanghai，UTC+08:00）\n  错误 phone.not_mobile  [https://a.example/x?y=1]  eth0 p95 3.0 ms --lang zh-CN `none`",
+    )
+    .into_iter()
+    .map(|(w, _)| w)
+    .collect();
+    assert_eq!(found, ["retry", "after"]);
+}
+
+fn assert_chinese(what: &str, out: &str) {
+    let english = english_words(out);
+    assert!(
+        english.is_empty(),
+        "{what}: English in Chinese output:\n{}\n--- output:\n{out}",
+        english
+            .iter()
+            .map(|(w, line)| format!("  {w:?} in: {line}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// The reports the snapshot tests build hold every part a report can have: a proxy, TLS,
+/// loss, a time to come back, every input field, the environment.
+#[test]
+fn every_verdict_s_report_in_chinese_is_all_chinese() {
+    use bindcheck::report::render::Format;
+    use bindcheck::validate::Lang;
+    for kind in ["ready", "degraded", "blocked"] {
+        let report = crate::snapshots::report(kind, Lang::ZhCn);
+        for format in [Format::Text, Format::Markdown] {
+            let out = crate::snapshots::rendered(format, &report);
+            assert_chinese(&format!("{kind} as {}", format.as_str()), &out);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_in_chinese_is_all_chinese_in_text_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let healthy = servers::http(|_| Behavior::ok("{}")).await;
+    let busy = servers::http(|_| Behavior::status(503, &[("retry-after", "900")])).await;
+    let limited = servers::http(|_| Behavior::status(429, &[("retry-after", "60")])).await;
+    // The mail domain's lookup goes to a loopback DNS server: the domain does not exist.
+    let dns = servers::dns(|_| vec![servers::Zone::NxDomain]).await;
+    let resolver = dns.addr.to_string();
+    let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let refused_port = refused.local_addr().unwrap().port();
+    drop(refused);
+    let p = profile(
+        dir.path(),
+        "name_zh = \"测试钱包\"\n[policy]\nmin_app_version = \"10.3.0\"",
+        &[
+            format!("http://127.0.0.1:{}/health", healthy.addr.port()),
+            format!("http://127.0.0.1:{}/pay", busy.addr.port()),
+            format!("http://127.0.0.1:{}/bind", limited.addr.port()),
+            format!("http://127.0.0.1:{refused_port}/"),
+        ],
+    );
+    let inputs = [
+        "--phone",
+        "010 6552 9988",
+        "--email",
+        "zhang@gmial.com",
+        "--card",
+        "6222021234567890128",
+        "--expiry",
+        "01/20",
+        "--cvv",
+        "12",
+        "--app-version",
+        "10.2.0",
+    ];
+    for format in ["text", "markdown"] {
+        let mut more = vec![
+            "--lang",
+            "zh-CN",
+            "--format",
+            format,
+            "--connectivity-check",
+            "none",
+            "--resolver",
+            &resolver,
+        ];
+        more.extend(inputs);
+        let o = bindcheck(args(&p, &more), vec![("TZ", "Asia/Shanghai".into())]).await;
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        assert!(out.contains("测试钱包"), "the profile's Chinese name: {out}");
+        assert!(out.contains("mail.no_domain"), "{out}");
+        if format == "text" {
+            assert!(out.contains("银联"), "the brand as Chinese readers know it: {out}");
+        }
+        assert_chinese(&format!("check --format {format}"), &out);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_time_to_come_back_is_the_reader_s_local_time_and_json_keeps_utc() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy = servers::http(|_| Behavior::status(503, &[("retry-after", "900")])).await;
+    let p = profile(dir.path(), "", &[format!("http://127.0.0.1:{}/", busy.addr.port())]);
+    let report = dir.path().join("report.json");
+    let json_format = format!("json={}", report.display());
+    let o = bindcheck(
+        args(&p, &["--lang", "zh-CN", "--format", "text", "--format", &json_format]),
+        vec![("TZ", "Asia/Shanghai".into())],
+    )
+    .await;
+    let out = text(&o);
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let until = json["remedies"][0]["until"].as_str().unwrap();
+    assert!(until.ends_with('Z'), "machine fields stay RFC 3339 UTC: {until}");
+    let utc: jiff::Timestamp = until.parse().unwrap();
+    let local = utc
+        .in_tz("Asia/Shanghai")
+        .unwrap()
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let expected = format!("请等到 {local}（Asia/Shanghai，UTC+08:00）之后");
+    assert!(out.contains(&expected), "want {expected:?} in:\n{out}");
+    assert!(!out.contains(until), "the UTC form is not shown to the person: {out}");
+    let text_remedy = json["remedies"][0]["text"].as_str().unwrap();
+    assert!(
+        text_remedy.contains(&local),
+        "the JSON's sentence is the person's: {text_remedy}"
+    );
+}
+
+#[test]
+fn validate_explain_and_usage_errors_in_chinese_are_all_chinese() {
+    use crate::cli::bindcheck as run;
+    let zh = [("LANG", "zh_CN.UTF-8")];
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "validate, bad inputs",
+            vec![
+                "validate",
+                "--phone",
+                "010 6552 9988",
+                "--email",
+                "zhang@gmial.com",
+                "--card",
+                "4111111111111112",
+                "--expiry",
+                "13/99",
+                "--cvv",
+                "1",
+                "--id-number",
+                "110105194912310021",
+                "--name",
+                "张",
+            ],
+        ),
+        (
+            "validate, good inputs",
+            vec![
+                "validate",
+                "--phone",
+                "13800138000",
+                "--card",
+                "6222021234567890128",
+                "--email",
+                "zhang@qq.com",
+            ],
+        ),
+        ("explain a code", vec!["explain", "net.connect_refused"]),
+        ("explain a code with a detail", vec!["explain", "card.too_short"]),
+        ("explain a prompt", vec!["explain", "系统繁忙"]),
+        ("explain nothing", vec!["explain", "zzzz-nothing"]),
+        ("unknown argument", vec!["check", "--phnoe", "13800138000"]),
+        ("bad duration", vec!["check", "--deadline", "5x"]),
+        ("bad language value", vec!["validate", "--phone", "1", "--lang", "fr"]),
+        (
+            "unknown format",
+            vec!["check", "--format", "yaml", "--endpoint", "http://127.0.0.1:9/"],
+        ),
+        ("bad endpoint", vec!["check", "--endpoint", "ftp://x"]),
+        ("unknown subcommand", vec!["chekc"]),
+    ];
+    for (what, argv) in cases {
+        let o = run(&argv, &zh, "");
+        let out = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!out.trim().is_empty(), "{what}: no output");
+        assert_chinese(what, &out);
+    }
+}
