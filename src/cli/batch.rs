@@ -110,6 +110,7 @@ fn open_rows(input: &str, format: Option<InputFormat>) -> anyhow::Result<Input> 
                     "check the path given to --input",
                 )
                 .zh(format!("无法打开输入文件 {input}：{e}"), "请检查 --input 给出的路径")
+                .kind(ErrorKind::Data)
             })?,
         ))
     };
@@ -131,7 +132,7 @@ fn header_error(e: HeaderError) -> UsageError {
         }
         _ => "the first line must name the columns".to_owned(),
     };
-    let usage = UsageError::new(e.to_string(), hint);
+    let usage = UsageError::new(e.to_string(), hint).kind(ErrorKind::Data);
     match e {
         HeaderError::Read(io) => usage.caused_by(io),
         _ => usage,

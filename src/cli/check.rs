@@ -44,7 +44,7 @@ bindcheck check --phone '138 0013 8000' --card - --expiry 12/29\n  \
 bindcheck check --profile staging.toml --format text --format junit=report.xml --format json=report.json\n  \
 bindcheck check --endpoint https://api.wallet.example/health --app-version 10.2.0 --lang zh-CN\n\n\
 Exit codes: 0 ready (or degraded without --fail-on warning), 1 degraded with --fail-on warning,\n\
-2 blocked, 64 usage error, 65 unreadable input data, 78 bad profile or configuration.")]
+2 blocked, 64 usage error, 65 unreadable input, 74 unwritable output, 78 bad profile or configuration\n(one table for every command: docs/guide.md).")]
 pub struct CheckArgs {
     /// A profile file (TOML), or `default` for the embedded one (major public wallets).
     #[arg(long, value_name = "FILE|NAME")]
@@ -147,11 +147,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let plan = plan_builder(&args, profile, lang)?;
     let report = run_plan(plan)?;
     write_reports(&formats, &report, args.fail_on == FailOn::Warning)?;
-    Ok(Outcome::Exit(match (report.verdict, args.fail_on) {
-        (Verdict::Blocked, _) => 2,
-        (Verdict::Degraded, FailOn::Warning) => 1,
-        _ => 0,
-    }))
+    Ok(match (report.verdict, args.fail_on) {
+        (Verdict::Blocked, _) => Outcome::Invalid,
+        (Verdict::Degraded, FailOn::Warning) => Outcome::Warnings,
+        _ => Outcome::Valid,
+    })
 }
 
 /// The `--connectivity-check` values: plain `http://` URLs with a host, or `none` alone.
@@ -276,6 +276,7 @@ fn write_reports(formats: &[(Format, Option<PathBuf>)], report: &Report, warning
                         format!("无法写入 {}：{e}", path.display()),
                         "请检查文件夹是否存在、是否可写",
                     )
+                    .kind(ErrorKind::Io)
                 })?;
             }
         }

@@ -16,7 +16,7 @@ bindcheck explain card.luhn\n  \
 bindcheck explain 系统繁忙\n  \
 bindcheck explain \"card not supported\" --lang zh-CN\n  \
 bindcheck explain                (lists every code and prompt)\n\n\
-Exit codes: 0 found, 1 nothing matched.")]
+Exit codes: 0 found, 2 nothing matched, 64 usage error, 65 unreadable input, 74 unwritable output, 78 bad profile or configuration\n(one table for every command: docs/guide.md).")]
 pub struct ExplainArgs {
     /// A finding code (card.luhn) or the text a wallet showed (绑定失败, "System busy").
     #[arg(value_name = "CODE|TEXT", num_args = 0..)]

@@ -4,7 +4,7 @@ use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Outcome, UsageError};
+use super::{ErrorKind, Outcome, UsageError};
 use bindcheck::profile::STARTER_PROFILE;
 
 #[derive(Debug, Args)]
@@ -42,6 +42,7 @@ pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
             format!("无法写入 {}：{e}", args.path.display()),
             "请检查文件夹是否存在、是否可写",
         )
+        .kind(ErrorKind::Io)
     })?;
     let _ = writeln!(
         std::io::stderr(),

@@ -43,7 +43,8 @@ static LONG_VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 #[derive(Debug, Parser)]
 #[command(name = "bindcheck", version, long_version = LONG_VERSION.as_str(), about, long_about, propagate_version = true)]
 #[command(after_help = "Start with: bindcheck check --phone '138 0013 8000' --card -\n\
-Exit codes differ per command: see each command's --help and docs/guide.md.\n\
+Exit codes, the same for every command: 0 nothing wrong, 1 warnings with --fail-on warning,\n\
+2 what was checked fails, 64 usage, 65 input, 74 output, 78 configuration (docs/guide.md).\n\
 Docs: docs/guide.md (usage), docs/codes.md (every finding code).")]
 pub struct Cli {
     #[command(subcommand)]
@@ -72,26 +73,53 @@ enum Command {
     Man,
 }
 
-/// What a run ended with, mapped to the exit code.
+/// What a run ended with, mapped to the exit code. One scheme for every command
+/// (docs/guide.md, "Exit codes"): 0 nothing wrong, 1 only warnings that `--fail-on warning`
+/// fails on, 2 what was checked fails, and sysexits.h's codes for errors ([`ErrorKind`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Everything checked is valid (warnings allowed): 0.
+    /// Nothing checked fails (warnings allowed): 0.
     Valid,
-    /// At least one finding of error severity: 1.
+    /// Only warnings, and the user asked to fail on them: 1.
+    Warnings,
+    /// What was checked fails: an invalid value, a blocked check, a failing endpoint or
+    /// path, nothing found to explain: 2.
     Invalid,
-    /// A command-specific exit code (`check`'s verdicts).
-    Exit(u8),
 }
 
-/// What kind of problem stopped a run; `check` gives each its own exit code.
+impl Outcome {
+    fn code(self) -> u8 {
+        match self {
+            Outcome::Valid => 0,
+            Outcome::Warnings => 1,
+            Outcome::Invalid => 2,
+        }
+    }
+}
+
+/// What kind of problem stopped a run, each with its sysexits.h code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// Bad arguments (`check`: 64, EX_USAGE).
+    /// Bad arguments: 64, EX_USAGE.
     Usage,
-    /// Unreadable input data (`check`: 65, EX_DATAERR).
+    /// Unreadable input data (an input file, standard input): 65, EX_DATAERR.
     Data,
-    /// A bad profile or configuration (`check`: 78, EX_CONFIG).
+    /// An output that cannot be written: 74, EX_IOERR.
+    Io,
+    /// A bad profile or configuration (CA file, BIN table, phone ranges, listen address): 78,
+    /// EX_CONFIG.
     Config,
+}
+
+impl ErrorKind {
+    fn code(self) -> u8 {
+        match self {
+            ErrorKind::Usage => 64,
+            ErrorKind::Data => 65,
+            ErrorKind::Io => 74,
+            ErrorKind::Config => 78,
+        }
+    }
 }
 
 /// A problem with how bindcheck was called or with its input: printed as `error:`, the
@@ -209,20 +237,6 @@ fn language_of_args(args: &[String]) -> Lang {
     // A value bindcheck has no messages for (`--lang fr`) is the error being reported; it is
     // reported in the locale's language.
     resolve_lang(flag.and_then(|f| f.parse().ok()))
-}
-
-/// Exit code of `validate` and `probe` for usage errors and unreadable input.
-pub const EXIT_USAGE: u8 = 2;
-
-/// The exit code for an error of `kind` in `command`: `check` follows sysexits.h, the
-/// others exit 2.
-fn exit_code(command: Option<&str>, kind: ErrorKind) -> u8 {
-    match (command, kind) {
-        (Some("check"), ErrorKind::Usage) => 64,
-        (Some("check"), ErrorKind::Data) => 65,
-        (Some("check"), ErrorKind::Config) => 78,
-        _ => EXIT_USAGE,
-    }
 }
 
 /// clap's message for a bad command line, without the values given: clap repeats a value it
@@ -379,7 +393,6 @@ fn mask_digits_and_emails(text: &str) -> String {
 /// Parses the command line, runs it, and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
-    let command = args.get(1).cloned();
     let lang = language_of_args(&args);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -394,14 +407,12 @@ pub fn main() -> ExitCode {
             }
             return match e.kind() {
                 clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
-                _ => ExitCode::from(exit_code(command.as_deref(), ErrorKind::Usage)),
+                _ => ExitCode::from(ErrorKind::Usage.code()),
             };
         }
     };
     match run(cli) {
-        Ok(Outcome::Valid) => ExitCode::SUCCESS,
-        Ok(Outcome::Invalid) => ExitCode::from(1),
-        Ok(Outcome::Exit(code)) => ExitCode::from(code),
+        Ok(outcome) => ExitCode::from(outcome.code()),
         Err(err) => {
             // A closed pipe (`bindcheck ... | head`) is not an error.
             if err.chain().any(|c| {
@@ -425,7 +436,7 @@ pub fn main() -> ExitCode {
                     ErrorKind::Data
                 }
             };
-            ExitCode::from(exit_code(command.as_deref(), kind))
+            ExitCode::from(kind.code())
         }
     }
 }

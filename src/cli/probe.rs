@@ -25,7 +25,7 @@ pub enum ProbeFormat {
 #[command(after_long_help = "Examples:\n  \
 bindcheck probe https://api.wallet.example/v1/health\n  \
 bindcheck probe https://staging.wallet.test/health --resolver 10.0.0.53 --ca-file staging-ca.pem --format json\n\n\
-Exit codes: 0 every endpoint works, 1 at least one does not, 2 usage error.")]
+Exit codes: 0 every endpoint works, 2 at least one does not, 64 usage error, 65 unreadable input, 74 unwritable output, 78 bad profile or configuration\n(one table for every command: docs/guide.md).")]
 pub struct ProbeArgs {
     /// Endpoint URLs (http or https).
     #[arg(value_name = "URL", required = true)]

@@ -126,6 +126,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
                 "choose another --listen address or port",
             )
             .zh(format!("无法监听 {}：{e}", args.listen), "请换一个 --listen 地址或端口")
+            .kind(ErrorKind::Config)
         })?;
         let listen = listener.local_addr().unwrap_or(args.listen);
         let limits = state.limits();

@@ -34,7 +34,7 @@ bindcheck trace 203.0.113.10 --count 20 --format json\n  \
 bindcheck trace https://api.wallet.example/v1/health --protocol tcp\n\n\
 Unprivileged, Linux: UDP datagrams or TCP connects with increasing TTL, answers read from the\n\
 sockets' error queues. 20 probes per hop take about 20 s: routers limit how fast they answer.\n\
-Exit codes: 0 the path is fine, 1 persisting loss or the destination not reached, 2 usage error.")]
+Exit codes: 0 the path is fine, 2 persisting loss or the destination not reached,\n64 usage error, 65 unreadable input, 74 unwritable output, 78 bad profile or configuration\n(one table for every command: docs/guide.md).")]
 pub struct TraceArgs {
     /// A URL (its host is traced) or a host name or IP address.
     #[arg(value_name = "URL|HOST")]

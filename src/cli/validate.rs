@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::args::InputArgs;
 use super::batch::{self, InputFormat};
-use super::{render, resolve_lang, secret, Outcome, UsageError};
+use super::{render, resolve_lang, secret, ErrorKind, Outcome, UsageError};
 use bindcheck::file;
 use bindcheck::profile::MAX_BIN_TABLE_BYTES;
 use bindcheck::report::today_utc as today;
@@ -34,7 +34,10 @@ bindcheck validate --card - --cvv -          (prompts for both without echoing t
 bindcheck validate --input people.csv > results.jsonl\n\n\
 Every value can be `-` (read a line from standard input, or a hidden prompt on a terminal),\n\
 or come from BINDCHECK_PHONE, BINDCHECK_EMAIL, BINDCHECK_CARD, BINDCHECK_EXPIRY, BINDCHECK_CVV,\n\
-BINDCHECK_ID_NUMBER or BINDCHECK_NAME when its flag is absent.")]
+BINDCHECK_ID_NUMBER or BINDCHECK_NAME when its flag is absent.\n\n\
+Exit codes: 0 every value is valid (warnings allowed), 2 a value is invalid or a batch row\n\
+malformed, 64 usage error, 65 unreadable input, 74 unwritable output, 78 unreadable BIN table\n\
+or phone ranges (one table for every command: docs/guide.md).")]
 pub struct ValidateArgs {
     #[command(flatten)]
     fields: InputArgs,
@@ -143,9 +146,19 @@ fn data_file<T>(
                 MAX_BIN_TABLE_BYTES >> 20
             ),
         )
+        .zh(
+            format!("无法读取{}", what.0),
+            format!(
+                "请检查 {flag} 给出的路径：它是不超过 {} MiB 的 CSV 文件",
+                MAX_BIN_TABLE_BYTES >> 20
+            ),
+        )
+        .kind(ErrorKind::Config)
         .caused_by(e)
     })?;
-    parse(&text).map_err(|(line, problem, hint)| UsageError::new(format!("{}:{line}: {problem}", path.display()), hint))
+    parse(&text).map_err(|(line, problem, hint)| {
+        UsageError::new(format!("{}:{line}: {problem}", path.display()), hint).kind(ErrorKind::Config)
+    })
 }
 
 /// A `--region` value: a known region code, or `none` (and empty) for no default region.
@@ -201,7 +214,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     }
 
     let mut inputs = args.inputs();
-    secret::resolve(&mut inputs, lang)?;
+    secret::resolve(&mut inputs, lang).map_err(|e| e.kind(ErrorKind::Data))?;
     if inputs.is_empty() {
         return Err(UsageError::new(
             "nothing to check",

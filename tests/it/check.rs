@@ -217,7 +217,7 @@ async fn a_malformed_dns_answer_is_a_failed_lookup_in_words() {
         bindcheck(args, vec![])
     };
     let o = probe("json").await;
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let dns_result = &json["endpoints"][0]["dns"];
     assert_eq!(dns_result["status"], "error", "{dns_result}");

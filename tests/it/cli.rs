@@ -52,16 +52,16 @@ fn exit_codes_follow_the_documented_contract() {
     assert!(stdout(&warn).contains("did you mean qq.com"));
 
     let bad = bindcheck(&["validate", "--card", "4111111111111112"], &[], "");
-    assert_eq!(code(&bad), 1);
+    assert_eq!(code(&bad), 2);
     assert!(stdout(&bad).contains("card.luhn"));
 
     let usage = bindcheck(&["validate"], &[], "");
-    assert_eq!(code(&usage), 2);
+    assert_eq!(code(&usage), 64);
     assert!(stderr(&usage).contains("error: nothing to check"));
     assert!(stderr(&usage).contains("hint: "));
 
     let region = bindcheck(&["validate", "--region", "XX", "--phone", "1"], &[], "");
-    assert_eq!(code(&region), 2);
+    assert_eq!(code(&region), 64);
     assert!(stderr(&region).contains("unknown region"), "{}", stderr(&region));
     // No error repeats a value given: a card number in the wrong flag, or as an argument.
     for args in [
@@ -76,9 +76,8 @@ fn exit_codes_follow_the_documented_contract() {
     ] {
         let o = bindcheck(args, &[], "");
         let err = stderr(&o);
-        // check's usage errors follow sysexits.h (docs/report.md).
-        let usage = if args[0] == "check" { 64 } else { 2 };
-        assert_eq!(code(&o), usage, "{args:?}: {err}");
+        // Usage errors follow sysexits.h in every command (docs/guide.md).
+        assert_eq!(code(&o), 64, "{args:?}: {err}");
         assert!(err.contains("error:"), "{args:?}: {err}");
         for leak in ["6222021234567890128", "2021234567", "hunter2CANARY", "zhangsanCANARY"] {
             assert!(!err.contains(leak), "{args:?} repeats {leak}: {err}");
@@ -86,7 +85,7 @@ fn exit_codes_follow_the_documented_contract() {
     }
 
     let flag = bindcheck(&["validate", "--no-such-flag"], &[], "");
-    assert_eq!(code(&flag), 2);
+    assert_eq!(code(&flag), 64);
 
     let version = bindcheck(&["--version"], &[], "");
     assert_eq!(code(&version), 0);
@@ -114,7 +113,7 @@ fn validate_takes_the_virtual_operator_policy_and_phone_ranges() {
         &[],
         "",
     );
-    assert_eq!(code(&reject), 1);
+    assert_eq!(code(&reject), 2);
     assert!(stdout(&reject).contains("phone.virtual_operator_refused"));
     assert!(stdout(&reject).contains("中国移动"), "{}", stdout(&reject));
     let new_range = bindcheck(
@@ -137,7 +136,7 @@ fn validate_takes_the_virtual_operator_policy_and_phone_ranges() {
         stdout(&new_range)
     );
     let usage = bindcheck(&["validate", "--phone", "1", "--virtual-operator", "deny"], &[], "");
-    assert_eq!(code(&usage), 2);
+    assert_eq!(code(&usage), 64);
     assert!(stderr(&usage).contains("allow, warn or reject"), "{}", stderr(&usage));
 }
 
@@ -182,7 +181,7 @@ fn secrets_come_from_stdin_and_the_environment() {
     assert_eq!(v["fields"]["phone"]["normalized"], "+86138****8000");
 
     let o = bindcheck(&["validate", "--card", "-", "--cvv", "-"], &[], "4111111111111111\n");
-    assert_eq!(code(&o), 2);
+    assert_eq!(code(&o), 65);
     assert!(stderr(&o).contains("--cvv is `-`, but standard input ended"));
 }
 
@@ -208,7 +207,7 @@ fn a_co_badged_card_passes_where_either_brand_is_allowed() {
     assert_eq!(c["issuer"]["issuer_zh"], "中国工商银行（亚洲）");
 
     let o = run("mastercard", &["--format", "json"]);
-    assert_eq!(code(&o), 1);
+    assert_eq!(code(&o), 2);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["fields"]["card"]["findings"][0]["code"], "card.brand_not_allowed");
     assert_eq!(
@@ -252,7 +251,7 @@ fn unionpay_luhn_error_refuses_a_unionpay_card_that_fails_the_check_digit() {
         &[],
         card,
     );
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let c = &v["fields"]["card"];
     assert_eq!(
@@ -269,7 +268,7 @@ fn unionpay_luhn_error_refuses_a_unionpay_card_that_fails_the_check_digit() {
         &[],
         card,
     );
-    assert_eq!(code(&o), 2);
+    assert_eq!(code(&o), 64);
     assert!(stderr(&o).contains("use `warn` or `error`"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("2021234567"), "{}", stderr(&o));
 }
@@ -277,7 +276,7 @@ fn unionpay_luhn_error_refuses_a_unionpay_card_that_fails_the_check_digit() {
 #[test]
 fn language_comes_from_the_flag_or_the_locale() {
     let o = bindcheck(&["validate", "--phone", "010-65529988"], &[("LANG", "zh_CN.UTF-8")], "");
-    assert_eq!(code(&o), 1);
+    assert_eq!(code(&o), 2);
     assert!(stdout(&o).contains("无法接收短信验证码"), "{}", stdout(&o));
     let o = bindcheck(
         &["validate", "--phone", "010-65529988", "--lang", "en"],
@@ -286,7 +285,7 @@ fn language_comes_from_the_flag_or_the_locale() {
     );
     assert!(stdout(&o).contains("cannot receive SMS"));
     let o = bindcheck(&["validate", "--phone", "1", "--lang", "fr"], &[], "");
-    assert_eq!(code(&o), 2);
+    assert_eq!(code(&o), 64);
 }
 
 pub(crate) fn jsonl(o: &Output) -> Vec<serde_json::Value> {
@@ -300,7 +299,7 @@ pub(crate) fn jsonl(o: &Output) -> Vec<serde_json::Value> {
 fn batch_csv_keeps_input_order_and_reports_each_row() {
     let file = fixture("inputs/people.csv");
     let o = bindcheck(&["validate", "--input", file.to_str().unwrap()], &[], "");
-    assert_eq!(code(&o), 1, "some rows have errors");
+    assert_eq!(code(&o), 2, "some rows have errors");
     let rows = jsonl(&o);
     assert_eq!(rows.len(), 8);
     for (i, row) in rows.iter().enumerate() {
@@ -349,7 +348,7 @@ fn batch_jsonl_survives_malformed_rows() {
         &[],
         "",
     );
-    assert_eq!(code(&o), 1);
+    assert_eq!(code(&o), 2);
     let rows = jsonl(&o);
     assert_eq!(rows.len(), 7, "the blank line is not a row");
     assert_eq!(rows[0]["ok"], true);
@@ -376,15 +375,15 @@ fn batch_jsonl_survives_malformed_rows() {
 #[test]
 fn batch_rejects_what_it_cannot_read() {
     let o = bindcheck(&["validate", "--input", "/nonexistent/people.csv"], &[], "");
-    assert_eq!(code(&o), 2);
+    assert_eq!(code(&o), 65);
     assert!(stderr(&o).contains("cannot open the input file"));
     let o = bindcheck(&["validate", "--input", "-"], &[], "foo,bar\n1,2\n");
-    assert_eq!(code(&o), 2);
+    assert_eq!(code(&o), 65);
     assert!(stderr(&o).contains("names none of the input columns"));
     let o = bindcheck(&["validate", "--input", "-", "--phone", "138"], &[], "phone\n1\n");
-    assert_eq!(code(&o), 2);
+    assert_eq!(code(&o), 64);
     let o = bindcheck(&["validate", "--input", "-"], &[], "phone,card\n13800138000\n");
-    assert_eq!(code(&o), 1);
+    assert_eq!(code(&o), 2);
     assert_eq!(jsonl(&o)[0]["error"], "expected 2 columns, found 1");
 }
 
@@ -495,7 +494,7 @@ fn no_output_format_leaks_a_personal_value() {
     }
     assert!(runs.len() > 30);
     for run in &runs {
-        assert!(matches!(code(run), 0 | 1), "{}", stderr(run));
+        assert!(matches!(code(run), 0 | 2), "{}", stderr(run));
         let found = leaks(run, &secrets);
         assert!(found.is_empty(), "leaked {found:?} in:\n{}{}", stdout(run), stderr(run));
     }

@@ -123,7 +123,7 @@ fn a_bin_table_or_ca_file_that_is_a_device_is_refused_by_name_and_reason() {
     );
 
     let o = run_bounded(&["validate", "--bin-table", "/dev/zero", "--card", "4111111111111111"]);
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(code(&o), 78, "{}", stderr(&o));
     assert!(
         stderr(&o).contains("caused by: /dev/zero is a character device"),
         "{}",
@@ -156,7 +156,7 @@ fn a_jsonl_row_past_its_limit_is_malformed_and_the_batch_goes_on() {
     );
     let path = f.path().to_str().unwrap();
     let o = bindcheck(&["validate", "--input", path, "--input-format", "jsonl"], &[], "");
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
     let rows = jsonl(&o);
     assert_eq!(rows.len(), 4, "{}", stdout(&o));
     assert_eq!(rows[0]["ok"], true);
@@ -185,7 +185,7 @@ fn a_csv_row_past_its_limit_is_malformed_and_the_batch_goes_on() {
     );
     let path = f.path().to_str().unwrap();
     let o = bindcheck(&["validate", "--input", path], &[], "");
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
     let rows = jsonl(&o);
     assert_eq!(rows.len(), 3, "{}", stdout(&o));
     assert_eq!(rows[0]["ok"], true);
@@ -201,7 +201,7 @@ fn an_unclosed_csv_quote_is_a_malformed_row_that_names_its_line() {
     let text = "phone,card\n13800138000,4111111111111111\n13900139000,\"6222021234567890128\n\
                 13700137000,378282246310005\n";
     let o = bindcheck(&["validate", "--input", "-"], &[], text);
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
     let rows = jsonl(&o);
     assert_eq!(rows.len(), 2, "the quote swallowed the rest: {}", stdout(&o));
     assert_eq!(rows[1]["line"], 3);
@@ -223,7 +223,7 @@ fn an_unclosed_csv_quote_is_a_malformed_row_that_names_its_line() {
 #[test]
 fn a_csv_header_with_no_end_is_refused_at_once() {
     let o = run_bounded(&["validate", "--input", "/dev/zero"]);
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(code(&o), 65, "{}", stderr(&o));
     assert!(
         stderr(&o).starts_with("error: the CSV header is longer than 65536 bytes"),
         "{}",
@@ -236,7 +236,7 @@ fn an_input_that_cannot_be_read_stops_the_run_with_its_cause() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     let o = run_bounded(&["validate", "--input", d, "--input-format", "jsonl"]);
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(code(&o), 65, "{}", stderr(&o));
     assert!(stdout(&o).is_empty(), "no row was invented: {}", stdout(&o));
     assert!(
         stderr(&o).starts_with("error: cannot read the input after 0 rows\n  caused by: "),
@@ -244,7 +244,7 @@ fn an_input_that_cannot_be_read_stops_the_run_with_its_cause() {
         stderr(&o)
     );
     let o = run_bounded(&["validate", "--input", d]);
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(code(&o), 65, "{}", stderr(&o));
     assert!(
         stderr(&o).starts_with("error: cannot read the CSV header\n  caused by: "),
         "{}",
@@ -264,7 +264,7 @@ async fn an_unknown_key_is_refused_alike_by_jsonl_csv_and_serve() {
         &jsonl_text,
     );
     let mut outputs = vec![stdout(&o), stderr(&o)];
-    assert_eq!(code(&o), 1);
+    assert_eq!(code(&o), 2);
     let rows = jsonl(&o);
     assert_eq!(rows[0]["ok"], false);
     assert_eq!(rows[0]["line"], 1);
@@ -285,7 +285,7 @@ async fn an_unknown_key_is_refused_alike_by_jsonl_csv_and_serve() {
     let csv_text = format!("phone,{key},card\n13800138000,x,4111111111111111\n");
     let o = bindcheck(&["validate", "--input", "-"], &[], &csv_text);
     outputs.extend([stdout(&o), stderr(&o)]);
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(code(&o), 65, "{}", stderr(&o));
     assert!(stdout(&o).is_empty(), "no row is checked: {}", stdout(&o));
     assert!(
         stderr(&o).starts_with("error: CSV column 2 (counting from 1) is not an input\nhint: "),
@@ -316,7 +316,7 @@ async fn an_unknown_key_is_refused_alike_by_jsonl_csv_and_serve() {
 #[test]
 fn an_input_with_no_line_ends_stops_instead_of_reading_forever() {
     let o = run_bounded(&["validate", "--input", "/dev/zero", "--input-format", "jsonl"]);
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(code(&o), 65, "{}", stderr(&o));
     assert!(
         stderr(&o).contains("caused by: line 1 runs on past 64 MiB without a line end: this is not a JSON Lines file"),
         "{}",
@@ -341,7 +341,7 @@ fn an_input_with_no_line_ends_stops_instead_of_reading_forever() {
         std::thread::sleep(Duration::from_millis(20));
     }
     let o = child.wait_with_output().unwrap();
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(code(&o), 65, "{}", stderr(&o));
     assert!(
         stderr(&o).contains("the record from line 2 runs on past 64 MiB"),
         "{}",
