@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use clap::ValueEnum;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fs::File;
@@ -139,11 +139,35 @@ fn header_error(e: HeaderError) -> UsageError {
     }
 }
 
+/// Rows per second as people read a rate: whole rows, thousands grouped (`59,473 rows/s`).
+fn rate(per_sec: f64) -> String {
+    let whole = if per_sec.is_finite() && per_sec > 0.0 {
+        per_sec.round() as u64
+    } else {
+        0
+    };
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} rows/s")
+}
+
 /// A spinner with the row count and rate on a terminal; hidden otherwise.
 fn progress_bar() -> ProgressBar {
     if io::stderr().is_terminal() {
         let bar = ProgressBar::new_spinner();
-        bar.set_style(ProgressStyle::with_template("{spinner} {pos} rows ({per_sec}) {elapsed}").expect("template"));
+        // indicatif's own {per_sec} prints every digit it has ("59,473.1742/s").
+        let style = ProgressStyle::with_template("{spinner} {pos} rows ({rate}) {elapsed}")
+            .expect("template")
+            .with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(&rate(state.per_sec()));
+            });
+        bar.set_style(style);
         bar.enable_steady_tick(Duration::from_millis(200));
         bar
     } else {
@@ -328,6 +352,16 @@ fn check_row(row: u64, parsed: Parsed, policy: &Policy, lang: Lang, unmasked: bo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates_are_whole_rows_with_grouped_thousands() {
+        assert_eq!(rate(59_473.174_2), "59,473 rows/s");
+        assert_eq!(rate(999.6), "1,000 rows/s");
+        assert_eq!(rate(12.0), "12 rows/s");
+        assert_eq!(rate(1_234_567.0), "1,234,567 rows/s");
+        assert_eq!(rate(f64::NAN), "0 rows/s");
+        assert_eq!(rate(-3.0), "0 rows/s");
+    }
 
     /// A reader that fails once its bytes are used up, as a disk or a pipe can.
     struct Failing(&'static [u8]);

@@ -60,8 +60,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "X.Y.Z")]
     app_version: Option<String>,
 
-    /// Output format, to standard output or `=FILE` (repeatable): text, json, junit, markdown,
-    /// prometheus.
+    /// Output format, to standard output or `=FILE` (repeatable): text (or txt), json, junit,
+    /// markdown (or md), prometheus (or prom).
     #[arg(long = "format", value_name = "F[=FILE]")]
     formats: Vec<String>,
     /// Language of messages: en or zh-CN (default: from LANG).
@@ -103,11 +103,11 @@ fn parse_formats(specs: &[String]) -> Result<Vec<(Format, Option<PathBuf>)>, Usa
         let format = Format::parse(name).ok_or_else(|| {
             UsageError::new(
                 "unknown format in --format",
-                "use text, json, junit, markdown or prometheus, optionally =FILE",
+                "use text, json, junit (for JUnit XML), markdown or prometheus, optionally =FILE",
             )
             .zh(
                 "--format 中有未知的格式",
-                "可用的格式：text、json、junit、markdown、prometheus，可写成 格式=文件",
+                "可用的格式：text、json、junit（JUnit XML）、markdown、prometheus，可写成 格式=文件",
             )
         })?;
         out.push((format, file));

@@ -4,8 +4,9 @@
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
-use super::{Cli, Outcome};
+use super::{Cli, ErrorKind, Outcome, UsageError};
 
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -22,9 +23,33 @@ pub fn completions(args: CompletionsArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Valid)
 }
 
-/// Writes the man page (roff) of bindcheck and its subcommands to standard output.
-pub fn man() -> anyhow::Result<Outcome> {
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write one page per command into DIR (bindcheck.1, bindcheck-check.1, ...), the pages
+    /// bindcheck.1 refers to; without it, every page goes to standard output in turn.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+/// Writes the man pages (roff) of bindcheck and its subcommands: into `--dir`, one file
+/// each, or to standard output.
+pub fn man(args: ManArgs) -> anyhow::Result<Outcome> {
     let cmd = Cli::command();
+    if let Some(dir) = args.dir {
+        clap_mangen::generate_to(cmd, &dir).map_err(|e| {
+            UsageError::new(
+                format!("cannot write the man pages into {}", dir.display()),
+                "give a folder that exists and is writable",
+            )
+            .zh(
+                format!("无法把手册页写入 {}", dir.display()),
+                "请给出一个存在且可写的文件夹",
+            )
+            .kind(ErrorKind::Io)
+            .caused_by(e)
+        })?;
+        return Ok(Outcome::Valid);
+    }
     let mut out = io::stdout().lock();
     clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {

@@ -69,8 +69,8 @@ enum Command {
     Init(init::InitArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(generate::CompletionsArgs),
-    /// Print the man page (roff), e.g. `bindcheck man > bindcheck.1`.
-    Man,
+    /// Write the man pages (roff): `bindcheck man --dir /usr/local/share/man/man1`.
+    Man(generate::ManArgs),
 }
 
 /// What a run ended with, mapped to the exit code. One scheme for every command
@@ -451,7 +451,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Serve(args) => serve::run(args),
         Command::Init(args) => init::run(args),
         Command::Completions(args) => generate::completions(args),
-        Command::Man => generate::man(),
+        Command::Man(args) => generate::man(args),
     }
 }
 

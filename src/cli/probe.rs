@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::args::{parse_endpoint_url, parse_resolver, probe_config, EndpointArgs, NetArgs, DEFAULT_DEADLINE};
-use super::term::delayed_progress;
+use super::term::{delayed_progress, Paint};
 use super::{Outcome, UsageError};
 use bindcheck::probe::http::UnknownMethod;
 use bindcheck::probe::{EndpointReport, HttpResult, Method, ProbeConfig, Prober, Status, TlsResult};
@@ -105,7 +105,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
             )?;
             writeln!(out)?;
         }
-        ProbeFormat::Text => text(&mut out, &reports)?,
+        ProbeFormat::Text => text(&mut out, &reports, Paint::for_stream(&io::stdout()))?,
     }
     out.flush().context("cannot write the report")?;
     Ok(if reports.iter().all(|r| r.status == Status::Ok) {
@@ -134,21 +134,21 @@ fn ms(v: Option<f64>) -> String {
 }
 
 /// The human report: per endpoint, one line per step with its status in words.
-pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> {
+pub fn text(out: &mut impl Write, reports: &[EndpointReport], p: Paint) -> io::Result<()> {
     for (i, r) in reports.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        writeln!(out, "{}  [{}]", r.url, r.status)?;
-        dns_text(out, r)?;
-        tcp_text(out, r)?;
+        writeln!(out, "{}  {}", p.bold(&r.url), p.status(r.status))?;
+        dns_text(out, r, p)?;
+        tcp_text(out, r, p)?;
         if let Some(t) = &r.tls {
-            tls_text(out, t)?;
+            tls_text(out, t, p)?;
         }
         if let Some(h) = &r.http {
-            http_text(out, h)?;
+            http_text(out, h, p)?;
         }
-        loss_text(out, r)?;
+        loss_text(out, r, p)?;
         if !r.not_measured.is_empty() {
             let phases: Vec<&str> = r.not_measured.iter().map(|p| p.as_str()).collect();
             writeln!(out, "  not measured before the deadline: {}", phases.join(", "))?;
@@ -159,7 +159,7 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport]) -> io::Result<()> 
 
 /// The `dns` lines: the resolver's answers with their TTLs or its error, each comparison
 /// resolver's answers, and a warning when they disagree.
-fn dns_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
+fn dns_text(out: &mut impl Write, r: &EndpointReport, p: Paint) -> io::Result<()> {
     let answers: Vec<String> = r
         .dns
         .a
@@ -169,8 +169,8 @@ fn dns_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
         .collect();
     writeln!(
         out,
-        "  dns    [{}]  {}  via {}  {}",
-        r.dns.status,
+        "  dns    {}  {}  via {}  {}",
+        p.status(r.dns.status),
         ms(r.dns.time_ms),
         r.dns.resolver,
         answers.join(", ")
@@ -182,8 +182,8 @@ fn dns_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
         let answers: Vec<String> = d.addresses().iter().map(ToString::to_string).collect();
         writeln!(
             out,
-            "  dns    [{}]  {}  via {}  {}",
-            d.status,
+            "  dns    {}  {}  via {}  {}",
+            p.status(d.status),
             ms(d.time_ms),
             d.resolver,
             answers.join(", ")
@@ -199,9 +199,9 @@ fn dns_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
 }
 
 /// The `tcp` lines, one per address, and a warning when IPv6 exists but never connects.
-fn tcp_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
+fn tcp_text(out: &mut impl Write, r: &EndpointReport, p: Paint) -> io::Result<()> {
     for t in &r.tcp {
-        writeln!(out, "  tcp    [{}]  {}  {}", t.status, ms(t.time_ms), t.addr)?;
+        writeln!(out, "  tcp    {}  {}  {}", p.status(t.status), ms(t.time_ms), t.addr)?;
     }
     if r.ipv6_broken {
         writeln!(
@@ -214,8 +214,8 @@ fn tcp_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
 
 /// The `tls` line (version, earliest certificate expiry), with `--insecure` and the
 /// verification error below it.
-fn tls_text(out: &mut impl Write, t: &TlsResult) -> io::Result<()> {
-    write!(out, "  tls    [{}]  {}", t.status, ms(t.time_ms))?;
+fn tls_text(out: &mut impl Write, t: &TlsResult, p: Paint) -> io::Result<()> {
+    write!(out, "  tls    {}  {}", p.status(t.status), ms(t.time_ms))?;
     if let Some(v) = &t.version {
         write!(out, "  {v}")?;
     }
@@ -237,12 +237,12 @@ fn tls_text(out: &mut impl Write, t: &TlsResult) -> io::Result<()> {
 
 /// The `http` line (status code, timings and their phases), then redirects, `Retry-After`,
 /// clock skew, a truncated body and the error, each when there is one.
-fn http_text(out: &mut impl Write, h: &HttpResult) -> io::Result<()> {
+fn http_text(out: &mut impl Write, h: &HttpResult, p: Paint) -> io::Result<()> {
     let code = h.status_code.map_or_else(|| "-".to_owned(), |c| c.to_string());
     writeln!(
         out,
-        "  http   [{}]  {code}  ttfb {}  total {}  (dns {} + connect {} + tls {} + server {} + transfer {})",
-        h.status,
+        "  http   {}  {code}  ttfb {}  total {}  (dns {} + connect {} + tls {} + server {} + transfer {})",
+        p.status(h.status),
         ms(h.ttfb_ms),
         ms(h.total_ms),
         ms(h.phases.dns_ms),
@@ -281,9 +281,15 @@ fn http_text(out: &mut impl Write, h: &HttpResult) -> io::Result<()> {
 
 /// The `loss` lines (TCP connect samples) and the `icmp` lines (ping samples, or why they
 /// were skipped), one per address.
-fn loss_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
+fn loss_text(out: &mut impl Write, r: &EndpointReport, p: Paint) -> io::Result<()> {
     for l in &r.loss {
-        write!(out, "  loss   {}  {}", l.addr, summary(&l.summary))?;
+        let line = summary(&l.summary);
+        let line = if l.summary.loss_pct > 0.0 {
+            p.severity(bindcheck::validate::Severity::Warning, &line)
+        } else {
+            line
+        };
+        write!(out, "  loss   {}  {line}", l.addr)?;
         if l.retransmitted > 0 {
             write!(out, "  ({} SYN retransmission(s))", l.retransmitted)?;
         }
@@ -292,10 +298,10 @@ fn loss_text(out: &mut impl Write, r: &EndpointReport) -> io::Result<()> {
         }
         writeln!(out)?;
     }
-    for p in &r.icmp {
-        match &p.note {
-            Some(note) => writeln!(out, "  icmp   {}  skipped: {note}", p.addr)?,
-            None => writeln!(out, "  icmp   {}  {}", p.addr, summary(&p.summary))?,
+    for icmp in &r.icmp {
+        match &icmp.note {
+            Some(note) => writeln!(out, "  icmp   {}  skipped: {note}", icmp.addr)?,
+            None => writeln!(out, "  icmp   {}  {}", icmp.addr, summary(&icmp.summary))?,
         }
     }
     Ok(())

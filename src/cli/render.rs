@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::term::Paint;
 use bindcheck::report::render::words::{bracketed, words};
 use bindcheck::validate::{Inputs, Lang, Record, Severity, Validation};
 
@@ -30,7 +31,14 @@ fn tag(severity: Severity, lang: Lang) -> &'static str {
 
 /// Writes the human report: a verdict line, then each field with its findings and hints.
 /// Meaning never depends on colour: every line says `ok`, `error` or `warning` in words.
-pub fn text(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, unmasked: bool) -> io::Result<()> {
+pub fn text(
+    out: &mut impl Write,
+    v: &Validation,
+    inputs: &Inputs,
+    lang: Lang,
+    unmasked: bool,
+    paint: Paint,
+) -> io::Result<()> {
     let views = v.views(inputs, lang, unmasked).0;
     let findings = v.findings();
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
@@ -56,17 +64,21 @@ pub fn text(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, u
         .max()
         .unwrap_or(0);
     for (field, view) in &views {
-        let status = if !view.valid {
-            tag(Severity::Error, lang)
+        let (status, severity) = if !view.valid {
+            (tag(Severity::Error, lang), Some(Severity::Error))
         } else if view.findings.iter().any(|f| f.severity == Severity::Warning) {
-            tag(Severity::Warning, lang)
+            (tag(Severity::Warning, lang), Some(Severity::Warning))
         } else {
-            words(lang).ok
+            (words(lang).ok, None)
         };
         let label = field.label(lang);
         let pad = " ".repeat(width - display_width(label));
         let status = format!("[{status}]");
         let status_pad = " ".repeat(10usize.saturating_sub(display_width(&status)));
+        let status = match severity {
+            Some(s) => paint.severity(s, &status),
+            None => paint.ok(&status),
+        };
         let mut line = format!(
             "  {label}{pad}  {status}{status_pad}{}",
             view.normalized.as_deref().unwrap_or("-")
@@ -78,7 +90,7 @@ pub fn text(out: &mut impl Write, v: &Validation, inputs: &Inputs, lang: Lang, u
             writeln!(
                 out,
                 "      {} {}{}{}",
-                tag(f.severity, lang),
+                paint.severity(f.severity, tag(f.severity, lang)),
                 f.code,
                 w.colon,
                 f.message

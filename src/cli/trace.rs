@@ -144,10 +144,16 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
         let namer = dns::resolver(&args.net.resolver(), REVERSE_TIMEOUT).ok();
         let mut results = Vec::new();
         for ip in targets {
+            // A trace paces its probes to the routers' rate limits: 20 per hop take seconds.
+            let progress = super::term::delayed_spinner(format!(
+                "tracing the path to {ip}: up to {} hops, {} probes each",
+                config.max_hops, config.count
+            ));
             let mut result = trace(ip, config, deadline).await;
             if let Some(r) = &namer {
                 dns::name_hops(r, &mut result, REVERSE_TIMEOUT).await;
             }
+            progress.finish_and_clear();
             results.push(result);
         }
         Ok(results)

@@ -226,7 +226,14 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format.unwrap_or(Format::Text) {
-        Format::Text => render::text(&mut out, &v, &inputs, lang, args.unmasked),
+        Format::Text => render::text(
+            &mut out,
+            &v,
+            &inputs,
+            lang,
+            args.unmasked,
+            super::term::Paint::for_stream(&io::stdout()),
+        ),
         Format::Json => render::json(&mut out, &v, &inputs, lang, args.unmasked),
     }
     .and_then(|()| out.flush())

@@ -506,3 +506,108 @@ fn no_output_format_leaks_a_personal_value() {
         "--unmasked should show the values"
     );
 }
+
+/// `cmd` run on a pseudo-terminal (util-linux `script`), with `env`: its output as the
+/// terminal showed it. `None` where `script` is missing.
+fn on_a_terminal(cmd: &str, env: &[(&str, &str)]) -> Option<String> {
+    let out = Command::new("script")
+        .args(["-qec", cmd, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn validate_and_probe_colour_a_terminal_unless_no_color_and_never_a_pipe() {
+    let bin = env!("CARGO_BIN_EXE_bindcheck");
+    let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = refused.local_addr().unwrap().port();
+    drop(refused);
+    let commands = [
+        format!("{bin} validate --phone 1"),
+        format!("{bin} probe http://127.0.0.1:{port}/ --count 1 --timeout 1s"),
+    ];
+    for cmd in &commands {
+        let Some(shown) = on_a_terminal(cmd, &[]) else {
+            eprintln!("note: no `script` here; the terminal colour test is skipped");
+            return;
+        };
+        assert!(
+            shown.contains("\x1b[1;31m["),
+            "{cmd}: no colour on a terminal: {shown:?}"
+        );
+        let plain = on_a_terminal(cmd, &[("NO_COLOR", "1")]).unwrap();
+        assert!(!plain.contains('\x1b'), "{cmd}: colour despite NO_COLOR: {plain:?}");
+        assert!(
+            plain.contains("[error]") || plain.contains("[refused]"),
+            "{cmd}: {plain}"
+        );
+    }
+    let piped = bindcheck(&["validate", "--phone", "1"], &[], "");
+    assert!(
+        !stdout(&piped).contains('\x1b'),
+        "colour into a pipe: {}",
+        stdout(&piped)
+    );
+}
+
+#[test]
+fn man_writes_every_page_the_main_page_refers_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = bindcheck(&["man", "--dir", dir.path().to_str().unwrap()], &[], "");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let main = std::fs::read_to_string(dir.path().join("bindcheck.1")).unwrap();
+    let referred: Vec<String> = main
+        .split("bindcheck\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name.to_owned()))
+        .filter(|name| name.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    assert!(
+        referred.len() >= 8,
+        "the main page names the subcommands' pages: {referred:?}"
+    );
+    for name in referred {
+        let page = std::fs::read_to_string(dir.path().join(format!("bindcheck-{name}.1")))
+            .unwrap_or_else(|e| panic!("bindcheck-{name}.1 is referred to but missing: {e}"));
+        assert!(
+            page.starts_with(".ie") || page.contains(".TH"),
+            "bindcheck-{name}.1 is not roff"
+        );
+    }
+    let missing = bindcheck(&["man", "--dir", "/nonexistent/man1"], &[], "");
+    assert_eq!(code(&missing), 74, "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("hint: "), "{}", stderr(&missing));
+}
+
+#[test]
+fn the_undocumented_xml_format_name_is_refused_with_the_right_name() {
+    let o = bindcheck(
+        &["check", "--format", "xml", "--endpoint", "http://127.0.0.1:9/"],
+        &[],
+        "",
+    );
+    assert_eq!(code(&o), 64, "{}", stderr(&o));
+    assert!(stderr(&o).contains("junit (for JUnit XML)"), "{}", stderr(&o));
+}
+
+/// A trace paces its probes and takes seconds: a terminal sees that it is under way.
+#[cfg(target_os = "linux")]
+#[test]
+fn trace_shows_its_progress_on_a_terminal_and_not_in_a_pipe() {
+    let bin = env!("CARGO_BIN_EXE_bindcheck");
+    let cmd = format!("{bin} trace 127.0.0.1 --count 3 --interval 1s");
+    let Some(shown) = on_a_terminal(&cmd, &[]) else {
+        eprintln!("note: no `script` here; the terminal progress test is skipped");
+        return;
+    };
+    assert!(shown.contains("tracing the path to 127.0.0.1"), "{shown:?}");
+    assert!(shown.contains("the path is fine"), "{shown:?}");
+    let piped = bindcheck(&["trace", "127.0.0.1", "--count", "3", "--interval", "1s"], &[], "");
+    assert!(!stderr(&piped).contains("tracing"), "progress in a pipe: {}", stderr(&piped));
+}
