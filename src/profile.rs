@@ -178,7 +178,14 @@ pub struct ProfileError {
     pub hint: String,
     /// Why a profile or BIN table file could not be read (boxed: errors stay small).
     cause: Option<Box<FileError>>,
+    /// The file's other problems, in file order after this one, at most
+    /// [`MAX_PROFILE_ERRORS`] in all: a profile is fixed in one pass, not one run per mistake.
+    pub more: Vec<ProfileError>,
 }
+
+/// The most problems one profile reports (the first and up to this many minus one in
+/// [`ProfileError::more`]).
+pub const MAX_PROFILE_ERRORS: usize = 20;
 
 impl ProfileError {
     /// Where in the file the problem is, when it is in the file.
@@ -330,6 +337,7 @@ impl Ctx<'_> {
             message: message.into(),
             hint: hint.into(),
             cause: None,
+            more: Vec::new(),
         }
     }
 
@@ -397,6 +405,7 @@ impl Profile {
                     MAX_PROFILE_BYTES >> 20
                 ),
                 cause: None,
+                more: Vec::new(),
             }
             .caused_by(e)
         })?;
@@ -405,25 +414,45 @@ impl Profile {
 
     /// Parses and checks profile text. `base` is the folder relative paths start from.
     ///
-    /// The sections are checked in a fixed order (policy, endpoints, resolvers, thresholds),
-    /// each in the order of its keys, and the first problem is the error.
+    /// A file that is not TOML (or has keys of the wrong type) stops at its first problem.
+    /// Otherwise every section is checked (the name, policy, endpoints one by one,
+    /// resolvers, thresholds, network), each in the order of its keys and stopping at its
+    /// first problem, and the error is the first problem in the file with the others in
+    /// [`ProfileError::more`], in file order, at most [`MAX_PROFILE_ERRORS`] in all.
     pub fn parse(text: &str, source: &str, base: Option<&Path>) -> Result<Profile, ProfileError> {
         let ctx = Ctx { text, source };
         let raw: RawProfile = toml::from_str(text).map_err(|e| toml_error(&ctx, &e))?;
         let _ = raw.description;
+        let mut problems = Vec::new();
         if raw.name.trim().is_empty() {
-            return Err(ctx.error(
+            problems.push(ctx.error(
                 None,
                 "the profile's `name` is empty",
                 "name the wallet, e.g. name = \"Example Pay\"",
             ));
         }
-        let (policy, min_app_version) = policy(&ctx, &raw.policy, base)?;
-        let endpoints = endpoints(&ctx, &raw.endpoints)?;
-        let compare_resolvers = resolvers(&ctx, &raw.resolvers)?;
-        let thresholds = thresholds(&ctx, &raw.thresholds)?;
-        let connectivity_checks = connectivity_checks(&ctx, &raw.network)?;
-        let proxy = raw.network.proxy.as_ref().map(|p| proxy(&ctx, p)).transpose()?;
+        let policy = kept(&mut problems, policy(&ctx, &raw.policy, base));
+        let endpoints = endpoints(&ctx, &raw.endpoints, &mut problems);
+        let compare_resolvers = kept(&mut problems, resolvers(&ctx, &raw.resolvers));
+        let thresholds = kept(&mut problems, thresholds(&ctx, &raw.thresholds));
+        let connectivity_checks = kept(&mut problems, connectivity_checks(&ctx, &raw.network));
+        let proxy = kept(
+            &mut problems,
+            raw.network.proxy.as_ref().map(|p| proxy(&ctx, p)).transpose(),
+        );
+        if let Some(first) = first_of(problems) {
+            return Err(first);
+        }
+        let (
+            Some((policy, min_app_version)),
+            Some(compare_resolvers),
+            Some(thresholds),
+            Some(connectivity_checks),
+            Some(proxy),
+        ) = (policy, compare_resolvers, thresholds, connectivity_checks, proxy)
+        else {
+            unreachable!("a section without its value recorded a problem")
+        };
         Ok(Profile {
             name: raw.name,
             name_zh: raw.name_zh.filter(|n| !n.trim().is_empty()),
@@ -437,6 +466,28 @@ impl Profile {
             proxy,
         })
     }
+}
+
+/// A section's value, or `None` with its problem recorded in `problems`.
+fn kept<T>(problems: &mut Vec<ProfileError>, section: Result<T, ProfileError>) -> Option<T> {
+    match section {
+        Ok(v) => Some(v),
+        Err(e) => {
+            problems.push(e);
+            None
+        }
+    }
+}
+
+/// The first problem in file order, carrying the next ones (at most [`MAX_PROFILE_ERRORS`]
+/// in all) in [`ProfileError::more`]; `None` for none.
+fn first_of(mut problems: Vec<ProfileError>) -> Option<ProfileError> {
+    problems.sort_by_key(|p| (p.line, p.column));
+    problems.truncate(MAX_PROFILE_ERRORS);
+    let mut rest = problems.into_iter();
+    let mut first = rest.next()?;
+    first.more = rest.collect();
+    Some(first)
 }
 
 /// A file that is not TOML, or not a profile's keys and types: the parser's message, with a
@@ -633,7 +684,8 @@ struct Names<'a> {
 }
 
 /// The `[[endpoint]]` entries, in order; each name is unique.
-fn endpoints(ctx: &Ctx, raw: &[RawEndpoint]) -> Result<Vec<Endpoint>, ProfileError> {
+/// The endpoints, each checked whatever the others' problems, which go into `problems`.
+fn endpoints(ctx: &Ctx, raw: &[RawEndpoint], problems: &mut Vec<ProfileError>) -> Vec<Endpoint> {
     let mut names = Names {
         given: raw
             .iter()
@@ -644,11 +696,12 @@ fn endpoints(ctx: &Ctx, raw: &[RawEndpoint]) -> Result<Vec<Endpoint>, ProfileErr
     };
     let mut endpoints = Vec::with_capacity(raw.len());
     for e in raw {
-        let endpoint = endpoint(ctx, e, &names)?;
-        names.taken.insert(endpoint.name.clone());
-        endpoints.push(endpoint);
+        if let Some(endpoint) = kept(problems, endpoint(ctx, e, &names)) {
+            names.taken.insert(endpoint.name.clone());
+            endpoints.push(endpoint);
+        }
     }
-    Ok(endpoints)
+    endpoints
 }
 
 /// One `[[endpoint]]`. A name left out must not take a name given to another endpoint or
@@ -886,6 +939,33 @@ mod tests {
 
     fn err(text: &str) -> ProfileError {
         Profile::parse(text, "p.toml", None).unwrap_err()
+    }
+
+    #[test]
+    fn every_problem_of_a_profile_is_listed_in_file_order_up_to_a_limit() {
+        let e = err(
+            "name = \"\"\n[policy]\ndefault_region = \"XX\"\n[[endpoint]]\nurl = \"ftp://x\"\n\
+                     [[endpoint]]\nurl = \"https://ok.example/\"\nmethod = \"PUT\"\n\
+                     [thresholds]\nttfb_ms = { warn = -1, fail = 2 }\n",
+        );
+        let all: Vec<(usize, &str)> = std::iter::once(&e)
+            .chain(&e.more)
+            .map(|p| (p.line, p.message.as_str()))
+            .collect();
+        assert_eq!(all.len(), 5, "{all:?}");
+        assert_eq!(all[0], (1, "the profile's `name` is empty"));
+        assert!(all.windows(2).all(|w| w[0].0 < w[1].0), "in file order: {all:?}");
+        assert!(all[3].1.contains("unsupported method"), "{all:?}");
+
+        let many: String = (0..30).map(|_| "[[endpoint]]\nurl = \"ftp://x\"\n").collect();
+        let e = err(&format!("name = \"Many\"\n{many}"));
+        assert_eq!(e.more.len() + 1, MAX_PROFILE_ERRORS, "capped");
+        let good = Profile::parse(
+            "name = \"Good\"\n[[endpoint]]\nurl = \"https://a.example/\"\n",
+            "p",
+            None,
+        );
+        assert!(good.is_ok());
     }
 
     #[test]

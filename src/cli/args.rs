@@ -175,11 +175,30 @@ pub fn load_profile(spec: Option<&str>) -> Result<Profile, UsageError> {
     match spec {
         None | Some("default") => Ok(Profile::default_profile()),
         Some(path) => Profile::load(Path::new(path)).map_err(|mut e| {
-            let place = match e.position() {
+            let place = |e: &bindcheck::profile::ProfileError| match e.position() {
                 Some((line, column)) => format!("{}:{line}:{column}", e.source),
                 None => e.source.clone(),
             };
-            let mut usage = UsageError::new(format!("{place}: {}", e.message), e.hint.clone()).kind(ErrorKind::Config);
+            let mut usage = if e.more.is_empty() {
+                UsageError::new(format!("{}: {}", place(&e), e.message), e.hint.clone())
+            } else {
+                // Every problem with its place and hint, so that one pass fixes the file.
+                let all = std::iter::once(&e).chain(&e.more);
+                let lines: Vec<String> = all
+                    .map(|p| format!("  {}: {}\n    hint: {}", place(p), p.message, p.hint))
+                    .collect();
+                let count = e.more.len() + 1;
+                let capped = if count == bindcheck::profile::MAX_PROFILE_ERRORS {
+                    " (the first ones)"
+                } else {
+                    ""
+                };
+                UsageError::new(
+                    format!("{} has {count} problems{capped}:\n{}", e.source, lines.join("\n")),
+                    "fix them from the top, then run again; docs/profile.md describes every key",
+                )
+            }
+            .kind(ErrorKind::Config);
             if let Some(cause) = e.take_cause() {
                 usage = usage.caused_by(cause);
             }

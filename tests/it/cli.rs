@@ -609,5 +609,33 @@ fn trace_shows_its_progress_on_a_terminal_and_not_in_a_pipe() {
     assert!(shown.contains("tracing the path to 127.0.0.1"), "{shown:?}");
     assert!(shown.contains("the path is fine"), "{shown:?}");
     let piped = bindcheck(&["trace", "127.0.0.1", "--count", "3", "--interval", "1s"], &[], "");
-    assert!(!stderr(&piped).contains("tracing"), "progress in a pipe: {}", stderr(&piped));
+    assert!(
+        !stderr(&piped).contains("tracing"),
+        "progress in a pipe: {}",
+        stderr(&piped)
+    );
+}
+
+#[test]
+fn a_profile_with_several_mistakes_lists_them_all_with_their_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("staging.toml");
+    std::fs::write(
+        &path,
+        "name = \"Staging\"\n[policy]\ndefault_region = \"XX\"\n[[endpoint]]\nurl = \"ftp://x\"\n\
+         [thresholds]\nttfb_ms = { warn = -1, fail = 2 }\n",
+    )
+    .unwrap();
+    let o = bindcheck(&["check", "--profile", path.to_str().unwrap()], &[], "");
+    assert_eq!(code(&o), 78, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("staging.toml has 3 problems:"), "{err}");
+    for place in [
+        "staging.toml:3:18: unknown region",
+        "staging.toml:5:7:",
+        "staging.toml:7:",
+    ] {
+        assert!(err.contains(place), "{place} in {err}");
+    }
+    assert_eq!(err.matches("    hint: ").count(), 3, "each problem has its hint: {err}");
 }
