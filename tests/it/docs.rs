@@ -34,9 +34,11 @@ fn generated(file: &str, want: &str) -> String {
     have
 }
 
-/// Every JSON output's schema.
+/// Every JSON output's schema, and the HTTP API's.
 pub fn all_schemas() -> Vec<bindcheck::report::docs::OutputSchema> {
-    bindcheck::report::docs::output_schemas()
+    let mut all = bindcheck::report::docs::output_schemas();
+    all.extend(bindcheck::serve::openapi::output_schemas());
+    all
 }
 
 #[test]
@@ -71,4 +73,27 @@ fn every_json_output_has_a_schema_generated_from_the_types() {
             s.file
         );
     }
+}
+
+#[test]
+fn the_openapi_document_is_generated_from_the_types() {
+    let want = serde_json::to_string_pretty(&bindcheck::serve::openapi::document()).unwrap() + "\n";
+    let have = generated("openapi.json", &want);
+    let doc: serde_json::Value = serde_json::from_str(&have).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    // The answers' schemas are the same as the outputs' own.
+    let record = &doc["components"]["schemas"]["Record"];
+    let validate = bindcheck::report::docs::output_schemas()
+        .into_iter()
+        .find(|s| s.file == "validate.schema.json")
+        .unwrap()
+        .schema;
+    let as_component = validate["properties"]
+        .to_string()
+        .replace("#/$defs/", "#/components/schemas/");
+    assert_eq!(record["properties"].to_string(), as_component);
+    assert_eq!(
+        doc["paths"]["/v1/validate"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Record"
+    );
 }

@@ -1,5 +1,6 @@
 //! Every JSON output against its schema in docs/: the real commands (`validate` single and
-//! batch from CSV and JSON Lines, `probe` against loopback servers, `trace` to 127.0.0.1).
+//! batch from CSV and JSON Lines, `probe` against loopback servers, `trace` to 127.0.0.1) and
+//! the real server's answers (`/v1/validate`'s results and errors in both languages).
 
 use std::path::Path;
 
@@ -195,4 +196,49 @@ fn trace_json_matches_its_schema() {
         assert_eq!(v["traces"][0]["target"], "127.0.0.1", "{v}");
         assert_matches("trace.schema.json", &v);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_answers_match_their_schemas_in_both_languages() {
+    let s = crate::serve::start(&[]).await;
+    let c = crate::serve::client();
+    let post = |body: &'static str, lang: &'static str| {
+        c.post(format!("{}/v1/validate", s.base))
+            .header("accept-language", lang)
+            .body(body)
+            .send()
+    };
+    for lang in ["en", "zh-CN"] {
+        for body in [
+            r#"{"phone": "138 0013 8000", "card": "4111 1111 1111 1112", "email": "li@qq.con"}"#,
+            r#"{"id_number": "11010519491231002X", "name": "张三", "expiry": "12/99", "cvv": "123"}"#,
+        ] {
+            let r = post(body, lang).await.unwrap();
+            assert_eq!(r.status(), 200);
+            assert_matches("validate.schema.json", &r.json().await.unwrap());
+        }
+        for body in [
+            "{not json",
+            "[1]",
+            r#"{"6222021234567890128": "x"}"#,
+            r#"{"phone": []}"#,
+            "{}",
+            r#"{"phone": "1", "lang": 5}"#,
+            r#"{"phone": "1", "region": "XX"}"#,
+        ] {
+            let r = post(body, lang).await.unwrap();
+            assert_eq!(r.status(), 400, "{body}");
+            assert_matches("serve-error.schema.json", &r.json().await.unwrap());
+        }
+    }
+    for (method, path, status) in [("GET", "/nowhere", 404), ("GET", "/v1/validate", 405)] {
+        let r = c
+            .request(method.parse().unwrap(), format!("{}{path}", s.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status);
+        assert_matches("serve-error.schema.json", &r.json().await.unwrap());
+    }
+    let _ = s.stop.unwrap().send(());
 }
