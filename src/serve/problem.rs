@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::error::Category;
+use std::borrow::Cow;
 use std::time::Duration;
 
 use crate::validate::{Lang, RowError};
@@ -115,82 +116,72 @@ impl Problem {
 
     /// What is wrong, in `lang`.
     pub(super) fn message(self, lang: Lang) -> String {
-        let zh = lang == Lang::ZhCn;
-        match self {
+        let (en, zh): (Cow<'static, str>, Cow<'static, str>) = match self {
             Problem::NotJson {
                 what,
                 category,
                 line,
                 column,
             } => {
-                if zh {
-                    let what = match category {
-                        Category::Syntax => "有语法错误",
-                        Category::Eof => "处内容意外结束",
-                        Category::Data => "的值类型不对",
-                        Category::Io => "读取出错",
-                    };
-                    format!("请求体不是有效的 JSON：第 {line} 行第 {column} 列{what}。")
-                } else {
-                    format!("the body is not valid JSON ({what} at line {line} column {column})")
-                }
+                let what_zh = match category {
+                    Category::Syntax => "有语法错误",
+                    Category::Eof => "处内容意外结束",
+                    Category::Data => "的值类型不对",
+                    Category::Io => "读取出错",
+                };
+                (
+                    format!("the body is not valid JSON ({what} at line {line} column {column})").into(),
+                    format!("请求体不是有效的 JSON：第 {line} 行第 {column} 列{what_zh}。").into(),
+                )
             }
-            Problem::NotAString(key) => {
-                if zh {
-                    format!("`{key}` 的值必须是字符串。")
-                } else {
-                    format!("`{key}` must be a string")
-                }
-            }
+            Problem::NotAnObject => ("expected a JSON object".into(), "请求体应当是一个 JSON 对象。".into()),
+            Problem::UnknownKey => (
+                // The words of `RowError::UnknownKey`, which batch mode writes too.
+                "unknown key: use phone, email, card, expiry, cvv, id_number, name, region, lang".into(),
+                "请求体中有未知的键。".into(),
+            ),
+            Problem::NotAString(key) => (
+                format!("`{key}` must be a string").into(),
+                format!("`{key}` 的值必须是字符串。").into(),
+            ),
+            Problem::UnknownLang => ("unknown language".into(), "不支持这种语言。".into()),
+            Problem::LangNotAString => ("`lang` must be a string".into(), "`lang` 的值必须是字符串。".into()),
+            Problem::NothingToCheck => ("nothing to check".into(), "没有需要检查的内容。".into()),
+            Problem::UnknownRegion => ("unknown region".into(), "未知的地区代码。".into()),
+            Problem::BodyUnreadable => (
+                "the body could not be read to its end".into(),
+                "未能完整读取请求体。".into(),
+            ),
             Problem::TooLarge(limit) => {
                 let kib = limit / 1024;
-                if zh {
-                    format!("请求体超过了 {kib} KiB 的上限。")
-                } else {
-                    format!("the body is larger than {kib} KiB")
-                }
+                (
+                    format!("the body is larger than {kib} KiB").into(),
+                    format!("请求体超过了 {kib} KiB 的上限。").into(),
+                )
             }
             Problem::Timeout(limit) => {
                 let s = format_seconds(limit);
-                if zh {
-                    format!("请求未能在 {s} 秒内发送完毕并得到应答。")
-                } else {
-                    format!("the request was not sent and answered within {s} s")
-                }
+                (
+                    format!("the request was not sent and answered within {s} s").into(),
+                    format!("请求未能在 {s} 秒内发送完毕并得到应答。").into(),
+                )
             }
-            other => other.fixed_message(zh).to_owned(),
-        }
-    }
-
-    /// The messages that name nothing.
-    fn fixed_message(self, zh: bool) -> &'static str {
-        let (en, zh_text) = match self {
-            Problem::NotAnObject => ("expected a JSON object", "请求体应当是一个 JSON 对象。"),
-            Problem::UnknownKey => (
-                // The words of `RowError::UnknownKey`, which batch mode writes too.
-                "unknown key: use phone, email, card, expiry, cvv, id_number, name, region, lang",
-                "请求体中有未知的键。",
-            ),
-            Problem::UnknownLang => ("unknown language", "不支持这种语言。"),
-            Problem::LangNotAString => ("`lang` must be a string", "`lang` 的值必须是字符串。"),
-            Problem::NothingToCheck => ("nothing to check", "没有需要检查的内容。"),
-            Problem::UnknownRegion => ("unknown region", "未知的地区代码。"),
-            Problem::BodyUnreadable => ("the body could not be read to its end", "未能完整读取请求体。"),
             Problem::Busy => (
-                "bindcheck serve is handling as many requests as it may",
-                "bindcheck serve 正在处理的请求已达上限。",
+                "bindcheck serve is handling as many requests as it may".into(),
+                "bindcheck serve 正在处理的请求已达上限。".into(),
             ),
-            Problem::NotFound => ("no such path", "没有这个路径。"),
-            Problem::MethodNotAllowed => ("this path does not take this method", "此路径不接受这种请求方法。"),
-            Problem::Panicked => ("bindcheck failed to answer this request", "bindcheck 未能处理此请求。"),
-            Problem::Unencodable => ("cannot encode the answer", "无法生成应答。"),
-            Problem::NotJson { .. } | Problem::NotAString(_) | Problem::TooLarge(_) | Problem::Timeout(_) => ("", ""),
+            Problem::NotFound => ("no such path".into(), "没有这个路径。".into()),
+            Problem::MethodNotAllowed => (
+                "this path does not take this method".into(),
+                "此路径不接受这种请求方法。".into(),
+            ),
+            Problem::Panicked => (
+                "bindcheck failed to answer this request".into(),
+                "bindcheck 未能处理此请求。".into(),
+            ),
+            Problem::Unencodable => ("cannot encode the answer".into(), "无法生成应答。".into()),
         };
-        if zh {
-            zh_text
-        } else {
-            en
-        }
+        in_lang(lang, en, zh).into_owned()
     }
 
     /// What to do, in `lang`.
@@ -247,11 +238,7 @@ impl Problem {
                 ("this is a bug: please report it", "这是 bindcheck 的缺陷，请报告给开发者。")
             }
         };
-        if lang == Lang::ZhCn {
-            zh
-        } else {
-            en
-        }
+        in_lang(lang, en, zh)
     }
 
     /// The error body in `lang`.
@@ -276,6 +263,14 @@ impl Problem {
             response.extensions_mut().insert(Unlocalized(self));
         }
         response
+    }
+}
+
+/// The text of the two that is in `lang`.
+fn in_lang<T>(lang: Lang, en: T, zh: T) -> T {
+    match lang {
+        Lang::En => en,
+        Lang::ZhCn => zh,
     }
 }
 
