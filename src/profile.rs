@@ -163,6 +163,80 @@ pub struct Profile {
     /// `[network] proxy`: the proxy every endpoint's application-path request goes through,
     /// in place of the system's settings.
     pub proxy: Option<Url>,
+    /// `[serve] cors_origins`: the origins whose pages may call `bindcheck serve`'s API from
+    /// a browser (none: CORS is off).
+    pub cors_origins: Vec<CorsOrigin>,
+}
+
+/// A web origin a browser sends in `Origin`: `https://shop.example` or
+/// `http://127.0.0.1:8080`, as browsers write it (the scheme and host in lower case, the
+/// default port left out, IDNs in punycode), so that it compares exactly.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CorsOrigin(String);
+
+/// Why a text is not an origin. The message never repeats the text: it may hold a password.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OriginError {
+    #[error("`*` is not an origin: bindcheck allows listed origins only")]
+    Wildcard,
+    #[error("an origin is an http:// or https:// URL with a host and nothing else")]
+    NotAnOrigin,
+    #[error("an origin has no path, query or user name: only the scheme, the host and the port")]
+    HasMore,
+}
+
+impl OriginError {
+    /// What to do.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            OriginError::Wildcard => "list each origin whose pages call the API, e.g. \"https://shop.example\"",
+            _ => "write the origin as the browser's address bar shows it, without the path: \"https://shop.example\" or \"http://127.0.0.1:8080\"",
+        }
+    }
+}
+
+impl CorsOrigin {
+    /// An origin as written in a profile or on the command line: `https://Shop.Example:443/`
+    /// is `https://shop.example`.
+    pub fn parse(text: &str) -> Result<CorsOrigin, OriginError> {
+        let text = text.trim();
+        if text == "*" {
+            return Err(OriginError::Wildcard);
+        }
+        let url = Url::parse(text).map_err(|_| OriginError::NotAnOrigin)?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(OriginError::NotAnOrigin);
+        }
+        if url.path() != "/"
+            || url.query().is_some()
+            || url.fragment().is_some()
+            || !url.username().is_empty()
+            || url.password().is_some()
+        {
+            return Err(OriginError::HasMore);
+        }
+        Ok(CorsOrigin(url.origin().ascii_serialization()))
+    }
+
+    /// The origin as browsers send it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CorsOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for CorsOrigin {
+    type Err = OriginError;
+
+    fn from_str(s: &str) -> Result<CorsOrigin, OriginError> {
+        CorsOrigin::parse(s)
+    }
 }
 
 /// A profile that cannot be used: where, what, and what to do.
@@ -239,6 +313,8 @@ struct RawProfile {
     resolvers: RawResolvers,
     #[serde(default)]
     network: RawNetwork,
+    #[serde(default)]
+    serve: RawServe,
     #[serde(default, rename = "endpoint")]
     endpoints: Vec<RawEndpoint>,
 }
@@ -290,6 +366,13 @@ struct RawNetwork {
     connectivity_checks: Vec<Spanned<String>>,
     #[serde(default)]
     proxy: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServe {
+    #[serde(default)]
+    cors_origins: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -440,6 +523,7 @@ impl Profile {
             &mut problems,
             raw.network.proxy.as_ref().map(|p| proxy(&ctx, p)).transpose(),
         );
+        let cors_origins = kept(&mut problems, cors_origins(&ctx, &raw.serve));
         if let Some(first) = first_of(problems) {
             return Err(first);
         }
@@ -449,7 +533,15 @@ impl Profile {
             Some(thresholds),
             Some(connectivity_checks),
             Some(proxy),
-        ) = (policy, compare_resolvers, thresholds, connectivity_checks, proxy)
+            Some(cors_origins),
+        ) = (
+            policy,
+            compare_resolvers,
+            thresholds,
+            connectivity_checks,
+            proxy,
+            cors_origins,
+        )
         else {
             unreachable!("a section without its value recorded a problem")
         };
@@ -464,6 +556,7 @@ impl Profile {
             compare_resolvers,
             connectivity_checks,
             proxy,
+            cors_origins,
         })
     }
 }
@@ -870,6 +963,36 @@ fn proxy(ctx: &Ctx, raw: &Spanned<String>) -> Result<Url, ProfileError> {
     }
 }
 
+// ---- [serve] ----
+
+/// The most origins `[serve] cors_origins` may list.
+const MAX_CORS_ORIGINS: usize = 64;
+
+/// `[serve] cors_origins`: origins ([`CorsOrigin::parse`]), each once, at most
+/// [`MAX_CORS_ORIGINS`].
+fn cors_origins(ctx: &Ctx, raw: &RawServe) -> Result<Vec<CorsOrigin>, ProfileError> {
+    if let Some(extra) = raw.cors_origins.get(MAX_CORS_ORIGINS) {
+        return Err(ctx.error_at(
+            extra,
+            format!("more than {MAX_CORS_ORIGINS} CORS origins"),
+            "list the origins of the pages that call the API; a page on another origin can go through its own back end",
+        ));
+    }
+    let mut origins: Vec<CorsOrigin> = Vec::new();
+    for raw in &raw.cors_origins {
+        let origin = CorsOrigin::parse(raw.get_ref()).map_err(|e| ctx.error_at(raw, e.to_string(), e.hint()))?;
+        if origins.contains(&origin) {
+            return Err(ctx.error_at(
+                raw,
+                format!("the origin {origin} is listed twice"),
+                "remove one of them",
+            ));
+        }
+        origins.push(origin);
+    }
+    Ok(origins)
+}
+
 // ---- [thresholds] ----
 
 /// `[thresholds]`: the levels given, checked, over the defaults.
@@ -966,6 +1089,40 @@ mod tests {
             None,
         );
         assert!(good.is_ok());
+    }
+
+    #[test]
+    fn cors_origins_are_exact_origins_written_as_browsers_send_them() {
+        let p = Profile::parse(
+            "name = \"x\"\n[serve]\ncors_origins = [\"https://Shop.Example:443/\", \"http://127.0.0.1:8080\"]\n",
+            "t.toml",
+            None,
+        )
+        .unwrap();
+        let origins: Vec<&str> = p.cors_origins.iter().map(CorsOrigin::as_str).collect();
+        assert_eq!(origins, ["https://shop.example", "http://127.0.0.1:8080"]);
+        assert!(
+            Profile::default_profile().cors_origins.is_empty(),
+            "CORS is off by default"
+        );
+        for value in [
+            "*",
+            "https://shop.example/pay",
+            "https://user:secret@shop.example",
+            "ftp://shop.example",
+            "shop.example",
+        ] {
+            let e = err(&format!(
+                "name = \"x\"\n[serve]\ncors_origins = [\"https://a.example\", \"{value}\"]\n"
+            ));
+            // At the second value.
+            assert_eq!((e.line, e.column), (3, 38), "{value}: {e}");
+            assert!(!e.to_string().contains("secret"), "{e}");
+        }
+        let e = err("name = \"x\"\n[serve]\ncors_origins = [\"https://a.example\", \"https://A.example/\"]\n");
+        assert!(e.message.contains("twice"), "{e}");
+        let e = err("name = \"x\"\n[serve]\ncors_origin = [\"https://a.example\"]\n");
+        assert!(e.hint.contains("spelling"), "{e}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::args::{load_profile, plan_error, probe_config, EndpointArgs, NetArgs};
 use super::{ErrorKind, Outcome, UsageError};
+use bindcheck::profile::CorsOrigin;
 use bindcheck::serve::{serve, Limits, ServeState};
 
 /// How long a scrape without a timeout header may take.
@@ -17,7 +18,8 @@ const DEFAULT_SCRAPE_DEADLINE: Duration = Duration::from_secs(10);
 #[command(after_long_help = "Examples:\n  \
 bindcheck serve --profile staging.toml\n  \
 curl -s localhost:9477/v1/validate -d '{\"phone\": \"138 0013 8000\", \"lang\": \"zh-CN\"}'\n  \
-curl -s 'localhost:9477/probe?target=api&module=http'\n\n\
+curl -s 'localhost:9477/probe?target=api&module=http'\n  \
+bindcheck serve --cors-origin https://shop.example   (pages there may call /v1/validate)\n\n\
 See docs/serve.md for a Prometheus scrape configuration, an alerting rule and a Kubernetes manifest.")]
 pub struct ServeArgs {
     /// The profile whose endpoints may be probed and whose policy validates inputs.
@@ -37,6 +39,16 @@ pub struct ServeArgs {
     /// cap a new connection replaces the oldest idle one; when all are busy it gets a 503.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     max_connections: Option<u32>,
+    /// Let pages on this origin call the API from a browser (CORS), e.g.
+    /// https://shop.example; repeatable, besides the profile's `[serve] cors_origins`.
+    /// Off unless an origin is given.
+    #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = parse_cors_origin)]
+    cors_origins: Vec<CorsOrigin>,
+}
+
+/// A `--cors-origin` value; the error does not repeat it (it may hold a password).
+fn parse_cors_origin(value: &str) -> Result<CorsOrigin, String> {
+    CorsOrigin::parse(value).map_err(|e| format!("{e}\nhint: {}", e.hint()))
 }
 
 async fn termination() {
@@ -118,7 +130,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         }
         let state = ServeState::new(profile, base, deadline)
             .map_err(plan_error)?
-            .with_limits(limits);
+            .with_limits(limits)
+            .with_cors_origins(args.cors_origins);
         quiet_panics();
         let listener = listen_on(args.listen).map_err(|e| {
             UsageError::new(
@@ -130,10 +143,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<Outcome> {
         })?;
         let listen = listener.local_addr().unwrap_or(args.listen);
         let limits = state.limits();
+        let cors: Vec<&str> = state.cors_origins().iter().map(CorsOrigin::as_str).collect();
         tracing::info!(
             %listen,
             profile = %state.profile().name,
             max_connections = limits.max_connections,
+            cors_origins = %if cors.is_empty() { "none".to_owned() } else { cors.join(",") },
             "bindcheck serve is ready"
         );
         serve(listener, Arc::new(state), termination())

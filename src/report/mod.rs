@@ -250,6 +250,7 @@ impl schemars::JsonSchema for FieldViews {
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
+    #[cfg_attr(feature = "schemars", schemars(extend("const" = SCHEMA_VERSION)))]
     pub schema_version: u32,
     pub bindcheck_version: &'static str,
     /// RFC 3339, UTC.
@@ -282,15 +283,11 @@ pub struct Report {
 impl Report {
     /// The JSON Schema of the report (docs/report.schema.json is this, pretty-printed).
     pub fn json_schema() -> serde_json::Value {
-        let mut schema = schemars::schema_for!(Report).to_value();
-        if let Some(obj) = schema.as_object_mut() {
-            obj.insert("$id".into(), "https://bindcheck.dev/schema/report-v1.json".into());
-            obj.insert(
-                "title".into(),
-                format!("bindcheck report, schema_version {SCHEMA_VERSION}").into(),
-            );
-        }
-        schema
+        docs::output_schema::<Report>(
+            "report",
+            &format!("bindcheck report, schema_version {SCHEMA_VERSION}"),
+            SCHEMA_VERSION,
+        )
     }
 
     /// The number of findings of each severity: (errors, warnings, infos).

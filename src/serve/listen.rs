@@ -25,9 +25,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify, Semaphore};
 use tokio::task::JoinSet;
+use tower_http::request_id::{MakeRequestId, MakeRequestUuid};
 use tower_service::Service;
 
+use super::problem::Problem;
 use super::ServeState;
+use crate::validate::Lang;
 
 /// How the server protects itself from slow and greedy clients. The defaults are what
 /// `bindcheck serve` uses; docs/serve.md lists them.
@@ -265,12 +268,26 @@ async fn accept_failed(e: &io::Error, last_warning: &mut Option<Instant>) {
     }
 }
 
-const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\n\
-content-type: text/plain; charset=utf-8\r\n\
-retry-after: 1\r\n\
-connection: close\r\n\
-content-length: 43\r\n\r\n\
-bindcheck serve is busy: try again shortly\n";
+/// The answer to a connection the server has no room for: a 503 with the API's error body,
+/// in English (no request was read to say otherwise), and a request id of its own, as every
+/// answer has.
+fn busy_answer() -> Vec<u8> {
+    let body = serde_json::to_string(&Problem::Busy.body(Lang::En)).unwrap_or_default();
+    let id = MakeRequestUuid
+        .make_request_id(&axum::http::Request::new(()))
+        .and_then(|id| id.header_value().to_str().ok().map(str::to_owned))
+        .unwrap_or_default();
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\n\
+         content-type: application/json\r\n\
+         retry-after: 1\r\n\
+         x-request-id: {id}\r\n\
+         connection: close\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
 
 /// Answers a connection the server has no room for with a 503, within a second, without
 /// reading its request beyond what it takes to close cleanly.
@@ -281,7 +298,7 @@ fn refuse(mut stream: TcpStream, refusals: &Arc<Semaphore>) {
     tokio::spawn(async move {
         let _permit = permit;
         let answer = async {
-            stream.write_all(BUSY).await?;
+            stream.write_all(&busy_answer()).await?;
             stream.shutdown().await?;
             // Read what the client sent, so that closing does not reset the connection
             // before the client has read the answer.

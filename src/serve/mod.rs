@@ -8,10 +8,17 @@
 //! - `GET /probe?target=NAME&module=http|full`: the profile's checks for one configured
 //!   endpoint, as Prometheus text. Only endpoints named in the profile can be probed.
 //! - `GET /metrics`: bindcheck's own metrics. `GET /healthz`.
+//! - `GET /openapi.json`: the OpenAPI 3.1 document of all of this ([`openapi::document`]).
+//!
+//! Every answer carries an `X-Request-Id` (the request's own when it is usable, else a new
+//! one) that every log line of the request names. Errors are `{"error", "hint"}`
+//! ([`ApiError`]) in the caller's language. Browsers on the origins the profile's
+//! `[serve] cors_origins` lists (and [`ServeState::with_cors_origins`]) may call the API.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Query, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -30,20 +37,25 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::check::{Plan, PlanBuilder, PlanError, Scope, TracePolicy};
 use crate::probe::tcp::ConnectionLimit;
 use crate::probe::ProbeConfig;
-use crate::profile::{EndpointId, Profile};
+use crate::profile::{CorsOrigin, EndpointId, Profile};
 use crate::report::render::prometheus;
 use crate::report::{today_utc, Report};
-use crate::validate::{inputs_from_json, json_problem, validate, Inputs, Lang, Record, Region};
+use crate::validate::{inputs_from_json, validate, Inputs, Lang, Record, Region};
 
 mod listen;
+pub mod openapi;
+mod problem;
 pub use listen::Limits;
+pub use problem::ApiError;
+use problem::{header_lang, Problem};
 
 /// Largest request body `/v1/validate` accepts.
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -171,6 +183,8 @@ pub struct ServeState {
     in_flight: Arc<Semaphore>,
     /// Runs under way, at most one per target and module.
     flights: Mutex<HashMap<(EndpointId, Module), Flight>>,
+    /// The origins whose pages may call the API from a browser (CORS).
+    cors_origins: Vec<CorsOrigin>,
 }
 
 impl ServeState {
@@ -179,6 +193,7 @@ impl ServeState {
     /// outbound connections: `base`'s, or [`OUTBOUND_CONNECTIONS`]. The server's limits are
     /// [`Limits::default`] until [`ServeState::with_limits`].
     pub fn new(profile: Profile, mut base: ProbeConfig, default_deadline: Duration) -> Result<ServeState, PlanError> {
+        let cors_origins = profile.cors_origins.clone();
         let profile = Arc::new(profile);
         if base.connection_limit.is_none() {
             base.connection_limit = Some(ConnectionLimit::new(OUTBOUND_CONNECTIONS));
@@ -206,7 +221,25 @@ impl ServeState {
             in_flight: Arc::new(Semaphore::new(limits.max_in_flight.max(1))),
             limits,
             flights: Mutex::new(HashMap::new()),
+            cors_origins,
         })
+    }
+
+    /// The same state, letting pages on `origins` call the API from a browser too, besides
+    /// the profile's `[serve] cors_origins` (docs/serve.md, "CORS").
+    #[must_use]
+    pub fn with_cors_origins(mut self, origins: impl IntoIterator<Item = CorsOrigin>) -> ServeState {
+        for origin in origins {
+            if !self.cors_origins.contains(&origin) {
+                self.cors_origins.push(origin);
+            }
+        }
+        self
+    }
+
+    /// The origins whose pages may call the API from a browser; none: CORS is off.
+    pub fn cors_origins(&self) -> &[CorsOrigin] {
+        &self.cors_origins
     }
 
     /// The same state under other limits.
@@ -258,76 +291,52 @@ impl ServeState {
     }
 }
 
-fn error(status: StatusCode, message: &str, hint: &str) -> Response {
-    let body = serde_json::json!({ "error": message, "hint": hint });
-    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
-}
-
 /// The answer's language: the body's `lang`, else `Accept-Language`, else English. A `lang`
 /// that is not a language is refused with a message that does not repeat it.
-fn lang_of(value: Option<&serde_json::Value>, headers: &HeaderMap) -> Result<Lang, &'static str> {
+fn lang_of(value: Option<&serde_json::Value>, headers: &HeaderMap) -> Result<Lang, Problem> {
     match value {
-        Some(serde_json::Value::String(s)) => s.parse::<Lang>().map_err(|_| "unknown language"),
-        Some(serde_json::Value::Null) | None => Ok(headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map_or(Lang::En, Lang::from_locale)),
-        Some(_) => Err("`lang` must be a string"),
+        Some(serde_json::Value::String(s)) => s.parse::<Lang>().map_err(|_| Problem::UnknownLang),
+        Some(serde_json::Value::Null) | None => Ok(header_lang(headers)),
+        Some(_) => Err(Problem::LangNotAString),
     }
 }
 
-async fn validate_handler(State(state): State<Arc<ServeState>>, headers: HeaderMap, body: Bytes) -> Response {
+/// `POST /v1/validate`. An error made before the body's `lang` is read is in the language
+/// of `Accept-Language` (`Problem::answer(None)`); after, in the body's.
+async fn validate_handler(
+    State(state): State<Arc<ServeState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Problem::TooLarge(BODY_LIMIT).answer(None),
+        Err(_) => return Problem::BodyUnreadable.answer(None),
+    };
     // serde_json's syntax errors give a position, never the text around it.
     let mut value: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!(
-                    "the body is not valid JSON ({} at line {} column {})",
-                    json_problem(&e),
-                    e.line(),
-                    e.column()
-                ),
-                "send a JSON object such as {\"phone\": \"138 0013 8000\"}",
-            )
-        }
+        Err(e) => return Problem::of_json(&e).answer(None),
     };
     let lang = match lang_of(value.get("lang"), &headers) {
         Ok(l) => l,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e, "use \"en\" or \"zh-CN\""),
+        Err(problem) => return problem.answer(None),
     };
     if let Some(map) = value.as_object_mut() {
         map.remove("lang");
     }
     let (inputs, region): (Inputs, Option<String>) = match inputs_from_json(value, true) {
         Ok(v) => v,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &e.to_string(),
-                "see docs/serve.md for the request format",
-            )
-        }
+        Err(e) => return Problem::of_row(&e).answer(Some(lang)),
     };
     if inputs.is_empty() {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "nothing to check",
-            "give at least one of phone, email, card, expiry, cvv, id_number, name",
-        );
+        return Problem::NothingToCheck.answer(Some(lang));
     }
     let mut policy = state.profile().policy.clone();
     if let Some(region) = region {
         match Region::parse_optional(&region) {
             Ok(r) => policy.phone.default_region = r,
-            Err(_) => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "unknown region",
-                    "use a two-letter region code such as CN, HK, MO, TW or US, or \"none\"",
-                )
-            }
+            Err(_) => return Problem::UnknownRegion.answer(Some(lang)),
         }
     }
     let result = validate(&inputs, &policy, today_utc());
@@ -337,13 +346,9 @@ async fn validate_handler(State(state): State<Arc<ServeState>>, headers: HeaderM
         ok: result.ok(),
         fields: &fields,
     };
-    match serde_json::to_string(&record) {
+    match serde_json::to_vec(&record) {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
-        Err(_) => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "cannot encode the answer",
-            "report this as a bug",
-        ),
+        Err(_) => Problem::Unencodable.answer(Some(lang)),
     }
 }
 
@@ -474,9 +479,47 @@ fn busy(message: &'static str) -> Response {
 /// Lets a request to a route that does work in when there is room for it.
 async fn admit(State(state): State<Arc<ServeState>>, request: Request, next: Next) -> Response {
     let Ok(_room) = Arc::clone(&state.in_flight).try_acquire_owned() else {
-        return busy("bindcheck serve is handling as many requests as it may; try again shortly\n");
+        return Problem::Busy.answer(None);
     };
     next.run(request).await
+}
+
+/// Answers 408 when the request is not sent and answered within the request timeout.
+async fn within_request_timeout(State(state): State<Arc<ServeState>>, request: Request, next: Next) -> Response {
+    let limit = state.limits.request_timeout;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => Problem::Timeout(limit).answer(None),
+    }
+}
+
+/// Answers 413 to a request whose `Content-Length` is over [`BODY_LIMIT`], before any of the
+/// body is read. (A body that grows past it unannounced is cut by the body limit layers.)
+async fn refuse_declared_large_bodies(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Problem::TooLarge(BODY_LIMIT).answer(None);
+    }
+    next.run(request).await
+}
+
+async fn not_found() -> Response {
+    Problem::NotFound.answer(None)
+}
+
+async fn method_not_allowed() -> Response {
+    Problem::MethodNotAllowed.answer(None)
+}
+
+/// `GET /openapi.json`: the document, made once.
+async fn openapi_handler() -> Response {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let text = DOCUMENT.get_or_init(|| openapi::document().to_string());
+    ([(header::CONTENT_TYPE, "application/json")], text.as_str()).into_response()
 }
 
 /// The answer to a handler that panicked: a 500, counted. The panic's message is not
@@ -492,11 +535,7 @@ impl tower_http::catch_panic::ResponseForPanic for PanicAnswer {
         _: Box<dyn std::any::Any + Send + 'static>,
     ) -> axum::http::Response<Self::ResponseBody> {
         self.0.inc();
-        error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "bindcheck failed to answer this request",
-            "this is a bug: please report it",
-        )
+        Problem::Panicked.answer(None)
     }
 }
 
@@ -537,45 +576,128 @@ async fn record(State(state): State<Arc<ServeState>>, request: Request, next: Ne
 
 /// The application: the routes under [`harden`]'s layers. `/v1/validate` and `/probe`
 /// share the cap on requests in flight; `/v1/validate` must be sent and answered within
-/// the request timeout.
+/// the request timeout. Unknown paths and methods are answered with an [`ApiError`].
 pub fn router(state: Arc<ServeState>) -> Router {
-    let validate_route = post(validate_handler).layer(TimeoutLayer::with_status_code(
-        StatusCode::REQUEST_TIMEOUT,
-        state.limits.request_timeout,
+    let validate_route = post(validate_handler).layer(middleware::from_fn_with_state(
+        Arc::clone(&state),
+        within_request_timeout,
     ));
     let routes = Router::new()
         .route("/v1/validate", validate_route)
         .route("/probe", get(probe_handler))
         .route_layer(middleware::from_fn_with_state(Arc::clone(&state), admit))
         .route("/metrics", get(metrics_handler))
-        .route("/healthz", get(|| async { "ok\n" }));
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/openapi.json", get(openapi_handler))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed);
     harden(routes, state)
 }
 
-/// `routes` with the server's layers: a panic becomes a counted 500, bodies over
-/// [`BODY_LIMIT`] a 413 (before any is read when declared), and every request is counted
-/// and logged by method, path, status and latency only (never a body, a query string or a
-/// header value).
+/// The header that carries a request's id.
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The longest `X-Request-Id` taken from a request.
+pub const MAX_REQUEST_ID_BYTES: usize = 128;
+
+/// `routes` with the server's layers, outermost first:
+///
+/// - a request id: the request's `X-Request-Id` when it is usable ([`usable_request_id`]),
+///   else a new UUID; every answer carries it, and every log line of the request names it;
+/// - a log line per request: method, path, status and latency only (never a body, a query
+///   string or a header value but the request id);
+/// - CORS for the state's origins, when there are any;
+/// - errors in the language of `Accept-Language` ([`ApiError`]);
+/// - bodies over [`BODY_LIMIT`] answered 413 (before any is read when declared);
+/// - every request counted; a panic becomes a counted 500.
 pub fn harden(routes: Router<Arc<ServeState>>, state: Arc<ServeState>) -> Router {
-    routes
+    let app = routes
         .layer(CatchPanicLayer::custom(PanicAnswer(state.metrics.panics.clone())))
         .layer(middleware::from_fn_with_state(Arc::clone(&state), record))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        // A declared Content-Length over the limit is refused before any of the body is read.
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
-        )
-        .with_state(state)
+        .layer(middleware::from_fn(refuse_declared_large_bodies))
+        .layer(middleware::from_fn(problem::localize));
+    let app = match cors_layer(&state.cors_origins) {
+        Some(cors) => app.layer(cors),
+        None => app,
+    };
+    app.layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+    )
+    .layer(PropagateRequestIdLayer::new(X_REQUEST_ID))
+    .layer(SetRequestIdLayer::new(X_REQUEST_ID, MakeRequestUuid))
+    .layer(middleware::map_request(drop_unusable_request_id))
+    .with_state(state)
 }
 
-/// A request's log span: the method and the path, never the query string (where a card
-/// number may have been put) or a header value. Path segments that could be a value rather
-/// than a name are logged as `*` ([`logged_path`]).
+/// CORS for pages on `origins`: those exact origins only, never `*` and never with
+/// credentials (the API has no cookies or sessions). A preflight may ask for GET or POST
+/// with `Content-Type`, `Accept-Language` and `X-Request-Id`; pages may read
+/// `X-Request-Id` and `Retry-After`. Browsers may keep a preflight's answer 10 minutes.
+fn cors_layer(origins: &[CorsOrigin]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.as_str()).ok())
+        .collect();
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::CONTENT_TYPE, header::ACCEPT_LANGUAGE, X_REQUEST_ID])
+            .expose_headers([X_REQUEST_ID, header::RETRY_AFTER])
+            .max_age(Duration::from_secs(600)),
+    )
+}
+
+/// Whether a request's own id can be kept, and so logged: 1 to [`MAX_REQUEST_ID_BYTES`]
+/// visible ASCII characters, with no `@` and no seven digits in a row (it could be an email
+/// address, or a phone, card or ID number, which must never reach a log).
+pub fn usable_request_id(id: &[u8]) -> bool {
+    let mut digits = 0;
+    !id.is_empty()
+        && id.len() <= MAX_REQUEST_ID_BYTES
+        && id.iter().all(|&b| {
+            digits = if b.is_ascii_digit() { digits + 1 } else { 0 };
+            b.is_ascii_graphic() && b != b'@' && digits < 7
+        })
+}
+
+/// Takes away an `X-Request-Id` that cannot be kept (or more than one), so that a new id
+/// takes its place.
+async fn drop_unusable_request_id(mut request: Request) -> Request {
+    let mut ids = request.headers().get_all(X_REQUEST_ID).iter();
+    let usable = match (ids.next(), ids.next()) {
+        (None, _) => true,
+        (Some(id), None) => usable_request_id(id.as_bytes()),
+        (Some(_), Some(_)) => false,
+    };
+    if !usable {
+        request.headers_mut().remove(X_REQUEST_ID);
+    }
+    request
+}
+
+/// A request's log span: its id, the method and the path, never the query string (where a
+/// card number may have been put) or another header's value. Path segments that could be a
+/// value rather than a name are logged as `*` ([`logged_path`]).
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
-    tracing::info_span!("request", method = %request.method(), path = %logged_path(request.uri().path()))
+    let id = request
+        .headers()
+        .get(X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        id = %id,
+        method = %request.method(),
+        path = %logged_path(request.uri().path())
+    )
 }
 
 /// `path` with every segment that is not plainly a name (a letter, then at most 31 letters,
@@ -610,6 +732,31 @@ pub async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_ids_are_kept_unless_they_could_be_a_value() {
+        for kept in [
+            "a",
+            "5f0c2b1e-93a4-4c8e-9d1f-2b7a6c0e8d41",
+            "req-42.Abc_x:9",
+            "012345x6",
+            &"x".repeat(MAX_REQUEST_ID_BYTES),
+        ] {
+            assert!(usable_request_id(kept.as_bytes()), "{kept}");
+        }
+        for replaced in [
+            "",
+            "has space",
+            "tab\there",
+            "1234567",
+            "6222021234567890128",
+            "li@example.com",
+            "é",
+            &"x".repeat(MAX_REQUEST_ID_BYTES + 1),
+        ] {
+            assert!(!usable_request_id(replaced.as_bytes()), "{replaced}");
+        }
+    }
 
     #[test]
     fn logged_paths_keep_names_and_hide_values() {

@@ -103,6 +103,7 @@ pub fn json_problem(e: &serde_json::Error) -> &'static str {
 
 /// The JSON object written for one checked input set: `{"ok": .., "fields": {..}}`, plus
 /// `row` in batch mode.
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[derive(Serialize)]
 pub struct Record<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -26,6 +26,8 @@ mod reference;
 #[cfg(all(feature = "cli", target_os = "linux"))]
 mod scenarios;
 #[cfg(feature = "cli")]
+mod schemas;
+#[cfg(feature = "cli")]
 mod serve;
 #[cfg(feature = "probe")]
 mod servers;

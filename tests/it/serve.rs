@@ -358,3 +358,531 @@ async fn a_declared_body_over_the_limit_is_refused_before_it_is_sent() {
     assert!(head.starts_with("HTTP/1.1 413"), "{head}");
     let _ = s.stop.unwrap().send(());
 }
+
+/// Whether `text` is written in Chinese: a CJK character, and the full stop Chinese ends a
+/// sentence with.
+fn chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) && text.ends_with('。')
+}
+
+/// The `{"error", "hint"}` of an answer, checked to be that and nothing else.
+async fn api_error(r: reqwest::Response) -> (String, String) {
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let v: serde_json::Value = r.json().await.unwrap();
+    crate::schemas::assert_matches("serve-error.schema.json", &v);
+    (
+        v["error"].as_str().unwrap().to_owned(),
+        v["hint"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_speak_the_callers_language_and_never_repeat_the_body() {
+    let s = start(&[]).await;
+    let c = client();
+    let card = "6222021234567890128";
+    let big = format!(r#"{{"name": "{}"}}"#, "x".repeat(BODY_LIMIT));
+    // Each refused body, by the body's `lang` when it gets that far, else Accept-Language.
+    let bodies: Vec<(String, u16)> = vec![
+        ("{not json".into(), 400),
+        (r#"["6222021234567890128"]"#.into(), 400),
+        (format!(r#"{{"{card}": "x"}}"#), 400),
+        (format!(r#"{{"card": ["{card}"]}}"#), 400),
+        ("{}".into(), 400),
+        (format!(r#"{{"phone": "1", "lang": "{card}"}}"#), 400),
+        (r#"{"phone": "1", "lang": 5}"#.into(), 400),
+        (format!(r#"{{"phone": "1", "region": "{card}"}}"#), 400),
+        (big.clone(), 413),
+    ];
+    for (body, status) in &bodies {
+        let head = &body[..body.len().min(40)];
+        for lang in ["zh-CN,zh;q=0.9", "en-US", ""] {
+            let mut request = c.post(format!("{}/v1/validate", s.base)).body(body.clone());
+            if !lang.is_empty() {
+                request = request.header("accept-language", lang);
+            }
+            let r = request.send().await.unwrap();
+            assert_eq!(r.status(), *status, "{head}");
+            assert!(r.headers().contains_key("x-request-id"), "{head}");
+            let (error, hint) = api_error(r).await;
+            if lang.starts_with("zh") {
+                assert!(chinese(&error) && chinese(&hint), "{head}: {error} / {hint}");
+            } else {
+                assert!(error.is_ascii() && hint.is_ascii(), "{head}: {error} / {hint}");
+            }
+            assert!(!error.contains(card) && !hint.contains(card), "{head}: {error} {hint}");
+        }
+    }
+    // The body's own language comes first, once it is read.
+    for (body, zh) in [
+        (r#"{"phone": "1", "region": "XX", "lang": "zh-CN"}"#, true),
+        (r#"{"lang": "zh"}"#, true),
+        (r#"{"phone": "1", "region": "XX", "lang": "en"}"#, false),
+    ] {
+        let r = c
+            .post(format!("{}/v1/validate", s.base))
+            .header("accept-language", if zh { "en" } else { "zh-CN" })
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        let (error, _) = api_error(r).await;
+        assert_eq!(chinese(&error), zh, "{body}: {error}");
+    }
+    let r = c
+        .post(format!("{}/v1/validate", s.base))
+        .header("accept-language", "zh-CN")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api_error(r).await.0,
+        "请求体不是有效的 JSON：第 1 行第 2 列有语法错误。"
+    );
+    // Unknown paths and methods are errors of the API too.
+    for (method, path, status, allow) in [
+        (reqwest::Method::GET, format!("/nowhere/{card}"), 404, None),
+        (reqwest::Method::GET, "/v1/validate".to_owned(), 405, Some("POST")),
+        (reqwest::Method::DELETE, "/healthz".to_owned(), 405, Some("GET,HEAD")),
+    ] {
+        for lang in ["zh-CN", "en"] {
+            let r = c
+                .request(method.clone(), format!("{}{path}", s.base))
+                .header("accept-language", lang)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), status, "{method} {path}");
+            assert_eq!(r.headers().get("allow").map(|v| v.to_str().unwrap()), allow);
+            let (error, hint) = api_error(r).await;
+            assert_eq!(chinese(&error), lang == "zh-CN", "{error}");
+            assert!(!error.contains(card) && !hint.contains(card));
+        }
+    }
+    let _ = s.stop.unwrap().send(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_too_slow_is_408_and_a_full_server_503_as_api_errors() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let hang = servers::http(|_| Behavior::Hang).await;
+    let mut limits = Limits::default();
+    limits.request_timeout = Duration::from_millis(400);
+    limits.max_in_flight = 1;
+    let s = start_with(&[("slow", format!("http://127.0.0.1:{}/", hang.addr.port()))], limits).await;
+    // Half a body, then nothing: 408 once the request timeout is over.
+    let mut conn = tokio::net::TcpStream::connect(s.addr()).await.unwrap();
+    conn.write_all(
+        b"POST /v1/validate HTTP/1.1\r\nhost: x\r\naccept-language: zh-CN\r\nx-request-id: slow-body-1\r\n\
+          content-type: application/json\r\ncontent-length: 40\r\n\r\n{\"phone\": ",
+    )
+    .await
+    .unwrap();
+    let mut answer = vec![0u8; 2048];
+    let n = tokio::time::timeout(Duration::from_secs(5), conn.read(&mut answer))
+        .await
+        .expect("answered within the request timeout")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..n]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("x-request-id: slow-body-1\r\n"), "{answer}");
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"));
+    crate::schemas::assert_matches("serve-error.schema.json", &v);
+    assert_eq!(v["error"], "请求未能在 0.4 秒内发送完毕并得到应答。");
+
+    // The one request in flight a scrape that hangs: the next request is refused, in JSON.
+    let c = client();
+    let url = format!("{}/probe?target=slow", s.base);
+    let scrape = tokio::spawn(async move {
+        client()
+            .get(url)
+            .header("X-Prometheus-Scrape-Timeout-Seconds", "2")
+            .send()
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let r = c
+        .post(format!("{}/v1/validate", s.base))
+        .header("accept-language", "zh-CN")
+        .body(r#"{"phone": "13800138000"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    assert_eq!(r.headers()["retry-after"], "1");
+    assert!(r.headers().contains_key("x-request-id"));
+    let (error, hint) = api_error(r).await;
+    assert!(chinese(&error) && hint.contains("Retry-After"), "{error} / {hint}");
+    assert_eq!(scrape.await.unwrap().unwrap().status(), 200);
+    let _ = s.stop.unwrap().send(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_refused_at_the_cap_gets_an_api_error_with_a_request_id() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let hang = servers::http(|_| Behavior::Hang).await;
+    let mut limits = Limits::default();
+    limits.max_connections = 1;
+    let s = start_with(&[("slow", format!("http://127.0.0.1:{}/", hang.addr.port()))], limits).await;
+    // The one connection there is room for, busy with a scrape that hangs.
+    let mut busy = tokio::net::TcpStream::connect(s.addr()).await.unwrap();
+    busy.write_all(b"GET /probe?target=slow HTTP/1.1\r\nhost: x\r\nx-prometheus-scrape-timeout-seconds: 2\r\n\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut conn = tokio::net::TcpStream::connect(s.addr()).await.unwrap();
+    let _ = conn.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n").await;
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(3), conn.read_to_end(&mut answer))
+        .await
+        .expect("answered and closed")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.contains("\r\ncontent-type: application/json\r\n"), "{head}");
+    assert!(head.contains("\r\nretry-after: 1\r\n"), "{head}");
+    let id = head
+        .lines()
+        .find_map(|l| l.strip_prefix("x-request-id: "))
+        .unwrap_or_else(|| panic!("no request id: {head}"));
+    assert_eq!(id.len(), 36, "{id}");
+    crate::schemas::assert_matches("serve-error.schema.json", &serde_json::from_str(body).unwrap());
+    drop(busy);
+    let _ = s.stop.unwrap().send(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_a_request_id_the_callers_when_usable() {
+    let s = start(&[]).await;
+    let c = client();
+    let id_of = |r: &reqwest::Response| r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let uuid = |id: &str| {
+        id.len() == 36
+            && id.chars().enumerate().all(|(i, ch)| {
+                if matches!(i, 8 | 13 | 18 | 23) {
+                    ch == '-'
+                } else {
+                    ch.is_ascii_hexdigit()
+                }
+            })
+    };
+    // None given: a new one, different each time.
+    let a = id_of(&c.get(format!("{}/healthz", s.base)).send().await.unwrap());
+    let b = id_of(&c.get(format!("{}/healthz", s.base)).send().await.unwrap());
+    assert!(uuid(&a) && uuid(&b) && a != b, "{a} {b}");
+    // A usable one is kept, on successes and on errors alike.
+    for (method, path, body, status) in [
+        ("GET", "/healthz", "", 200),
+        ("POST", "/v1/validate", r#"{"phone": "13800138000"}"#, 200),
+        ("POST", "/v1/validate", "{not json", 400),
+        ("GET", "/nowhere", "", 404),
+        ("GET", "/openapi.json", "", 200),
+    ] {
+        let r = c
+            .request(method.parse().unwrap(), format!("{}{path}", s.base))
+            .header("x-request-id", "req-42.Abc_x:9")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{method} {path}");
+        assert_eq!(id_of(&r), "req-42.Abc_x:9", "{method} {path}");
+    }
+    // A 413 refused before the body is read carries it too.
+    let r = c
+        .post(format!("{}/v1/validate", s.base))
+        .header("x-request-id", "big-1")
+        .body("x".repeat(BODY_LIMIT + 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((r.status().as_u16(), id_of(&r).as_str()), (413, "big-1"));
+    // Too long, not visible ASCII, or like a value that must not be logged: replaced.
+    for bad in [
+        "x".repeat(129),
+        "has space".to_owned(),
+        "6222021234567890128".to_owned(),
+        "138-0013-8000x13800138000".to_owned(),
+        "li@example.com".to_owned(),
+    ] {
+        let r = c
+            .get(format!("{}/healthz", s.base))
+            .header("x-request-id", bad.as_str())
+            .send()
+            .await
+            .unwrap();
+        assert!(uuid(&id_of(&r)), "{bad} was kept: {}", id_of(&r));
+    }
+    let r = c
+        .get(format!("{}/healthz", s.base))
+        .header(
+            "x-request-id",
+            reqwest::header::HeaderValue::from_bytes("ид".as_bytes()).unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(uuid(&id_of(&r)));
+    // Two ids: neither is chosen.
+    let r = c
+        .get(format!("{}/healthz", s.base))
+        .header("x-request-id", "one")
+        .header("x-request-id", "two")
+        .send()
+        .await
+        .unwrap();
+    assert!(uuid(&id_of(&r)));
+    let _ = s.stop.unwrap().send(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_handler_is_a_500_in_the_callers_language_with_its_request_id() {
+    let s = start(&[]).await;
+    let routes = axum::Router::new().route(
+        "/boom",
+        axum::routing::get(|| async {
+            let nothing: Option<String> = std::hint::black_box(None);
+            nothing.expect("a handler that fails")
+        }),
+    );
+    let app = bindcheck::serve::harden(routes, Arc::clone(&s.state));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let c = client();
+    for (lang, zh) in [("zh-CN", true), ("en", false)] {
+        let r = c
+            .get(format!("http://{addr}/boom"))
+            .header("accept-language", lang)
+            .header("x-request-id", "boom-1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 500);
+        assert_eq!(r.headers()["x-request-id"], "boom-1");
+        let (error, _) = api_error(r).await;
+        assert_eq!(chinese(&error), zh, "{error}");
+    }
+    server.abort();
+    let _ = s.stop.unwrap().send(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_lets_listed_origins_only_and_is_off_by_default() {
+    let profile = "name = \"cors\"\n[serve]\ncors_origins = [\"https://Shop.Example\"]\n";
+    let on = start_profile(profile, Limits::default()).await;
+    let off = start(&[]).await;
+    let c = client();
+    let preflight = |base: &str, origin: &str| {
+        c.request(reqwest::Method::OPTIONS, format!("{base}/v1/validate"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let post = |base: &str, origin: &str, body: &'static str| {
+        c.post(format!("{base}/v1/validate"))
+            .header("origin", origin)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let header = |r: &reqwest::Response, name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+
+    // The listed origin: the preflight allows POST with Content-Type, and the answers (an
+    // error too) let the page read them and their request id. Never with credentials.
+    let r = preflight(&on.base, "https://shop.example").await.unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    assert_eq!(
+        header(&r, "access-control-allow-origin").as_deref(),
+        Some("https://shop.example")
+    );
+    assert!(header(&r, "access-control-allow-methods").unwrap().contains("POST"));
+    assert!(header(&r, "access-control-allow-headers")
+        .unwrap()
+        .to_lowercase()
+        .contains("content-type"));
+    assert_eq!(header(&r, "access-control-allow-credentials"), None);
+    assert!(r.headers().contains_key("x-request-id"));
+    for (body, status) in [(r#"{"phone": "13800138000"}"#, 200), ("{not json", 400)] {
+        let r = post(&on.base, "https://shop.example", body).await.unwrap();
+        assert_eq!(r.status(), status);
+        assert_eq!(
+            header(&r, "access-control-allow-origin").as_deref(),
+            Some("https://shop.example")
+        );
+        assert!(header(&r, "access-control-expose-headers")
+            .unwrap()
+            .contains("x-request-id"));
+        assert_eq!(header(&r, "access-control-allow-credentials"), None);
+        assert!(header(&r, "vary").is_some_and(|v| v.contains("origin")));
+    }
+    // Another origin, and a look-alike: no CORS headers, so the browser keeps the answer from
+    // the page (the server still answers: the API is stateless).
+    for origin in ["https://evil.example", "https://shop.example.evil.example", "null"] {
+        let r = preflight(&on.base, origin).await.unwrap();
+        assert_eq!(header(&r, "access-control-allow-origin"), None, "{origin}");
+        let r = post(&on.base, origin, r#"{"phone": "13800138000"}"#).await.unwrap();
+        assert_eq!(header(&r, "access-control-allow-origin"), None, "{origin}");
+    }
+    // Off by default: no preflight, no headers.
+    let r = preflight(&off.base, "https://shop.example").await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(header(&r, "access-control-allow-origin"), None);
+    let r = post(&off.base, "https://shop.example", r#"{"phone": "13800138000"}"#)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(header(&r, "access-control-allow-origin"), None);
+    let _ = on.stop.unwrap().send(());
+    let _ = off.stop.unwrap().send(());
+}
+
+#[test]
+fn a_cors_origin_flag_that_is_no_origin_is_refused_without_repeating_it() {
+    for value in [
+        "*",
+        "https://user:hunter2@shop.example",
+        "https://shop.example/pay",
+        "shop.example",
+    ] {
+        let o = crate::cli::bindcheck(&["serve", "--cors-origin", value, "--listen", "127.0.0.1:0"], &[], "");
+        let err = crate::cli::stderr(&o);
+        assert_eq!(crate::cli::code(&o), 64, "{value}: {err}");
+        assert!(err.contains("--cors-origin") && err.contains("hint:"), "{err}");
+        assert!(!err.contains("hunter2") && !err.contains("/pay"), "{err}");
+    }
+}
+
+/// The served document is docs/openapi.json.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_json_is_served() {
+    let s = start(&[]).await;
+    let r = client().get(format!("{}/openapi.json", s.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let served: serde_json::Value = r.json().await.unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/openapi.json");
+    let kept: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(served, kept);
+    let _ = s.stop.unwrap().send(());
+}
+
+/// The venv's Python when it has `modules`; else a note and `None`, or a failure when
+/// `BINDCHECK_REQUIRE_PYTHON=1` (.ci/run sets it).
+fn python_with(modules: &str) -> Option<std::path::PathBuf> {
+    let venv = std::env::var_os("BINDCHECK_PY_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/py-venv"));
+    let python = venv.join("bin/python");
+    let usable = std::process::Command::new(&python)
+        .args(["-c", &format!("import {modules}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if usable {
+        return Some(python);
+    }
+    let note = format!(
+        "{} cannot import {modules}: make the venv with `python3 -m venv target/py-venv && \
+         target/py-venv/bin/pip install -r tests/openapi/requirements.txt`",
+        python.display()
+    );
+    assert!(
+        std::env::var("BINDCHECK_REQUIRE_PYTHON").as_deref() != Ok("1"),
+        "{note}"
+    );
+    eprintln!("note: skipped: {note}");
+    None
+}
+
+/// openapi-spec-validator finds docs/openapi.json valid OpenAPI 3.1, and openapi-core finds
+/// the running server's answers (status, media type, body, headers) as it says.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_is_valid_and_real_answers_match_it() {
+    let Some(python) = python_with("openapi_core, openapi_spec_validator") else {
+        return;
+    };
+    let up = servers::http(|_| Behavior::ok("ok")).await;
+    let s = start(&[("api", format!("http://127.0.0.1:{}/", up.addr.port()))]).await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (base, doc, script) = (
+        s.base.clone(),
+        root.join("docs/openapi.json"),
+        root.join("tests/openapi/check.py"),
+    );
+    let o = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(script)
+            .arg(doc)
+            .arg(base)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("is valid OpenAPI 3.1.0") && out.matches("ok: ").count() > 10,
+        "{out}"
+    );
+    let _ = s.stop.unwrap().send(());
+}
+
+/// Every log line of a request names its id, the caller's or the one made for it, and only
+/// an id that is usable: the real binary's log.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_lines_name_the_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, "name = \"log\"\n").unwrap();
+    let server = crate::attack::serve_process(1024, &profile, "info");
+    let c = client();
+    let base = format!("http://{}", server.addr);
+    let r = c
+        .get(format!("{base}/healthz"))
+        .header("x-request-id", "log-check-7a")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "log-check-7a");
+    let r = c
+        .post(format!("{base}/v1/validate"))
+        .header("x-request-id", "6222021234567890128")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    let made = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_ne!(made, "6222021234567890128");
+    let log = async {
+        loop {
+            let log = server.log.lock().unwrap().clone();
+            if log.contains(&made) {
+                return log;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let log = tokio::time::timeout(Duration::from_secs(5), log)
+        .await
+        .unwrap_or_else(|_| panic!("no log line names {made}: {}", server.log.lock().unwrap()));
+    let line = |id: &str| {
+        log.lines()
+            .find(|l| l.contains(&format!("id={id}")))
+            .unwrap_or_else(|| panic!("no line with id={id}:\n{log}"))
+            .to_owned()
+    };
+    assert!(line("log-check-7a").contains("path=/healthz"), "{log}");
+    assert!(line(&made).contains("status=400"), "{log}");
+    assert!(!log.contains("6222021234567890128"), "{log}");
+}

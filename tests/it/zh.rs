@@ -94,6 +94,8 @@ const ALLOWED: &[&str] = &[
     "junit",
     "markdown",
     "prometheus",
+    "JUnit",
+    "XML",
     "en",
     "zh",
 ];
