@@ -572,6 +572,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         schema_version: SCHEMA_VERSION,
         bindcheck_version: env!("CARGO_PKG_VERSION"),
         generated_at: ev.generated_at,
+        started_at: None,
         lang,
         profile: ProfileRef {
             name: ev.profile.name.clone(),
@@ -588,6 +589,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         connectivity: ev.connectivity,
         environment: ev.environment,
         unmasked: ev.unmasked,
+        hostname: None,
         duration_ms: ev.duration_ms,
     }
 }
