@@ -268,17 +268,21 @@ pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Resu
 /// quick-junit always writes `skipped` on `<testsuites>`, an attribute junit-10.xsd (the
 /// schema the Jenkins xUnit plugin validates reports against) does not allow there, so that
 /// plugin would refuse the whole report. bindcheck never skips a check: the attribute is
-/// always `skipped="0"`, and its first occurrence is in the root's tag (only the XML
-/// declaration comes before it, and a quote inside an attribute value is escaped).
+/// always `skipped="0"`. It is looked for in the root's tag only, where no attribute value can
+/// hold it (quotes in values are escaped).
 fn without_root_skipped(mut xml: Vec<u8>) -> Vec<u8> {
+    const ROOT: &[u8] = b"<testsuites ";
     const ATTR: &[u8] = b" skipped=\"0\"";
-    let root = xml.windows(12).position(|w| w == b"<testsuites ");
-    let attr = xml.windows(ATTR.len()).position(|w| w == ATTR);
-    if let (Some(root), Some(at)) = (root, attr) {
-        let tag_end = xml[root..].iter().position(|&b| b == b'>').map(|i| root + i);
-        if tag_end.is_some_and(|end| at > root && at < end) {
-            xml.drain(at..at + ATTR.len());
-        }
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let Some(root) = find(&xml, ROOT) else {
+        return xml;
+    };
+    let end = xml[root..]
+        .iter()
+        .position(|&b| b == b'>')
+        .map_or(xml.len(), |i| root + i);
+    if let Some(at) = find(&xml[root..end], ATTR).map(|i| root + i) {
+        xml.drain(at..at + ATTR.len());
     }
     xml
 }
