@@ -293,6 +293,7 @@ impl Plan {
     /// Runs part of the plan.
     pub async fn run_scoped(&self, scope: &Scope) -> Report {
         let started = Instant::now();
+        let started_at = now_rfc3339();
         let deadline = deadline_in(scope.deadline.unwrap_or(self.prober.config().deadline));
         let ids: Vec<EndpointId> = scope
             .endpoints
@@ -351,7 +352,7 @@ impl Plan {
             Some(task) => task.await.ok(),
             None => None,
         };
-        rules::build(
+        let mut report = rules::build(
             Evidence {
                 profile: &self.profile,
                 inputs: &self.inputs,
@@ -368,7 +369,11 @@ impl Plan {
                 duration_ms: crate::probe::round_ms(started.elapsed().as_secs_f64() * 1000.0),
             },
             self.lang,
-        )
+        );
+        report.started_at = Some(started_at);
+        // A hostname can name the machine's owner: it is not even asked for a masked report.
+        report.hostname = if self.unmasked { env::hostname() } else { None };
+        report
     }
 
     /// Validates the inputs on a blocking thread (the first number of a region compiles

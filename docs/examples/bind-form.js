@@ -1,7 +1,8 @@
 // The example bind form: every field checked as it is typed by bindcheck's validators
-// (WebAssembly, built by .ci/wasm-build into target/wasm-pkg/). Messages and hints come
-// from the validators, so they are the same as `bindcheck validate` prints; only the
-// labels, the help lines and the "looks good" lines are the form's own.
+// (WebAssembly, the npm package `bindcheck`, docs/npm.md). Messages and hints come from the
+// validators, so they are the same as `bindcheck validate` prints; only the labels, the help
+// lines and the "looks good" lines are the form's own. Bundled as bind-form.html says;
+// `init()` loads bindcheck_bg.wasm from beside the bundle.
 
 import init, {
   brandInfo,
@@ -14,7 +15,7 @@ import init, {
   validateExpiry,
   validateIdNumber,
   validatePhone,
-} from "../../target/wasm-pkg/bindcheck.js";
+} from "bindcheck";
 
 const FIELDS = ["phone", "email", "card", "expiry", "cvv", "id_number"];
 

@@ -90,6 +90,17 @@ fn mem_available(meminfo: &str) -> Option<u64> {
 }
 
 #[cfg(feature = "probe")]
+/// This machine's name, from gethostname(2) (Linux; `None` elsewhere, or when it is empty or
+/// holds a control character, which no report format could show). Never from the network.
+pub fn hostname() -> Option<String> {
+    #[cfg(target_os = "linux")]
+    let name = nix::unistd::gethostname().ok().and_then(|n| n.into_string().ok());
+    #[cfg(not(target_os = "linux"))]
+    let name: Option<String> = None;
+    name.filter(|n| !n.is_empty() && !n.chars().any(char::is_control))
+}
+
+#[cfg(feature = "probe")]
 /// Looks at the environment variables, `/proc` and `/sys`, and the disk holding `dir`.
 pub fn gather(dir: &Path) -> Environment {
     let proxies = PROXY_VARS

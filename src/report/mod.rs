@@ -255,6 +255,10 @@ pub struct Report {
     pub bindcheck_version: &'static str,
     /// RFC 3339, UTC.
     pub generated_at: String,
+    /// When the run started, RFC 3339, UTC, whole seconds (`generated_at` is when it ended).
+    /// JUnit's suites carry it as `timestamp`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
     pub lang: Lang,
     pub profile: ProfileRef,
     pub verdict: Verdict,
@@ -273,6 +277,10 @@ pub struct Report {
     pub environment: Option<Environment>,
     /// Personal values are shown in full (`--unmasked`): this report is not safe to share.
     pub unmasked: bool,
+    /// The name of the machine the check ran on, only in an unmasked report: a hostname can
+    /// name a person ("alices-macbook"). JUnit's suites carry it as `hostname`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
     pub duration_ms: f64,
     /// The zone the human text gives times in ([`time::local`]); machine fields stay UTC.
     #[serde(skip)]

@@ -598,6 +598,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         schema_version: SCHEMA_VERSION,
         bindcheck_version: env!("CARGO_PKG_VERSION"),
         generated_at: ev.generated_at,
+        started_at: None,
         lang,
         profile: ProfileRef {
             name: ev.profile.name.clone(),
@@ -615,6 +616,7 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         connectivity: ev.connectivity,
         environment: ev.environment,
         unmasked: ev.unmasked,
+        hostname: None,
         duration_ms: ev.duration_ms,
         time_zone: ev.time_zone,
     }

@@ -391,7 +391,7 @@ async fn every_format_at_once_and_each_parses() {
     let junit = std::fs::read_to_string(file("r.xml")).unwrap();
     assert!(junit.starts_with("<?xml"));
     assert!(junit.contains("<testsuite name=\"endpoints\""));
-    assert!(junit.contains("classname=\"http://127.0.0.1"));
+    assert!(junit.contains("<testcase name=\"http http://127.0.0.1:"));
     assert!(junit.contains("<failure"));
     let md = std::fs::read_to_string(file("r.md")).unwrap();
     assert!(md.starts_with("## bindcheck: ❌ **blocked**"));

@@ -11,6 +11,8 @@ mod cli;
 mod daemons;
 #[cfg(feature = "cli")]
 mod docs;
+#[cfg(feature = "cli")]
+mod junit;
 #[cfg(all(feature = "cli", target_os = "linux"))]
 mod netns;
 #[cfg(feature = "cli")]

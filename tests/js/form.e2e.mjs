@@ -1,9 +1,11 @@
-// The example bind form (docs/examples/bind-form.html) in a real headless browser: Debian's
-// Chromium driven by playwright-core, the page and the WebAssembly package served by a
-// loopback HTTP server this test starts. A person types a phone number, an email with a
-// typo and a card number digit by digit; the messages must be the validators' own (the
-// Node build of the same package says what they are), the brand must show from the first
-// digits, and the submit button must be enabled only when every field is valid.
+// The example bind form (docs/examples/bind-form.html) in a real headless browser, built as
+// a form developer builds it: the npm package packed and installed into a new project
+// outside the repository (npm-project.mjs), the form's files copied there and bundled by
+// esbuild, the result served by a loopback HTTP server this test starts, and Debian's
+// Chromium driven by playwright-core. A person types a phone number, an email with a typo
+// and a card number digit by digit; the messages must be the validators' own (the installed
+// package's Node build says what they are), the brand must show from the first digits, and
+// the submit button must be enabled only when every field is valid.
 //
 //   node --test tests/js/form.e2e.mjs
 //
@@ -11,72 +13,61 @@
 // docs/form-zh.png, which the README shows.
 
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, readFile } from "node:fs";
-import http from "node:http";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { build } from "esbuild";
+import { installPackage, launch, root, serve, stop } from "./npm-project.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, "../..");
-const api = createRequire(import.meta.url)(path.join(root, "target/wasm-pkg/node/bindcheck.js"));
+const FORM = ["bind-form.html", "bind-form.js", "bind-form.css"];
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const SERVED = ["/docs/examples/", "/target/wasm-pkg/"];
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".ts": "text/plain; charset=utf-8",
-};
-
-// Serves the example and the package, nothing else, on 127.0.0.1 and a free port.
-function serve() {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://localhost");
-    const file = path.normalize(decodeURIComponent(url.pathname));
-    if (req.method !== "GET" || !SERVED.some((p) => file.startsWith(p))) {
-      res.writeHead(404).end();
-      return;
-    }
-    readFile(path.join(root, file), (err, body) => {
-      if (err) {
-        res.writeHead(404).end();
-        return;
-      }
-      const type = TYPES[path.extname(file)] ?? "application/octet-stream";
-      res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
-    });
+// The steps bind-form.html gives: the form's files in the project, bind-form.js bundled by
+// esbuild into dist/, the page, its style and the package's .wasm beside the bundle.
+async function bundleForm(project) {
+  const src = path.join(project, "form");
+  const dist = path.join(project, "dist");
+  mkdirSync(src, { recursive: true });
+  mkdirSync(dist, { recursive: true });
+  for (const f of FORM) copyFileSync(path.join(root, "docs/examples", f), path.join(src, f));
+  await build({
+    absWorkingDir: project,
+    entryPoints: ["form/bind-form.js"],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    outdir: dist,
+    logLevel: "silent",
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+  for (const f of ["bind-form.html", "bind-form.css"]) copyFileSync(path.join(src, f), path.join(dist, f));
+  copyFileSync(path.join(project, "node_modules/bindcheck/bindcheck_bg.wasm"), path.join(dist, "bindcheck_bg.wasm"));
+  return dist;
 }
 
+let project;
+let api;
 let server;
 let browser;
 let page;
 const problems = [];
 
 before(async () => {
-  server = await serve();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  project = installPackage();
+  api = createRequire(path.join(project.dir, "package.json"))("bindcheck");
+  server = await serve(await bundleForm(project.dir));
+  browser = await launch();
   page = await browser.newPage({ viewport: { width: 600, height: 900 }, locale: "en-US" });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
   const { port } = server.address();
-  await page.goto(`http://127.0.0.1:${port}/docs/examples/bind-form.html?lang=en`);
+  await page.goto(`http://127.0.0.1:${port}/bind-form.html?lang=en`);
   await page.waitForSelector("body[data-ready=true]", { timeout: 15000 });
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  await stop(server);
+  project?.remove();
 });
 
 const text = (selector) => page.textContent(selector);
