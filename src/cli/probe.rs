@@ -12,6 +12,7 @@ use super::term::{delayed_progress, Paint};
 use super::{Outcome, UsageError};
 use bindcheck::probe::http::UnknownMethod;
 use bindcheck::probe::{EndpointReport, HttpResult, Method, ProbeConfig, Prober, Status, TlsResult};
+use bindcheck::validate::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProbeFormat {
@@ -47,6 +48,9 @@ pub struct ProbeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: ProbeFormat,
+    /// Language of the text output: en or zh-CN (default: from LANG).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<Lang>,
 }
 
 fn parse_method(s: &str) -> Result<Method, UnknownMethod> {
@@ -105,7 +109,12 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
             )?;
             writeln!(out)?;
         }
-        ProbeFormat::Text => text(&mut out, &reports, Paint::for_stream(&io::stdout()))?,
+        ProbeFormat::Text => text(
+            &mut out,
+            &reports,
+            Paint::for_stream(&io::stdout()),
+            super::resolve_lang(args.lang),
+        )?,
     }
     out.flush().context("cannot write the report")?;
     Ok(if reports.iter().all(|r| r.status == Status::Ok) {
@@ -116,11 +125,25 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
 }
 
 /// `5.0% of 20 lost  min … / median … / p95 … / max …  jitter …`
-fn summary(s: &bindcheck::probe::Summary) -> String {
+fn summary(s: &bindcheck::probe::Summary, lang: Lang) -> String {
+    let (lost, min, median, max, jitter) = match lang {
+        Lang::En => (
+            format!("{:.1}% of {} lost", s.loss_pct, s.sent),
+            "min",
+            "median",
+            "max",
+            "jitter",
+        ),
+        Lang::ZhCn => (
+            format!("{} 个中丢失 {:.1}%", s.sent, s.loss_pct),
+            "最小",
+            "中位数",
+            "最大",
+            "抖动",
+        ),
+    };
     format!(
-        "{:.1}% of {} lost  min {} / median {} / p95 {} / max {}  jitter {}",
-        s.loss_pct,
-        s.sent,
+        "{lost}  {min} {} / {median} {} / p95 {} / {max} {}  {jitter} {}",
         ms(s.min_ms),
         ms(s.median_ms),
         ms(s.p95_ms),
@@ -129,29 +152,60 @@ fn summary(s: &bindcheck::probe::Summary) -> String {
     )
 }
 
+/// A resolver as the text names it: its address, or the system's.
+fn resolver_name(resolver: &str, lang: Lang) -> &str {
+    match (resolver, lang) {
+        ("system", Lang::ZhCn) => "系统的 DNS 设置",
+        (other, _) => other,
+    }
+}
+
+/// `en` or `zh` by `lang`.
+fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::ZhCn => zh,
+    }
+}
+
+/// A detail line in the library's words (a resolver's or TLS stack's error, a skipped
+/// ping's reason): English only, so Chinese readers get the status line's words instead.
+fn detail(out: &mut impl Write, lang: Lang, text: &str) -> io::Result<()> {
+    match lang {
+        Lang::En => writeln!(out, "         {text}"),
+        Lang::ZhCn => Ok(()),
+    }
+}
+
 fn ms(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_owned(), |v| format!("{v:.1} ms"))
 }
 
 /// The human report: per endpoint, one line per step with its status in words.
-pub fn text(out: &mut impl Write, reports: &[EndpointReport], p: Paint) -> io::Result<()> {
+pub fn text(out: &mut impl Write, reports: &[EndpointReport], p: Paint, lang: Lang) -> io::Result<()> {
     for (i, r) in reports.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        writeln!(out, "{}  {}", p.bold(&r.url), p.status(r.status))?;
-        dns_text(out, r, p)?;
-        tcp_text(out, r, p)?;
+        writeln!(out, "{}  {}", p.bold(&r.url), p.status(r.status, lang))?;
+        dns_text(out, r, p, lang)?;
+        tcp_text(out, r, p, lang)?;
         if let Some(t) = &r.tls {
-            tls_text(out, t, p)?;
+            tls_text(out, t, p, lang)?;
         }
         if let Some(h) = &r.http {
-            http_text(out, h, p)?;
+            http_text(out, h, p, lang)?;
         }
-        loss_text(out, r, p)?;
+        loss_text(out, r, p, lang)?;
         if !r.not_measured.is_empty() {
             let phases: Vec<&str> = r.not_measured.iter().map(|p| p.as_str()).collect();
-            writeln!(out, "  not measured before the deadline: {}", phases.join(", "))?;
+            match lang {
+                Lang::En => writeln!(out, "  not measured before the deadline: {}", phases.join(", "))?,
+                Lang::ZhCn => {
+                    let upper: Vec<String> = phases.iter().map(|p| p.to_uppercase()).collect();
+                    writeln!(out, "  截止时间前未测量：{}", upper.join("、"))?
+                }
+            }
         }
     }
     Ok(())
@@ -159,54 +213,77 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport], p: Paint) -> io::R
 
 /// The `dns` lines: the resolver's answers with their TTLs or its error, each comparison
 /// resolver's answers, and a warning when they disagree.
-fn dns_text(out: &mut impl Write, r: &EndpointReport, p: Paint) -> io::Result<()> {
+fn dns_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> io::Result<()> {
     let answers: Vec<String> = r
         .dns
         .a
         .iter()
         .chain(&r.dns.aaaa)
-        .map(|a| format!("{} (ttl {} s)", a.addr, a.ttl_s))
+        .map(|a| match lang {
+            Lang::En => format!("{} (ttl {} s)", a.addr, a.ttl_s),
+            Lang::ZhCn => format!("{}（TTL {} s）", a.addr, a.ttl_s),
+        })
         .collect();
+    let (via, sep) = (tr(lang, "via", "经"), tr(lang, ", ", "，"));
     writeln!(
         out,
-        "  dns    {}  {}  via {}  {}",
-        p.status(r.dns.status),
+        "  {}    {}  {}  {via} {}  {}",
+        tr(lang, "dns", "DNS"),
+        p.status(r.dns.status, lang),
         ms(r.dns.time_ms),
-        r.dns.resolver,
-        answers.join(", ")
+        resolver_name(&r.dns.resolver, lang),
+        answers.join(sep)
     )?;
     if let Some(e) = &r.dns.error {
-        writeln!(out, "         {e}")?;
+        detail(out, lang, e)?;
     }
     for d in &r.dns_compare {
         let answers: Vec<String> = d.addresses().iter().map(ToString::to_string).collect();
         writeln!(
             out,
-            "  dns    {}  {}  via {}  {}",
-            p.status(d.status),
+            "  {}    {}  {}  {via} {}  {}",
+            tr(lang, "dns", "DNS"),
+            p.status(d.status, lang),
             ms(d.time_ms),
-            d.resolver,
-            answers.join(", ")
+            resolver_name(&d.resolver, lang),
+            answers.join(sep)
         )?;
     }
     if r.dns_divergent {
         writeln!(
             out,
-            "         warning: resolvers disagree about this name (DNS hijacking or pollution?)"
+            "         {}",
+            tr(
+                lang,
+                "warning: resolvers disagree about this name (DNS hijacking or pollution?)",
+                "警告：各 DNS 服务器对这个域名的解析结果不一致（DNS 劫持或污染？）"
+            )
         )?;
     }
     Ok(())
 }
 
 /// The `tcp` lines, one per address, and a warning when IPv6 exists but never connects.
-fn tcp_text(out: &mut impl Write, r: &EndpointReport, p: Paint) -> io::Result<()> {
+fn tcp_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> io::Result<()> {
     for t in &r.tcp {
-        writeln!(out, "  tcp    {}  {}  {}", p.status(t.status), ms(t.time_ms), t.addr)?;
+        let tcp = tr(lang, "tcp", "TCP");
+        writeln!(
+            out,
+            "  {tcp}    {}  {}  {}",
+            p.status(t.status, lang),
+            ms(t.time_ms),
+            t.addr
+        )?;
     }
     if r.ipv6_broken {
         writeln!(
             out,
-            "         warning: IPv6 addresses exist but none connects; clients that try IPv6 first will be slow"
+            "         {}",
+            tr(
+                lang,
+                "warning: IPv6 addresses exist but none connects; clients that try IPv6 first will be slow",
+                "警告：有 IPv6 地址但都连不上；优先使用 IPv6 的客户端会变慢"
+            )
         )?;
     }
     Ok(())
@@ -214,43 +291,93 @@ fn tcp_text(out: &mut impl Write, r: &EndpointReport, p: Paint) -> io::Result<()
 
 /// The `tls` line (version, earliest certificate expiry), with `--insecure` and the
 /// verification error below it.
-fn tls_text(out: &mut impl Write, t: &TlsResult, p: Paint) -> io::Result<()> {
-    write!(out, "  tls    {}  {}", p.status(t.status), ms(t.time_ms))?;
+fn tls_text(out: &mut impl Write, t: &TlsResult, p: Paint, lang: Lang) -> io::Result<()> {
+    let tls = tr(lang, "tls", "TLS");
+    write!(out, "  {tls}    {}  {}", p.status(t.status, lang), ms(t.time_ms))?;
     if let Some(v) = &t.version {
         write!(out, "  {v}")?;
     }
     if let (Some(at), Some(days)) = (&t.earliest_expiry, t.expires_in_days) {
-        write!(out, "  certificate expires {at} ({days:.1} days)")?;
+        match lang {
+            Lang::En => write!(out, "  certificate expires {at} ({days:.1} days)")?,
+            Lang::ZhCn => write!(out, "  证书到期：{at}（剩余 {days:.1} 天）")?,
+        }
     }
     writeln!(out)?;
     if t.insecure {
         writeln!(
             out,
-            "         --insecure: certificate problems were reported but not enforced"
+            "         {}",
+            tr(
+                lang,
+                "--insecure: certificate problems were reported but not enforced",
+                "--insecure：证书问题已报告，但没有据此中止"
+            )
         )?;
     }
     if let Some(e) = &t.error {
-        writeln!(out, "         {e}")?;
+        detail(out, lang, e)?;
     }
     Ok(())
 }
 
 /// The `http` line (status code, timings and their phases), then redirects, `Retry-After`,
 /// clock skew, a truncated body and the error, each when there is one.
-fn http_text(out: &mut impl Write, h: &HttpResult, p: Paint) -> io::Result<()> {
+fn http_text(out: &mut impl Write, h: &HttpResult, p: Paint, lang: Lang) -> io::Result<()> {
     let code = h.status_code.map_or_else(|| "-".to_owned(), |c| c.to_string());
-    writeln!(
-        out,
-        "  http   {}  {code}  ttfb {}  total {}  (dns {} + connect {} + tls {} + server {} + transfer {})",
-        p.status(h.status),
-        ms(h.ttfb_ms),
-        ms(h.total_ms),
-        ms(h.phases.dns_ms),
-        ms(h.phases.connect_ms),
-        ms(h.phases.tls_ms),
-        ms(h.phases.server_ms),
-        ms(h.phases.transfer_ms)
-    )?;
+    let line = tr(
+        lang,
+        "  http   {status}  {code}  ttfb {}  total {}  (dns {} + connect {} + tls {} + server {} + transfer {})",
+        "  HTTP   {status}  {code}  首字节 {}  总计 {}（DNS {} + 连接 {} + TLS {} + 服务器 {} + 传输 {}）",
+    );
+    let filled = [
+        h.ttfb_ms,
+        h.total_ms,
+        h.phases.dns_ms,
+        h.phases.connect_ms,
+        h.phases.tls_ms,
+        h.phases.server_ms,
+        h.phases.transfer_ms,
+    ]
+    .iter()
+    .fold(
+        line.replace("{status}", &p.status(h.status, lang))
+            .replace("{code}", &code),
+        |l, v| l.replacen("{}", &ms(*v), 1),
+    );
+    writeln!(out, "{filled}")?;
+    http_details(out, h, lang)
+}
+
+/// Redirects, `Retry-After`, clock skew, a truncated body and the error, each when there is
+/// one.
+fn http_details(out: &mut impl Write, h: &HttpResult, lang: Lang) -> io::Result<()> {
+    if lang == Lang::ZhCn {
+        if h.hops.len() > 1 {
+            writeln!(
+                out,
+                "         {} 次重定向，{:.1} ms，最终到达 {}",
+                h.hops.len() - 1,
+                h.redirect_ms,
+                h.final_url
+            )?;
+        }
+        if let Some(ra) = &h.retry_after {
+            let tz = bindcheck::report::time::TimeZone::system();
+            writeln!(
+                out,
+                "         {}",
+                bindcheck::report::render::words::retry_after(ra, &tz, lang)
+            )?;
+        }
+        if let Some(skew) = h.clock_skew_s {
+            writeln!(out, "         时钟偏差 {skew:+.0} s（服务器时间减本机时间）")?;
+        }
+        if h.body_truncated {
+            writeln!(out, "         响应内容超过读取上限；已读取 {} 字节", h.body_bytes)?;
+        }
+        return Ok(());
+    }
     if h.hops.len() > 1 {
         writeln!(
             out,
@@ -281,27 +408,40 @@ fn http_text(out: &mut impl Write, h: &HttpResult, p: Paint) -> io::Result<()> {
 
 /// The `loss` lines (TCP connect samples) and the `icmp` lines (ping samples, or why they
 /// were skipped), one per address.
-fn loss_text(out: &mut impl Write, r: &EndpointReport, p: Paint) -> io::Result<()> {
+fn loss_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> io::Result<()> {
     for l in &r.loss {
-        let line = summary(&l.summary);
+        let line = summary(&l.summary, lang);
         let line = if l.summary.loss_pct > 0.0 {
             p.severity(bindcheck::validate::Severity::Warning, &line)
         } else {
             line
         };
-        write!(out, "  loss   {}  {line}", l.addr)?;
+        write!(out, "  {}   {}  {line}", tr(lang, "loss", "丢包"), l.addr)?;
         if l.retransmitted > 0 {
-            write!(out, "  ({} SYN retransmission(s))", l.retransmitted)?;
+            match lang {
+                Lang::En => write!(out, "  ({} SYN retransmission(s))", l.retransmitted)?,
+                Lang::ZhCn => write!(out, "（SYN 重传 {} 次）", l.retransmitted)?,
+            }
         }
         if l.summary.too_few_samples {
-            write!(out, "  (too few samples for percentiles)")?;
+            write!(
+                out,
+                "{}",
+                tr(
+                    lang,
+                    "  (too few samples for percentiles)",
+                    "（样本太少，无法计算百分位数）"
+                )
+            )?;
         }
         writeln!(out)?;
     }
+    let icmp_label = tr(lang, "icmp", "ICMP");
     for icmp in &r.icmp {
-        match &icmp.note {
-            Some(note) => writeln!(out, "  icmp   {}  skipped: {note}", icmp.addr)?,
-            None => writeln!(out, "  icmp   {}  {}", icmp.addr, summary(&icmp.summary))?,
+        match (&icmp.note, lang) {
+            (Some(note), Lang::En) => writeln!(out, "  icmp   {}  skipped: {note}", icmp.addr)?,
+            (Some(_), Lang::ZhCn) => writeln!(out, "  ICMP   {}  已跳过", icmp.addr)?,
+            (None, _) => writeln!(out, "  {icmp_label}   {}  {}", icmp.addr, summary(&icmp.summary, lang))?,
         }
     }
     Ok(())

@@ -58,9 +58,13 @@ impl Paint {
         self.wrap("1", s)
     }
 
-    /// `[status]`: green when `ok`, red otherwise.
-    pub fn status(self, status: bindcheck::probe::Status) -> String {
-        let word = format!("[{status}]");
+    /// `[status]`, as the JSON names it in English (`[refused]`) and in the reader's words in
+    /// Chinese (`[拒绝连接]`): green when `ok`, red otherwise.
+    pub fn status(self, status: bindcheck::probe::Status, lang: bindcheck::validate::Lang) -> String {
+        let word = match lang {
+            bindcheck::validate::Lang::En => format!("[{status}]"),
+            bindcheck::validate::Lang::ZhCn => format!("[{}]", status.label(lang)),
+        };
         if status == bindcheck::probe::Status::Ok {
             self.wrap("32", &word)
         } else {
@@ -91,12 +95,18 @@ mod tests {
     fn colour_only_repeats_what_the_words_say() {
         let on = Paint { on: true };
         let off = Paint { on: false };
-        assert_eq!(off.status(bindcheck::probe::Status::Refused), "[refused]");
         assert_eq!(
-            on.status(bindcheck::probe::Status::Refused),
+            off.status(bindcheck::probe::Status::Refused, bindcheck::validate::Lang::En),
+            "[refused]"
+        );
+        assert_eq!(
+            on.status(bindcheck::probe::Status::Refused, bindcheck::validate::Lang::En),
             "\x1b[1;31m[refused]\x1b[0m"
         );
-        assert_eq!(on.status(bindcheck::probe::Status::Ok), "\x1b[32m[ok]\x1b[0m");
+        assert_eq!(
+            on.status(bindcheck::probe::Status::Ok, bindcheck::validate::Lang::En),
+            "\x1b[32m[ok]\x1b[0m"
+        );
         assert_eq!(
             off.severity(bindcheck::validate::Severity::Warning, "warning"),
             "warning"

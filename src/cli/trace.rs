@@ -13,6 +13,7 @@ use bindcheck::probe::deadline_in;
 use bindcheck::probe::dns;
 use bindcheck::probe::trace::{trace, LossSegment, Protocol, TraceConfig, TraceResult};
 use bindcheck::probe::Status;
+use bindcheck::validate::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TraceFormat {
@@ -61,6 +62,9 @@ pub struct TraceArgs {
     net: NetArgs,
     #[arg(long, value_enum, default_value = "text")]
     format: TraceFormat,
+    /// Language of the text output: en or zh-CN (default: from LANG).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<Lang>,
 }
 
 /// How long a hop's reverse name may take: names are a convenience, not worth waiting for.
@@ -145,10 +149,16 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
         let mut results = Vec::new();
         for ip in targets {
             // A trace paces its probes to the routers' rate limits: 20 per hop take seconds.
-            let progress = super::term::delayed_spinner(format!(
-                "tracing the path to {ip}: up to {} hops, {} probes each",
-                config.max_hops, config.count
-            ));
+            let progress = super::term::delayed_spinner(match super::resolve_lang(args.lang) {
+                Lang::En => format!(
+                    "tracing the path to {ip}: up to {} hops, {} probes each",
+                    config.max_hops, config.count
+                ),
+                Lang::ZhCn => format!(
+                    "正在追踪到 {ip} 的路径：最多 {} 跳，每跳 {} 个探测包",
+                    config.max_hops, config.count
+                ),
+            });
             let mut result = trace(ip, config, deadline).await;
             if let Some(r) = &namer {
                 dns::name_hops(r, &mut result, REVERSE_TIMEOUT).await;
@@ -166,7 +176,7 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
             serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "schema_version": 1, "traces": results }))?;
             writeln!(out)?;
         }
-        TraceFormat::Text => text(&mut out, &results)?,
+        TraceFormat::Text => text(&mut out, &results, super::resolve_lang(args.lang))?,
     }
     out.flush().context("cannot write the trace")?;
     let fine = results
@@ -175,25 +185,73 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
     Ok(if fine { Outcome::Valid } else { Outcome::Invalid })
 }
 
-fn text(out: &mut impl Write, results: &[TraceResult]) -> io::Result<()> {
+/// The words of the trace's text, in each language.
+struct TraceWords {
+    title: &'static str,
+    impossible: &'static str,
+    header: &'static str,
+    destination: &'static str,
+    not_reached: &'static str,
+    fine: &'static str,
+    local: &'static str,
+    /// `{hop}` is filled in.
+    beyond: &'static str,
+    unknown: &'static str,
+    /// `{hops}` is filled in.
+    rate_limited: &'static str,
+}
+
+const EN: TraceWords = TraceWords {
+    title: "trace to ",
+    impossible: "not possible here: ",
+    header: "  hop  address                                  loss%   min  median   p95 (ms)",
+    destination: "  (destination)",
+    not_reached: "the destination did not answer: the path ends before it",
+    fine: "the path is fine",
+    local: "loss starts at the first hop and persists: the local network (move closer to the router, or switch to mobile data)",
+    beyond: "loss starts at hop {hop} and persists: beyond the local network, at the provider or the wallet (try another network; contact support with this report)",
+    unknown: "packets are lost on the way, but the hops do not tell where the loss starts",
+    rate_limited: "loss only at hop(s) {hops} does not carry on: ICMP rate limiting, not a problem",
+};
+
+const ZH: TraceWords = TraceWords {
+    title: "追踪路径：",
+    impossible: "此处无法追踪路径",
+    header: "   跳  地址                                     丢包%  最小  中位数   p95（毫秒）",
+    destination: "（目的地）",
+    not_reached: "目的地没有应答：路径在到达它之前就断了",
+    fine: "路径正常",
+    local: "丢包从第一跳开始并一直持续：问题在本地网络（请靠近路由器，或切换到移动数据）",
+    beyond:
+        "丢包从第 {hop} 跳开始并一直持续：问题在本地网络之外，在运营商或钱包一侧（请换一个网络；或附上本报告联系客服）",
+    unknown: "途中有丢包，但各跳的数据无法说明丢包从哪里开始",
+    rate_limited: "只有第 {hops} 跳丢包且没有延续下去：这是路由器对 ICMP 限速，不是问题",
+};
+
+fn text(out: &mut impl Write, results: &[TraceResult], lang: Lang) -> io::Result<()> {
+    let w = match lang {
+        Lang::En => &EN,
+        Lang::ZhCn => &ZH,
+    };
     let ms = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.1}"));
     for r in results {
-        writeln!(out, "trace to {}", r.target)?;
+        writeln!(out, "{}{}", w.title, r.target)?;
         if let Some(note) = &r.note {
-            writeln!(out, "  not possible here: {note}")?;
+            // The reason is the system's, in English: Chinese readers get the sentence.
+            match lang {
+                Lang::En => writeln!(out, "  {}{note}", w.impossible)?,
+                Lang::ZhCn => writeln!(out, "  {}", w.impossible)?,
+            }
             continue;
         }
-        writeln!(
-            out,
-            "  hop  address                                  loss%   min  median   p95 (ms)"
-        )?;
+        writeln!(out, "{}", w.header)?;
         for h in &r.hops {
             let addr = match (h.addr, &h.name) {
                 (Some(a), Some(n)) => format!("{n} ({a})"),
                 (Some(a), None) => a.to_string(),
                 (None, _) => "*".to_owned(),
             };
-            let mark = if h.destination { "  (destination)" } else { "" };
+            let mark = if h.destination { w.destination } else { "" };
             writeln!(
                 out,
                 "  {:>3}  {:<40} {:>5.1} {:>5} {:>7} {:>5}{mark}",
@@ -207,27 +265,17 @@ fn text(out: &mut impl Write, results: &[TraceResult]) -> io::Result<()> {
         }
         let a = &r.analysis;
         let verdict = match (a.reached, a.segment) {
-            (false, _) => "the destination did not answer: the path ends before it".to_owned(),
-            (true, LossSegment::None) => "the path is fine".to_owned(),
-            (true, LossSegment::Local) => {
-                "loss starts at the first hop and persists: the local network (move closer to the router, or switch to mobile data)".to_owned()
-            }
-            (true, LossSegment::Beyond) => format!(
-                "loss starts at hop {} and persists: beyond the local network, at the provider or the wallet (try another network; contact support with this report)",
-                a.loss_from_ttl.unwrap_or(0)
-            ),
-            (true, LossSegment::Unknown) => {
-                "packets are lost on the way, but the hops do not tell where the loss starts".to_owned()
-            }
+            (false, _) => w.not_reached.to_owned(),
+            (true, LossSegment::None) => w.fine.to_owned(),
+            (true, LossSegment::Local) => w.local.to_owned(),
+            (true, LossSegment::Beyond) => w.beyond.replace("{hop}", &a.loss_from_ttl.unwrap_or(0).to_string()),
+            (true, LossSegment::Unknown) => w.unknown.to_owned(),
         };
         writeln!(out, "  {verdict}")?;
         if !a.rate_limited_ttls.is_empty() {
             let hops: Vec<String> = a.rate_limited_ttls.iter().map(u8::to_string).collect();
-            writeln!(
-                out,
-                "  loss only at hop(s) {} does not carry on: ICMP rate limiting, not a problem",
-                hops.join(", ")
-            )?;
+            let sep = if lang == Lang::ZhCn { "、" } else { ", " };
+            writeln!(out, "  {}", w.rate_limited.replace("{hops}", &hops.join(sep)))?;
         }
     }
     Ok(())

@@ -95,6 +95,8 @@ const ALLOWED: &[&str] = &[
     "markdown",
     "prometheus",
     "JUnit",
+    "TTL",
+    "SYN",
     "XML",
     "en",
     "zh",
@@ -336,4 +338,56 @@ fn validate_explain_and_usage_errors_in_chinese_are_all_chinese() {
         assert!(!out.trim().is_empty(), "{what}: no output");
         assert_chinese(what, &out);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probe_and_trace_in_chinese_are_all_chinese() {
+    let healthy = servers::http(|_| Behavior::ok("{}")).await;
+    let busy = servers::http(|_| Behavior::status(503, &[("retry-after", "900")])).await;
+    let redirect = servers::http(|path| {
+        if path == "/old" {
+            Behavior::status(302, &[("location", "/new")])
+        } else {
+            Behavior::ok("{}")
+        }
+    })
+    .await;
+    let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let refused_port = refused.local_addr().unwrap().port();
+    drop(refused);
+    let probe = vec![
+        "probe".to_owned(),
+        format!("http://127.0.0.1:{}/", healthy.addr.port()),
+        format!("http://127.0.0.1:{}/", busy.addr.port()),
+        format!("http://127.0.0.1:{}/old", redirect.addr.port()),
+        format!("http://127.0.0.1:{refused_port}/"),
+        "--count".into(),
+        "3".into(),
+        "--timeout".into(),
+        "2s".into(),
+        "--lang".into(),
+        "zh-CN".into(),
+    ];
+    let o = bindcheck(probe, vec![("TZ", "Asia/Shanghai".into())]).await;
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("[拒绝连接]") && out.contains("[维护中]"), "{out}");
+    assert!(out.contains("次重定向"), "{out}");
+    assert_chinese("probe", &out);
+    let trace: Vec<String> = [
+        "trace",
+        "127.0.0.1",
+        "--count",
+        "2",
+        "--interval",
+        "100ms",
+        "--lang",
+        "zh-CN",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let o = bindcheck(trace, vec![]).await;
+    let out = text(&o);
+    assert!(out.contains("路径正常"), "{out}");
+    assert_chinese("trace", &out);
 }
