@@ -897,7 +897,10 @@ mod tests {
         let (_, leaf2) = cert(&[(DnType::CommonName, "api")], &[], 2035, false, Some(&old_root));
         let mut anchors = Anchors::new();
         note_anchor(&mut anchors, &old_root_der);
-        assert_eq!(path_expiry(&chain_info(std::slice::from_ref(&leaf2)), &anchors), Some(unix(2029)));
+        assert_eq!(
+            path_expiry(&chain_info(std::slice::from_ref(&leaf2)), &anchors),
+            Some(unix(2029))
+        );
         // A root known only as a trust anchor (no certificate): the presented path alone.
         let subject = anchors.keys().next().unwrap().clone();
         anchors.insert(subject, None);
