@@ -463,11 +463,14 @@ fn der_contents(der: &[u8]) -> &[u8] {
 }
 
 #[cfg(feature = "probe")]
-/// Records a trusted root certificate's subject and expiry.
+/// Records a trusted root certificate's subject and expiry (of two roots with one name, the
+/// one valid longer).
 fn note_anchor(anchors: &mut Anchors, der: &CertificateDer<'_>) {
     if let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) {
         let subject = der_contents(cert.subject().as_raw()).to_vec();
-        anchors.insert(subject, Some(cert.validity().not_after.timestamp()));
+        let not_after = Some(cert.validity().not_after.timestamp());
+        let known = anchors.entry(subject).or_insert(not_after);
+        *known = (*known).max(not_after);
     }
 }
 
@@ -475,8 +478,13 @@ fn note_anchor(anchors: &mut Anchors, der: &CertificateDer<'_>) {
 /// SHA-256 of `data`, in lowercase hex, with the hash of rustls's own provider.
 fn sha256_hex(data: &[u8]) -> Option<String> {
     let suite = rustls::crypto::ring::cipher_suite::TLS13_AES_128_GCM_SHA256.tls13()?;
-    let digest = suite.common.hash_provider.hash(data);
-    Some(digest.as_ref().iter().map(|b| format!("{b:02x}")).collect())
+    Some(hex(suite.common.hash_provider.hash(data).as_ref()))
+}
+
+#[cfg(feature = "probe")]
+/// Bytes in lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(feature = "probe")]
@@ -567,7 +575,7 @@ fn go_der_hex(atv: &x509_parser::x509::AttributeTypeAndValue<'_>) -> String {
         }
         Err(_) => atv.attr_value().to_der_vec().unwrap_or_default(),
     };
-    der.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&der)
 }
 
 #[cfg(feature = "probe")]
