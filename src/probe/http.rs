@@ -233,6 +233,37 @@ pub struct RefusedRedirect {
 }
 
 impl HttpResult {
+    /// The chain's phases as blackbox_exporter's `probe_http_duration_seconds` sums them
+    /// (`prober/http.go`): `dns`, `connect` and `tls` over every hop that made its request;
+    /// `server` (blackbox's `processing`) over every hop that got a response head; `transfer`
+    /// of the final response only, whose body is the one read to its end. Each sum is taken
+    /// in whole microseconds, so `0.001136` s stays that. A phase no hop reached is 0.
+    pub fn chain_phases(&self) -> Phases {
+        let us = |ms: Option<f64>| ms.map_or(0, |v| (v * 1000.0).round() as i64);
+        let (mut dns, mut connect, mut tls, mut server) = (0, 0, 0, 0);
+        for hop in &self.hops {
+            let p = &hop.phases;
+            dns += us(p.dns_ms);
+            connect += us(p.connect_ms);
+            tls += us(p.tls_ms);
+            if hop.status_code.is_some() {
+                server += us(p.server_ms);
+            }
+        }
+        let transfer = match self.hops.last() {
+            Some(last) if last.status_code.is_some() && self.status_code.is_some() => us(last.phases.transfer_ms),
+            _ => 0,
+        };
+        let ms = |us: i64| Some(us as f64 / 1000.0);
+        Phases {
+            dns_ms: ms(dns),
+            connect_ms: ms(connect),
+            tls_ms: ms(tls),
+            server_ms: ms(server),
+            transfer_ms: ms(transfer),
+        }
+    }
+
     pub fn new(method: Method, url: &Url) -> HttpResult {
         HttpResult {
             status: Status::NotMeasured,
@@ -756,5 +787,57 @@ mod tests {
         assert_eq!(classify_status(429), Status::RateLimited);
         assert_eq!(classify_status(500), Status::HttpError);
         assert_eq!(classify_status(404), Status::HttpError);
+    }
+}
+
+#[cfg(test)]
+mod chain_tests {
+    use super::*;
+
+    fn hop(code: Option<u16>, p: [Option<f64>; 5]) -> Hop {
+        let phases = Phases {
+            dns_ms: p[0],
+            connect_ms: p[1],
+            tls_ms: p[2],
+            server_ms: p[3],
+            transfer_ms: p[4],
+        };
+        Hop {
+            url: "https://api.wallet.test/".to_owned(),
+            status_code: code,
+            version: Some(HttpVersion::Http11),
+            phases,
+            total_ms: phases.total_ms(),
+        }
+    }
+
+    #[test]
+    fn chain_phases_sum_every_hop_as_blackbox_does_but_transfer_is_the_final_one() {
+        let mut h = HttpResult::new(Method::Get, &"https://api.wallet.test/".parse().unwrap());
+        h.hops = vec![
+            hop(Some(302), [Some(1.5), Some(0.4), Some(3.2), Some(2.0), Some(0.3)]),
+            hop(Some(301), [Some(0.0), Some(0.5), Some(2.9), Some(1.1), Some(0.2)]),
+            hop(Some(200), [Some(2.25), Some(0.6), None, Some(1.136), Some(0.7)]),
+        ];
+        h.status_code = Some(200);
+        let p = h.chain_phases();
+        assert_eq!(p.dns_ms, Some(3.75));
+        assert_eq!(p.connect_ms, Some(1.5));
+        assert_eq!(p.tls_ms, Some(6.1));
+        assert_eq!(p.server_ms, Some(4.236));
+        assert_eq!(p.transfer_ms, Some(0.7), "the redirects' bodies are not part of it");
+
+        // The final hop's answer never came: its wait is no processing time, and there is
+        // no transfer.
+        h.hops[2] = hop(None, [Some(2.25), Some(0.6), None, Some(5000.0), None]);
+        h.status_code = None;
+        let p = h.chain_phases();
+        assert_eq!(p.server_ms, Some(3.1));
+        assert_eq!(p.transfer_ms, Some(0.0));
+        assert_eq!(p.connect_ms, Some(1.5));
+
+        // No hop at all (the connection failed): every phase is 0.
+        h.hops.clear();
+        assert_eq!(h.chain_phases().connect_ms, Some(0.0));
     }
 }

@@ -12,6 +12,8 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use serde::Serialize;
 #[cfg(feature = "probe")]
+use std::collections::HashMap;
+#[cfg(feature = "probe")]
 use std::sync::{Arc, Mutex};
 #[cfg(feature = "probe")]
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -34,8 +36,17 @@ use super::Status;
 pub struct TlsSetup {
     provider: Arc<rustls::crypto::CryptoProvider>,
     verifier: Arc<WebPkiServerVerifier>,
+    /// The trusted roots, for the path a verified chain takes ([`TlsResult::last_chain_expiry`]).
+    anchors: Arc<Anchors>,
     insecure: bool,
 }
+
+#[cfg(feature = "probe")]
+/// The trusted roots by subject (the contents of the DER `Name`, as webpki compares them),
+/// each with its certificate's `notAfter` (Unix seconds) where bindcheck has the certificate:
+/// the system's roots and a `--ca-file`'s do; the built-in Mozilla roots come as trust
+/// anchors only.
+type Anchors = HashMap<Vec<u8>, Option<i64>>;
 
 #[cfg(feature = "probe")]
 impl std::fmt::Debug for TlsSetup {
@@ -70,10 +81,18 @@ impl TlsSetup {
     /// handshake goes on.
     pub fn new(extra_ca_pem: Option<&[u8]>, insecure: bool) -> Result<TlsSetup, TlsSetupError> {
         let mut roots = RootCertStore::empty();
+        let mut anchors = Anchors::new();
         let native = rustls_native_certs::load_native_certs();
+        for der in &native.certs {
+            note_anchor(&mut anchors, der);
+        }
         let (added, _) = roots.add_parsable_certificates(native.certs);
         if added == 0 {
+            anchors.clear();
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            for root in webpki_roots::TLS_SERVER_ROOTS {
+                anchors.insert(root.subject.as_ref().to_vec(), None);
+            }
         }
         if let Some(pem) = extra_ca_pem {
             let mut reader = pem;
@@ -84,6 +103,7 @@ impl TlsSetup {
                 return Err(TlsSetupError::NoCertificate);
             }
             for cert in certs {
+                note_anchor(&mut anchors, &cert);
                 roots.add(cert).map_err(TlsSetupError::Certificate)?;
             }
         }
@@ -94,6 +114,7 @@ impl TlsSetup {
         Ok(TlsSetup {
             provider,
             verifier,
+            anchors: Arc::new(anchors),
             insecure,
         })
     }
@@ -184,6 +205,20 @@ pub struct CertInfo {
     pub not_after: String,
     /// Days until `not_after` (negative: expired).
     pub expires_in_days: f64,
+    /// SHA-256 of the certificate (its DER), in lowercase hex: blackbox_exporter's
+    /// `fingerprint_sha256`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint_sha256: Option<String>,
+    /// The subject as Go's `crypto/x509` writes it, most specific first
+    /// (`CN=api.wallet.test,O=Example Pay,C=CN`): blackbox_exporter's `subject`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_dn: Option<String>,
+    /// The issuer, written as `subject_dn` is: blackbox_exporter's `issuer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_dn: Option<String>,
+    /// The DNS names among its subject alternative names, in the certificate's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dns_names: Vec<String>,
 }
 
 /// The result of a TLS handshake.
@@ -198,6 +233,14 @@ pub struct TlsResult {
     /// The earliest `not_after` in the chain, and how many days away it is.
     pub earliest_expiry: Option<String>,
     pub expires_in_days: Option<f64>,
+    /// The earliest `not_after` on the path that verified the certificate: from it through
+    /// the presented certificates that lead to a trusted root, the root included when
+    /// bindcheck has its certificate (blackbox_exporter's
+    /// `probe_ssl_last_chain_expiry_timestamp_seconds`). A certificate the server sends but
+    /// the path does not need (an expired cross-signature) does not count here, as it does
+    /// in `earliest_expiry`. None when verification failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_chain_expiry: Option<String>,
     pub chain: Vec<CertInfo>,
     /// `--insecure` was in effect: verification failures were reported, not enforced.
     pub insecure: bool,
@@ -399,24 +442,211 @@ fn rfc3339(unix: i64) -> String {
 }
 
 #[cfg(feature = "probe")]
-fn chain_info(chain: &[CertificateDer<'static>]) -> Vec<CertInfo> {
+/// A presented certificate: what the report shows, and what the path to a root is found by.
+struct Presented {
+    info: CertInfo,
+    /// The contents of the subject's and the issuer's DER `Name`.
+    subject: Vec<u8>,
+    issuer: Vec<u8>,
+    not_after: i64,
+}
+
+#[cfg(feature = "probe")]
+/// The contents of a DER SEQUENCE (its header dropped), or the bytes as they are when they
+/// are no SEQUENCE: how webpki keys a trust anchor's subject.
+fn der_contents(der: &[u8]) -> &[u8] {
+    let (Some(0x30), Some(&len)) = (der.first(), der.get(1)) else {
+        return der;
+    };
+    let header = if len < 0x80 { 2 } else { 2 + usize::from(len & 0x7f) };
+    der.get(header..).unwrap_or(der)
+}
+
+#[cfg(feature = "probe")]
+/// Records a trusted root certificate's subject and expiry (of two roots with one name, the
+/// one valid longer).
+fn note_anchor(anchors: &mut Anchors, der: &CertificateDer<'_>) {
+    if let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) {
+        let subject = der_contents(cert.subject().as_raw()).to_vec();
+        let not_after = Some(cert.validity().not_after.timestamp());
+        let known = anchors.entry(subject).or_insert(not_after);
+        *known = (*known).max(not_after);
+    }
+}
+
+#[cfg(feature = "probe")]
+/// SHA-256 of `data`, in lowercase hex, with the hash of rustls's own provider.
+fn sha256_hex(data: &[u8]) -> Option<String> {
+    let suite = rustls::crypto::ring::cipher_suite::TLS13_AES_128_GCM_SHA256.tls13()?;
+    Some(hex(suite.common.hash_provider.hash(data).as_ref()))
+}
+
+#[cfg(feature = "probe")]
+/// Bytes in lowercase hex.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(feature = "probe")]
+/// A name as Go's `crypto/x509` writes it (`pkix.Name.String`), which blackbox_exporter's
+/// labels carry: the attributes Go knows in its own order, written last first (`SERIALNUMBER`,
+/// `CN` (the last one given), `OU`, `O`, `POSTALCODE`, `STREET`, `L`, `ST`, `C`; several
+/// values of one kind joined by `+`), then any other attribute as `OID=#` and the hex of its
+/// value re-encoded as Go's `asn1.Marshal` encodes a string, RFC 4514's escapes applied.
+fn go_name(name: &x509_parser::x509::X509Name<'_>) -> String {
+    const NAMED: [(&str, &str); 9] = [
+        ("2.5.4.6", "C"),
+        ("2.5.4.8", "ST"),
+        ("2.5.4.7", "L"),
+        ("2.5.4.9", "STREET"),
+        ("2.5.4.17", "POSTALCODE"),
+        ("2.5.4.10", "O"),
+        ("2.5.4.11", "OU"),
+        ("2.5.4.3", "CN"),
+        ("2.5.4.5", "SERIALNUMBER"),
+    ];
+    let mut named: [Vec<&str>; 9] = Default::default();
+    let mut others = Vec::new();
+    for atv in name.iter_attributes() {
+        let oid = atv.attr_type().to_id_string();
+        match NAMED.iter().position(|(o, _)| *o == oid) {
+            // Go keeps one common name and one serial number: the last.
+            Some(i @ (7 | 8)) => named[i] = atv.as_str().into_iter().filter(|v| !v.is_empty()).collect(),
+            Some(i) => named[i].extend(atv.as_str()),
+            None => others.push(format!("{oid}=#{}", go_der_hex(atv))),
+        }
+    }
+    let mut parts: Vec<String> = named
+        .iter()
+        .zip(NAMED)
+        .rev()
+        .filter(|(values, _)| !values.is_empty())
+        .map(|(values, (_, short))| {
+            let each: Vec<String> = values.iter().map(|v| format!("{short}={}", go_escape(v))).collect();
+            each.join("+")
+        })
+        .collect();
+    parts.extend(others.into_iter().rev());
+    parts.join(",")
+}
+
+#[cfg(feature = "probe")]
+/// A value escaped as Go's `RDNSequence.String` escapes it (RFC 4514): `,+"\<>;` always, a
+/// space first or last, `#` first.
+fn go_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for (i, c) in value.char_indices() {
+        let escape = match c {
+            ',' | '+' | '"' | '\\' | '<' | '>' | ';' => true,
+            ' ' => i == 0 || i == value.len() - 1,
+            '#' => i == 0,
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(feature = "probe")]
+/// The hex of an attribute's value as Go's `asn1.Marshal` encodes the value Go parsed: a
+/// string as a PrintableString when its characters allow, else a UTF8String; anything else
+/// as it came.
+fn go_der_hex(atv: &x509_parser::x509::AttributeTypeAndValue<'_>) -> String {
+    use x509_parser::asn1_rs::ToDer;
+    let der = match atv.as_str() {
+        Ok(s) => {
+            let printable = s
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b));
+            let mut der = vec![if printable { 0x13 } else { 0x0c }];
+            match s.len() {
+                n @ 0..=0x7f => der.push(n as u8),
+                n => {
+                    let bytes: Vec<u8> = n.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
+                    der.push(0x80 | bytes.len() as u8);
+                    der.extend(bytes);
+                }
+            }
+            der.extend_from_slice(s.as_bytes());
+            der
+        }
+        Err(_) => atv.attr_value().to_der_vec().unwrap_or_default(),
+    };
+    hex(&der)
+}
+
+#[cfg(feature = "probe")]
+fn chain_info(chain: &[CertificateDer<'static>]) -> Vec<Presented> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
     chain
         .iter()
-        .filter_map(|der| x509_parser::parse_x509_certificate(der).ok())
-        .map(|(_, cert)| {
+        .filter_map(|der| Some((der, x509_parser::parse_x509_certificate(der).ok()?.1)))
+        .map(|(der, cert)| {
             let not_after = cert.validity().not_after.timestamp();
-            CertInfo {
-                subject: cert.subject().to_string(),
-                issuer: cert.issuer().to_string(),
-                not_before: rfc3339(cert.validity().not_before.timestamp()),
-                not_after: rfc3339(not_after),
-                expires_in_days: ((not_after - now) as f64 / 86_400.0 * 10.0).round() / 10.0,
+            let dns_names = match cert.subject_alternative_name() {
+                Ok(Some(san)) => san
+                    .value
+                    .general_names
+                    .iter()
+                    .filter_map(|n| match n {
+                        x509_parser::extensions::GeneralName::DNSName(d) => Some((*d).to_owned()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Presented {
+                info: CertInfo {
+                    subject: cert.subject().to_string(),
+                    issuer: cert.issuer().to_string(),
+                    not_before: rfc3339(cert.validity().not_before.timestamp()),
+                    not_after: rfc3339(not_after),
+                    expires_in_days: ((not_after - now) as f64 / 86_400.0 * 10.0).round() / 10.0,
+                    fingerprint_sha256: sha256_hex(der),
+                    subject_dn: Some(go_name(cert.subject())),
+                    issuer_dn: Some(go_name(cert.issuer())),
+                    dns_names,
+                },
+                subject: der_contents(cert.subject().as_raw()).to_vec(),
+                issuer: der_contents(cert.issuer().as_raw()).to_vec(),
+                not_after,
             }
         })
         .collect()
+}
+
+#[cfg(feature = "probe")]
+/// The earliest `notAfter` on the path from the leaf (the first certificate) to a trusted
+/// root: each step to a presented certificate whose subject is the issuer (the one valid
+/// longest, where the server sent several), until the issuer is a root (whose expiry counts
+/// when known) or no presented certificate issued it. Go keeps every chain it verified and
+/// blackbox_exporter reports the latest of their earliest expiries; this is the one path a
+/// server's chain gives, which is the same for a chain sent as it should be.
+fn path_expiry(chain: &[Presented], anchors: &Anchors) -> Option<i64> {
+    let mut at = chain.first()?;
+    let mut earliest = at.not_after;
+    let mut used = vec![0];
+    loop {
+        if let Some(root) = anchors.get(&at.issuer) {
+            return Some(root.map_or(earliest, |r| earliest.min(r)));
+        }
+        let next = chain
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| !used.contains(i) && c.subject == at.issuer)
+            .max_by_key(|(_, c)| c.not_after);
+        let Some((i, c)) = next else {
+            return Some(earliest);
+        };
+        used.push(i);
+        earliest = earliest.min(c.not_after);
+        at = c;
+    }
 }
 
 #[cfg(feature = "probe")]
@@ -437,6 +667,7 @@ pub async fn handshake(
         alpn: None,
         earliest_expiry: None,
         expires_in_days: None,
+        last_chain_expiry: None,
         chain: Vec::new(),
         insecure: setup.insecure,
         error: None,
@@ -460,7 +691,7 @@ pub async fn handshake(
     let limit = deadline.min(super::later(started, timeout));
     let outcome = timeout_at(limit, TlsConnector::from(Arc::new(config)).connect(name, stream)).await;
     let (chain, verdict) = seen.lock().map(|s| s.clone()).unwrap_or_default();
-    record_chain(&mut result, &chain, verdict.as_ref());
+    record_chain(&mut result, &chain, verdict.as_ref(), &setup.anchors);
     let stream = finish(&mut result, outcome, verdict.as_ref(), started);
     (result, stream)
 }
@@ -503,10 +734,19 @@ enum HandshakeSetupError {
 }
 
 #[cfg(feature = "probe")]
-/// Records the presented chain, its earliest expiry, and what verification said when it
-/// failed.
-fn record_chain(result: &mut TlsResult, chain: &[CertificateDer<'static>], verdict: Option<&rustls::Error>) {
-    result.chain = chain_info(chain);
+/// Records the presented chain, its earliest expiry, the earliest on the path to a root when
+/// the chain verified, and what verification said when it failed.
+fn record_chain(
+    result: &mut TlsResult,
+    chain: &[CertificateDer<'static>],
+    verdict: Option<&rustls::Error>,
+    anchors: &Anchors,
+) {
+    let presented = chain_info(chain);
+    if verdict.is_none() {
+        result.last_chain_expiry = path_expiry(&presented, anchors).map(rfc3339);
+    }
+    result.chain = presented.into_iter().map(|p| p.info).collect();
     if let Some(first) = result
         .chain
         .iter()
@@ -569,7 +809,115 @@ fn finish(
 #[cfg(all(test, feature = "probe"))]
 mod tests {
     use super::*;
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
     use rustls::{AlertDescription, Error};
+
+    /// A certificate for `dn` valid until `year`, signed by `issuer` (self-signed without one).
+    fn cert(
+        dn: &[(DnType, &str)],
+        names: &[&str],
+        year: i32,
+        ca: bool,
+        issuer: Option<&(CertificateParams, KeyPair)>,
+    ) -> ((CertificateParams, KeyPair), CertificateDer<'static>) {
+        let mut params = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+        for (t, v) in dn {
+            params.distinguished_name.push(t.clone(), *v);
+        }
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(year, 1, 1);
+        if ca {
+            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        }
+        let key = KeyPair::generate().unwrap();
+        let der = match issuer {
+            Some((p, k)) => params
+                .signed_by(&key, &Issuer::from_params(p, k))
+                .unwrap()
+                .der()
+                .clone(),
+            None => params.self_signed(&key).unwrap().der().clone(),
+        };
+        ((params, key), der)
+    }
+
+    fn unix(year: i32) -> i64 {
+        rcgen::date_time_ymd(year, 1, 1).unix_timestamp()
+    }
+
+    #[test]
+    fn names_read_as_go_writes_them_and_the_leaf_has_its_fingerprint_and_dns_names() {
+        let email = DnType::CustomDnType(vec![1, 2, 840, 113_549, 1, 9, 1]);
+        let (_, der) = cert(
+            &[
+                (DnType::CountryName, "CN"),
+                (DnType::OrganizationName, "Example, Pay"),
+                (DnType::OrganizationalUnitName, "#1 Payments"),
+                (DnType::CommonName, "api.wallet.test"),
+                (email, "ops@wallet.test"),
+            ],
+            &["api.wallet.test", "*.api.wallet.test"],
+            2030,
+            false,
+            None,
+        );
+        let presented = chain_info(std::slice::from_ref(&der));
+        let leaf = &presented[0].info;
+        assert_eq!(
+            leaf.subject_dn.as_deref(),
+            Some("CN=api.wallet.test,OU=\\#1 Payments,O=Example\\, Pay,C=CN,1.2.840.113549.1.9.1=#0c0f6f70734077616c6c65742e74657374")
+        );
+        assert_eq!(leaf.issuer_dn, leaf.subject_dn, "self-signed");
+        assert_eq!(leaf.dns_names, ["api.wallet.test", "*.api.wallet.test"]);
+        let fingerprint = leaf.fingerprint_sha256.as_deref().unwrap();
+        assert_eq!(fingerprint.len(), 64);
+        assert!(fingerprint
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+        // SHA-256 of "abc" (FIPS 180-2's example).
+        assert_eq!(
+            sha256_hex(b"abc").unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(go_escape(" a#b "), "\\ a#b\\ ");
+        assert_eq!(go_escape("a<b>;\"\\"), "a\\<b\\>\\;\\\"\\\\");
+    }
+
+    #[test]
+    fn the_last_chain_is_the_path_to_a_root_not_every_certificate_presented() {
+        let (root, root_der) = cert(&[(DnType::CommonName, "Root")], &[], 2040, true, None);
+        let (inter, inter_der) = cert(&[(DnType::CommonName, "Intermediate")], &[], 2031, true, Some(&root));
+        let (_, leaf_der) = cert(
+            &[(DnType::CommonName, "api")],
+            &["api.wallet.test"],
+            2035,
+            false,
+            Some(&inter),
+        );
+        // A certificate the server sends that no path needs, expired long ago.
+        let (_, stray_der) = cert(&[(DnType::CommonName, "Old cross-sign")], &[], 2021, true, Some(&root));
+        let chain = chain_info(&[leaf_der, stray_der, inter_der]);
+        let mut anchors = Anchors::new();
+        note_anchor(&mut anchors, &root_der);
+        assert_eq!(path_expiry(&chain, &anchors), Some(unix(2031)));
+        // The root's own expiry counts when it comes first.
+        let (old_root, old_root_der) = cert(&[(DnType::CommonName, "Old root")], &[], 2029, true, None);
+        let (_, leaf2) = cert(&[(DnType::CommonName, "api")], &[], 2035, false, Some(&old_root));
+        let mut anchors = Anchors::new();
+        note_anchor(&mut anchors, &old_root_der);
+        assert_eq!(
+            path_expiry(&chain_info(std::slice::from_ref(&leaf2)), &anchors),
+            Some(unix(2029))
+        );
+        // A root known only as a trust anchor (no certificate): the presented path alone.
+        let subject = anchors.keys().next().unwrap().clone();
+        anchors.insert(subject, None);
+        assert_eq!(path_expiry(&chain_info(&[leaf2]), &anchors), Some(unix(2035)));
+        assert_eq!(path_expiry(&[], &anchors), None);
+        assert_eq!(der_contents(&[0x30, 0x02, 0xaa, 0xbb]), [0xaa, 0xbb]);
+        assert_eq!(der_contents(&[0x30, 0x81, 0x01, 0xaa]), [0xaa]);
+        assert_eq!(der_contents(&[0x30]), [0x30]);
+    }
 
     #[test]
     fn rustls_errors_read_as_words_not_debug_names() {

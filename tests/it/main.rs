@@ -19,6 +19,8 @@ mod netns;
 mod privacy;
 #[cfg(feature = "probe")]
 mod probe;
+#[cfg(feature = "cli")]
+mod prometheus;
 mod props;
 #[cfg(feature = "probe")]
 mod proxy;
