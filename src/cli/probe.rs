@@ -352,56 +352,40 @@ fn http_text(out: &mut impl Write, h: &HttpResult, p: Paint, lang: Lang) -> io::
 /// Redirects, `Retry-After`, clock skew, a truncated body and the error, each when there is
 /// one.
 fn http_details(out: &mut impl Write, h: &HttpResult, lang: Lang) -> io::Result<()> {
-    if lang == Lang::ZhCn {
-        if h.hops.len() > 1 {
-            writeln!(
-                out,
-                "         {} 次重定向，{:.1} ms，最终到达 {}",
-                h.hops.len() - 1,
-                h.redirect_ms,
-                h.final_url
-            )?;
-        }
-        if let Some(ra) = &h.retry_after {
-            let tz = bindcheck::report::time::TimeZone::system();
-            writeln!(
-                out,
-                "         {}",
-                bindcheck::report::render::words::retry_after(ra, &tz, lang)
-            )?;
-        }
-        if let Some(skew) = h.clock_skew_s {
-            writeln!(out, "         时钟偏差 {skew:+.0} s（服务器时间减本机时间）")?;
-        }
-        if h.body_truncated {
-            writeln!(out, "         响应内容超过读取上限；已读取 {} 字节", h.body_bytes)?;
-        }
-        return Ok(());
-    }
+    let mut lines = Vec::new();
     if h.hops.len() > 1 {
-        writeln!(
-            out,
-            "         {} redirect(s), {:.1} ms, ending at {}",
-            h.hops.len() - 1,
-            h.redirect_ms,
-            h.final_url
-        )?;
+        let (redirects, at) = (h.hops.len() - 1, format!("{:.1} ms", h.redirect_ms));
+        lines.push(match lang {
+            Lang::En => format!("{redirects} redirect(s), {at}, ending at {}", h.final_url),
+            Lang::ZhCn => format!("{redirects} 次重定向，{at}，最终到达 {}", h.final_url),
+        });
     }
     if let Some(ra) = &h.retry_after {
-        writeln!(out, "         retry after: {ra}")?;
+        lines.push(match lang {
+            Lang::En => format!("retry after: {ra}"),
+            Lang::ZhCn => {
+                let tz = bindcheck::report::time::TimeZone::system();
+                bindcheck::report::render::words::retry_after(ra, &tz, lang)
+            }
+        });
     }
     if let Some(skew) = h.clock_skew_s {
-        writeln!(out, "         clock skew {skew:+.0} s (server Date minus local clock)")?;
+        lines.push(match lang {
+            Lang::En => format!("clock skew {skew:+.0} s (server Date minus local clock)"),
+            Lang::ZhCn => format!("时钟偏差 {skew:+.0} s（服务器时间减本机时间）"),
+        });
     }
     if h.body_truncated {
-        writeln!(
-            out,
-            "         body longer than the read cap; read {} bytes",
-            h.body_bytes
-        )?;
+        lines.push(match lang {
+            Lang::En => format!("body longer than the read cap; read {} bytes", h.body_bytes),
+            Lang::ZhCn => format!("响应内容超过读取上限；已读取 {} 字节", h.body_bytes),
+        });
+    }
+    for line in lines {
+        writeln!(out, "         {line}")?;
     }
     if let Some(e) = &h.error {
-        writeln!(out, "         {e}")?;
+        detail(out, lang, e)?;
     }
     Ok(())
 }
