@@ -57,8 +57,9 @@ fn parse_method(s: &str) -> Result<Method, UnknownMethod> {
     s.parse()
 }
 
-/// The version of the `bindcheck probe --format json` document (docs/probe.md).
-pub const PROBE_SCHEMA_VERSION: u32 = 1;
+// The version of the `bindcheck probe --format json` document (docs/probe.md) is the one its
+// JSON Schema (docs/probe.schema.json) fixes.
+use bindcheck::report::docs::PROBE_SCHEMA_VERSION;
 
 #[derive(serde::Serialize)]
 struct ProbeDocument<'a> {

@@ -173,7 +173,13 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
     let mut out = io::BufWriter::new(stdout.lock());
     match args.format {
         TraceFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "schema_version": 1, "traces": results }))?;
+            serde_json::to_writer_pretty(
+                &mut out,
+                &serde_json::json!({
+                    "schema_version": bindcheck::report::docs::TRACE_SCHEMA_VERSION,
+                    "traces": results
+                }),
+            )?;
             writeln!(out)?;
         }
         TraceFormat::Text => text(&mut out, &results, super::resolve_lang(args.lang))?,
