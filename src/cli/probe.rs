@@ -12,6 +12,8 @@ use super::term::{delayed_progress, Paint};
 use super::{Outcome, UsageError};
 use bindcheck::probe::http::UnknownMethod;
 use bindcheck::probe::{EndpointReport, HttpResult, Method, ProbeConfig, Prober, Status, TlsResult};
+use bindcheck::report::render::words::ms;
+use bindcheck::report::time::TimeZone;
 use bindcheck::validate::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -113,7 +115,7 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
         ProbeFormat::Text => text(
             &mut out,
             &reports,
-            Paint::for_stream(&io::stdout()),
+            super::term::paint_for(&io::stdout()),
             super::resolve_lang(args.lang),
         )?,
     }
@@ -161,14 +163,6 @@ fn resolver_name(resolver: &str, lang: Lang) -> &str {
     }
 }
 
-/// `en` or `zh` by `lang`.
-fn tr(lang: Lang, en: &'static str, zh: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::ZhCn => zh,
-    }
-}
-
 /// A detail line in the library's words (a resolver's or TLS stack's error, a skipped
 /// ping's reason): English only, so Chinese readers get the status line's words instead.
 fn detail(out: &mut impl Write, lang: Lang, text: &str) -> io::Result<()> {
@@ -178,12 +172,10 @@ fn detail(out: &mut impl Write, lang: Lang, text: &str) -> io::Result<()> {
     }
 }
 
-fn ms(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".to_owned(), |v| format!("{v:.1} ms"))
-}
-
 /// The human report: per endpoint, one line per step with its status in words.
 pub fn text(out: &mut impl Write, reports: &[EndpointReport], p: Paint, lang: Lang) -> io::Result<()> {
+    // Read once for the run: the zone a Chinese reader's retry times are shown in.
+    let tz = bindcheck::report::time::TimeZone::system();
     for (i, r) in reports.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
@@ -195,7 +187,7 @@ pub fn text(out: &mut impl Write, reports: &[EndpointReport], p: Paint, lang: La
             tls_text(out, t, p, lang)?;
         }
         if let Some(h) = &r.http {
-            http_text(out, h, p, lang)?;
+            http_text(out, h, p, lang, &tz)?;
         }
         loss_text(out, r, p, lang)?;
         if !r.not_measured.is_empty() {
@@ -225,11 +217,11 @@ fn dns_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> i
             Lang::ZhCn => format!("{}（TTL {} s）", a.addr, a.ttl_s),
         })
         .collect();
-    let (via, sep) = (tr(lang, "via", "经"), tr(lang, ", ", "，"));
+    let (via, sep) = (lang.pick("via", "经"), lang.pick(", ", "，"));
     writeln!(
         out,
         "  {}    {}  {}  {via} {}  {}",
-        tr(lang, "dns", "DNS"),
+        lang.pick("dns", "DNS"),
         p.status(r.dns.status, lang),
         ms(r.dns.time_ms),
         resolver_name(&r.dns.resolver, lang),
@@ -243,7 +235,7 @@ fn dns_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> i
         writeln!(
             out,
             "  {}    {}  {}  {via} {}  {}",
-            tr(lang, "dns", "DNS"),
+            lang.pick("dns", "DNS"),
             p.status(d.status, lang),
             ms(d.time_ms),
             resolver_name(&d.resolver, lang),
@@ -254,8 +246,7 @@ fn dns_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> i
         writeln!(
             out,
             "         {}",
-            tr(
-                lang,
+            lang.pick(
                 "warning: resolvers disagree about this name (DNS hijacking or pollution?)",
                 "警告：各 DNS 服务器对这个域名的解析结果不一致（DNS 劫持或污染？）"
             )
@@ -267,7 +258,7 @@ fn dns_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> i
 /// The `tcp` lines, one per address, and a warning when IPv6 exists but never connects.
 fn tcp_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> io::Result<()> {
     for t in &r.tcp {
-        let tcp = tr(lang, "tcp", "TCP");
+        let tcp = lang.pick("tcp", "TCP");
         writeln!(
             out,
             "  {tcp}    {}  {}  {}",
@@ -280,8 +271,7 @@ fn tcp_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> i
         writeln!(
             out,
             "         {}",
-            tr(
-                lang,
+            lang.pick(
                 "warning: IPv6 addresses exist but none connects; clients that try IPv6 first will be slow",
                 "警告：有 IPv6 地址但都连不上；优先使用 IPv6 的客户端会变慢"
             )
@@ -293,7 +283,7 @@ fn tcp_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> i
 /// The `tls` line (version, earliest certificate expiry), with `--insecure` and the
 /// verification error below it.
 fn tls_text(out: &mut impl Write, t: &TlsResult, p: Paint, lang: Lang) -> io::Result<()> {
-    let tls = tr(lang, "tls", "TLS");
+    let tls = lang.pick("tls", "TLS");
     write!(out, "  {tls}    {}  {}", p.status(t.status, lang), ms(t.time_ms))?;
     if let Some(v) = &t.version {
         write!(out, "  {v}")?;
@@ -309,8 +299,7 @@ fn tls_text(out: &mut impl Write, t: &TlsResult, p: Paint, lang: Lang) -> io::Re
         writeln!(
             out,
             "         {}",
-            tr(
-                lang,
+            lang.pick(
                 "--insecure: certificate problems were reported but not enforced",
                 "--insecure：证书问题已报告，但没有据此中止"
             )
@@ -324,10 +313,9 @@ fn tls_text(out: &mut impl Write, t: &TlsResult, p: Paint, lang: Lang) -> io::Re
 
 /// The `http` line (status code, timings and their phases), then redirects, `Retry-After`,
 /// clock skew, a truncated body and the error, each when there is one.
-fn http_text(out: &mut impl Write, h: &HttpResult, p: Paint, lang: Lang) -> io::Result<()> {
+fn http_text(out: &mut impl Write, h: &HttpResult, p: Paint, lang: Lang, tz: &TimeZone) -> io::Result<()> {
     let code = h.status_code.map_or_else(|| "-".to_owned(), |c| c.to_string());
-    let line = tr(
-        lang,
+    let line = lang.pick(
         "  http   {status}  {code}  ttfb {}  total {}  (dns {} + connect {} + tls {} + server {} + transfer {})",
         "  HTTP   {status}  {code}  首字节 {}  总计 {}（DNS {} + 连接 {} + TLS {} + 服务器 {} + 传输 {}）",
     );
@@ -347,12 +335,12 @@ fn http_text(out: &mut impl Write, h: &HttpResult, p: Paint, lang: Lang) -> io::
         |l, v| l.replacen("{}", &ms(*v), 1),
     );
     writeln!(out, "{filled}")?;
-    http_details(out, h, lang)
+    http_details(out, h, lang, tz)
 }
 
 /// Redirects, `Retry-After`, clock skew, a truncated body and the error, each when there is
 /// one.
-fn http_details(out: &mut impl Write, h: &HttpResult, lang: Lang) -> io::Result<()> {
+fn http_details(out: &mut impl Write, h: &HttpResult, lang: Lang, tz: &TimeZone) -> io::Result<()> {
     let mut lines = Vec::new();
     if h.hops.len() > 1 {
         let (redirects, at) = (h.hops.len() - 1, format!("{:.1} ms", h.redirect_ms));
@@ -364,10 +352,7 @@ fn http_details(out: &mut impl Write, h: &HttpResult, lang: Lang) -> io::Result<
     if let Some(ra) = &h.retry_after {
         lines.push(match lang {
             Lang::En => format!("retry after: {ra}"),
-            Lang::ZhCn => {
-                let tz = bindcheck::report::time::TimeZone::system();
-                bindcheck::report::render::words::retry_after(ra, &tz, lang)
-            }
+            Lang::ZhCn => bindcheck::report::render::words::retry_after(ra, tz, lang),
         });
     }
     if let Some(skew) = h.clock_skew_s {
@@ -401,7 +386,7 @@ fn loss_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> 
         } else {
             line
         };
-        write!(out, "  {}   {}  {line}", tr(lang, "loss", "丢包"), l.addr)?;
+        write!(out, "  {}   {}  {line}", lang.pick("loss", "丢包"), l.addr)?;
         if l.retransmitted > 0 {
             match lang {
                 Lang::En => write!(out, "  ({} SYN retransmission(s))", l.retransmitted)?,
@@ -412,16 +397,12 @@ fn loss_text(out: &mut impl Write, r: &EndpointReport, p: Paint, lang: Lang) -> 
             write!(
                 out,
                 "{}",
-                tr(
-                    lang,
-                    "  (too few samples for percentiles)",
-                    "（样本太少，无法计算百分位数）"
-                )
+                lang.pick("  (too few samples for percentiles)", "（样本太少，无法计算百分位数）")
             )?;
         }
         writeln!(out)?;
     }
-    let icmp_label = tr(lang, "icmp", "ICMP");
+    let icmp_label = lang.pick("icmp", "ICMP");
     for icmp in &r.icmp {
         match (&icmp.note, lang) {
             (Some(note), Lang::En) => writeln!(out, "  icmp   {}  skipped: {note}", icmp.addr)?,

@@ -232,7 +232,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
             &inputs,
             lang,
             args.unmasked,
-            super::term::Paint::for_stream(&io::stdout()),
+            super::term::paint_for(&io::stdout()),
         ),
         Format::Json => render::json(&mut out, &v, &inputs, lang, args.unmasked),
     }

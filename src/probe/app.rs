@@ -63,10 +63,7 @@ impl AppStage {
             AppStage::Body => ("reading the body", "在读取响应内容时"),
             AppStage::Redirect => ("at a redirect", "在重定向时"),
         };
-        match lang {
-            crate::validate::Lang::En => en,
-            crate::validate::Lang::ZhCn => zh,
-        }
+        lang.pick(en, zh)
     }
 
     /// The stage as the JSON names it: `proxy`, `dns`, `connect`, `tls`, `request`, `body`,

@@ -339,10 +339,7 @@ impl MailVerdict {
             MailVerdict::NoMailHost => ("no mail server", "没有邮件服务器"),
             MailVerdict::Unknown => ("not known (the lookup failed)", "未知（查询失败）"),
         };
-        match lang {
-            crate::validate::Lang::En => en,
-            crate::validate::Lang::ZhCn => zh,
-        }
+        lang.pick(en, zh)
     }
 }
 

@@ -160,10 +160,7 @@ impl Status {
             Status::ProtocolError => ("protocol error", "协议错误"),
             Status::Error => ("error", "出错"),
         };
-        match lang {
-            crate::validate::Lang::En => en,
-            crate::validate::Lang::ZhCn => zh,
-        }
+        lang.pick(en, zh)
     }
 }
 

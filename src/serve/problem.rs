@@ -181,7 +181,7 @@ impl Problem {
             ),
             Problem::Unencodable => ("cannot encode the answer".into(), "无法生成应答。".into()),
         };
-        in_lang(lang, en, zh).into_owned()
+        lang.pick(en, zh).into_owned()
     }
 
     /// What to do, in `lang`.
@@ -238,7 +238,7 @@ impl Problem {
                 ("this is a bug: please report it", "这是 bindcheck 的缺陷，请报告给开发者。")
             }
         };
-        in_lang(lang, en, zh)
+        lang.pick(en, zh)
     }
 
     /// The error body in `lang`.
@@ -263,14 +263,6 @@ impl Problem {
             response.extensions_mut().insert(Unlocalized(self));
         }
         response
-    }
-}
-
-/// The text of the two that is in `lang`.
-fn in_lang<T>(lang: Lang, en: T, zh: T) -> T {
-    match lang {
-        Lang::En => en,
-        Lang::ZhCn => zh,
     }
 }
 

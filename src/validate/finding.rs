@@ -125,6 +125,14 @@ impl Lang {
         }
     }
 
+    /// Of a text and its translation, the one in this language: `lang.pick("ok", "正常")`.
+    pub fn pick<T>(self, en: T, zh: T) -> T {
+        match self {
+            Lang::En => en,
+            Lang::ZhCn => zh,
+        }
+    }
+
     /// The language a POSIX locale value such as `zh_CN.UTF-8` asks for; English when
     /// the value names no language bindcheck speaks.
     pub fn from_locale(value: &str) -> Lang {

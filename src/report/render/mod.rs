@@ -3,6 +3,7 @@
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod paint;
 pub mod prometheus;
 pub mod text;
 pub mod words;

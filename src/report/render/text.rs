@@ -4,40 +4,15 @@
 
 use std::io;
 
+use super::paint::Paint;
 use super::words::{bracketed, ms, severity_index, timings, verdict_index, words, Words};
 use super::Options;
 use crate::report::Report;
 use crate::validate::{Lang, Severity};
 
-struct Paint {
-    on: bool,
-}
-
-impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
-    }
-
-    fn severity(&self, sev: Severity, s: &str) -> String {
-        match sev {
-            Severity::Error => self.wrap("1;31", s),
-            Severity::Warning => self.wrap("1;33", s),
-            Severity::Info => self.wrap("36", s),
-        }
-    }
-
-    fn bold(&self, s: &str) -> String {
-        self.wrap("1", s)
-    }
-}
-
 pub fn render(r: &Report, out: &mut dyn io::Write, options: Options) -> io::Result<()> {
     let w = words(r.lang);
-    let p = Paint { on: options.color };
+    let p = Paint::new(options.color);
     header(r, w, &p, out)?;
     remedies(r, w, &p, out)?;
     findings(r, w, &p, out)?;
