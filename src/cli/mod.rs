@@ -154,12 +154,17 @@ impl UsageError {
 
     /// The error as printed for a reader of `lang`: `error: ...`, the causes, `hint: ...`.
     fn render(&self, lang: Lang) -> String {
+        format!("{}{}", labels(lang).error, self.body(lang))
+    }
+
+    /// The message, the causes and the hint, in `lang` (English without a translation).
+    fn body(&self, lang: Lang) -> String {
         let (message, hint) = match (&self.zh, lang) {
             (Some((m, h)), Lang::ZhCn) => (m.as_str(), h.as_str()),
             _ => (self.message.as_str(), self.hint.as_str()),
         };
         let w = labels(lang);
-        let mut out = format!("{}{message}", w.error);
+        let mut out = message.to_owned();
         for cause in self.causes() {
             out.push_str(&format!("\n  {}{cause}", w.caused_by));
         }
@@ -188,11 +193,7 @@ impl UsageError {
 
 impl fmt::Display for UsageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        for cause in self.causes() {
-            write!(f, "\n  caused by: {cause}")?;
-        }
-        write!(f, "\nhint: {}", self.hint)
+        f.write_str(&self.body(Lang::En))
     }
 }
 
