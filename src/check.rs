@@ -100,6 +100,16 @@ pub enum PlanError {
     ZeroDeadline,
 }
 
+impl PlanError {
+    /// What is wrong, in Simplified Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            PlanError::Prober(_) => "无法准备各项探测".into(),
+            PlanError::ZeroDeadline => "总时限必须大于零".into(),
+        }
+    }
+}
+
 /// What a check looks at and how: the profile, the inputs, the probe settings, whether to
 /// trace and to look at the environment. Built and checked by [`PlanBuilder`]; run with
 /// [`Plan::run`] as often as you like (the resolvers and trust store are set up once).

@@ -58,6 +58,54 @@ impl FileError {
     }
 }
 
+impl FileError {
+    /// What went wrong, in Simplified Chinese; as in English, the operating system's reason
+    /// is the error's source ([`io_zh`] says it in Chinese).
+    pub fn zh(&self) -> String {
+        match self {
+            FileError::Open { path, .. } => format!("无法打开 {}", path.display()),
+            FileError::NotRegular { path, kind } => format!("{} 是{}，不是普通文件", path.display(), kind.zh()),
+            FileError::TooLarge { path, limit } => {
+                format!("{} 超过 {limit} 字节，这是此类文件的上限", path.display())
+            }
+            FileError::Read { path, .. } => format!("无法读取 {}", path.display()),
+            FileError::NotUtf8 { path } => format!("{} 不是 UTF-8 文本", path.display()),
+        }
+    }
+}
+
+/// An operating system error in Simplified Chinese: its kind in words, and the system's
+/// error number when there is one (the system's own text is English).
+pub fn io_zh(e: &io::Error) -> String {
+    use io::ErrorKind as K;
+    let said = match e.kind() {
+        K::NotFound => "找不到文件或目录",
+        K::PermissionDenied => "没有权限",
+        K::AlreadyExists => "已经存在",
+        K::IsADirectory => "这是一个目录",
+        K::NotADirectory => "路径中有一部分不是目录",
+        K::InvalidInput | K::InvalidData => "数据无效",
+        K::UnexpectedEof => "数据意外结束",
+        K::Interrupted => "操作被中断",
+        K::OutOfMemory => "内存不足",
+        K::StorageFull => "磁盘已满",
+        K::ReadOnlyFilesystem => "文件系统是只读的",
+        K::BrokenPipe => "管道已断开",
+        K::TimedOut => "操作超时",
+        K::ConnectionRefused => "连接被拒绝",
+        K::ConnectionReset => "连接被重置",
+        K::AddrInUse => "地址已被占用",
+        K::AddrNotAvailable => "地址不可用",
+        K::WouldBlock => "操作会阻塞",
+        K::Unsupported => "不支持此操作",
+        _ => "系统错误",
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{said}（系统错误码 {code}）"),
+        None => said.to_owned(),
+    }
+}
+
 /// What a path names when it is not a regular file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -95,6 +143,20 @@ impl FileKind {
             }
         }
         FileKind::Other
+    }
+}
+
+impl FileKind {
+    /// The kind in Simplified Chinese, to follow `是`.
+    pub fn zh(self) -> &'static str {
+        match self {
+            FileKind::Directory => "目录",
+            FileKind::CharDevice => "字符设备",
+            FileKind::BlockDevice => "块设备",
+            FileKind::Fifo => "命名管道（FIFO）",
+            FileKind::Socket => "套接字",
+            FileKind::Other => "特殊文件",
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use url::Url;
 use crate::file::{self, FileError};
 use crate::probe::Method;
 use crate::validate::{
-    BinTable, Brand, CardKind, CardPolicy, EmailPolicy, PhoneOptions, PhoneRanges, Policy, Region, SegmentPolicy,
+    BinTable, Brand, CardKind, CardPolicy, EmailPolicy, Lang, PhoneOptions, PhoneRanges, Policy, Region, SegmentPolicy,
     UnionpayLuhn,
 };
 use std::sync::Arc;
@@ -194,6 +194,23 @@ impl OriginError {
             _ => "write the origin as the browser's address bar shows it, without the path: \"https://shop.example\" or \"http://127.0.0.1:8080\"",
         }
     }
+
+    /// What is wrong, in Simplified Chinese.
+    pub fn zh(&self) -> &'static str {
+        match self {
+            OriginError::Wildcard => "`*` 不是来源：bindcheck 只允许列出的来源",
+            OriginError::NotAnOrigin => "来源是只带主机名的 http:// 或 https:// 网址，不含别的",
+            OriginError::HasMore => "来源不含路径、查询参数或用户名，只有协议、主机名和端口",
+        }
+    }
+
+    /// [`OriginError::hint`] in Simplified Chinese.
+    pub fn hint_zh(&self) -> &'static str {
+        match self {
+            OriginError::Wildcard => "请逐个列出其页面会调用 API 的来源，例如 \"https://shop.example\"",
+            _ => "请照浏览器地址栏显示的样子写来源，不带路径：\"https://shop.example\" 或 \"http://127.0.0.1:8080\"",
+        }
+    }
 }
 
 impl CorsOrigin {
@@ -250,11 +267,20 @@ pub struct ProfileError {
     pub column: usize,
     pub message: String,
     pub hint: String,
-    /// Why a profile or BIN table file could not be read (boxed: errors stay small).
-    cause: Option<Box<FileError>>,
+    /// The Chinese words and the cause (boxed: errors stay small).
+    beside: Box<Beside>,
     /// The file's other problems, in file order after this one, at most
     /// [`MAX_PROFILE_ERRORS`] in all: a profile is fixed in one pass, not one run per mistake.
     pub more: Vec<ProfileError>,
+}
+
+/// What a [`ProfileError`] keeps out of line.
+#[derive(Debug)]
+struct Beside {
+    /// The message and the hint in Simplified Chinese ([`ProfileError::message_in`]).
+    zh: (String, String),
+    /// Why a profile or BIN table file could not be read.
+    cause: Option<FileError>,
 }
 
 /// The most problems one profile reports (the first and up to this many minus one in
@@ -262,6 +288,16 @@ pub struct ProfileError {
 pub const MAX_PROFILE_ERRORS: usize = 20;
 
 impl ProfileError {
+    /// What is wrong, for a reader of `lang`.
+    pub fn message_in(&self, lang: Lang) -> &str {
+        lang.pick(&self.message, &self.beside.zh.0)
+    }
+
+    /// What to do, for a reader of `lang`.
+    pub fn hint_in(&self, lang: Lang) -> &str {
+        lang.pick(&self.hint, &self.beside.zh.1)
+    }
+
     /// Where in the file the problem is, when it is in the file.
     pub fn position(&self) -> Option<(usize, usize)> {
         (self.line > 0).then_some((self.line, self.column))
@@ -270,11 +306,11 @@ impl ProfileError {
     /// Why the file could not be read (not found, not a regular file, too large...), taken
     /// out to chain it elsewhere.
     pub fn take_cause(&mut self) -> Option<FileError> {
-        self.cause.take().map(|e| *e)
+        self.beside.cause.take()
     }
 
     fn caused_by(mut self, e: FileError) -> ProfileError {
-        self.cause = Some(Box::new(e));
+        self.beside.cause = Some(e);
         self
     }
 }
@@ -291,7 +327,7 @@ impl fmt::Display for ProfileError {
 
 impl std::error::Error for ProfileError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.cause.as_deref().map(|e| e as _)
+        self.beside.cause.as_ref().map(|e| e as _)
     }
 }
 
@@ -409,23 +445,40 @@ struct Ctx<'a> {
     source: &'a str,
 }
 
+/// A text in English and in Simplified Chinese: `(en, zh)`.
+type Said<A, B> = (A, B);
+
 impl Ctx<'_> {
-    /// An error at `span` (at the start of the file without one).
-    fn error(&self, span: Option<Range<usize>>, message: impl Into<String>, hint: impl Into<String>) -> ProfileError {
+    /// An error at `span` (at the start of the file without one): what is wrong and what to
+    /// do, each in both languages.
+    fn error(
+        &self,
+        span: Option<Range<usize>>,
+        message: Said<impl Into<String>, impl Into<String>>,
+        hint: Said<impl Into<String>, impl Into<String>>,
+    ) -> ProfileError {
         let (line, column) = span.map_or((1, 1), |s| line_col(self.text, s.start));
         ProfileError {
             source: self.source.to_owned(),
             line,
             column,
-            message: message.into(),
-            hint: hint.into(),
-            cause: None,
+            message: message.0.into(),
+            hint: hint.0.into(),
+            beside: Box::new(Beside {
+                zh: (message.1.into(), hint.1.into()),
+                cause: None,
+            }),
             more: Vec::new(),
         }
     }
 
     /// An error at a value of the file.
-    fn error_at<T>(&self, at: &Spanned<T>, message: impl Into<String>, hint: impl Into<String>) -> ProfileError {
+    fn error_at<T>(
+        &self,
+        at: &Spanned<T>,
+        message: Said<impl Into<String>, impl Into<String>>,
+        hint: Said<impl Into<String>, impl Into<String>>,
+    ) -> ProfileError {
         self.error(Some(at.span()), message, hint)
     }
 }
@@ -487,7 +540,16 @@ impl Profile {
                     "check the path given to --profile: a profile is a TOML file of at most {} MiB",
                     MAX_PROFILE_BYTES >> 20
                 ),
-                cause: None,
+                beside: Box::new(Beside {
+                    zh: (
+                        "无法读取配置文件".into(),
+                        format!(
+                            "请检查 --profile 给出的路径：配置文件是不超过 {} MiB 的 TOML 文件",
+                            MAX_PROFILE_BYTES >> 20
+                        ),
+                    ),
+                    cause: None,
+                }),
                 more: Vec::new(),
             }
             .caused_by(e)
@@ -510,8 +572,11 @@ impl Profile {
         if raw.name.trim().is_empty() {
             problems.push(ctx.error(
                 None,
-                "the profile's `name` is empty",
-                "name the wallet, e.g. name = \"Example Pay\"",
+                ("the profile's `name` is empty", "配置文件的 `name` 为空"),
+                (
+                    "name the wallet, e.g. name = \"Example Pay\"",
+                    "请写上钱包的名称，例如 `name = \"Example Pay\"`",
+                ),
             ));
         }
         let policy = kept(&mut problems, policy(&ctx, &raw.policy, base));
@@ -585,16 +650,46 @@ fn first_of(mut problems: Vec<ProfileError>) -> Option<ProfileError> {
 
 /// A file that is not TOML, or not a profile's keys and types: the parser's message, with a
 /// hint by its kind.
+///
+/// The Chinese message is said by the kind alone, with the key the parser names in
+/// backquotes: the parser's own words are English.
 fn toml_error(ctx: &Ctx, e: &toml::de::Error) -> ProfileError {
     let message = e.message().trim().to_owned();
-    let hint = if message.contains("unknown field") {
-        "check the spelling of the key; docs/profile.md lists every key"
+    let key = message.split('`').nth(1).filter(|k| !k.is_empty() && k.len() <= 64);
+    let named = |what: &str| key.map_or_else(|| what.to_owned(), |k| format!("{what} `{k}`"));
+    let (message_zh, hint) = if message.contains("unknown field") {
+        (
+            named("未知的键"),
+            (
+                "check the spelling of the key; docs/profile.md lists every key",
+                "请检查键的拼写；docs/profile.md 列出了所有的键",
+            ),
+        )
     } else if message.contains("missing field") {
-        "add the key; docs/profile.md says what it means"
+        (
+            named("缺少键"),
+            (
+                "add the key; docs/profile.md says what it means",
+                "请加上这个键；docs/profile.md 说明了它的含义",
+            ),
+        )
     } else {
-        "check the TOML syntax near this place (strings in quotes, [tables], [[endpoint]] entries)"
+        let said = if message.contains("invalid type") {
+            "值的类型不对"
+        } else if message.contains("duplicate key") {
+            "键重复了"
+        } else {
+            "TOML 语法有误"
+        };
+        (
+            said.to_owned(),
+            (
+                "check the TOML syntax near this place (strings in quotes, [tables], [[endpoint]] entries)",
+                "请检查这里附近的 TOML 语法（字符串要加引号，还有 `[表]` 和 `[[endpoint]]` 条目）",
+            ),
+        )
     };
-    ctx.error(e.span(), message, hint)
+    ctx.error(e.span(), (message, message_zh), hint)
 }
 
 // ---- [policy] ----
@@ -623,8 +718,13 @@ fn policy(ctx: &Ctx, raw: &RawPolicy, base: Option<&Path>) -> Result<(Policy, Op
     let min_app_version = raw.min_app_version.as_ref().map(|v| app_version(ctx, v)).transpose()?;
     let virtual_operator = match &raw.virtual_operator {
         None => SegmentPolicy::default(),
-        Some(p) => SegmentPolicy::parse(p.get_ref())
-            .ok_or_else(|| ctx.error_at(p, "unknown virtual_operator policy", "use allow, warn or reject"))?,
+        Some(p) => SegmentPolicy::parse(p.get_ref()).ok_or_else(|| {
+            ctx.error_at(
+                p,
+                ("unknown virtual_operator policy", "未知的 `virtual_operator` 策略"),
+                ("use allow, warn or reject", "请用 `allow`、`warn` 或 `reject`"),
+            )
+        })?,
     };
     let ranges = raw
         .phone_ranges
@@ -667,19 +767,31 @@ fn region(ctx: &Ctx, s: &Spanned<String>) -> Result<Region, ProfileError> {
         ctx.error_at(
             s,
             // The position is given; the value is not repeated.
-            "unknown region",
-            "use two-letter region codes such as CN, HK, MO, TW, US",
+            ("unknown region", "未知的地区代码"),
+            (
+                "use two-letter region codes such as CN, HK, MO, TW, US",
+                "请用两个字母的地区代码，例如 CN、HK、MO、TW、US",
+            ),
         )
     })
 }
+
+/// The card brand names a profile may use (braintree's credit-card-type names).
+const BRAND_NAMES: &str = "unionpay, visa, mastercard, american-express, jcb, discover, diners-club, maestro, mir, elo, hiper, hipercard, troy, naranja, verve";
 
 /// A card brand of `card_brands`.
 fn card_brand(ctx: &Ctx, b: &Spanned<String>) -> Result<Brand, ProfileError> {
     b.get_ref().parse::<Brand>().map_err(|_| {
         ctx.error_at(
             b,
-            format!("unknown card brand `{}`", b.get_ref()),
-            "use braintree's names: unionpay, visa, mastercard, american-express, jcb, discover, diners-club, maestro, mir, elo, hiper, hipercard, troy, naranja, verve",
+            (
+                format!("unknown card brand `{}`", b.get_ref()),
+                format!("未知的卡组织 `{}`", b.get_ref()),
+            ),
+            (
+                format!("use braintree's names: {BRAND_NAMES}"),
+                format!("请用 braintree 的名称：`{}`", BRAND_NAMES.replace(", ", "`、`")),
+            ),
         )
     })
 }
@@ -689,8 +801,14 @@ fn card_kind(ctx: &Ctx, k: &Spanned<String>) -> Result<CardKind, ProfileError> {
     CardKind::parse(k.get_ref()).ok_or_else(|| {
         ctx.error_at(
             k,
-            format!("unknown card kind `{}`", k.get_ref()),
-            "use debit, credit or prepaid",
+            (
+                format!("unknown card kind `{}`", k.get_ref()),
+                format!("未知的卡种 `{}`", k.get_ref()),
+            ),
+            (
+                "use debit, credit or prepaid",
+                "请用 `debit`（借记卡）、`credit`（信用卡）或 `prepaid`（预付卡）",
+            ),
         )
     })
 }
@@ -700,57 +818,96 @@ fn unionpay_luhn(ctx: &Ctx, r: &Spanned<String>) -> Result<UnionpayLuhn, Profile
     UnionpayLuhn::parse(r.get_ref()).ok_or_else(|| {
         ctx.error_at(
             r,
-            "`unionpay_luhn` must be \"warn\" or \"error\"",
-            "\"warn\" (the default) lets a UnionPay card that fails the check digit through with a warning; \"error\" refuses it",
+            (
+                "`unionpay_luhn` must be \"warn\" or \"error\"",
+                "`unionpay_luhn` 只能是 `\"warn\"` 或 `\"error\"`",
+            ),
+            (
+                "\"warn\" (the default) lets a UnionPay card that fails the check digit through with a warning; \"error\" refuses it",
+                "`\"warn\"`（默认）让校验位不符的银联卡带警告通过；`\"error\"` 则拒绝它",
+            ),
         )
     })
 }
 
 /// `bin_table`: the CSV file, read and parsed ([`data_file`]).
 fn bin_table(ctx: &Ctx, name: &Spanned<String>, base: Option<&Path>) -> Result<BinTable, ProfileError> {
-    data_file(ctx, name, base, ("BIN table", "a BIN table"), |text| {
-        BinTable::parse(text).map_err(|e| (e.line, e.problem.to_string(), e.hint()))
+    let what = Named {
+        en: ("BIN table", "a BIN table"),
+        zh: "BIN 表",
+    };
+    data_file(ctx, name, base, what, |text| {
+        BinTable::parse(text).map_err(|e| {
+            let said = (e.problem.to_string(), e.problem.zh());
+            (e.line, said, (e.hint(), e.hint_zh()))
+        })
     })
 }
 
 /// `phone_ranges`: the CSV file, read and parsed ([`data_file`]).
 fn phone_ranges(ctx: &Ctx, name: &Spanned<String>, base: Option<&Path>) -> Result<PhoneRanges, ProfileError> {
-    data_file(ctx, name, base, ("phone ranges", "a phone ranges file"), |text| {
-        PhoneRanges::parse(text).map_err(|e| (e.line, e.problem.to_string(), e.hint()))
+    let what = Named {
+        en: ("phone ranges", "a phone ranges file"),
+        zh: "号段文件",
+    };
+    data_file(ctx, name, base, what, |text| {
+        PhoneRanges::parse(text).map_err(|e| {
+            let said = (e.problem.to_string(), e.problem.zh());
+            (e.line, said, (e.hint(), e.hint_zh()))
+        })
     })
 }
 
+/// What a data file is called: in English (`BIN table`, and with its article for the start
+/// of a hint) and in Chinese.
+struct Named {
+    en: (&'static str, &'static str),
+    zh: &'static str,
+}
+
+/// A data file's error: its line, what is wrong there and what to do, each in English and
+/// Chinese.
+type DataError = (usize, Said<String, String>, Said<&'static str, &'static str>);
+
 /// A data file the profile names (`bin_table`, `phone_ranges`): read, relative to `base`, as a
-/// regular file of at most [`MAX_BIN_TABLE_BYTES`], and parsed by `parse`, whose error is the
-/// line, what is wrong there and what to do. An error is at the key's value; `what` names the
-/// file in it, and as the subject of the hint.
+/// regular file of at most [`MAX_BIN_TABLE_BYTES`], and parsed by `parse`. An error is at the
+/// key's value; `what` names the file in it, and as the subject of the hint.
 fn data_file<T>(
     ctx: &Ctx,
     name: &Spanned<String>,
     base: Option<&Path>,
-    what: (&str, &str),
-    parse: impl FnOnce(&str) -> Result<T, (usize, String, &'static str)>,
+    what: Named,
+    parse: impl FnOnce(&str) -> Result<T, DataError>,
 ) -> Result<T, ProfileError> {
     let path: PathBuf = base.map_or_else(|| PathBuf::from(name.get_ref()), |b| b.join(name.get_ref()));
+    let shown = path.display();
+    let mib = MAX_BIN_TABLE_BYTES >> 20;
     let text = file::read_text(&path, MAX_BIN_TABLE_BYTES).map_err(|e| {
         ctx.error_at(
             name,
-            format!("cannot read the {} {}", what.0, path.display()),
-            format!(
-                "the path is relative to the profile file; {} is a CSV file of at most {} MiB",
-                what.1,
-                MAX_BIN_TABLE_BYTES >> 20
+            (
+                format!("cannot read the {} {shown}", what.en.0),
+                format!("无法读取{} {shown}", what.zh),
+            ),
+            (
+                format!(
+                    "the path is relative to the profile file; {} is a CSV file of at most {mib} MiB",
+                    what.en.1
+                ),
+                format!(
+                    "路径相对于配置文件所在的文件夹；{}是不超过 {mib} MiB 的 CSV 文件",
+                    what.zh
+                ),
             ),
         )
         .caused_by(e)
     })?;
-    parse(&text).map_err(|(line, problem, hint)| {
+    parse(&text).map_err(|(line, (problem, problem_zh), hint)| {
         ctx.error_at(
             name,
-            format!(
-                "the {} {} is invalid at its line {line}: {problem}",
-                what.0,
-                path.display()
+            (
+                format!("the {} {shown} is invalid at its line {line}: {problem}", what.en.0),
+                format!("{} {shown} 的第 {line} 行有误：{problem_zh}", what.zh),
             ),
             hint,
         )
@@ -762,8 +919,14 @@ fn app_version(ctx: &Ctx, v: &Spanned<String>) -> Result<AppVersion, ProfileErro
     AppVersion::parse(v.get_ref()).ok_or_else(|| {
         ctx.error_at(
             v,
-            format!("`{}` is not a version", v.get_ref()),
-            "write it as dotted numbers, e.g. \"10.5.0\"",
+            (
+                format!("`{}` is not a version", v.get_ref()),
+                format!("`{}` 不是版本号", v.get_ref()),
+            ),
+            (
+                "write it as dotted numbers, e.g. \"10.5.0\"",
+                "请写成以点分隔的数字，例如 \"10.5.0\"",
+            ),
         )
     })
 }
@@ -807,16 +970,28 @@ fn endpoint(ctx: &Ctx, e: &RawEndpoint, names: &Names) -> Result<Endpoint, Profi
             ctx.error_at(
                 &e.url,
                 // Not repeated: a URL may hold credentials or a token; the position is given.
-                "`url` is not an http or https URL with a host",
-                "write the full URL, e.g. \"https://api.wallet.example/v1/health\"",
+                (
+                    "`url` is not an http or https URL with a host",
+                    "`url` 不是带主机名的 http 或 https 网址",
+                ),
+                (
+                    "write the full URL, e.g. \"https://api.wallet.example/v1/health\"",
+                    "请写完整的网址，例如 \"https://api.wallet.example/v1/health\"",
+                ),
             )
         })?;
     let method = match &e.method {
         None => Method::Get,
-        Some(m) => m
-            .get_ref()
-            .parse()
-            .map_err(|_| ctx.error_at(m, format!("unsupported method `{}`", m.get_ref()), "use GET or HEAD"))?,
+        Some(m) => m.get_ref().parse().map_err(|_| {
+            ctx.error_at(
+                m,
+                (
+                    format!("unsupported method `{}`", m.get_ref()),
+                    format!("不支持的请求方法 `{}`", m.get_ref()),
+                ),
+                ("use GET or HEAD", "请用 GET 或 HEAD"),
+            )
+        })?,
     };
     let expect = e
         .expect
@@ -828,8 +1003,11 @@ fn endpoint(ctx: &Ctx, e: &RawEndpoint, names: &Names) -> Result<Endpoint, Profi
             } else {
                 Err(ctx.error_at(
                     code,
-                    format!("{c} is not an HTTP status code"),
-                    "status codes are 100 to 599",
+                    (
+                        format!("{c} is not an HTTP status code"),
+                        format!("{c} 不是 HTTP 状态码"),
+                    ),
+                    ("status codes are 100 to 599", "状态码在 100 到 599 之间"),
                 ))
             }
         })
@@ -847,8 +1025,14 @@ fn endpoint(ctx: &Ctx, e: &RawEndpoint, names: &Names) -> Result<Endpoint, Profi
             } else {
                 Err(ctx.error_at(
                     h,
-                    "`redirect_hosts` holds something that is not a host name",
-                    "write host names such as \"login.wallet.example\", patterns such as \"*.wallet.example\", or \"*\" for any host",
+                    (
+                        "`redirect_hosts` holds something that is not a host name",
+                        "`redirect_hosts` 里有一项不是主机名",
+                    ),
+                    (
+                        "write host names such as \"login.wallet.example\", patterns such as \"*.wallet.example\", or \"*\" for any host",
+                        "请写主机名（如 \"login.wallet.example\"）、通配（如 \"*.wallet.example\"），或用 \"*\" 表示任何主机",
+                    ),
                 ))
             }
         })
@@ -886,15 +1070,24 @@ fn endpoint_name(ctx: &Ctx, e: &RawEndpoint, url: &Url, names: &Names) -> Result
     if name.trim().is_empty() || name.contains(char::is_whitespace) {
         return Err(ctx.error_at(
             given,
-            format!("endpoint name `{name}` is empty or has spaces"),
-            "use a short name such as \"api\" or \"sms\"",
+            (
+                format!("endpoint name `{name}` is empty or has spaces"),
+                format!("端点名称 `{name}` 为空或含有空格"),
+            ),
+            (
+                "use a short name such as \"api\" or \"sms\"",
+                "请用简短的名称，例如 `\"api\"` 或 `\"sms\"`",
+            ),
         ));
     }
     if taken(name) {
         return Err(ctx.error_at(
             given,
-            format!("two endpoints are named `{name}`"),
-            "give each endpoint its own name",
+            (
+                format!("two endpoints are named `{name}`"),
+                format!("有两个端点都叫 `{name}`"),
+            ),
+            ("give each endpoint its own name", "请给每个端点起不同的名称"),
         ));
     }
     Ok(name.clone())
@@ -913,8 +1106,11 @@ fn resolvers(ctx: &Ctx, raw: &RawResolvers) -> Result<Vec<SocketAddr>, ProfileEr
                 .map_err(|_| {
                     ctx.error_at(
                         r,
-                        format!("`{s}` is not an IP address"),
-                        "write resolvers as \"223.5.5.5\" or \"127.0.0.1:5353\"",
+                        (format!("`{s}` is not an IP address"), format!("`{s}` 不是 IP 地址")),
+                        (
+                            "write resolvers as \"223.5.5.5\" or \"127.0.0.1:5353\"",
+                            "DNS 服务器请写成 \"223.5.5.5\" 或 \"127.0.0.1:5353\"",
+                        ),
                     )
                 })
         })
@@ -933,8 +1129,14 @@ fn connectivity_checks(ctx: &Ctx, raw: &RawNetwork) -> Result<Vec<Url>, ProfileE
     if let Some(extra) = raw.connectivity_checks.get(MAX_CONNECTIVITY_CHECKS) {
         return Err(ctx.error_at(
             extra,
-            format!("more than {MAX_CONNECTIVITY_CHECKS} connectivity checks"),
-            "two or three checks run by different companies are enough (docs/profile.md)",
+            (
+                format!("more than {MAX_CONNECTIVITY_CHECKS} connectivity checks"),
+                format!("联网检测地址超过 {MAX_CONNECTIVITY_CHECKS} 个"),
+            ),
+            (
+                "two or three checks run by different companies are enough (docs/profile.md)",
+                "两三个由不同公司提供的检测地址就够了（见 docs/profile.md）",
+            ),
         ));
     }
     raw.connectivity_checks
@@ -943,8 +1145,14 @@ fn connectivity_checks(ctx: &Ctx, raw: &RawNetwork) -> Result<Vec<Url>, ProfileE
             Some(url) => Ok(url),
             None => Err(ctx.error_at(
                 c,
-                "a connectivity check must be a plain http:// URL with a host",
-                "write it as \"http://connectivitycheck.gstatic.com/generate_204\" (docs/profile.md)",
+                (
+                    "a connectivity check must be a plain http:// URL with a host",
+                    "联网检测地址必须是带主机名的普通 http:// 网址",
+                ),
+                (
+                    "write it as \"http://connectivitycheck.gstatic.com/generate_204\" (docs/profile.md)",
+                    "请写成 \"http://connectivitycheck.gstatic.com/generate_204\" 这样（见 docs/profile.md）",
+                ),
             )),
         })
         .collect()
@@ -957,8 +1165,14 @@ fn proxy(ctx: &Ctx, raw: &Spanned<String>) -> Result<Url, ProfileError> {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
         _ => Err(ctx.error_at(
             raw,
-            "the proxy is not an http:// or https:// URL with a host",
-            "write it as \"http://proxy.example:3128\", with \"user:password@\" before the host if it wants a login",
+            (
+                "the proxy is not an http:// or https:// URL with a host",
+                "代理不是带主机名的 http:// 或 https:// 网址",
+            ),
+            (
+                "write it as \"http://proxy.example:3128\", with \"user:password@\" before the host if it wants a login",
+                "请写成 \"http://proxy.example:3128\"；代理需要登录时，在主机名前加 \"user:password@\"",
+            ),
         )),
     }
 }
@@ -974,18 +1188,28 @@ fn cors_origins(ctx: &Ctx, raw: &RawServe) -> Result<Vec<CorsOrigin>, ProfileErr
     if let Some(extra) = raw.cors_origins.get(MAX_CORS_ORIGINS) {
         return Err(ctx.error_at(
             extra,
-            format!("more than {MAX_CORS_ORIGINS} CORS origins"),
-            "list the origins of the pages that call the API; a page on another origin can go through its own back end",
+            (
+                format!("more than {MAX_CORS_ORIGINS} CORS origins"),
+                format!("CORS 来源超过 {MAX_CORS_ORIGINS} 个"),
+            ),
+            (
+                "list the origins of the pages that call the API; a page on another origin can go through its own back end",
+                "只列出调用 API 的页面来源；其他来源的页面可以经由自己的后端调用",
+            ),
         ));
     }
     let mut origins: Vec<CorsOrigin> = Vec::new();
     for raw in &raw.cors_origins {
-        let origin = CorsOrigin::parse(raw.get_ref()).map_err(|e| ctx.error_at(raw, e.to_string(), e.hint()))?;
+        let origin = CorsOrigin::parse(raw.get_ref())
+            .map_err(|e| ctx.error_at(raw, (e.to_string(), e.zh()), (e.hint(), e.hint_zh())))?;
         if origins.contains(&origin) {
             return Err(ctx.error_at(
                 raw,
-                format!("the origin {origin} is listed twice"),
-                "remove one of them",
+                (
+                    format!("the origin {origin} is listed twice"),
+                    format!("来源 {origin} 列了两次"),
+                ),
+                ("remove one of them", "请删去其中一个"),
             ));
         }
         origins.push(origin);
@@ -1028,8 +1252,14 @@ fn threshold(
         if value.is_nan() || value < 0.0 {
             return Err(ctx.error_at(
                 spanned,
-                format!("thresholds.{key}: {level} {value} must be a number of zero or more"),
-                "levels are times, percentages or days, e.g. warn = 500, fail = 5000",
+                (
+                    format!("thresholds.{key}: {level} {value} must be a number of zero or more"),
+                    format!("`thresholds.{key}`：`{level}` 的值 {value} 必须是不小于零的数"),
+                ),
+                (
+                    "levels are times, percentages or days, e.g. warn = 500, fail = 5000",
+                    "阈值是时间、百分比或天数，例如 `warn = 500, fail = 5000`",
+                ),
             ));
         }
     }
@@ -1042,14 +1272,26 @@ fn threshold(
     if !ordered {
         return Err(ctx.error_at(
             spanned,
-            format!(
-                "thresholds.{key}: warn {} and fail {} are the wrong way round",
-                th.warn, th.fail
+            (
+                format!(
+                    "thresholds.{key}: warn {} and fail {} are the wrong way round",
+                    th.warn, th.fail
+                ),
+                format!(
+                    "`thresholds.{key}`：`warn = {}` 与 `fail = {}` 的大小颠倒了",
+                    th.warn, th.fail
+                ),
             ),
             if inverted {
-                "for cert_days, warn is the larger number of days (warn = 14, fail = 0)"
+                (
+                    "for cert_days, warn is the larger number of days (warn = 14, fail = 0)",
+                    "对 `cert_days` 来说，`warn` 是较大的天数（`warn = 14, fail = 0`）",
+                )
             } else {
-                "warn is the smaller level (e.g. warn = 500, fail = 5000)"
+                (
+                    "warn is the smaller level (e.g. warn = 500, fail = 5000)",
+                    "`warn` 是较小的阈值（例如 `warn = 500, fail = 5000`）",
+                )
             },
         ));
     }

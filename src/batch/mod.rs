@@ -157,6 +157,23 @@ pub enum HeaderError {
     UnknownColumns { columns: Vec<usize> },
 }
 
+impl HeaderError {
+    /// What is wrong, in Simplified Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            HeaderError::Read(_) => "无法读取 CSV 表头".into(),
+            HeaderError::TooLong { limit } => format!("CSV 表头超过 {limit} 字节"),
+            HeaderError::NotUtf8 => "CSV 表头不是有效的 UTF-8".into(),
+            HeaderError::UnclosedQuote => "CSV 表头中有一个带引号的列名直到输入结束都没有闭合".into(),
+            HeaderError::NoInputColumns => "CSV 表头没有列出任何输入列".into(),
+            HeaderError::UnknownColumns { columns } => {
+                let list: Vec<String> = columns.iter().map(usize::to_string).collect();
+                format!("CSV 第 {} 列（从 1 数起）不是输入列", list.join("、"))
+            }
+        }
+    }
+}
+
 struct UnknownColumns<'a>(&'a [usize]);
 
 impl fmt::Display for UnknownColumns<'_> {

@@ -11,7 +11,7 @@ use super::{ErrorKind, UsageError};
 use bindcheck::file;
 use bindcheck::probe::{ProbeConfig, ResolverChoice, Timeouts};
 use bindcheck::profile::Profile;
-use bindcheck::validate::Inputs;
+use bindcheck::validate::{Inputs, Lang};
 
 /// The form fields, as flags (shared by `validate` and `check`).
 #[derive(Debug, Clone, Args)]
@@ -180,22 +180,41 @@ pub fn load_profile(spec: Option<&str>) -> Result<Profile, UsageError> {
                 None => e.source.clone(),
             };
             let mut usage = if e.more.is_empty() {
-                UsageError::new(format!("{}: {}", place(&e), e.message), e.hint.clone())
+                UsageError::new(format!("{}: {}", place(&e), e.message), e.hint.clone()).zh(
+                    format!("{}：{}", place(&e), e.message_in(Lang::ZhCn)),
+                    e.hint_in(Lang::ZhCn).to_owned(),
+                )
             } else {
                 // Every problem with its place and hint, so that one pass fixes the file.
-                let all = std::iter::once(&e).chain(&e.more);
-                let lines: Vec<String> = all
-                    .map(|p| format!("  {}: {}\n    hint: {}", place(p), p.message, p.hint))
-                    .collect();
-                let count = e.more.len() + 1;
-                let capped = if count == bindcheck::profile::MAX_PROFILE_ERRORS {
-                    " (the first ones)"
-                } else {
-                    ""
+                let list = |lang: Lang, hint: &str| {
+                    let all = std::iter::once(&e).chain(&e.more);
+                    let colon = lang.pick(": ", "：");
+                    all.map(|p| {
+                        let (message, said) = (p.message_in(lang), p.hint_in(lang));
+                        format!("  {}{colon}{message}\n    {hint}{said}", place(p))
+                    })
+                    .collect::<Vec<String>>()
+                    .join("\n")
                 };
+                let count = e.more.len() + 1;
+                let capped = count == bindcheck::profile::MAX_PROFILE_ERRORS;
                 UsageError::new(
-                    format!("{} has {count} problems{capped}:\n{}", e.source, lines.join("\n")),
+                    format!(
+                        "{} has {count} problems{}:\n{}",
+                        e.source,
+                        if capped { " (the first ones)" } else { "" },
+                        list(Lang::En, "hint: ")
+                    ),
                     "fix them from the top, then run again; docs/profile.md describes every key",
+                )
+                .zh(
+                    format!(
+                        "{} 有 {count} 处问题{}：\n{}",
+                        e.source,
+                        if capped { "（只列出前面这些）" } else { "" },
+                        list(Lang::ZhCn, "建议：")
+                    ),
+                    "请从上往下逐一改正，然后再运行；docs/profile.md 说明了每个键",
                 )
             }
             .kind(ErrorKind::Config);

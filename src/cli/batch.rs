@@ -2,7 +2,6 @@
 //! bounded), validate them on every core, write JSONL in input order. Rows are read and
 //! checked a chunk at a time, so memory stays flat however long the input is.
 
-use anyhow::Context;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use rayon::prelude::*;
@@ -78,7 +77,7 @@ pub fn run(
     let progress = progress_bar();
     let (read, written) = pipeline(rows, &progress, policy, lang, unmasked, today);
     progress.finish_and_clear();
-    let tally = written.context("cannot write the results")?;
+    let tally = written.map_err(super::write_failed(("cannot write the results", "无法写出结果")))?;
     read.map_err(|e| {
         UsageError::new(
             format!("cannot read the input after {} rows", tally.rows),
@@ -109,7 +108,10 @@ fn open_rows(input: &str, format: Option<InputFormat>) -> anyhow::Result<Input> 
                     format!("cannot open the input file {input}: {e}"),
                     "check the path given to --input",
                 )
-                .zh(format!("无法打开输入文件 {input}：{e}"), "请检查 --input 给出的路径")
+                .zh(
+                    format!("无法打开输入文件 {input}：{}", bindcheck::file::io_zh(&e)),
+                    "请检查 --input 给出的路径",
+                )
                 .kind(ErrorKind::Data)
             })?,
         ))
@@ -132,7 +134,21 @@ fn header_error(e: HeaderError) -> UsageError {
         }
         _ => "the first line must name the columns".to_owned(),
     };
-    let usage = UsageError::new(e.to_string(), hint).kind(ErrorKind::Data);
+    let hint_zh = match &e {
+        HeaderError::UnknownColumns { .. } => {
+            "只写 `phone`、`email`、`card`、`expiry`、`cvv`、`id_number`、`name` 和 `region` 这些列，\
+             删去其他列（拼错的列名会让那一项不被检查）"
+                .to_owned()
+        }
+        HeaderError::TooLong { .. } => format!("第一行必须是列名；每行最多 {} KiB", batch::MAX_ROW_BYTES >> 10),
+        HeaderError::NoInputColumns => {
+            "请写出 `phone`、`email`、`card`、`expiry`、`cvv`、`id_number`、`name` 这些列（`region` 可选）".to_owned()
+        }
+        _ => "第一行必须是列名".to_owned(),
+    };
+    let usage = UsageError::new(e.to_string(), hint)
+        .zh(e.zh(), hint_zh)
+        .kind(ErrorKind::Data);
     match e {
         HeaderError::Read(io) => usage.caused_by(io),
         _ => usage,

@@ -1,7 +1,6 @@
 //! `bindcheck check`: validate the inputs and probe the wallet's endpoints together, then say
 //! whether a bind will work (ready, degraded, blocked), why, and what to do first.
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -262,7 +261,7 @@ fn write_reports(formats: &[(Format, Option<PathBuf>)], report: &Report, warning
                 let mut out = io::BufWriter::new(stdout.lock());
                 render::render(*format, report, &mut out, options)
                     .and_then(|()| out.flush())
-                    .context("cannot write the report")?;
+                    .map_err(super::write_failed(("cannot write the report", "无法写出报告")))?;
             }
             Some(path) => {
                 let mut buf = Vec::new();

@@ -74,7 +74,15 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
     let lang = resolve_lang(args.lang);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    if args.query.is_empty() {
+    let outcome = explain(&mut out, &args.query, lang)
+        .and_then(|outcome| out.flush().map(|()| outcome))
+        .map_err(super::write_failed(("cannot write the explanation", "无法写出说明")))?;
+    Ok(outcome)
+}
+
+/// Writes what `query` (nothing: everything) matches.
+fn explain(out: &mut impl Write, query: &[String], lang: Lang) -> io::Result<Outcome> {
+    if query.is_empty() {
         for p in PROMPTS {
             writeln!(out, "{}", p.texts.join(" / "))?;
         }
@@ -82,10 +90,9 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
         for &c in Code::ALL {
             writeln!(out, "{c}")?;
         }
-        out.flush()?;
         return Ok(Outcome::Valid);
     }
-    let query = args.query.join(" ");
+    let query = query.join(" ");
     let matches = find(&query);
     if matches.is_empty() {
         let (msg, hint) = match lang {
@@ -99,7 +106,6 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
             ),
         };
         writeln!(out, "{msg}\n{}{}{hint}", words(lang).hint, words(lang).colon)?;
-        out.flush()?;
         return Ok(Outcome::Invalid);
     }
     for (i, m) in matches.iter().enumerate() {
@@ -107,7 +113,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
             writeln!(out)?;
         }
         match m {
-            Match::Code(c) => code(&mut out, *c, lang)?,
+            Match::Code(c) => code(out, *c, lang)?,
             Match::Prompt(p) => {
                 let (causes, steps, codes) = match lang {
                     Lang::ZhCn => ("常见原因", "处理方法", "bindcheck 可提前发现"),
@@ -122,6 +128,5 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
             }
         }
     }
-    out.flush()?;
     Ok(Outcome::Valid)
 }

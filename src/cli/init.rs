@@ -19,7 +19,10 @@ pub struct InitArgs {
 
 pub fn run(args: InitArgs) -> anyhow::Result<Outcome> {
     if args.path.as_os_str() == "-" {
-        std::io::stdout().lock().write_all(STARTER_PROFILE.as_bytes())?;
+        let mut out = std::io::stdout().lock();
+        out.write_all(STARTER_PROFILE.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(super::write_failed(("cannot write the profile", "无法写出配置文件")))?;
         return Ok(Outcome::Valid);
     }
     if args.path.exists() && !args.force {

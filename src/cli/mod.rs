@@ -166,7 +166,7 @@ impl UsageError {
         let w = labels(lang);
         let mut out = message.to_owned();
         for cause in self.causes() {
-            out.push_str(&format!("\n  {}{cause}", w.caused_by));
+            out.push_str(&format!("\n  {}{}", w.caused_by, cause_in(cause, lang)));
         }
         out.push_str(&format!("\n{}{hint}", w.hint));
         out
@@ -188,6 +188,54 @@ impl UsageError {
     fn causes(&self) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
         let first = self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static));
         std::iter::successors(first, |e| e.source())
+    }
+}
+
+/// A cause of an error for a reader of `lang`. In Chinese, bindcheck's own errors and the
+/// operating system's say it in Chinese; another library's English words are marked as
+/// quoted from it (`原文：`), so a reader knows they are not bindcheck's.
+fn cause_in(cause: &(dyn std::error::Error + 'static), lang: Lang) -> String {
+    if lang == Lang::En {
+        return cause.to_string();
+    }
+    if let Some(e) = cause.downcast_ref::<bindcheck::file::FileError>() {
+        return e.zh();
+    }
+    if let Some(e) = cause.downcast_ref::<io::Error>() {
+        return bindcheck::file::io_zh(e);
+    }
+    if let Some(e) = cause.downcast_ref::<bindcheck::check::PlanError>() {
+        return e.zh();
+    }
+    if let Some(e) = cause.downcast_ref::<bindcheck::probe::BuildError>() {
+        return e.zh();
+    }
+    if let Some(e) = cause.downcast_ref::<bindcheck::probe::TlsSetupError>() {
+        return e.zh();
+    }
+    if let Some(e) = cause.downcast_ref::<bindcheck::probe::AppError>() {
+        return e.zh();
+    }
+    if let Some(e) = cause.downcast_ref::<bindcheck::batch::HeaderError>() {
+        return e.zh();
+    }
+    if let Some(e) = cause.downcast_ref::<UsageError>() {
+        return e.body(lang);
+    }
+    format!("原文：{cause}")
+}
+
+/// An output that cannot be written (exit code 74): `what` in English and Chinese, such as
+/// ("cannot write the report", "无法写出报告").
+pub(crate) fn write_failed(what: (&'static str, &'static str)) -> impl FnOnce(io::Error) -> UsageError {
+    move |e| {
+        UsageError::new(
+            what.0,
+            "check that the output can be written: the disk, the file, the pipe or the terminal",
+        )
+        .zh(what.1, "请检查输出能否写入：磁盘、文件、管道或终端")
+        .kind(ErrorKind::Io)
+        .caused_by(e)
     }
 }
 
@@ -430,9 +478,12 @@ pub fn main() -> ExitCode {
                     usage.kind
                 }
                 None => {
-                    let _ = writeln!(stderr, "{}{err}", w.error);
-                    for cause in err.chain().skip(1) {
-                        let _ = writeln!(stderr, "  {}{cause}", w.caused_by);
+                    let mut chain = err.chain();
+                    if let Some(first) = chain.next() {
+                        let _ = writeln!(stderr, "{}{}", w.error, cause_in(first, lang));
+                    }
+                    for cause in chain {
+                        let _ = writeln!(stderr, "  {}{}", w.caused_by, cause_in(cause, lang));
                     }
                     ErrorKind::Data
                 }

@@ -1,6 +1,5 @@
 //! `bindcheck probe`: the network probes alone, for one or more endpoint URLs.
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -119,7 +118,8 @@ pub fn run(args: ProbeArgs) -> anyhow::Result<Outcome> {
             super::resolve_lang(args.lang),
         )?,
     }
-    out.flush().context("cannot write the report")?;
+    out.flush()
+        .map_err(super::write_failed(("cannot write the report", "无法写出报告")))?;
     Ok(if reports.iter().all(|r| r.status == Status::Ok) {
         Outcome::Valid
     } else {

@@ -1,6 +1,5 @@
 //! `bindcheck trace URL|HOST`: hop by hop, where on the way to the wallet packets are lost.
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{self, Write};
 use std::net::IpAddr;
@@ -184,7 +183,8 @@ pub fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
         }
         TraceFormat::Text => text(&mut out, &results, super::resolve_lang(args.lang))?,
     }
-    out.flush().context("cannot write the trace")?;
+    out.flush()
+        .map_err(super::write_failed(("cannot write the trace", "无法写出路径追踪结果")))?;
     let fine = results
         .iter()
         .all(|r| r.status == Status::Ok && r.analysis.reached && r.analysis.segment == LossSegment::None);

@@ -1,6 +1,5 @@
 //! `bindcheck validate`: check one set of form inputs, or a batch file of them.
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -92,8 +91,12 @@ impl ValidateArgs {
     fn policy(&self) -> Result<Policy, UsageError> {
         let bin_table = match &self.bin_table {
             None => None,
-            Some(path) => Some(data_file(path, "--bin-table", ("BIN table", "a BIN table"), |text| {
-                BinTable::parse(text).map_err(|e| (e.line, e.problem.to_string(), e.hint()))
+            Some(path) => Some(data_file(path, "--bin-table", ("BIN table", "BIN 表"), |text| {
+                BinTable::parse(text).map_err(|e| DataError {
+                    line: e.line,
+                    problem: (e.problem.to_string(), e.problem.zh()),
+                    hint: (e.hint(), e.hint_zh()),
+                })
             })?),
         };
         let ranges = match &self.phone_ranges {
@@ -101,8 +104,14 @@ impl ValidateArgs {
             Some(path) => Some(Arc::new(data_file(
                 path,
                 "--phone-ranges",
-                ("phone ranges", "a phone ranges file"),
-                |text| PhoneRanges::parse(text).map_err(|e| (e.line, e.problem.to_string(), e.hint())),
+                ("phone ranges file", "号段文件"),
+                |text| {
+                    PhoneRanges::parse(text).map_err(|e| DataError {
+                        line: e.line,
+                        problem: (e.problem.to_string(), e.problem.zh()),
+                        hint: (e.hint(), e.hint_zh()),
+                    })
+                },
             )?)),
         };
         Ok(Policy {
@@ -131,33 +140,40 @@ fn parse_segment_policy(value: &str) -> Result<SegmentPolicy, String> {
 /// A data file a flag names (`--bin-table`, `--phone-ranges`): read (a regular file of at
 /// most [`MAX_BIN_TABLE_BYTES`]) and parsed by `parse`, whose error is the line, what is wrong
 /// there and what to do. `what` names the file in the error, and as the subject of the hint.
+/// A data file's line that cannot be read: which, what is wrong and what to do, each in
+/// English and Chinese.
+struct DataError {
+    line: usize,
+    problem: (String, String),
+    hint: (&'static str, &'static str),
+}
+
+/// A CSV data file given by `flag`: read (at most [`MAX_BIN_TABLE_BYTES`]) and parsed. `what`
+/// names it in English and Chinese.
 fn data_file<T>(
     path: &Path,
     flag: &str,
     what: (&str, &str),
-    parse: impl FnOnce(&str) -> Result<T, (usize, String, &'static str)>,
+    parse: impl FnOnce(&str) -> Result<T, DataError>,
 ) -> Result<T, UsageError> {
+    let mib = MAX_BIN_TABLE_BYTES >> 20;
     let text = file::read_text(path, MAX_BIN_TABLE_BYTES).map_err(|e| {
         UsageError::new(
             format!("cannot read the {}", what.0),
-            format!(
-                "check the path given to {flag}: {} is a CSV file of at most {} MiB",
-                what.1,
-                MAX_BIN_TABLE_BYTES >> 20
-            ),
+            format!("check the path given to {flag}: it is a CSV file of at most {mib} MiB"),
         )
         .zh(
-            format!("无法读取{}", what.0),
-            format!(
-                "请检查 {flag} 给出的路径：它是不超过 {} MiB 的 CSV 文件",
-                MAX_BIN_TABLE_BYTES >> 20
-            ),
+            format!("无法读取{}", what.1),
+            format!("请检查 {flag} 给出的路径：它是不超过 {mib} MiB 的 CSV 文件"),
         )
         .kind(ErrorKind::Config)
         .caused_by(e)
     })?;
-    parse(&text).map_err(|(line, problem, hint)| {
-        UsageError::new(format!("{}:{line}: {problem}", path.display()), hint).kind(ErrorKind::Config)
+    parse(&text).map_err(|DataError { line, problem, hint }| {
+        let shown = path.display();
+        UsageError::new(format!("{shown}:{line}: {}", problem.0), hint.0)
+            .zh(format!("{shown} 第 {line} 行：{}", problem.1), hint.1)
+            .kind(ErrorKind::Config)
     })
 }
 
@@ -237,6 +253,6 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {
         Format::Json => render::json(&mut out, &v, &inputs, lang, args.unmasked),
     }
     .and_then(|()| out.flush())
-    .context("cannot write the report")?;
+    .map_err(super::write_failed(("cannot write the report", "无法写出报告")))?;
     Ok(if v.ok() { Outcome::Valid } else { Outcome::Invalid })
 }

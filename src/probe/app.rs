@@ -193,6 +193,17 @@ pub enum AppError {
 }
 
 #[cfg(feature = "probe")]
+impl AppError {
+    /// What is wrong, in Simplified Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            AppError::Tls(_) => "无法为应用路径准备 TLS".into(),
+            AppError::Client(_) => "无法建立应用路径的 HTTP 客户端".into(),
+        }
+    }
+}
+
+#[cfg(feature = "probe")]
 /// The application path's HTTP client, built once per run; cheap to share.
 pub struct AppClient {
     client: reqwest::Client,

@@ -392,6 +392,24 @@ pub struct ProberBuilder {
 }
 
 #[cfg(feature = "probe")]
+impl BuildError {
+    /// What is wrong, in Simplified Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            BuildError::Resolver { resolver, .. } => match resolver {
+                ResolverChoice::System => "无法使用系统的 DNS 设置".into(),
+                ResolverChoice::Server(a) => format!("无法通过 {a} 进行 DNS 解析"),
+            },
+            BuildError::Tls(_) => "无法准备 TLS".into(),
+            BuildError::NoConcurrency => "并发数至少为 1".into(),
+            BuildError::IntervalTooShort => "探测间隔至少为 10 ms".into(),
+            BuildError::TooManyProbes { max } => format!("每个地址最多探测 {max} 次"),
+            BuildError::App(_) => "无法准备应用路径的请求".into(),
+        }
+    }
+}
+
+#[cfg(feature = "probe")]
 /// A configuration that cannot work.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -75,6 +75,20 @@ pub enum TlsSetupError {
 }
 
 #[cfg(feature = "probe")]
+impl TlsSetupError {
+    /// What is wrong, in Simplified Chinese (rustls's own words are left out).
+    pub fn zh(&self) -> String {
+        match self {
+            TlsSetupError::Pem(_) => "CA 文件不是有效的 PEM".into(),
+            TlsSetupError::NoCertificate => "CA 文件中没有证书".into(),
+            TlsSetupError::Certificate(_) => "CA 文件中有无法使用的证书".into(),
+            TlsSetupError::Verifier(_) => "无法建立证书验证器".into(),
+            TlsSetupError::Config(_) => "无法配置 TLS".into(),
+        }
+    }
+}
+
+#[cfg(feature = "probe")]
 impl TlsSetup {
     /// Trusts the system's roots (Mozilla's when the system has none) plus `extra_ca_pem`
     /// (a private staging CA). With `insecure`, verification failures are reported but the

@@ -92,6 +92,41 @@ fn exit_codes_follow_the_documented_contract() {
     assert!(stdout(&version).starts_with("bindcheck "));
 }
 
+/// A full disk behind standard output (/dev/full) is an output that cannot be written: 74,
+/// with the reason, in every command that writes a report, and in Chinese in a Chinese locale.
+#[test]
+fn a_report_that_cannot_be_written_exits_74() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        eprintln!("skipped: no /dev/full here");
+        return;
+    }
+    for (args, lang) in [
+        (&["validate", "--phone", "13800138000"][..], "en"),
+        (&["validate", "--phone", "13800138000", "--format", "json"], "zh-CN"),
+        (&["explain", "card.luhn"], "en"),
+        (&["init", "-"], "zh-CN"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_bindcheck"))
+            .args(args)
+            .env_clear()
+            .env("LANG", if lang == "en" { "C" } else { "zh_CN.UTF-8" })
+            .stdout(std::fs::OpenOptions::new().write(true).open(full).unwrap())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        if lang == "en" {
+            assert!(err.contains("error: cannot write"), "{args:?}: {err}");
+            assert!(err.contains("caused by: No space left on device"), "{args:?}: {err}");
+        } else {
+            assert!(err.contains("错误：无法写出"), "{args:?}: {err}");
+            assert!(err.contains("原因：磁盘已满（系统错误码 28）"), "{args:?}: {err}");
+        }
+        assert_eq!(code(&o), 74, "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn validate_takes_the_virtual_operator_policy_and_phone_ranges() {
     let ranges = fixture("profiles/phone-ranges.csv");

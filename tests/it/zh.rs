@@ -67,6 +67,7 @@ const ALLOWED: &[&str] = &[
     "bindcheck",
     "localhost",
     "libphonenumber",
+    "braintree",
     "MIIT",
     "credit",
     "card",
@@ -337,6 +338,89 @@ fn validate_explain_and_usage_errors_in_chinese_are_all_chinese() {
         );
         assert!(!out.trim().is_empty(), "{what}: no output");
         assert_chinese(what, &out);
+    }
+}
+
+/// A profile with a mistake in every section, a missing one, a TOML slip, bad data files and
+/// a bad batch header: each error is all Chinese, file, line and column included, and lists
+/// every problem.
+#[test]
+fn file_errors_in_chinese_are_all_chinese() {
+    use crate::cli::bindcheck as run;
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let many = write(
+        "many.toml",
+        r#"name = ""
+[policy]
+card_brands = ["visa", "foo"]
+[[endpoint]]
+url = "ftp://x"
+[[endpoint]]
+url = "https://a.example/"
+name = "a b"
+[[endpoint]]
+url = "https://b.example/"
+method = "PUT"
+[[endpoint]]
+url = "https://c.example/"
+expect = [700]
+[thresholds]
+dns_ms = { warn = 5, fail = 1 }
+cert_days = { warn = -1, fail = 0 }
+[resolvers]
+compare = ["x"]
+[network]
+proxy = "ftp://p"
+connectivity_checks = ["https://a.example/"]
+[serve]
+cors_origins = ["*"]
+"#,
+    );
+    let unknown_key = write("key.toml", "name = \"x\"\nfoo = 1\n");
+    let syntax = write("syntax.toml", "name = \"x\n");
+    let missing_bin = write("bin.toml", "name = \"x\"\n[policy]\nbin_table = \"none.csv\"\n");
+    let bad_bin = write("bad.csv", "622202,ICBC,sometimes\n");
+    let bad_ranges = write("ranges.csv", "+86 149,watch\n");
+    let bad_header = write("rows.csv", "phone,colour\n13800138000,red\n");
+    let missing = dir.path().join("absent.toml");
+    let cases: Vec<(&str, Vec<&str>, usize)> = vec![
+        ("a profile with many problems", vec!["check", "--profile", &many], 11),
+        (
+            "a missing profile",
+            vec!["check", "--profile", missing.to_str().unwrap()],
+            1,
+        ),
+        ("an unknown key", vec!["check", "--profile", &unknown_key], 1),
+        ("a TOML slip", vec!["check", "--profile", &syntax], 1),
+        ("a missing BIN table", vec!["check", "--profile", &missing_bin], 1),
+        (
+            "a bad BIN table",
+            vec!["validate", "--card", "6222021234567890128", "--bin-table", &bad_bin],
+            1,
+        ),
+        (
+            "bad phone ranges",
+            vec!["validate", "--phone", "14912345678", "--phone-ranges", &bad_ranges],
+            1,
+        ),
+        ("a bad batch header", vec!["validate", "--input", &bad_header], 1),
+    ];
+    for (what, mut argv, problems) in cases {
+        argv.extend(["--lang", "zh-CN"]);
+        let o = run(&argv, &[], "");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("错误："), "{what}: {err}");
+        assert_eq!(
+            err.matches("建议：").count(),
+            problems + usize::from(problems > 1),
+            "{what}: one hint per problem, and one for the whole: {err}"
+        );
+        assert_chinese(what, &err);
     }
 }
 

@@ -112,6 +112,11 @@ impl BinTableError {
     pub fn hint(&self) -> &'static str {
         "each line is prefix,issuer,kind (kind debit, credit, prepaid or empty), or has the columns a header line names: prefix,issuer,issuer_zh,kind,country,brands (docs/profile.md, \"BIN tables\")"
     }
+
+    /// [`BinTableError::hint`] in Simplified Chinese.
+    pub fn hint_zh(&self) -> &'static str {
+        "每行写 `prefix,issuer,kind`（卡种 `kind` 为 `debit`、`credit`、`prepaid` 或留空），或者写表头一行所列的各列：`prefix,issuer,issuer_zh,kind,country,brands`（见 docs/profile.md 的 `BIN tables` 一节）"
+    }
 }
 
 /// What is wrong with a BIN table line.
@@ -138,6 +143,29 @@ pub enum BinTableProblem {
     Country,
     #[error("the brands must be card brand names joined by + (such as unionpay+visa), as braintree's credit-card-type names them")]
     Brands,
+}
+
+impl BinTableProblem {
+    /// What is wrong, in Simplified Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            BinTableProblem::Columns(n) => format!("应有 2 或 3 列（`prefix,issuer,kind`），实际有 {n} 列"),
+            BinTableProblem::Prefix(n) => format!("前缀必须是 1 到 11 位数字（它有 {n} 个字符）"),
+            BinTableProblem::Kind => "卡种只能是 `debit`、`credit` 或 `prepaid`".into(),
+            BinTableProblem::Quote => "引号在本行内没有闭合，或闭合的引号后面跟的不是逗号".into(),
+            BinTableProblem::Values { found, named } => format!("表头列出了 {named} 列，这一行有 {found} 列"),
+            BinTableProblem::UnknownColumn(n) => {
+                format!("表头第 {n} 列不是 `prefix`、`issuer`、`issuer_zh`、`kind`、`country`、`brands` 之一")
+            }
+            BinTableProblem::RepeatedColumn(n) => format!("表头第 {n} 列与前面的某一列同名"),
+            BinTableProblem::NoIssuer => "表头里没有 `issuer` 列".into(),
+            BinTableProblem::Country => "国家必须是两个字母的 ISO 3166 代码，例如 CN".into(),
+            BinTableProblem::Brands => {
+                "卡组织必须是用 + 连接的卡组织名称（例如 unionpay+visa），名称与 braintree 的 credit-card-type 相同"
+                    .into()
+            }
+        }
+    }
 }
 
 /// A column of the layout a header names.

@@ -45,6 +45,11 @@ impl PhoneRangesError {
     pub fn hint(&self) -> &'static str {
         "each line is prefix,type,carrier,carrier_zh,segment, for example +86 149,mobile,China Telecom,中国电信,data_only (docs/profile.md, \"Phone ranges\")"
     }
+
+    /// [`PhoneRangesError::hint`] in Simplified Chinese.
+    pub fn hint_zh(&self) -> &'static str {
+        "每行写 `prefix,type,carrier,carrier_zh,segment`，例如 `+86 149,mobile,China Telecom,中国电信,data_only`（见 docs/profile.md 的 `Phone ranges` 一节）"
+    }
 }
 
 /// What is wrong with a ranges line.
@@ -63,6 +68,22 @@ pub enum PhoneRangesProblem {
     Segment,
     #[error("a carrier name must be at most 64 characters")]
     CarrierName,
+}
+
+impl PhoneRangesProblem {
+    /// What is wrong, in Simplified Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            PhoneRangesProblem::Columns(n) => {
+                format!("应有 1 到 5 列（`prefix,type,carrier,carrier_zh,segment`），实际有 {n} 列")
+            }
+            PhoneRangesProblem::Prefix => "前缀必须是国家代码加开头的数字，共 2 到 12 位，例如 +86 149".into(),
+            PhoneRangesProblem::CountryCode => "前缀的国家代码不是正在使用的代码".into(),
+            PhoneRangesProblem::Type => "类型必须是 `mobile`、`fixed_line`、`fixed_line_or_mobile`、`voip`、`pager`、`personal_number`、`toll_free`、`premium_rate`、`shared_cost`、`uan`、`voicemail` 之一".into(),
+            PhoneRangesProblem::Segment => "号段类别必须是 `standard`、`virtual_operator`、`data_only` 或 `satellite`".into(),
+            PhoneRangesProblem::CarrierName => "运营商名称最多 64 个字符".into(),
+        }
+    }
 }
 
 /// The longest prefix a range may have, in digits (country code included).
