@@ -6,6 +6,7 @@ mod batch;
 mod check;
 mod explain;
 mod generate;
+mod help_zh;
 mod init;
 mod probe;
 mod render;
@@ -440,11 +441,35 @@ fn mask_digits_and_emails(text: &str) -> String {
 }
 
 /// Parses the command line, runs it, and maps the outcome to an exit code.
+/// The command line read, with its help in `lang`; `Ok(None)` when the Chinese `help`
+/// command has printed the help asked for.
+fn parse(args: &[String], lang: Lang) -> Result<Option<Cli>, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    if lang == Lang::En {
+        return Cli::try_parse_from(args).map(Some);
+    }
+    let mut cmd = help_zh::localize(Cli::command());
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    if let Some(("help", help)) = matches.subcommand() {
+        let mut shown = &mut cmd;
+        for name in help.get_many::<String>("command").into_iter().flatten() {
+            if shown.find_subcommand(name).is_none() {
+                return Err(shown.error(clap::error::ErrorKind::InvalidSubcommand, "不认识的命令"));
+            }
+            shown = shown.find_subcommand_mut(name).expect("found above");
+        }
+        let _ = write!(io::stdout(), "{}", shown.render_long_help());
+        return Ok(None);
+    }
+    Cli::from_arg_matches(&matches).map(Some)
+}
+
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
     let lang = language_of_args(&args);
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let cli = match parse(&args, lang) {
+        Ok(Some(cli)) => cli,
+        Ok(None) => return ExitCode::SUCCESS,
         Err(e) => {
             match without_values(&e, lang) {
                 Some(message) => {

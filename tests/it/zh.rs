@@ -42,6 +42,7 @@ const ALLOWED: &[&str] = &[
     "HK",
     "URL",
     "API",
+    "CORS",
     "IANA",
     "UDP",
     "NO",
@@ -68,6 +69,9 @@ const ALLOWED: &[&str] = &[
     "localhost",
     "libphonenumber",
     "braintree",
+    "Linux",
+    "Prometheus",
+    "Kubernetes",
     "MIIT",
     "credit",
     "card",
@@ -339,6 +343,97 @@ fn validate_explain_and_usage_errors_in_chinese_are_all_chinese() {
         assert!(!out.trim().is_empty(), "{what}: no output");
         assert_chinese(what, &out);
     }
+}
+
+/// Every command's help, short and long, and the `help` command: all Chinese in a Chinese
+/// locale, placeholders (`<FILE>`) aside, and clap's English headings gone.
+#[test]
+fn help_in_chinese_is_all_chinese() {
+    use crate::cli::bindcheck as run;
+    let zh = [("LANG", "zh_CN.UTF-8")];
+    let mut argvs: Vec<Vec<&str>> = vec![vec!["--help"], vec!["-h"], vec!["help"], vec!["help", "help"]];
+    for cmd in [
+        "check",
+        "validate",
+        "probe",
+        "explain",
+        "trace",
+        "serve",
+        "init",
+        "completions",
+        "man",
+    ] {
+        argvs.push(vec![cmd, "--help"]);
+        argvs.push(vec![cmd, "-h"]);
+        argvs.push(vec!["help", cmd]);
+    }
+    // `<FILE>`, and an optional argument's `[CODE|TEXT]`: placeholders, named as clap names them.
+    let placeholder = |line: &str| {
+        let mut out = String::new();
+        let mut depth = 0;
+        for c in line.chars() {
+            match c {
+                '<' => depth += 1,
+                '>' if depth > 0 => depth -= 1,
+                _ if depth == 0 => out.push(c),
+                _ => {}
+            }
+        }
+        out.split(' ')
+            .filter(|w| {
+                let inner = w.trim_end_matches("...").trim_start_matches('[').trim_end_matches(']');
+                !(w.starts_with('[') && inner.chars().all(|c| c.is_ascii_uppercase() || "|_-".contains(c)))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for argv in argvs {
+        let o = run(&argv, &zh, "");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{argv:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(out.contains("用法："), "{argv:?}: {out}");
+        for heading in [
+            "Usage:",
+            "Options:",
+            "Arguments:",
+            "Commands:",
+            "Print help",
+            "[default:",
+            "[possible values:",
+        ] {
+            assert!(!out.contains(heading), "{argv:?}: {heading} in {out}");
+        }
+        // A command's name opens its line in the list of commands; an example, and the usage
+        // line, are command lines, typed as they are.
+        let name = |line: &str| match line.strip_prefix("  ") {
+            _ if line.starts_with("用法：") => String::new(),
+            Some(example)
+                if ["bindcheck ", "curl ", "BINDCHECK_"]
+                    .iter()
+                    .any(|p| example.starts_with(p)) =>
+            {
+                String::new()
+            }
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_lowercase()) => {
+                rest.split_once(' ').map_or(String::new(), |(_, help)| help.to_owned())
+            }
+            _ => line.to_owned(),
+        };
+        let text: String = out
+            .lines()
+            .map(|l| name(&placeholder(l)))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_chinese(&format!("{argv:?}"), &text);
+    }
+    // English stays as clap writes it.
+    let en = run(&["check", "--help"], &[("LANG", "C")], "");
+    assert!(String::from_utf8_lossy(&en.stdout).contains("Usage: bindcheck check [OPTIONS]"));
 }
 
 /// A profile with a mistake in every section, a missing one, a TOML slip, bad data files and
