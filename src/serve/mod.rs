@@ -393,35 +393,43 @@ async fn probe_handler(
     Query(q): Query<ProbeQuery>,
 ) -> Response {
     let profile = state.profile();
+    // Plain text, read by Prometheus (English) or by a person at a browser, whose
+    // `Accept-Language` may ask for Chinese.
+    let lang = problem::header_lang(&headers);
     let names = || {
-        profile
-            .endpoints
-            .iter()
-            .map(|e| e.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        let names: Vec<&str> = profile.endpoints.iter().map(|e| e.name.as_str()).collect();
+        match lang {
+            Lang::En => names.join(", "),
+            Lang::ZhCn => format!("`{}`", names.join("`、`")),
+        }
     };
     let Some(target) = q.target.as_deref() else {
-        return (
-            StatusCode::BAD_REQUEST,
-            format!("missing `target`: one of {}\n", names()),
-        )
-            .into_response();
+        let said = match lang {
+            Lang::En => format!("missing `target`: one of {}\n", names()),
+            Lang::ZhCn => format!("缺少 `target`：应为 {} 之一\n", names()),
+        };
+        return (StatusCode::BAD_REQUEST, said).into_response();
     };
     // Only endpoints the profile names: bindcheck is not an open proxy.
     let Some(id) = profile.endpoint_named(target) else {
-        return (
-            StatusCode::NOT_FOUND,
-            format!(
+        let said = match lang {
+            Lang::En => format!(
                 "unknown target: this server probes only its profile's endpoints ({})\n",
                 names()
             ),
-        )
-            .into_response();
+            Lang::ZhCn => format!("未知的 `target`：本服务只探测其配置文件中的端点（{}）\n", names()),
+        };
+        return (StatusCode::NOT_FOUND, said).into_response();
     };
     let module = match q.module.as_deref().map_or(Ok(Module::Http), str::parse) {
         Ok(m) => m,
-        Err(()) => return (StatusCode::BAD_REQUEST, "unknown module: use http or full\n").into_response(),
+        Err(()) => {
+            let said = lang.pick(
+                "unknown module: use http or full\n",
+                "未知的 `module`：请用 `http` 或 `full`\n",
+            );
+            return (StatusCode::BAD_REQUEST, said).into_response();
+        }
     };
     let budget = scrape_budget(&headers).unwrap_or(state.default_deadline);
     let (flight, shared) = state.flight(id, module, budget);
@@ -433,7 +441,10 @@ async fn probe_handler(
     // `scrape_budget` keeps in hand.
     let wait = budget.saturating_add(Duration::from_millis(400));
     let Ok(Some(report)) = tokio::time::timeout(wait, flight).await else {
-        return busy("a probe of this target and module is still running; it will be shared when it ends\n");
+        return busy(lang.pick(
+            "a probe of this target and module is still running; it will be shared when it ends\n",
+            "对这个目标和模块的探测仍在进行；结束后会共享给各个请求\n",
+        ));
     };
     state
         .metrics
@@ -446,7 +457,8 @@ async fn probe_handler(
         .inc();
     let mut out = Vec::new();
     if prometheus::render(&report, &mut out).is_err() {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "cannot encode the metrics\n").into_response();
+        let said = lang.pick("cannot encode the metrics\n", "无法编码指标\n");
+        return (StatusCode::INTERNAL_SERVER_ERROR, said).into_response();
     }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],

@@ -225,6 +225,21 @@ async fn probes_configured_targets_only_and_speaks_prometheus() {
     ] {
         let r = c.get(format!("{}/probe?{q}", s.base)).send().await.unwrap();
         assert!(r.status() == 404 || r.status() == 400, "{q}: {}", r.status());
+        let english = r.text().await.unwrap();
+        assert!(
+            english.is_ascii() && !english.contains("evil") && !english.contains("127.0.0.1:1"),
+            "{q}: {english}"
+        );
+        // A person at a browser that asks for Chinese reads Chinese; Prometheus asks for nothing.
+        let r = c
+            .get(format!("{}/probe?{q}", s.base))
+            .header("accept-language", "zh-CN,zh;q=0.9")
+            .send()
+            .await
+            .unwrap();
+        let zh = r.text().await.unwrap();
+        crate::zh::assert_chinese(&format!("/probe?{q}"), &zh);
+        assert!(!zh.contains("evil") && !zh.contains("127.0.0.1:1"), "{q}: {zh}");
     }
 
     let r = c.get(format!("{}/healthz", s.base)).send().await.unwrap();

@@ -162,7 +162,7 @@ fn the_checker_finds_english_and_spares_literals() {
     assert_eq!(found, ["retry", "after"]);
 }
 
-fn assert_chinese(what: &str, out: &str) {
+pub(crate) fn assert_chinese(what: &str, out: &str) {
     let english = english_words(out);
     assert!(
         english.is_empty(),
