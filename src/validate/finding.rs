@@ -286,8 +286,26 @@ pub struct LocalizedFinding {
     pub hint: String,
 }
 
+/// `template` with its `{detail}` filled. A Chinese template spaces a Latin detail off from
+/// the characters around it (`不接受 HK 的号码`); a detail that begins or ends in Chinese
+/// (`中国香港`) takes the space on that side away.
 fn fill(template: &str, detail: Option<&str>) -> String {
-    template.replace("{detail}", detail.unwrap_or("?"))
+    let detail = detail.unwrap_or("?");
+    let Some((before, after)) = template.split_once("{detail}") else {
+        return template.to_owned();
+    };
+    let wide = |c: Option<char>| c.is_some_and(|c| c >= '\u{2e80}');
+    let before = if wide(detail.chars().next()) && wide(before.trim_end_matches(' ').chars().last()) {
+        before.trim_end_matches(' ')
+    } else {
+        before
+    };
+    let after = if wide(detail.chars().last()) && wide(after.trim_start_matches(' ').chars().next()) {
+        after.trim_start_matches(' ')
+    } else {
+        after
+    };
+    format!("{before}{detail}{}", after.replace("{detail}", detail))
 }
 
 /// The most severe finding in `findings`, if any.

@@ -14,6 +14,7 @@ mod idna2008;
 pub mod mask;
 mod phone;
 mod record;
+mod region_names;
 mod row;
 mod text;
 
@@ -35,3 +36,15 @@ pub use phone::{
 };
 pub use record::{validate, DataVersions, FieldView, FieldViews, Inputs, Policy, Validation};
 pub use row::{inputs_from_json, json_problem, Column, Record, Row, RowError};
+
+/// The name a reader of `lang` knows a region by, from its ISO 3166-1 code (`CN`, `jp`): in
+/// Chinese, `中国大陆`, `日本` (src/validate/region_names.rs); in English the code itself, as
+/// English outputs show it. `None` for a code with no name.
+pub fn region_name(code: &str, lang: Lang) -> Option<&str> {
+    let upper = code.to_ascii_uppercase();
+    let i = region_names::NAMES
+        .binary_search_by(|(c, _)| (*c).cmp(upper.as_str()))
+        .ok()?;
+    let (code, zh) = region_names::NAMES[i];
+    Some(lang.pick(code, zh))
+}

@@ -362,13 +362,15 @@ pub struct FieldView {
 }
 
 impl FieldView {
-    /// What text outputs show in brackets after the value, in `lang`: the phone's region code,
-    /// number type and carrier; the card's brand (co-badged: `UnionPay + Visa`), its issuer
+    /// What text outputs show in brackets after the value, in `lang`: the phone's region (its
+    /// code in English, its name in Chinese: [`region_name`](super::region_name)), number type
+    /// and carrier; the card's brand (co-badged: `UnionPay + Visa`), its issuer
     /// (the Chinese name in `zh-CN`, when the BIN table has one) and the issuer's country. Types,
     /// brands and carriers by the names readers of `lang` know them by.
     pub fn facts(&self, lang: Lang) -> Vec<String> {
         let mut facts = Vec::new();
-        facts.extend(self.region.clone());
+        let region = |code: &str| super::region_name(code, lang).unwrap_or(code).to_owned();
+        facts.extend(self.region.as_deref().map(region));
         facts.extend(self.number_type.map(|t| t.name(lang).to_owned()));
         if let Some(brand) = self.brand {
             let brands: Vec<&str> = std::iter::once(brand)
@@ -382,7 +384,7 @@ impl FieldView {
         }
         if let Some(issuer) = &self.issuer {
             facts.push(issuer.issuer_name(lang).to_owned());
-            facts.extend(issuer.country.clone());
+            facts.extend(issuer.country.as_deref().map(region));
         }
         facts
     }
@@ -409,7 +411,7 @@ mod tests {
         };
         assert_eq!(
             card_facts("6222021234567890128", &policy, Lang::ZhCn),
-            ["银联", "中国工商银行", "CN"]
+            ["银联", "中国工商银行", "中国大陆"]
         );
         assert_eq!(
             card_facts("6222021234567890128", &policy, Lang::En),
@@ -417,7 +419,7 @@ mod tests {
         );
         assert_eq!(
             card_facts("6222029912345678", &policy, Lang::ZhCn),
-            ["银联 + Visa", "ICBC, Asia", "HK"],
+            ["银联 + Visa", "ICBC, Asia", "中国香港"],
             "no Chinese name in the table: the issuer as written"
         );
         let classic = CardPolicy {

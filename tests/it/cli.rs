@@ -254,7 +254,7 @@ fn a_co_badged_card_passes_where_either_brand_is_allowed() {
     let o = run("unionpay", &["--lang", "zh-CN"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("（银联 + Visa，中国工商银行（亚洲），HK）"),
+        stdout(&o).contains("（银联 + Visa，中国工商银行（亚洲），中国香港）"),
         "{}",
         stdout(&o)
     );

@@ -284,7 +284,7 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
     if let Some(out_of_bounds) = nsn_bounds(national.len()) {
         check
             .findings
-            .push(finding(out_of_bounds).with_detail(place(code, length_region)));
+            .push(at_place(finding(out_of_bounds), place(code, length_region)));
         return check;
     }
     let (mut number_type, mut length, mut region) = classify(&mut check, code, national, length_region);
@@ -334,8 +334,16 @@ fn finding(code: Code) -> Finding {
 }
 
 /// Where a number belongs, for a finding's detail: `CN (+86)`, or `+86` without a region.
-fn place(code: u16, region: Option<&RegionMeta>) -> String {
-    region.map_or_else(|| format!("+{code}"), |r| format!("{} (+{code})", r.id()))
+/// Where a number's rules come from, in English and Chinese: `CN (+86)`, `中国大陆（+86）`, or
+/// the calling code alone.
+fn place(code: u16, region: Option<&RegionMeta>) -> (String, String) {
+    match region {
+        None => (format!("+{code}"), format!("+{code}")),
+        Some(r) => (
+            format!("{} (+{code})", r.id()),
+            format!("{}（+{code}）", region_zh(r.id())),
+        ),
+    }
 }
 
 /// Cleans what was typed, as libphonenumber's `extractPossibleNumber` does and a little
@@ -488,14 +496,24 @@ fn classify(
 
 /// The finding for a number that is not in use: its length says why when it is wrong, at
 /// `place`.
-fn unknown_type(length: Length, place: String) -> Finding {
+fn unknown_type(length: Length, place: (String, String)) -> Finding {
     let code = match length {
         Length::TooShort | Length::LocalOnly => Code::PhoneTooShort,
         Length::TooLong => Code::PhoneTooLong,
         Length::Invalid => Code::PhoneInvalidLength,
         Length::Possible => Code::PhoneInvalid,
     };
-    finding(code).with_detail(place)
+    at_place(finding(code), place)
+}
+
+/// `finding` with a [`place`] for its detail.
+fn at_place(finding: Finding, (en, zh): (String, String)) -> Finding {
+    finding.with_localized_detail(en, zh)
+}
+
+/// A region's Chinese name, for a finding's detail; the code where it has none.
+fn region_zh(code: &'static str) -> &'static str {
+    super::region_name(code, super::Lang::ZhCn).unwrap_or(code)
 }
 
 /// The options' checks on a number in use: its region allowed, and a mobile number (or
@@ -505,7 +523,7 @@ fn policy_findings(check: &mut PhoneCheck, number_type: NumberType, options: &Ph
         if !allowed.iter().any(|a| a.as_str() == id) {
             check
                 .findings
-                .push(finding(Code::PhoneRegionNotAllowed).with_detail(id));
+                .push(finding(Code::PhoneRegionNotAllowed).with_localized_detail(id, region_zh(id)));
         }
     }
     if options.require_mobile {
