@@ -440,7 +440,6 @@ fn mask_digits_and_emails(text: &str) -> String {
     masked
 }
 
-/// Parses the command line, runs it, and maps the outcome to an exit code.
 /// The command line read, with its help in `lang`; `Ok(None)` when the Chinese `help`
 /// command has printed the help asked for.
 fn parse(args: &[String], lang: Lang) -> Result<Option<Cli>, clap::Error> {
@@ -464,6 +463,7 @@ fn parse(args: &[String], lang: Lang) -> Result<Option<Cli>, clap::Error> {
     Cli::from_arg_matches(&matches).map(Some)
 }
 
+/// Parses the command line, runs it, and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
     let lang = language_of_args(&args);

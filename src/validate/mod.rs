@@ -41,10 +41,26 @@ pub use row::{inputs_from_json, json_problem, Column, Record, Row, RowError};
 /// Chinese, `中国大陆`, `日本` (src/validate/region_names.rs); in English the code itself, as
 /// English outputs show it. `None` for a code with no name.
 pub fn region_name(code: &str, lang: Lang) -> Option<&str> {
-    let upper = code.to_ascii_uppercase();
+    let upper = code.bytes().map(|b| b.to_ascii_uppercase());
     let i = region_names::NAMES
-        .binary_search_by(|(c, _)| (*c).cmp(upper.as_str()))
+        .binary_search_by(|(c, _)| c.bytes().cmp(upper.clone()))
         .ok()?;
     let (code, zh) = region_names::NAMES[i];
     Some(lang.pick(code, zh))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{region_name, Lang};
+
+    #[test]
+    fn regions_are_named_in_chinese_and_coded_in_english() {
+        assert_eq!(region_name("CN", Lang::ZhCn), Some("中国大陆"));
+        assert_eq!(region_name("hk", Lang::ZhCn), Some("中国香港"));
+        assert_eq!(region_name("Jp", Lang::En), Some("JP"));
+        assert_eq!(region_name("AC", Lang::ZhCn), Some("阿森松岛"));
+        for unknown in ["ZZ", "001", "", "CHN"] {
+            assert_eq!(region_name(unknown, Lang::ZhCn), None, "{unknown}");
+        }
+    }
 }

@@ -282,9 +282,7 @@ pub fn validate_phone(input: &str, options: &PhoneOptions) -> PhoneCheck {
     let national = without_national_prefix(code, national, default);
     let length_region = meta::main_region(code);
     if let Some(out_of_bounds) = nsn_bounds(national.len()) {
-        check
-            .findings
-            .push(at_place(finding(out_of_bounds), place(code, length_region)));
+        check.findings.push(at_place(out_of_bounds, place(code, length_region)));
         return check;
     }
     let (mut number_type, mut length, mut region) = classify(&mut check, code, national, length_region);
@@ -503,12 +501,12 @@ fn unknown_type(length: Length, place: (String, String)) -> Finding {
         Length::Invalid => Code::PhoneInvalidLength,
         Length::Possible => Code::PhoneInvalid,
     };
-    at_place(finding(code), place)
+    at_place(code, place)
 }
 
-/// `finding` with a [`place`] for its detail.
-fn at_place(finding: Finding, (en, zh): (String, String)) -> Finding {
-    finding.with_localized_detail(en, zh)
+/// The finding `code` with a [`place`] for its detail.
+fn at_place(code: Code, (en, zh): (String, String)) -> Finding {
+    finding(code).with_localized_detail(en, zh)
 }
 
 /// A region's Chinese name, for a finding's detail; the code where it has none.
