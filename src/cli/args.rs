@@ -2,6 +2,7 @@
 //! check, probe, serve and trace, durations, resolvers, the CA file, profiles.
 
 use clap::Args;
+use std::borrow::Cow;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -121,25 +122,98 @@ pub fn probe_config(
 /// The default `--deadline` of check, probe and trace.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
 
+/// A flag's value that cannot be used: what is wrong and what to write instead, in English
+/// and Simplified Chinese. It never repeats the value: a card number pasted into the wrong
+/// flag must not reach a terminal log.
+#[derive(Debug, thiserror::Error)]
+#[error("{problem}")]
+pub struct ValueError {
+    problem: Cow<'static, str>,
+    problem_zh: Cow<'static, str>,
+    hint: Cow<'static, str>,
+    hint_zh: Cow<'static, str>,
+}
+
+impl ValueError {
+    /// What is wrong and what to do, each as (English, Chinese).
+    pub fn new(
+        problem: (impl Into<Cow<'static, str>>, impl Into<Cow<'static, str>>),
+        hint: (impl Into<Cow<'static, str>>, impl Into<Cow<'static, str>>),
+    ) -> ValueError {
+        ValueError {
+            problem: problem.0.into(),
+            problem_zh: problem.1.into(),
+            hint: hint.0.into(),
+            hint_zh: hint.1.into(),
+        }
+    }
+
+    /// What is wrong, for a reader of `lang`.
+    pub fn problem(&self, lang: Lang) -> &str {
+        lang.pick(&self.problem, &self.problem_zh)
+    }
+
+    /// What to write instead, for a reader of `lang`.
+    pub fn hint(&self, lang: Lang) -> &str {
+        lang.pick(&self.hint, &self.hint_zh)
+    }
+}
+
 /// A pause between probes: at least 10 ms, so that probes never flood a network.
-pub fn parse_interval(s: &str) -> Result<Duration, String> {
+pub fn parse_interval(s: &str) -> Result<Duration, ValueError> {
     let d = parse_duration(s)?;
     if d < Duration::from_millis(10) {
-        return Err("the interval must be at least 10ms".to_owned());
+        return Err(ValueError::new(
+            ("the interval is shorter than 10ms", "间隔短于 10ms"),
+            (
+                "probes are at least 10ms apart, so that they never flood a network: write 10ms or more",
+                "探测之间至少间隔 10ms，以免冲击网络：请写 10ms 或更长",
+            ),
+        ));
     }
     Ok(d)
 }
 
 /// `500ms`, `5s`, `2m`.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("{e} (write durations like 500ms, 5s or 2m)"))
+pub fn parse_duration(s: &str) -> Result<Duration, ValueError> {
+    use humantime::DurationError as E;
+    // Our own words: humantime's repeat the number given ("for example 6222…sec"), and a
+    // card number pasted into the wrong flag must not reach a terminal log.
+    humantime::parse_duration(s).map_err(|e| {
+        let problem = match e {
+            E::InvalidCharacter(_) => (
+                "the duration has a character that is neither a number nor a unit",
+                "时长中有既不是数字也不是单位的字符",
+            ),
+            E::NumberExpected(_) => ("a number is missing in the duration", "时长中缺少数字"),
+            E::UnknownUnit { unit, .. } if unit.is_empty() => ("the duration has no unit", "时长没有单位"),
+            E::UnknownUnit { .. } => ("the duration's unit is not one bindcheck knows", "时长的单位无法识别"),
+            E::NumberOverflow => (
+                "the duration is too long, or finer than a nanosecond",
+                "时长太长，或比一纳秒还短",
+            ),
+            E::Empty => ("the duration is empty", "时长是空的"),
+        };
+        ValueError::new(
+            problem,
+            ("write durations like 500ms, 5s or 2m", "时长的写法如 500ms、5s 或 2m"),
+        )
+    })
 }
 
 /// A DNS server: `IP` (port 53) or `IP:port`.
-pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
+pub fn parse_resolver(s: &str) -> Result<SocketAddr, ValueError> {
     s.parse::<SocketAddr>()
         .or_else(|_| s.parse::<IpAddr>().map(|ip| SocketAddr::new(ip, 53)))
-        .map_err(|_| "expected an IP address, optionally with :port (e.g. 223.5.5.5 or 127.0.0.1:5353)".to_owned())
+        .map_err(|_| {
+            ValueError::new(
+                ("not an IP address", "不是 IP 地址"),
+                (
+                    "write an IP address, optionally with :port (e.g. 223.5.5.5 or 127.0.0.1:5353)",
+                    "请写 IP 地址，可带端口，例如 223.5.5.5 或 127.0.0.1:5353",
+                ),
+            )
+        })
 }
 
 /// The largest `--ca-file` read: 1 MiB of PEM, hundreds of certificates.

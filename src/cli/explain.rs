@@ -38,22 +38,6 @@ fn template(text: &str, lang: Lang) -> String {
         .replace("{detail}", named)
 }
 
-/// The prompts as readers of `lang` meet them: the Chinese ones in Chinese, the others in
-/// English (a prompt list in only the other language is shown whole).
-fn prompts_in(texts: &'static [&'static str], lang: Lang) -> Vec<&'static str> {
-    let chinese = |t: &&str| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
-    let mine: Vec<&str> = texts
-        .iter()
-        .copied()
-        .filter(|t| chinese(t) == (lang == Lang::ZhCn))
-        .collect();
-    if mine.is_empty() {
-        texts.to_vec()
-    } else {
-        mine
-    }
-}
-
 fn code(out: &mut impl Write, code: Code, lang: Lang) -> io::Result<()> {
     let w = words(lang);
     let severity = w.severity[severity_index(code.severity())];
@@ -84,7 +68,7 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
 fn explain(out: &mut impl Write, query: &[String], lang: Lang) -> io::Result<Outcome> {
     if query.is_empty() {
         for p in PROMPTS {
-            writeln!(out, "{}", p.texts.join(" / "))?;
+            writeln!(out, "{}", p.all_texts().collect::<Vec<_>>().join(" / "))?;
         }
         writeln!(out)?;
         for &c in Code::ALL {
@@ -120,7 +104,7 @@ fn explain(out: &mut impl Write, query: &[String], lang: Lang) -> io::Result<Out
                     Lang::En => ("Likely causes", "What to do", "bindcheck finds it as"),
                 };
                 let c = words(lang).colon;
-                writeln!(out, "{}", prompts_in(p.texts, lang).join(" / "))?;
+                writeln!(out, "{}", p.texts(lang).join(" / "))?;
                 writeln!(out, "  {causes}{c}{}", p.causes(lang))?;
                 writeln!(out, "  {steps}{c}{}", p.steps(lang))?;
                 let list: Vec<&str> = p.codes.iter().map(|c| c.as_str()).collect();

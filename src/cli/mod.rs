@@ -311,13 +311,18 @@ fn without_values(e: &clap::Error, lang: Lang) -> Option<String> {
     let message = match e.kind() {
         Clap::InvalidValue | Clap::ValueValidation => {
             let arg = context(ContextKind::InvalidArg).unwrap_or_else(|| "an argument".to_owned());
-            let why = std::error::Error::source(e)
-                .map(|s| format!(": {s}"))
-                .unwrap_or_default();
-            let valid = context(ContextKind::ValidValue)
-                .map(|v| format!("\nhint: use one of {v}"))
-                .unwrap_or_default();
-            format!("error: the value given for '{arg}' is not valid{why}{valid}")
+            let (why, hint) = match value_error(e) {
+                Some(v) => (format!(": {}", v.problem(lang)), Some(v.hint(lang).to_owned())),
+                // Not one of ours (clap's own range checks): its words, with digits masked.
+                None => (
+                    std::error::Error::source(e)
+                        .map(|s| format!(": {}", mask_digits_and_emails(&s.to_string())))
+                        .unwrap_or_default(),
+                    context(ContextKind::ValidValue).map(|v| format!("use one of {v}")),
+                ),
+            };
+            let hint = hint.map(|h| format!("\nhint: {h}")).unwrap_or_default();
+            format!("error: the value given for '{arg}' is not valid{why}{hint}")
         }
         Clap::UnknownArgument => {
             let hint = context(ContextKind::SuggestedArg)
@@ -343,13 +348,16 @@ fn clap_error_zh(e: &clap::Error) -> String {
     // `--deadline <DUR>`: the flag, without its value's name.
     let arg = invalid.split(" <").next().unwrap_or_default().to_owned();
     let (message, hint) = match e.kind() {
-        Clap::InvalidValue | Clap::ValueValidation => (
-            format!("{arg} 的值无效"),
-            match context(ContextKind::ValidValue) {
-                Some(valid) => format!("可用的值：{valid}"),
-                None => value_hint_zh(&invalid),
-            },
-        ),
+        Clap::InvalidValue | Clap::ValueValidation => match value_error(e) {
+            Some(v) => (format!("{arg} 的值无效：{}", v.problem(Lang::ZhCn)), v.hint(Lang::ZhCn).to_owned()),
+            None => (
+                format!("{arg} 的值无效"),
+                match context(ContextKind::ValidValue) {
+                    Some(valid) => format!("可用的值：{valid}"),
+                    None => value_hint_zh(&invalid),
+                },
+            ),
+        },
         Clap::UnknownArgument => (
             "给出了 bindcheck 不认识的参数".to_owned(),
             match context(ContextKind::SuggestedArg) {
@@ -386,15 +394,18 @@ fn clap_error_zh(e: &clap::Error) -> String {
     format!("{}{message}\n{}{hint}\n\n{}", w.error, w.hint, w.more)
 }
 
-/// What a value of `arg` (clap's `--flag <NAME>`) looks like, in Chinese.
+/// The error of one of bindcheck's own value parsers, when it is one.
+fn value_error(e: &clap::Error) -> Option<&args::ValueError> {
+    std::error::Error::source(e).and_then(|s| s.downcast_ref::<args::ValueError>())
+}
+
+/// What a value of `arg` (clap's `--flag <NAME>`) looks like, in Chinese, for the values
+/// clap checks itself (bindcheck's own parsers say it with a [`args::ValueError`]).
 fn value_hint_zh(arg: &str) -> String {
     let name = arg.rsplit('<').next().unwrap_or_default().trim_end_matches('>');
     match name {
-        "DUR" => "时长的写法如 500ms、5s 或 2m".to_owned(),
-        "IP[:PORT]" => "请写 IP 地址，可带端口，例如 223.5.5.5 或 223.5.5.5:53".to_owned(),
         "N" => "请写一个在允许范围内的整数".to_owned(),
         "LANG" => "可用的语言：en、zh-CN".to_owned(),
-        "REGION" | "CN|none" => "请写两位地区代码（例如 CN、HK），或 none".to_owned(),
         _ => "运行 --help 查看这个参数的写法".to_owned(),
     }
 }

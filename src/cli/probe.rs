@@ -164,7 +164,8 @@ fn resolver_name(resolver: &str, lang: Lang) -> &str {
 }
 
 /// A detail line in the library's words (a resolver's or TLS stack's error, a skipped
-/// ping's reason): English only, so Chinese readers get the status line's words instead.
+/// ping's reason): English only, so Chinese readers get the status line's words instead, and
+/// the detail stays in the JSON output (`error`) for a support desk.
 fn detail(out: &mut impl Write, lang: Lang, text: &str) -> io::Result<()> {
     match lang {
         Lang::En => writeln!(out, "         {text}"),
@@ -174,7 +175,7 @@ fn detail(out: &mut impl Write, lang: Lang, text: &str) -> io::Result<()> {
 
 /// The human report: per endpoint, one line per step with its status in words.
 pub fn text(out: &mut impl Write, reports: &[EndpointReport], p: Paint, lang: Lang) -> io::Result<()> {
-    // Read once for the run: the zone a Chinese reader's retry times are shown in.
+    // Read once for the run: the zone retry times are shown in.
     let tz = bindcheck::report::time::TimeZone::system();
     for (i, r) in reports.iter().enumerate() {
         if i > 0 {
@@ -350,10 +351,7 @@ fn http_details(out: &mut impl Write, h: &HttpResult, lang: Lang, tz: &TimeZone)
         });
     }
     if let Some(ra) = &h.retry_after {
-        lines.push(match lang {
-            Lang::En => format!("retry after: {ra}"),
-            Lang::ZhCn => bindcheck::report::render::words::retry_after(ra, tz, lang),
-        });
+        lines.push(bindcheck::report::render::words::retry_after(ra, tz, lang));
     }
     if let Some(skew) = h.clock_skew_s {
         lines.push(match lang {

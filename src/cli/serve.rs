@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::args::{load_profile, plan_error, probe_config, EndpointArgs, NetArgs};
+use super::args::{load_profile, plan_error, probe_config, EndpointArgs, NetArgs, ValueError};
 use super::{ErrorKind, Outcome, UsageError};
 use bindcheck::profile::CorsOrigin;
 use bindcheck::serve::{serve, Limits, ServeState};
@@ -47,8 +47,8 @@ pub struct ServeArgs {
 }
 
 /// A `--cors-origin` value; the error does not repeat it (it may hold a password).
-fn parse_cors_origin(value: &str) -> Result<CorsOrigin, String> {
-    CorsOrigin::parse(value).map_err(|e| format!("{e}\nhint: {}", e.hint()))
+fn parse_cors_origin(value: &str) -> Result<CorsOrigin, ValueError> {
+    CorsOrigin::parse(value).map_err(|e| ValueError::new((e.to_string(), e.zh()), (e.hint(), e.hint_zh())))
 }
 
 async fn termination() {

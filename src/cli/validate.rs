@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::args::InputArgs;
+use super::args::{InputArgs, ValueError};
 use super::batch::{self, InputFormat};
 use super::{render, resolve_lang, secret, ErrorKind, Outcome, UsageError};
 use bindcheck::file;
@@ -133,8 +133,13 @@ impl ValidateArgs {
     }
 }
 
-fn parse_segment_policy(value: &str) -> Result<SegmentPolicy, String> {
-    SegmentPolicy::parse(value).ok_or_else(|| "use allow, warn or reject".to_owned())
+fn parse_segment_policy(value: &str) -> Result<SegmentPolicy, ValueError> {
+    SegmentPolicy::parse(value).ok_or_else(|| {
+        ValueError::new(
+            ("not a policy", "不是可用的策略"),
+            ("use `allow`, `warn` or `reject`", "请用 `allow`、`warn` 或 `reject`"),
+        )
+    })
 }
 
 /// A data file a flag names (`--bin-table`, `--phone-ranges`): read (a regular file of at
@@ -181,25 +186,39 @@ fn data_file<T>(
 #[derive(Debug, Clone, Copy)]
 struct DefaultRegion(Option<Region>);
 
-fn parse_region(value: &str) -> Result<DefaultRegion, String> {
+fn parse_region(value: &str) -> Result<DefaultRegion, ValueError> {
     Region::parse_optional(value)
         .map(DefaultRegion)
         .map_err(|_| unknown_region())
 }
 
 /// An `--allow-region` value.
-fn parse_allowed_region(value: &str) -> Result<Region, String> {
+fn parse_allowed_region(value: &str) -> Result<Region, ValueError> {
     value.parse().map_err(|_| unknown_region())
 }
 
 /// A `--unionpay-luhn` value.
-fn parse_unionpay_luhn(value: &str) -> Result<UnionpayLuhn, String> {
-    UnionpayLuhn::parse(value).ok_or_else(|| "use `warn` or `error`".to_owned())
+fn parse_unionpay_luhn(value: &str) -> Result<UnionpayLuhn, ValueError> {
+    UnionpayLuhn::parse(value).ok_or_else(|| {
+        ValueError::new(
+            (
+                "not a severity for a UnionPay card whose check digit fails",
+                "不是银联卡校验位不符时可用的级别",
+            ),
+            ("use `warn` or `error`", "请用 `warn` 或 `error`"),
+        )
+    })
 }
 
 /// Not repeating the value: a card number pasted into the wrong flag must not reach a log.
-fn unknown_region() -> String {
-    "unknown region: use a two-letter region code such as CN, HK, MO, TW or US, or `none`".to_owned()
+fn unknown_region() -> ValueError {
+    ValueError::new(
+        ("unknown region", "未知的地区代码"),
+        (
+            "use a two-letter region code such as CN, HK, MO, TW or US, or `none`",
+            "请写两位地区代码，例如 CN、HK、MO、TW 或 US，或者 `none`",
+        ),
+    )
 }
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<Outcome> {

@@ -68,7 +68,7 @@ pub fn codes_markdown() -> String {
         let _ = writeln!(
             out,
             "| {} | {}<br>{} | {}<br>{} | {} |",
-            cell(&p.texts.join(" / ")),
+            cell(&p.all_texts().collect::<Vec<_>>().join(" / ")),
             cell(p.causes(Lang::En)),
             cell(p.causes(Lang::ZhCn)),
             cell(p.steps(Lang::En)),

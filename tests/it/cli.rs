@@ -73,6 +73,16 @@ fn exit_codes_follow_the_documented_contract() {
         &["check", "--format", "6222021234567890128"],
         &["check", "--endpoint", "http://alice:hunter2CANARY@[bad"],
         &["validate", "--phone", "1", "--region", "zhangsanCANARY@example.com"],
+        // A duration without a unit: humantime's words would repeat the number.
+        &["check", "--deadline", "6222021234567890128"],
+        &["check", "--timeout", "6222021234567890128x"],
+        &[
+            "probe",
+            "--compare-resolver",
+            "6222021234567890128",
+            "--endpoint",
+            "http://127.0.0.1:9/",
+        ],
     ] {
         let o = bindcheck(args, &[], "");
         let err = stderr(&o);
@@ -172,7 +182,11 @@ fn validate_takes_the_virtual_operator_policy_and_phone_ranges() {
     );
     let usage = bindcheck(&["validate", "--phone", "1", "--virtual-operator", "deny"], &[], "");
     assert_eq!(code(&usage), 64);
-    assert!(stderr(&usage).contains("allow, warn or reject"), "{}", stderr(&usage));
+    assert!(
+        stderr(&usage).contains("use `allow`, `warn` or `reject`"),
+        "{}",
+        stderr(&usage)
+    );
 }
 
 #[test]

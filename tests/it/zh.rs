@@ -332,6 +332,20 @@ fn validate_explain_and_usage_errors_in_chinese_are_all_chinese() {
         ),
         ("bad endpoint", vec!["check", "--endpoint", "ftp://x"]),
         ("unknown subcommand", vec!["chekc"]),
+        ("interval too short", vec!["check", "--interval", "1ms"]),
+        ("bad resolver", vec!["check", "--resolver", "dns.example"]),
+        (
+            "bad UnionPay Luhn value",
+            vec!["validate", "--card", "1", "--unionpay-luhn", "maybe"],
+        ),
+        (
+            "bad virtual-operator policy",
+            vec!["validate", "--phone", "1", "--virtual-operator", "maybe"],
+        ),
+        (
+            "bad CORS origin",
+            vec!["serve", "--cors-origin", "https://shop.example/path"],
+        ),
     ];
     for (what, argv) in cases {
         let o = run(&argv, &zh, "");
@@ -342,6 +356,65 @@ fn validate_explain_and_usage_errors_in_chinese_are_all_chinese() {
         );
         assert!(!out.trim().is_empty(), "{what}: no output");
         assert_chinese(what, &out);
+    }
+}
+
+/// A flag's value that bindcheck refuses is explained in Chinese: what is wrong with it and
+/// what to write, not only which flag it was.
+#[test]
+fn value_errors_in_chinese_say_what_is_wrong() {
+    use crate::cli::bindcheck as run;
+    let zh = [("LANG", "zh_CN.UTF-8")];
+    for (argv, problem, hint) in [
+        (
+            &["check", "--interval", "1ms"][..],
+            "--interval 的值无效：间隔短于 10ms",
+            "请写 10ms 或更长",
+        ),
+        (
+            &["check", "--deadline", "5"],
+            "--deadline 的值无效：时长没有单位",
+            "时长的写法如 500ms",
+        ),
+        (
+            &["check", "--timeout", "9999999999999999999999s"],
+            "--timeout 的值无效：时长太长",
+            "时长的写法如",
+        ),
+        (
+            &["check", "--resolver", "dns.example"],
+            "--resolver 的值无效：不是 IP 地址",
+            "127.0.0.1:5353",
+        ),
+        (
+            &["validate", "--phone", "1", "--region", "XX"],
+            "--region 的值无效：未知的地区代码",
+            "请写两位地区代码",
+        ),
+        (
+            &["validate", "--card", "1", "--unionpay-luhn", "maybe"],
+            "--unionpay-luhn 的值无效：",
+            "请用 `warn` 或 `error`",
+        ),
+        (
+            &["validate", "--phone", "1", "--virtual-operator", "maybe"],
+            "--virtual-operator 的值无效：不是可用的策略",
+            "`reject`",
+        ),
+        (
+            &["serve", "--cors-origin", "*"],
+            "--cors-origin 的值无效：`*` 不是来源",
+            "请逐个列出",
+        ),
+    ] {
+        let o = run(argv, &zh, "");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(64), "{argv:?}: {err}");
+        assert!(err.contains(problem), "{argv:?}: {err}");
+        assert!(
+            err.lines().any(|l| l.starts_with("建议：") && l.contains(hint)),
+            "{argv:?}: {err}"
+        );
     }
 }
 
@@ -547,12 +620,20 @@ async fn probe_and_trace_in_chinese_are_all_chinese() {
         "--lang".into(),
         "zh-CN".into(),
     ];
-    let o = bindcheck(probe, vec![("TZ", "Asia/Shanghai".into())]).await;
+    let o = bindcheck(probe.clone(), vec![("TZ", "Asia/Shanghai".into())]).await;
     let out = text(&o);
     assert_eq!(o.status.code(), Some(2), "{out}");
     assert!(out.contains("[拒绝连接]") && out.contains("[维护中]"), "{out}");
     assert!(out.contains("次重定向"), "{out}");
+    assert!(out.contains("（Asia/Shanghai，UTC+08:00）之后重试"), "{out}");
     assert_chinese("probe", &out);
+    // The English text shows the time to come back in the reader's zone too.
+    let mut english = probe.clone();
+    *english.last_mut().unwrap() = "en".into();
+    let o = bindcheck(english, vec![("TZ", "Asia/Shanghai".into())]).await;
+    let out = text(&o);
+    assert!(out.contains(" Asia/Shanghai (UTC+08:00)"), "{out}");
+    assert!(out.contains("retry after 20"), "{out}");
     let trace: Vec<String> = [
         "trace",
         "127.0.0.1",

@@ -232,7 +232,10 @@ pub fn retry_after(r: &http::RetryAfter, tz: &crate::report::time::TimeZone, lan
             format!("retry after {}", crate::report::time::local(at, tz, lang))
         }
         (http::RetryAfter::Wait { at, .. }, Lang::ZhCn) => {
-            format!("请在 {} 之后重试", crate::report::time::local(at, tz, lang))
+            // No space after a closing full-width bracket: `…（UTC+08:00）之后重试`.
+            let when = crate::report::time::local(at, tz, lang);
+            let gap = if when.ends_with('）') { "" } else { " " };
+            format!("请在 {when}{gap}之后重试")
         }
         (http::RetryAfter::Unrepresentable, Lang::En) => "a Retry-After bindcheck cannot represent".into(),
         (http::RetryAfter::Unrepresentable, Lang::ZhCn) => "服务要求的重试时间无法表示".into(),
