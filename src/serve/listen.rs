@@ -1,8 +1,11 @@
 //! The server's connections: hyper's HTTP/1 under the limits a server facing real networks
 //! needs and `axum::serve` does not have (docs/serve.md, "Limits").
 //!
-//! - A header-read timeout, counted from the moment the server waits for a request: a
-//!   slow header and an idle keep-alive connection are both closed when it runs out.
+//! - A header-read timeout, counted from the connection's opening or from the first byte
+//!   of a later request on a keep-alive connection, and an idle timeout of its own for a
+//!   keep-alive connection waiting for its next request. hyper has one timer for both (it
+//!   starts the header's as soon as it waits for a request), so the connection keeps its
+//!   own clock instead ([`Clock`]).
 //! - A cap on the header's size and on the number of headers.
 //! - A cap on open connections. A new connection at the cap takes the place of the oldest
 //!   connection with no request being handled (a slow client still sending its header, or
@@ -42,10 +45,12 @@ pub struct Limits {
     pub max_connections: usize,
     /// Requests to `/v1/validate` and `/probe` handled at once; more are answered 503.
     pub max_in_flight: usize,
-    /// Time to send a whole request header, from the moment the server is ready for it
-    /// (after the connection opens, or after the previous answer on a keep-alive
-    /// connection): it is also the idle keep-alive timeout.
+    /// Time to send a whole request header: from the moment the connection opens, or, on
+    /// a keep-alive connection, from the first byte of the next request.
     pub header_timeout: Duration,
+    /// How long a keep-alive connection may wait, after an answer, for the first byte of
+    /// its next request.
+    pub idle_timeout: Duration,
     /// Time to send the body of a `/v1/validate` request and have it answered; 408 after.
     pub request_timeout: Duration,
     /// Largest request header, in bytes (at least 8 KiB); 431 above it.
@@ -66,6 +71,7 @@ impl Default for Limits {
             max_connections: default_max_connections(fd_limit()),
             max_in_flight: 64,
             header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
             request_timeout: Duration::from_secs(10),
             max_header_bytes: 16 * 1024,
             max_headers: 64,
@@ -97,12 +103,157 @@ fn fd_limit() -> Option<u64> {
     }
 }
 
-/// One open connection: how many of its requests are being handled, and the signal that
-/// tells it to give up its place.
-#[derive(Default)]
+/// One open connection: how many of its requests are being handled, the signal that
+/// tells it to give up its place, and its clock.
 struct Slot {
     busy: AtomicUsize,
     evict: Notify,
+    clock: Clock,
+}
+
+impl Default for Slot {
+    fn default() -> Slot {
+        Slot {
+            busy: AtomicUsize::new(0),
+            evict: Notify::new(),
+            clock: Clock::new(Instant::now()),
+        }
+    }
+}
+
+/// Where a connection is between requests, for its timers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// A request header is arriving (or is awaited on a new connection), since then.
+    Header(Instant),
+    /// A request is being handled: no timer here (the request timeout is the handler's).
+    Busy,
+    /// A keep-alive connection has answered and waits for a request, since then.
+    Idle(Instant),
+}
+
+/// A connection's phase, moved on by the bytes it reads and the requests it handles, and
+/// the signal that wakes its timer when the phase changes.
+///
+/// Bytes that arrive while a request is handled (its body, or a pipelined request) do not
+/// start the header timer: the connection is idle after the answer, and a pipelined
+/// header that has not ended by then is held by the idle timeout, and, at the connection
+/// cap, may be replaced like any idle connection.
+struct Clock {
+    phase: Mutex<Phase>,
+    changed: Notify,
+}
+
+impl Clock {
+    fn new(opened: Instant) -> Clock {
+        Clock {
+            phase: Mutex::new(Phase::Header(opened)),
+            changed: Notify::new(),
+        }
+    }
+
+    fn phase(&self) -> Phase {
+        *self.phase.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn set(&self, phase: Phase) {
+        *self.phase.lock().unwrap_or_else(PoisonError::into_inner) = phase;
+        self.changed.notify_one();
+    }
+
+    /// Bytes arrived: an idle connection is now sending a header.
+    fn read(&self, at: Instant) {
+        let mut phase = self.phase.lock().unwrap_or_else(PoisonError::into_inner);
+        if matches!(*phase, Phase::Idle(_)) {
+            *phase = Phase::Header(at);
+            drop(phase);
+            self.changed.notify_one();
+        }
+    }
+
+    /// When the current phase runs out, if it can.
+    fn deadline(&self, limits: &Limits) -> Option<Instant> {
+        match self.phase() {
+            Phase::Header(since) => since.checked_add(limits.header_timeout),
+            Phase::Idle(since) => since.checked_add(limits.idle_timeout),
+            Phase::Busy => None,
+        }
+    }
+
+    /// Resolves when the connection has been in one phase for longer than it may be.
+    async fn expired(&self, limits: &Limits) {
+        loop {
+            // Made before the deadline is read, so a change in between is not missed.
+            let changed = self.changed.notified();
+            match self.deadline(limits) {
+                Some(at) if at <= Instant::now() => return,
+                Some(at) => {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(at.into()) => {}
+                        () = changed => {}
+                    }
+                }
+                None => changed.await,
+            }
+        }
+    }
+}
+
+/// The client's stream, telling the connection's clock when bytes arrive.
+struct Watched {
+    stream: TcpStream,
+    slot: Arc<Slot>,
+}
+
+impl tokio::io::AsyncRead for Watched {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.stream).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.slot.clock.read(Instant::now());
+        }
+        polled
+    }
+}
+
+impl tokio::io::AsyncWrite for Watched {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<io::Result<usize>> {
+        std::pin::Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> std::task::Poll<io::Result<usize>> {
+        std::pin::Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
 }
 
 /// The open connections, oldest first.
@@ -184,13 +335,16 @@ struct Busy(Arc<Slot>);
 impl Busy {
     fn enter(slot: &Arc<Slot>) -> Busy {
         slot.busy.fetch_add(1, Ordering::AcqRel);
+        slot.clock.set(Phase::Busy);
         Busy(Arc::clone(slot))
     }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        self.0.busy.fetch_sub(1, Ordering::AcqRel);
+        if self.0.busy.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.clock.set(Phase::Idle(Instant::now()));
+        }
     }
 }
 
@@ -317,7 +471,8 @@ fn refuse(mut stream: TcpStream, refusals: &Arc<Semaphore>) {
     });
 }
 
-/// One connection, until it closes, is replaced, or the shutdown's grace runs out.
+/// One connection, until it closes, is replaced, runs out of time for a header or for its
+/// next request, or the shutdown's grace runs out.
 async fn connection(
     stream: TcpStream,
     app: Router,
@@ -338,16 +493,22 @@ async fn connection(
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_timeout)
+        // The connection's clock keeps the header and idle timers.
+        .header_read_timeout(None)
         .max_buf_size(limits.max_header_bytes.max(8 * 1024))
         .max_header_size(limits.max_header_bytes)
         .max_headers(limits.max_headers);
-    let conn = builder.serve_connection(TokioIo::new(stream), service);
+    let watched = Watched {
+        stream,
+        slot: Arc::clone(&place.slot),
+    };
+    let conn = builder.serve_connection(TokioIo::new(watched), service);
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => return,
         // Dropping the connection closes it.
         () = place.slot.evict.notified() => return,
+        () = place.slot.clock.expired(limits) => return,
         _ = stopping.wait_for(|stop| *stop) => {}
     }
     conn.as_mut().graceful_shutdown();
@@ -365,6 +526,48 @@ mod tests {
         assert_eq!(default_max_connections(Some(20)), 16);
         assert_eq!(default_max_connections(None), 1024);
         assert_eq!(default_max_connections(Some(u64::MAX)), 1024);
+    }
+
+    #[test]
+    fn the_header_timer_runs_from_the_opening_or_the_first_byte_and_the_idle_one_after_an_answer() {
+        let limits = Limits {
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            ..Limits::default()
+        };
+        let t0 = Instant::now();
+        let s = Duration::from_secs;
+        let clock = Clock::new(t0);
+        assert_eq!(
+            clock.deadline(&limits),
+            Some(t0 + s(10)),
+            "a new connection owes a header"
+        );
+        clock.read(t0 + s(2));
+        assert_eq!(clock.deadline(&limits), Some(t0 + s(10)), "more bytes do not extend it");
+        clock.set(Phase::Busy);
+        assert_eq!(
+            clock.deadline(&limits),
+            None,
+            "a request being handled has no timer here"
+        );
+        clock.read(t0 + s(3));
+        assert_eq!(clock.phase(), Phase::Busy, "a body's bytes do not start a header");
+        clock.set(Phase::Idle(t0 + s(4)));
+        assert_eq!(
+            clock.deadline(&limits),
+            Some(t0 + s(64)),
+            "an answered connection may idle"
+        );
+        clock.read(t0 + s(30));
+        assert_eq!(clock.deadline(&limits), Some(t0 + s(40)), "the next header's own timer");
+        // A clock cannot overflow into a panic.
+        let huge = Limits {
+            idle_timeout: Duration::MAX,
+            ..Limits::default()
+        };
+        clock.set(Phase::Idle(t0));
+        assert_eq!(clock.deadline(&huge), None);
     }
 
     #[test]
