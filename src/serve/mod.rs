@@ -332,7 +332,7 @@ async fn validate_handler(
     if let Some(map) = value.as_object_mut() {
         map.remove("lang");
     }
-    let (inputs, region): (Inputs, Option<String>) = match inputs_from_json(value, true) {
+    let (inputs, region): (Inputs, Option<String>) = match inputs_from_json(value) {
         Ok(v) => v,
         Err(e) => return Problem::of_row(&e).answer(Some(lang)),
     };
