@@ -136,10 +136,7 @@ mod tests {
         let e = inputs_from_json(serde_json::json!({"card": ["6222021234567890128"]})).unwrap_err();
         assert_eq!(e, RowError::NotAString { key: "card" });
         assert!(!e.to_string().contains("6222"));
-        assert_eq!(
-            inputs_from_json(serde_json::json!([1])),
-            Err(RowError::NotAnObject)
-        );
+        assert_eq!(inputs_from_json(serde_json::json!([1])), Err(RowError::NotAnObject));
     }
 
     #[test]
