@@ -221,6 +221,28 @@ async fn at_the_connection_cap_idle_connections_give_way_and_busy_ones_get_a_503
     assert!(m.contains("bindcheck_connections_replaced_total"), "{m}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_connection_cap_a_half_sent_request_waits_and_takes_a_place_only_once_whole() {
+    let s = start_with(&[], limits(|l| l.max_connections = 2)).await;
+    let mut idle = TcpStream::connect(s.addr()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _idle2 = TcpStream::connect(s.addr()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // At the cap, half a request: it waits, and the open connections stay.
+    let mut slow = TcpStream::connect(s.addr()).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n").await.unwrap();
+    let (_, closed) = read_until_closed(&mut idle, Duration::from_millis(500)).await;
+    assert!(!closed, "a half-sent request must not turn an open connection over");
+    // Once its header ends, it takes the oldest idle connection's place and is answered.
+    slow.write_all(b"connection: close\r\n\r\n").await.unwrap();
+    let (got, _) = read_until_closed(&mut slow, Duration::from_secs(3)).await;
+    assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+    let (_, closed) = read_until_closed(&mut idle, Duration::from_secs(2)).await;
+    assert!(closed, "the oldest idle connection gave way");
+    let m = metrics_text(&s.state).await;
+    assert!(m.contains("bindcheck_connections_replaced_total 1"), "{m}");
+}
+
 async fn metrics_text(state: &Arc<bindcheck::serve::ServeState>) -> String {
     use tower::ServiceExt;
     let app = bindcheck::serve::router(Arc::clone(state));
