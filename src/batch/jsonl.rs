@@ -96,7 +96,7 @@ fn row(text: &str, limits: &Limits) -> Result<Row, Malformed> {
         problem: crate::validate::json_problem(&e),
         column: e.column(),
     })?;
-    let row = inputs_from_json(value, true)?;
+    let row = inputs_from_json(value)?;
     check_lengths(row, limits.field_bytes)
 }
 

@@ -291,20 +291,10 @@ mod tests {
         assert_eq!(e.to_string(), "CSV columns 1, 4 (counting from 1) are not inputs");
     }
 
-    /// A reader that fails once its bytes are used up, as a disk or a pipe can.
-    struct Failing<'a>(&'a [u8]);
-
-    impl io::Read for Failing<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if self.0.is_empty() {
-                return Err(io::Error::other("the disk went away"));
-            }
-            let n = self.0.len().min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
+    mod failing {
+        include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/testing/failing.rs"));
     }
+    use failing::Failing;
 
     #[test]
     fn a_failing_input_ends_the_rows_after_one_error() {

@@ -379,20 +379,10 @@ mod tests {
         assert_eq!(rate(-3.0), "0 rows/s");
     }
 
-    /// A reader that fails once its bytes are used up, as a disk or a pipe can.
-    struct Failing(&'static [u8]);
-
-    impl io::Read for Failing {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if self.0.is_empty() {
-                return Err(io::Error::other("the disk went away"));
-            }
-            let n = self.0.len().min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
+    mod failing {
+        include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/testing/failing.rs"));
     }
+    use failing::Failing;
 
     #[test]
     fn the_rows_before_a_read_failure_are_passed_on() {

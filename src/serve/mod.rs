@@ -97,6 +97,7 @@ struct Metrics {
     connections_open: Gauge,
     connections_replaced: Counter,
     connections_refused: Counter,
+    connections_shed: Counter,
 }
 
 impl Metrics {
@@ -147,6 +148,11 @@ impl Metrics {
             "connections_refused",
             "Connections answered 503 because every open connection was busy",
         );
+        let connections_shed = counter(
+            &mut registry,
+            "connections_shed",
+            "New connections closed at the connection cap because their request had not arrived and no open connection was old enough to give way",
+        );
         let connections_open = Gauge::default();
         registry.register(
             "connections_open",
@@ -163,6 +169,7 @@ impl Metrics {
             connections_open,
             connections_replaced,
             connections_refused,
+            connections_shed,
         }
     }
 }
@@ -325,7 +332,7 @@ async fn validate_handler(
     if let Some(map) = value.as_object_mut() {
         map.remove("lang");
     }
-    let (inputs, region): (Inputs, Option<String>) = match inputs_from_json(value, true) {
+    let (inputs, region): (Inputs, Option<String>) = match inputs_from_json(value) {
         Ok(v) => v,
         Err(e) => return Problem::of_row(&e).answer(Some(lang)),
     };

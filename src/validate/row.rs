@@ -56,11 +56,12 @@ pub enum RowError {
 /// The inputs of a row and its `region` override, if any.
 pub type Row = (Inputs, Option<String>);
 
-/// The inputs in a JSON object (values strings, numbers or null), and its `region`. With
-/// `strict`, a key that is not an input field or `region` is an error; otherwise it is
-/// ignored. bindcheck itself is always strict (`serve`, and batch rows through
-/// `bindcheck::batch`): a misspelt key must not leave its field unchecked.
-pub fn inputs_from_json(value: serde_json::Value, strict: bool) -> Result<Row, RowError> {
+/// The inputs in a JSON object (values strings, numbers or null), and its `region`. A key
+/// that is not an input field or `region` is an error ([`RowError::UnknownKey`]), in `serve`
+/// and in JSON Lines batches alike: a misspelt key must not leave its field unchecked. (CSV
+/// names its columns once, in the header, and `bindcheck validate` refuses the unknown ones
+/// there: docs/guide.md.)
+pub fn inputs_from_json(value: serde_json::Value) -> Result<Row, RowError> {
     let serde_json::Value::Object(map) = value else {
         return Err(RowError::NotAnObject);
     };
@@ -69,8 +70,7 @@ pub fn inputs_from_json(value: serde_json::Value, strict: bool) -> Result<Row, R
     for (key, value) in map {
         let col = Column::of(&key);
         let name = match col {
-            Column::Unknown if strict => return Err(RowError::UnknownKey),
-            Column::Unknown => continue,
+            Column::Unknown => return Err(RowError::UnknownKey),
             Column::Region => "region",
             Column::Field(f) => f.as_str(),
         };
@@ -126,19 +126,17 @@ mod tests {
 
     #[test]
     fn json_rows_never_echo_values() {
-        let v = serde_json::json!({"phone": "13800138000", "region": "CN", "extra": "6222021234567890128"});
-        let (inputs, region) = inputs_from_json(v.clone(), false).unwrap();
+        let (inputs, region) = inputs_from_json(serde_json::json!({"phone": "13800138000", "region": "CN"})).unwrap();
         assert_eq!(inputs.phone.as_deref(), Some("13800138000"));
         assert_eq!(region.as_deref(), Some("CN"));
-        let e = inputs_from_json(v, true).unwrap_err();
+        let v = serde_json::json!({"phone": "13800138000", "region": "CN", "extra": "6222021234567890128"});
+        let e = inputs_from_json(v).unwrap_err();
+        assert_eq!(e, RowError::UnknownKey);
         assert!(!e.to_string().contains("6222"), "{e}");
-        let e = inputs_from_json(serde_json::json!({"card": ["6222021234567890128"]}), true).unwrap_err();
+        let e = inputs_from_json(serde_json::json!({"card": ["6222021234567890128"]})).unwrap_err();
         assert_eq!(e, RowError::NotAString { key: "card" });
         assert!(!e.to_string().contains("6222"));
-        assert_eq!(
-            inputs_from_json(serde_json::json!([1]), true),
-            Err(RowError::NotAnObject)
-        );
+        assert_eq!(inputs_from_json(serde_json::json!([1])), Err(RowError::NotAnObject));
     }
 
     #[test]

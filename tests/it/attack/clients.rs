@@ -47,9 +47,16 @@ fn limits(f: impl FnOnce(&mut Limits)) -> Limits {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_slow_header_and_an_idle_keep_alive_connection_are_closed_at_the_header_timeout() {
-    let s = start_with(&[], limits(|l| l.header_timeout = Duration::from_secs(1))).await;
-    // Half a request line, then nothing.
+async fn a_slow_header_is_closed_at_the_header_timeout_and_an_idle_connection_at_the_idle_one() {
+    let s = start_with(
+        &[],
+        limits(|l| {
+            l.header_timeout = Duration::from_secs(1);
+            l.idle_timeout = Duration::from_secs(3);
+        }),
+    )
+    .await;
+    // Half a request header, then nothing: closed at the header timeout.
     let started = Instant::now();
     let (got, closed) = exchange(
         &s.addr(),
@@ -60,24 +67,45 @@ async fn a_slow_header_and_an_idle_keep_alive_connection_are_closed_at_the_heade
     assert!(closed, "a header that never ends must not hold the connection");
     let took = started.elapsed();
     assert!(
-        took >= Duration::from_millis(900) && took < Duration::from_secs(4),
+        took >= Duration::from_millis(900) && took < Duration::from_millis(2500),
         "{took:?}"
     );
     assert!(!got.contains("200 OK"), "{got}");
 
-    // A whole request, answered; then the connection sits idle until the same timeout.
+    // A whole request, answered; then the connection waits for its next request until the
+    // idle timeout, not the header one.
     let mut conn = TcpStream::connect(s.addr()).await.unwrap();
     conn.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
         .await
         .unwrap();
     let started = Instant::now();
-    let (got, closed) = read_until_closed(&mut conn, Duration::from_secs(5)).await;
+    let (got, closed) = read_until_closed(&mut conn, Duration::from_secs(6)).await;
     assert!(got.starts_with("HTTP/1.1 200"), "{got}");
     assert!(closed, "an idle keep-alive connection is closed");
+    let took = started.elapsed();
     assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "{:?}",
-        started.elapsed()
+        took >= Duration::from_millis(2700) && took < Duration::from_millis(5500),
+        "closed after {took:?}, not at the 3 s idle timeout"
+    );
+
+    // Idle for a moment, then a header that starts and never ends: the header timer runs
+    // from its first byte, so the connection is closed well before the idle timeout.
+    let mut conn = TcpStream::connect(s.addr()).await.unwrap();
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 4096];
+    let n = conn.read(&mut buf).await.unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    let started = Instant::now();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    conn.write_all(b"GET /healthz HTTP/1.1\r\n").await.unwrap();
+    let (_, closed) = read_until_closed(&mut conn, Duration::from_secs(6)).await;
+    assert!(closed);
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1400) && took < Duration::from_millis(2700),
+        "closed after {took:?}: the header timer should start at the first byte"
     );
 }
 
@@ -191,6 +219,28 @@ async fn at_the_connection_cap_idle_connections_give_way_and_busy_ones_get_a_503
     let m = metrics_text(&s.state).await;
     assert!(m.contains("bindcheck_connections_refused_total 1"), "{m}");
     assert!(m.contains("bindcheck_connections_replaced_total"), "{m}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_connection_cap_a_half_sent_request_waits_and_takes_a_place_only_once_whole() {
+    let s = start_with(&[], limits(|l| l.max_connections = 2)).await;
+    let mut idle = TcpStream::connect(s.addr()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let _idle2 = TcpStream::connect(s.addr()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // At the cap, half a request: it waits, and the open connections stay.
+    let mut slow = TcpStream::connect(s.addr()).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\n").await.unwrap();
+    let (_, closed) = read_until_closed(&mut idle, Duration::from_millis(500)).await;
+    assert!(!closed, "a half-sent request must not turn an open connection over");
+    // Once its header ends, it takes the oldest idle connection's place and is answered.
+    slow.write_all(b"connection: close\r\n\r\n").await.unwrap();
+    let (got, _) = read_until_closed(&mut slow, Duration::from_secs(3)).await;
+    assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+    let (_, closed) = read_until_closed(&mut idle, Duration::from_secs(2)).await;
+    assert!(closed, "the oldest idle connection gave way");
+    let m = metrics_text(&s.state).await;
+    assert!(m.contains("bindcheck_connections_replaced_total 1"), "{m}");
 }
 
 async fn metrics_text(state: &Arc<bindcheck::serve::ServeState>) -> String {
@@ -389,9 +439,34 @@ fn raise_fd_limit(want: u64) -> u64 {
     new
 }
 
-/// One slowloris client: a request header sent a line at a time, never finished; when the
-/// server closes the connection, it opens another.
-async fn slowloris(addr: String, stop: Arc<AtomicBool>) {
+/// The slowloris attack: `clients` connections, each sending a request header a line at a
+/// time and never finishing it, on a runtime of its own (one thread), so that the attack
+/// and the measurement of `/healthz` do not wait on each other in the test process. When
+/// the server drops a connection, its client opens another at its next tick, as slowloris
+/// does. Stops when the returned flag is set.
+fn slowloris_attack(addr: String, clients: usize, tick: Duration) -> (Arc<AtomicBool>, std::thread::JoinHandle<()>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopped = Arc::clone(&stop);
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let tasks: Vec<_> = (0..clients)
+                .map(|_| tokio::spawn(slowloris(addr.clone(), tick, Arc::clone(&stopped))))
+                .collect();
+            for t in tasks {
+                let _ = t.await;
+            }
+        });
+    });
+    (stop, thread)
+}
+
+/// One slowloris client: a request header sent a line every `tick`, never finished; when
+/// the server closes the connection, it opens another at its next tick.
+async fn slowloris(addr: String, tick: Duration, stop: Arc<AtomicBool>) {
     while !stop.load(Ordering::Relaxed) {
         let Ok(Ok(mut conn)) = tokio::time::timeout(Duration::from_secs(1), TcpStream::connect(&addr)).await else {
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -401,7 +476,7 @@ async fn slowloris(addr: String, stop: Arc<AtomicBool>) {
             continue;
         }
         while !stop.load(Ordering::Relaxed) {
-            tokio::time::sleep(Duration::from_millis(700)).await;
+            tokio::time::sleep(tick).await;
             if conn.write_all(b"x-slow: 1\r\n").await.is_err() {
                 break;
             }
@@ -409,11 +484,43 @@ async fn slowloris(addr: String, stop: Arc<AtomicBool>) {
     }
 }
 
-// The turn is a std mutex held for the whole test on purpose: other tests wait on their
-// own threads, nothing in this test's runtime takes it.
-#[allow(clippy::await_holding_lock)]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn thousands_of_slowloris_connections_at_256_file_descriptors_do_not_lock_healthz_out() {
+/// One `GET /healthz` on a fresh connection, with blocking sockets on the caller's thread:
+/// the status line and the time from `connect` to the end of the answer.
+fn healthz_once(addr: &str) -> (String, Duration) {
+    use std::io::{Read, Write};
+    let started = Instant::now();
+    let answer = (|| {
+        let mut conn = std::net::TcpStream::connect_timeout(&addr.parse().unwrap(), Duration::from_secs(3))?;
+        conn.set_read_timeout(Some(Duration::from_secs(3)))?;
+        conn.write_all(b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")?;
+        let mut got = Vec::new();
+        conn.read_to_end(&mut got)?;
+        std::io::Result::Ok(got)
+    })();
+    let took = started.elapsed();
+    let status = match answer {
+        Ok(got) => String::from_utf8_lossy(&got).lines().next().unwrap_or("").to_owned(),
+        Err(e) => format!("error: {e}"),
+    };
+    (status, took)
+}
+
+/// The attack: how many slowloris clients, and how often each sends a header line (and so
+/// how soon it reconnects when dropped): `BINDCHECK_SLOWLORIS_CLIENTS` (3,000) and
+/// `BINDCHECK_SLOWLORIS_TICK_MS` (3,000; the slowloris tool's default is 15 s), for
+/// measuring where `/healthz` slows down. What loads the server is the rate of new
+/// connections, clients / tick: 1,000 a second here. docs/performance.md has the
+/// measurements; the test's margin is in that rate, not in the 100 ms.
+fn slowloris_load() -> (usize, Duration) {
+    let var = |name: &str, default: u64| std::env::var(name).ok().and_then(|n| n.parse().ok()).unwrap_or(default);
+    (
+        usize::try_from(var("BINDCHECK_SLOWLORIS_CLIENTS", 3000)).unwrap(),
+        Duration::from_millis(var("BINDCHECK_SLOWLORIS_TICK_MS", 3000)),
+    )
+}
+
+#[test]
+fn thousands_of_slowloris_connections_at_256_file_descriptors_leave_healthz_answering_within_100_ms() {
     let _turn = crate::netns::heavy_turn();
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("serve.toml");
@@ -423,47 +530,45 @@ async fn thousands_of_slowloris_connections_at_256_file_descriptors_do_not_lock_
     )
     .unwrap();
     let server = serve_process(256, &profile, "warn,bindcheck=info");
-    let fds = raise_fd_limit(8192);
-    let attackers = usize::try_from(fds.saturating_sub(200)).unwrap().min(3000);
+    let (attackers, tick) = slowloris_load();
+    let fds = raise_fd_limit(attackers as u64 + 500);
     assert!(
-        attackers >= 1000,
-        "this test needs an open-file limit of 1200 or more, not {fds}"
+        fds >= attackers as u64 + 200,
+        "this test needs an open-file limit of {} or more, not {fds}",
+        attackers + 200
     );
-    let stop = Arc::new(AtomicBool::new(false));
-    let tasks: Vec<_> = (0..attackers)
-        .map(|_| tokio::spawn(slowloris(server.addr.clone(), Arc::clone(&stop))))
-        .collect();
-    // Let the attack reach its steady state.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let mut latencies = Vec::new();
-    for _ in 0..30 {
-        let started = Instant::now();
-        let (got, _) = exchange(
-            &server.addr,
-            b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
-            Duration::from_secs(3),
-        )
-        .await;
-        let took = started.elapsed();
-        assert!(
-            got.starts_with("HTTP/1.1 200"),
-            "/healthz under attack answered {got:?} after {took:?}"
-        );
-        latencies.push(took);
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    let (stop, attack) = slowloris_attack(server.addr.clone(), attackers, tick);
+    // Let the attack reach its steady state: every client connected, the cap full, and
+    // the first round of replaced connections reopened.
+    std::thread::sleep(Duration::from_secs(5));
+    let mut answers = Vec::new();
+    for _ in 0..50 {
+        answers.push(healthz_once(&server.addr));
+        std::thread::sleep(Duration::from_millis(100));
     }
     stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        t.abort();
-    }
+    attack.join().unwrap();
+    let mut latencies: Vec<Duration> = answers.iter().map(|(_, took)| *took).collect();
     latencies.sort();
     eprintln!(
         "/healthz under {attackers} slowloris clients: median {:?}, p90 {:?}, max {:?}",
-        latencies[15], latencies[27], latencies[29]
+        latencies[25], latencies[45], latencies[49]
     );
-    // Every request answered, at worst after one SYN retransmission (1 s), the typical one
-    // well within 100 ms. (The test shares two cores with the rest of the suite, so a single
-    // slow answer says little; benches/serve_soak.sh measures the p99 on a quiet machine.)
-    assert!(latencies[29] < Duration::from_millis(1500), "max {:?}", latencies[29]);
-    assert!(latencies[15] < Duration::from_millis(100), "median {:?}", latencies[15]);
+    // Every one answered 200, and none after a SYN was dropped (a second at least): the
+    // server accepted and answered at once, with no lockout. At least 48 of the 50 within
+    // 100 ms: the test shares two cores with the rest of the suite and with builds, where a
+    // process may wait for a core for longer than that, whatever the server does; the two
+    // slowest are left for that. benches/serve_soak.sh measures the p99 on its own.
+    for (status, took) in &answers {
+        assert!(
+            status.starts_with("HTTP/1.1 200"),
+            "/healthz under attack answered {status:?} after {took:?}"
+        );
+        assert!(*took < Duration::from_secs(1), "/healthz took {took:?}");
+    }
+    assert!(
+        latencies[47] < Duration::from_millis(100),
+        "/healthz under {attackers} slowloris clients: the 48th fastest of 50 took {:?}",
+        latencies[47]
+    );
 }
