@@ -161,7 +161,18 @@ pub fn describe(err: &NetError) -> String {
                 format!("{name} has no {kind} records")
             }
         }
-        NetError::Dns(DnsError::ResponseCode(code)) => format!("the resolver answered {code} ({})", u16::from(*code)),
+        NetError::Dns(DnsError::ResponseCode(code)) => {
+            // The names dig prints (RFC 1035 and 6895), not hickory's prose ("Server Failure").
+            let name = match code {
+                ResponseCode::FormErr => "FORMERR".to_owned(),
+                ResponseCode::ServFail => "SERVFAIL".to_owned(),
+                ResponseCode::NXDomain => "NXDOMAIN".to_owned(),
+                ResponseCode::NotImp => "NOTIMP".to_owned(),
+                ResponseCode::Refused => "REFUSED".to_owned(),
+                other => other.to_string(),
+            };
+            format!("the resolver answered {name} ({})", u16::from(*code))
+        }
         NetError::Io(e) => format!("cannot reach the resolver: {e}"),
         other => other.to_string(),
     }
@@ -354,6 +365,10 @@ pub struct MailResult {
     pub time_ms: Option<f64>,
     /// (preference, exchange) pairs, lowest preference first.
     pub mx: Vec<(u16, String)>,
+    /// Why the lookup failed, when it did and the verdict is `unknown`: the resolver's
+    /// answer in words (`the resolver answered SERVFAIL (2)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[cfg(feature = "probe")]
@@ -371,9 +386,13 @@ pub async fn mail(resolver: &TokioResolver, choice: &ResolverChoice, domain: &st
         status: Status::Ok,
         time_ms: None,
         mx: Vec::new(),
+        error: None,
     };
     match timeout_at(deadline, resolver.lookup(fqdn.as_str(), RecordType::MX)).await {
-        Err(_) => result.status = Status::Timeout,
+        Err(_) => {
+            result.status = Status::Timeout;
+            result.error = Some("no answer before the deadline".to_owned());
+        }
         Ok(Ok(lookup)) => {
             let mut mx: Vec<(u16, String)> = lookup
                 .answers()
@@ -407,11 +426,15 @@ pub async fn mail(resolver: &TokioResolver, choice: &ResolverChoice, domain: &st
                     Status::Nxdomain => MailVerdict::NoDomain,
                     other => {
                         result.status = other;
+                        result.error = addrs.error;
                         MailVerdict::Unknown
                     }
                 };
             }
-            other => result.status = other,
+            other => {
+                result.status = other;
+                result.error = Some(describe(&e));
+            }
         },
     }
     result.time_ms = Some(ms_since(started));

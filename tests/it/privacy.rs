@@ -182,6 +182,7 @@ fn reports(case: &Case, lang: Lang, unmasked: bool) -> Vec<(Format, String)> {
         status: Status::Nxdomain,
         time_ms: Some(1.0),
         mx: Vec::new(),
+        error: None,
     });
     let report = build(
         Evidence {

@@ -155,7 +155,8 @@ fn input_checks(r: &Report) -> Vec<Check<'_>> {
             name: format!("mx {}", m.domain),
             ms: m.time_ms,
             findings: about(r, &Subject::Mail(m.domain.clone())),
-            note: None,
+            // Why the lookup failed, in the resolver's words.
+            note: m.error.as_ref().map(|e| format!("error={e}")),
         });
     }
     if r.app.is_some() {

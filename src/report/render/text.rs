@@ -106,6 +106,11 @@ fn inputs(r: &Report, w: &Words, p: &Paint, out: &mut dyn io::Write) -> io::Resu
             w.colon,
             m.verdict.label(r.lang)
         )?;
+        // The resolver's words are English: a Chinese reader has the verdict's, and the
+        // JSON keeps them (`mail.error`).
+        if let (Some(e), Lang::En) = (&m.error, r.lang) {
+            writeln!(out, "      {e}")?;
+        }
     }
     if let Some(app) = &r.app {
         let min = app.min_version.as_deref().unwrap_or("-");
