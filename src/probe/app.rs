@@ -9,6 +9,14 @@
 //! which never reads the environment itself; the trust roots are `TlsSetup`'s. When a
 //! request fails, where it stopped ([`AppStage`]) is read from reqwest's error chain; a
 //! proxy's exact answer is the CONNECT probe's to give (`proxy::tunnel`).
+//!
+//! Redirects are judged as the direct probe judges them ([`super::redirect`]): a target
+//! given as an address by the redirect policy, a target given as a name once it is resolved,
+//! by bindcheck's own resolver for reqwest ([`Judged`]). Both learn which request they serve
+//! from a task-local [`Scope`] the request runs in (one client serves every endpoint): the
+//! endpoint's own name and addresses, the redirect being followed, and the refusal, when
+//! there is one. Through a proxy, the proxy resolves the names; only address targets are
+//! judged there.
 
 use serde::Serialize;
 
@@ -16,13 +24,14 @@ use super::Status;
 
 #[cfg(feature = "probe")]
 use {
-    super::http::Method,
+    super::http::{Method, RefusedRedirect},
     super::proxy::ProxySettings,
     super::redirect::{self, Refusal},
     super::tls::{TlsSetup, TlsSetupError},
     super::{later, ms_since, shown_url, tcp, ProbeConfig},
     std::error::Error as StdError,
-    std::net::IpAddr,
+    std::net::{IpAddr, SocketAddr},
+    std::sync::{Arc, Mutex},
     std::time::Duration,
     tokio::time::{timeout_at, Instant},
     url::Url,
@@ -101,6 +110,9 @@ pub struct AppPathResult {
     pub body_truncated: bool,
     /// The URL of the final response (masked as every URL in a report).
     pub final_url: String,
+    /// A redirect not followed, and why: as `http.redirect_refused`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_refused: Option<super::http::RefusedRedirect>,
     /// Why the request failed, in words; never credentials, never query values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -166,16 +178,136 @@ impl AppSetup {
 }
 
 #[cfg(feature = "probe")]
-/// Names resolved through bindcheck's resolver (`--resolver`), for reqwest.
-struct Hickory(hickory_resolver::TokioResolver);
+/// What one request's redirect policy and resolver share (see the module's docs).
+struct Scope {
+    /// The endpoint's host, as [`norm`] writes names.
+    endpoint_host: String,
+    /// Names that are no redirect target: the proxies' (reqwest resolves a proxy's name to
+    /// reach it).
+    proxy_hosts: Arc<[String]>,
+    state: Mutex<ScopeState>,
+}
 
 #[cfg(feature = "probe")]
-impl reqwest::dns::Resolve for Hickory {
+#[derive(Default)]
+struct ScopeState {
+    /// The endpoint's addresses: its literal, or what its name resolved to.
+    endpoint: Vec<IpAddr>,
+    /// The redirect target being followed, when one is.
+    next: Option<Url>,
+    /// The redirect refused, and why.
+    refused: Option<RefusedRedirect>,
+}
+
+#[cfg(feature = "probe")]
+tokio::task_local! {
+    static SCOPE: Arc<Scope>;
+}
+
+#[cfg(feature = "probe")]
+/// A name as names are compared: lower case, no trailing dot.
+fn norm(name: &str) -> String {
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+#[cfg(feature = "probe")]
+impl Scope {
+    fn new(url: &Url, proxy_hosts: Arc<[String]>) -> Scope {
+        Scope {
+            endpoint_host: norm(url.host_str().unwrap_or("")),
+            proxy_hosts,
+            state: Mutex::new(ScopeState {
+                endpoint: literal(url).into_iter().collect(),
+                ..ScopeState::default()
+            }),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, ScopeState> {
+        // A panic while the lock is held leaves nothing half-written that matters here.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Judges what `name` resolved to: the endpoint's own name (whose addresses are kept
+    /// as the endpoint's) and a proxy's are not redirect targets; any other name is one, and
+    /// every address it has is judged, as one that may not be reached makes the whole name
+    /// suspect (as in the direct probe).
+    fn judge_resolved(&self, name: &str, addrs: &[IpAddr]) -> Result<(), RedirectStop> {
+        let name = norm(name);
+        let mut state = self.state();
+        if name == self.endpoint_host {
+            if state.endpoint.is_empty() {
+                state.endpoint = addrs.to_vec();
+            }
+            return Ok(());
+        }
+        if self.proxy_hosts.contains(&name) {
+            return Ok(());
+        }
+        let refused = addrs
+            .iter()
+            .find_map(|ip| judge_address(&state.endpoint, *ip).err().map(|why| (*ip, why)));
+        let Some((ip, reason)) = refused else {
+            return Ok(());
+        };
+        let url = state
+            .next
+            .as_ref()
+            .filter(|u| u.host_str().is_some_and(|h| norm(h) == name))
+            .map_or_else(|| format!("//{name}"), |u| u.to_string());
+        state.refused = Some(RefusedRedirect {
+            url,
+            address: Some(ip),
+            reason,
+        });
+        Err(RedirectStop::Refused {
+            reason,
+            address: Some(ip),
+        })
+    }
+}
+
+#[cfg(feature = "probe")]
+/// Whether a redirect from an endpoint at one of `endpoint` may lead to `target`: when
+/// [`redirect::judge`] allows it from one of them (the first refusal otherwise). With no
+/// endpoint address known (through a proxy, the proxy resolves the endpoint's name), only
+/// the never-followed ranges are refused.
+fn judge_address(endpoint: &[IpAddr], target: IpAddr) -> Result<(), Refusal> {
+    if endpoint.is_empty() {
+        // Nothing to compare with: the never-followed ranges still count.
+        return redirect::judge(target, target);
+    }
+    let mut first = Ok(());
+    for e in endpoint {
+        match redirect::judge(*e, target) {
+            Ok(()) => return Ok(()),
+            Err(why) if first.is_ok() => first = Err(why),
+            Err(_) => {}
+        }
+    }
+    first
+}
+
+#[cfg(feature = "probe")]
+/// reqwest's resolver: names looked up through bindcheck's resolver (`--resolver`) or the
+/// system's (getaddrinfo, as reqwest's own), then judged by the request's [`Scope`].
+struct Judged(Option<hickory_resolver::TokioResolver>);
+
+#[cfg(feature = "probe")]
+impl reqwest::dns::Resolve for Judged {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let resolver = self.0.clone();
+        let scope = SCOPE.try_with(Arc::clone).ok();
         Box::pin(async move {
-            let lookup = resolver.lookup_ip(name.as_str()).await?;
-            let addrs: Vec<std::net::SocketAddr> = lookup.iter().map(|ip| std::net::SocketAddr::new(ip, 0)).collect();
+            let name = name.as_str();
+            let addrs: Vec<IpAddr> = match resolver {
+                Some(r) => r.lookup_ip(name).await?.iter().collect(),
+                None => tokio::net::lookup_host((name, 0)).await?.map(|a| a.ip()).collect(),
+            };
+            if let Some(scope) = scope {
+                scope.judge_resolved(name, &addrs)?;
+            }
+            let addrs: Vec<SocketAddr> = addrs.into_iter().map(|ip| SocketAddr::new(ip, 0)).collect();
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })
     }
@@ -208,6 +340,8 @@ impl AppError {
 pub struct AppClient {
     client: reqwest::Client,
     proxy: ProxySettings,
+    /// The proxies' names, which reqwest resolves to reach them.
+    proxy_hosts: Arc<[String]>,
     total_timeout: Duration,
     body_cap: usize,
     show_query_values: bool,
@@ -222,8 +356,8 @@ enum RedirectStop {
     TooMany(usize),
     #[error("a redirect back to a URL already visited")]
     Loop,
-    #[error("a redirect bindcheck does not follow: {}", .0.reason())]
-    Refused(Refusal),
+    #[error("a redirect bindcheck does not follow: {}{}", .address.map(|a| format!("to {a}, ")).unwrap_or_default(), .reason.reason())]
+    Refused { reason: Refusal, address: Option<IpAddr> },
 }
 
 #[cfg(feature = "probe")]
@@ -232,7 +366,7 @@ impl RedirectStop {
         match self {
             RedirectStop::TooMany(_) => Status::TooManyRedirects,
             RedirectStop::Loop => Status::RedirectLoop,
-            RedirectStop::Refused(_) => Status::RedirectRefused,
+            RedirectStop::Refused { .. } => Status::RedirectRefused,
         }
     }
 }
@@ -250,12 +384,13 @@ fn literal(url: &Url) -> Option<IpAddr> {
 #[cfg(feature = "probe")]
 /// Whether a redirect from the chain `previous` (the endpoint first) to `next` is followed:
 /// at most `max`, never back to a URL already visited, to hosts the setup allows, and, for
-/// a target given as an address, to addresses [`redirect::judge`] allows. Names are resolved
-/// inside reqwest, where bindcheck cannot judge the address: a name that resolves to a
-/// refused address is followed on this path (bindcheck's own HTTP probe refuses it).
+/// a target given as an address, to addresses [`judge_address`] allows from `endpoint` (the
+/// endpoint's addresses, when known). A target given as a name is judged once resolved
+/// ([`Scope::judge_resolved`]).
 fn judge_redirect(
     previous: &[Url],
     next: &Url,
+    endpoint: &[IpAddr],
     max: usize,
     cross_host: bool,
     allowed: &[String],
@@ -270,14 +405,47 @@ fn judge_redirect(
         return Ok(());
     };
     if !cross_host && !redirect::host_allowed(next.host_str().unwrap_or(""), first.host_str().unwrap_or(""), allowed) {
-        return Err(RedirectStop::Refused(Refusal::OtherHost));
+        return Err(RedirectStop::Refused {
+            reason: Refusal::OtherHost,
+            address: None,
+        });
     }
     if let Some(target) = literal(next) {
-        // A named endpoint's address is unknown here: only the never-followed ranges count.
-        let endpoint = literal(first).unwrap_or(target);
-        redirect::judge(endpoint, target).map_err(RedirectStop::Refused)?;
+        judge_address(endpoint, target).map_err(|reason| RedirectStop::Refused {
+            reason,
+            address: Some(target),
+        })?;
     }
     Ok(())
+}
+
+#[cfg(feature = "probe")]
+/// The redirect policy, in the request's [`Scope`]: the next URL is kept there, and a
+/// refusal with it.
+fn policy(
+    attempt: reqwest::redirect::Attempt<'_>,
+    max: usize,
+    cross_host: bool,
+    allowed: &[String],
+) -> reqwest::redirect::Action {
+    let scope = SCOPE.try_with(Arc::clone).ok();
+    let endpoint = scope.as_ref().map(|s| s.state().endpoint.clone()).unwrap_or_default();
+    let verdict = judge_redirect(attempt.previous(), attempt.url(), &endpoint, max, cross_host, allowed);
+    if let Some(scope) = &scope {
+        let mut state = scope.state();
+        state.next = Some(attempt.url().clone());
+        if let Err(RedirectStop::Refused { reason, address }) = &verdict {
+            state.refused = Some(RefusedRedirect {
+                url: attempt.url().to_string(),
+                address: *address,
+                reason: *reason,
+            });
+        }
+    }
+    match verdict {
+        Ok(()) => attempt.follow(),
+        Err(stop) => attempt.error(stop),
+    }
 }
 
 #[cfg(feature = "probe")]
@@ -298,8 +466,8 @@ fn version_name(version: reqwest::Version) -> String {
 impl AppClient {
     /// Builds the client: the setup's TLS configuration offering h2 and http/1.1, the proxy
     /// decision of `setup.proxy` (reqwest's own reading of the environment off), the redirect
-    /// rules of `judge_redirect`, names resolved through the setup's resolver when it has one,
-    /// no idle connections kept (every request connects anew, so
+    /// rules of `judge_redirect`, names resolved through the setup's resolver when it has one
+    /// (the system's otherwise) and judged when they are a redirect's, no idle connections kept (every request connects anew, so
     /// none hides a slow connect behind an earlier one), and `bindcheck/<version>` as the user
     /// agent.
     pub fn new(setup: &AppSetup) -> Result<AppClient, AppError> {
@@ -309,12 +477,7 @@ impl AppClient {
             setup.cross_host_redirects,
             setup.redirect_hosts.clone(),
         );
-        let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            match judge_redirect(attempt.previous(), attempt.url(), max, cross_host, &allowed) {
-                Ok(()) => attempt.follow(),
-                Err(stop) => attempt.error(stop),
-            }
-        });
+        let policy = reqwest::redirect::Policy::custom(move |attempt| policy(attempt, max, cross_host, &allowed));
         let proxy = setup.proxy.clone().unwrap_or_default();
         let mut builder = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
@@ -322,10 +485,8 @@ impl AppClient {
             .connect_timeout(setup.connect_timeout)
             .pool_max_idle_per_host(0)
             .redirect(policy)
+            .dns_resolver(Judged(setup.resolver.clone()))
             .no_proxy();
-        if let Some(resolver) = &setup.resolver {
-            builder = builder.dns_resolver(Hickory(resolver.clone()));
-        }
         if !proxy.is_empty() {
             let decide = proxy.clone();
             builder = builder.proxy(reqwest::Proxy::custom(move |url| {
@@ -334,6 +495,7 @@ impl AppClient {
         }
         Ok(AppClient {
             client: builder.build().map_err(AppError::Client)?,
+            proxy_hosts: proxy.hosts().into(),
             proxy,
             total_timeout: setup.total_timeout,
             body_cap: setup.body_cap,
@@ -356,6 +518,7 @@ impl AppClient {
             body_bytes: 0,
             body_truncated: false,
             final_url: shown_url(url.as_str(), self.show_query_values),
+            redirect_refused: None,
             error: None,
         };
         let started = Instant::now();
@@ -376,7 +539,9 @@ impl AppClient {
             return result;
         }
         let secrets = route.map(|r| secrets(&r.proxy)).unwrap_or_default();
-        let outcome = timeout_at(limit, self.exchange(url, method, &mut result)).await;
+        let scope = Arc::new(Scope::new(url, Arc::clone(&self.proxy_hosts)));
+        let exchange = SCOPE.scope(Arc::clone(&scope), self.exchange(url, method, &mut result));
+        let outcome = timeout_at(limit, exchange).await;
         result.total_ms = Some(ms_since(started));
         match outcome {
             Ok(Ok(())) => {}
@@ -385,6 +550,12 @@ impl AppClient {
                 result.status = status;
                 result.failed_at = Some(stage);
                 result.error = Some(scrub(&words(&failure.without_url()), &secrets));
+                if status == Status::RedirectRefused {
+                    result.redirect_refused = scope.state().refused.take().map(|mut r| {
+                        r.url = shown_url(&r.url, self.show_query_values);
+                        r
+                    });
+                }
             }
             Err(_) => {
                 result.status = Status::Timeout;
@@ -591,7 +762,8 @@ mod tests {
     fn judge(chain: &[&str], next: &str, cross_host: bool, allowed: &[&str]) -> Result<(), Status> {
         let previous: Vec<Url> = chain.iter().map(|u| url(u)).collect();
         let allowed: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
-        judge_redirect(&previous, &url(next), 3, cross_host, &allowed).map_err(|s| s.status())
+        let endpoint: Vec<IpAddr> = literal(&previous[0]).into_iter().collect();
+        judge_redirect(&previous, &url(next), &endpoint, 3, cross_host, &allowed).map_err(|s| s.status())
     }
 
     #[test]

@@ -226,6 +226,24 @@ impl ProxySettings {
         &self.unusable
     }
 
+    /// The names of the proxies set (lower case, no trailing dot), addresses left out.
+    pub fn hosts(&self) -> Vec<String> {
+        let urls = [&self.https, &self.http, &self.all]
+            .into_iter()
+            .flatten()
+            .map(|s| &s.url)
+            .chain(self.profile.as_ref());
+        let mut hosts: Vec<String> = urls
+            .filter_map(|u| match u.host()? {
+                url::Host::Domain(d) => Some(d.trim_end_matches('.').to_ascii_lowercase()),
+                _ => None,
+            })
+            .collect();
+        hosts.sort();
+        hosts.dedup();
+        hosts
+    }
+
     /// Whether any proxy is set at all.
     pub fn is_empty(&self) -> bool {
         self.profile.is_none() && self.https.is_none() && self.http.is_none() && self.all.is_none()
