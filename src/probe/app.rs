@@ -75,6 +75,15 @@ impl AppStage {
         lang.pick(en, zh)
     }
 
+    /// What happened here, in a reader's words: "connection reset waiting for the answer",
+    /// "在等待响应时连接被重置".
+    pub fn failure(self, status: Status, lang: crate::validate::Lang) -> String {
+        match lang {
+            crate::validate::Lang::En => format!("{} {}", status.label(lang), self.label(lang)),
+            crate::validate::Lang::ZhCn => format!("{}{}", self.label(lang), status.label(lang)),
+        }
+    }
+
     /// The stage as the JSON names it: `proxy`, `dns`, `connect`, `tls`, `request`, `body`,
     /// `redirect`.
     pub fn as_str(self) -> &'static str {
@@ -549,7 +558,7 @@ impl AppClient {
                 let (status, stage) = classify(&failure, result.via.is_some(), result.status_code.is_some());
                 result.status = status;
                 result.failed_at = Some(stage);
-                result.error = Some(scrub(&words(&failure.without_url()), &secrets));
+                result.error = Some(scrub(&failure_text(&failure.without_url(), status, stage), &secrets));
                 if status == Status::RedirectRefused {
                     result.redirect_refused = scope.state().refused.take().map(|mut r| {
                         r.url = shown_url(&r.url, self.show_query_values);
@@ -651,9 +660,9 @@ fn rustls_in<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
 }
 
 #[cfg(feature = "probe")]
-/// The error chain in words ([`super::http::error_chain`]), a TLS failure as
-/// [`super::tls::describe`] puts it.
-fn words(e: &reqwest::Error) -> String {
+/// The HTTP stack's own text for `e`: its error chain ([`super::http::error_chain`]'s form,
+/// Display only), stopping at a TLS error, which is put as [`super::tls::describe`] puts it.
+fn stack_text(e: &reqwest::Error) -> String {
     let mut text = String::new();
     for cause in causes(e) {
         let part = match rustls_in(cause) {
@@ -671,6 +680,26 @@ fn words(e: &reqwest::Error) -> String {
         }
     }
     text
+}
+
+#[cfg(feature = "probe")]
+/// Why the request failed, in bindcheck's words: a redirect bindcheck refused or a TLS
+/// failure as bindcheck describes them; otherwise what happened where,
+/// with the HTTP stack's own text after it, quoted, as a detail ([`AppStage::failure`]).
+fn failure_text(e: &reqwest::Error, status: Status, stage: AppStage) -> String {
+    for cause in causes(e) {
+        if let Some(stop) = cause.downcast_ref::<RedirectStop>() {
+            return stop.to_string();
+        }
+        if let Some(tls) = rustls_in(cause) {
+            return format!("the TLS handshake failed: {}", super::tls::describe(tls));
+        }
+    }
+    let words = stage.failure(status, crate::validate::Lang::En);
+    match stack_text(e) {
+        raw if raw.is_empty() => words,
+        raw => format!("{words}; the HTTP stack says \"{raw}\""),
+    }
 }
 
 #[cfg(feature = "probe")]
@@ -825,6 +854,23 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_value(stage).unwrap(), stage.as_str());
         }
+    }
+
+    #[test]
+    fn failures_read_as_what_happened_where() {
+        use crate::validate::Lang;
+        assert_eq!(
+            AppStage::Request.failure(Status::Reset, Lang::En),
+            "connection reset waiting for the answer"
+        );
+        assert_eq!(
+            AppStage::Request.failure(Status::Reset, Lang::ZhCn),
+            "在等待响应时连接被重置"
+        );
+        assert_eq!(
+            AppStage::Connect.failure(Status::Refused, Lang::En),
+            "connection refused at connect"
+        );
     }
 
     #[test]

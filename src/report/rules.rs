@@ -188,17 +188,14 @@ fn app_path_findings(c: &mut Collector, e: &EndpointReport, app: &crate::probe::
     {
         return redirect_finding(c, e, Some(r));
     }
-    // The HTTP stack's own words are English: Chinese readers get where it stopped and how,
-    // the JSON keeps the error as it was.
-    let en = match (app.failed_at.map(AppStage::as_str), &app.error) {
-        (Some(stage), Some(error)) => format!("{stage}: {error}"),
-        (Some(stage), None) => stage.to_owned(),
-        (None, _) => app.status.to_string(),
+    // The error is bindcheck's sentence with the HTTP stack's English quoted after it:
+    // Chinese readers get where it stopped and how, the JSON keeps the error whole.
+    let words = |lang| match app.failed_at {
+        Some(stage) => stage.failure(app.status, lang),
+        None => app.status.label(lang).to_owned(),
     };
-    let zh = match app.failed_at {
-        Some(stage) => format!("{}{}", stage.label(Lang::ZhCn), app.status.label(Lang::ZhCn)),
-        None => app.status.label(Lang::ZhCn).to_owned(),
-    };
+    let en = app.error.clone().unwrap_or_else(|| words(Lang::En));
+    let zh = words(Lang::ZhCn);
     let code = Code::NetAppPathFails;
     c.push(code, code.severity(), subject(e), Some(Detail::localized(en, zh)));
 }

@@ -1166,6 +1166,17 @@ async fn app_path_fails() {
     );
     assert_eq!(e["app"]["failed_at"], "body", "{}", e["app"]);
     assert_eq!(e["app"]["via"], serde_json::Value::Null);
+    // bindcheck's words first, the HTTP stack's quoted after them.
+    let error = e["app"]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("protocol error reading the body; the HTTP stack says \"") && error.ends_with('"'),
+        "{error}"
+    );
+    assert!(
+        r["findings"][0]["message"].as_str().unwrap().contains(error),
+        "{}",
+        r["findings"][0]
+    );
 }
 
 /// `check` (English, JSON) of two HTTPS endpoints, `api.wallet.test` with a leaf of `a` and
