@@ -25,6 +25,7 @@ use super::Status;
 #[cfg(feature = "probe")]
 use {
     super::http::{Method, RefusedRedirect},
+    super::portal::ConnectivityCheck,
     super::proxy::ProxySettings,
     super::redirect::{self, Refusal},
     super::tls::{TlsSetup, TlsSetupError},
@@ -348,6 +349,9 @@ impl AppError {
 /// The application path's HTTP client, built once per run; cheap to share.
 pub struct AppClient {
     client: reqwest::Client,
+    /// The same client without redirects, for connectivity checks through a proxy (none
+    /// when no proxy is set).
+    checks: Option<reqwest::Client>,
     proxy: ProxySettings,
     /// The proxies' names, which reqwest resolves to reach them.
     proxy_hosts: Arc<[String]>,
@@ -488,22 +492,30 @@ impl AppClient {
         );
         let policy = reqwest::redirect::Policy::custom(move |attempt| policy(attempt, max, cross_host, &allowed));
         let proxy = setup.proxy.clone().unwrap_or_default();
-        let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .user_agent(concat!("bindcheck/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(setup.connect_timeout)
-            .pool_max_idle_per_host(0)
-            .redirect(policy)
-            .dns_resolver(Judged(setup.resolver.clone()))
-            .no_proxy();
-        if !proxy.is_empty() {
-            let decide = proxy.clone();
-            builder = builder.proxy(reqwest::Proxy::custom(move |url| {
-                decide.for_url(url).map(|route| route.proxy)
-            }));
-        }
+        let builder = |redirect| {
+            let mut builder = reqwest::Client::builder()
+                .tls_backend_preconfigured(tls.clone())
+                .user_agent(concat!("bindcheck/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(setup.connect_timeout)
+                .pool_max_idle_per_host(0)
+                .redirect(redirect)
+                .dns_resolver(Judged(setup.resolver.clone()))
+                .no_proxy();
+            if !proxy.is_empty() {
+                let decide = proxy.clone();
+                builder = builder.proxy(reqwest::Proxy::custom(move |url| {
+                    decide.for_url(url).map(|route| route.proxy)
+                }));
+            }
+            builder.build().map_err(AppError::Client)
+        };
+        let checks = match proxy.is_empty() {
+            true => None,
+            false => Some(builder(reqwest::redirect::Policy::none())?),
+        };
         Ok(AppClient {
-            client: builder.build().map_err(AppError::Client)?,
+            client: builder(policy)?,
+            checks,
             proxy_hosts: proxy.hosts().into(),
             proxy,
             total_timeout: setup.total_timeout,
@@ -581,6 +593,48 @@ impl AppClient {
             }
         }
         result
+    }
+
+    /// One connectivity check ([`super::portal`]) through the proxy in effect for `url`, the
+    /// way the app's stack sends it: one GET, no redirect followed, the body read up to the
+    /// cap, within the total timeout and by `deadline`. `None` when `url` goes direct: the
+    /// prober makes that check on a connection of its own.
+    pub async fn connectivity(&self, url: &Url, deadline: Instant) -> Option<ConnectivityCheck> {
+        let route = self.proxy.for_url(url)?;
+        let client = self.checks.as_ref()?;
+        let mut check = ConnectivityCheck::new(shown_url(url.as_str(), self.show_query_values), Some(route.shown()));
+        if !route.speaks(true) {
+            check.status = Status::Error;
+            return Some(check);
+        }
+        let started = Instant::now();
+        let limit = deadline.min(later(started, self.total_timeout));
+        let Some(_room) = tcp::Room::under(self.connection_limit.as_ref(), limit).await else {
+            return Some(check);
+        };
+        let cap = self.body_cap as u64;
+        let answer = async {
+            let mut response = client.get(url.clone()).send().await?;
+            let (code, headers) = (response.status().as_u16(), response.headers().clone());
+            let mut body_bytes = 0;
+            while let Some(chunk) = response.chunk().await? {
+                body_bytes += chunk.len() as u64;
+                if body_bytes >= cap {
+                    break;
+                }
+            }
+            Ok::<_, reqwest::Error>((code, headers, body_bytes))
+        };
+        let outcome = timeout_at(limit, answer).await;
+        check.time_ms = Some(ms_since(started));
+        match outcome {
+            Err(_) => check.status = Status::Timeout,
+            Ok(Err(e)) => check.status = classify(&e, true, false).0,
+            Ok(Ok((code, headers, body_bytes))) => {
+                check.answered(url, code, &headers, body_bytes, self.show_query_values);
+            }
+        }
+        Some(check)
     }
 
     /// The request and its body, recorded into `result` as they arrive (so that a timeout

@@ -525,6 +525,69 @@ async fn redirect_inward() {
     assert_eq!(refused["address"], "169.254.169.254", "{refused}");
 }
 
+/// The connectivity checks take the proxy the app takes, as a phone's check does: through
+/// tinyproxy, whose deny rule answers 403 where the check's own server would say 204; and
+/// direct when `NO_PROXY` names the check's host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connectivity_checks_go_through_the_proxy_in_effect() {
+    let Some(deny) = crate::daemons::tinyproxy(crate::daemons::Rules::DenyLoopback).await else {
+        return;
+    };
+    let Some(open) = crate::daemons::tinyproxy(crate::daemons::Rules::Open).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let check = servers::http(|_| Behavior::status(204, &[])).await;
+    let (_s, p) = one_endpoint(
+        dir.path(),
+        &format!(
+            "[network]\nconnectivity_checks = [\"http://127.0.0.1:{}/generate_204\"]\n",
+            check.addr.port()
+        ),
+        Behavior::ok("ok"),
+    )
+    .await;
+    let run = move |proxy_port: u16, no_proxy: &str| {
+        let mut cmd = check_command(None, &base(&p, &[]), "en");
+        cmd.env("HTTP_PROXY", format!("http://127.0.0.1:{proxy_port}"));
+        cmd.env("NO_PROXY", no_proxy);
+        let out = cmd.output().unwrap();
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        r["connectivity"][0].clone()
+    };
+    let (deny_port, open_port) = (deny.port, open.port);
+    let [denied, through, direct] =
+        tokio::task::spawn_blocking(move || [run(deny_port, ""), run(open_port, ""), run(deny_port, "127.0.0.1")])
+            .await
+            .unwrap();
+    assert_eq!(
+        denied["status_code"], 403,
+        "the proxy's answer, not the server's: {denied}"
+    );
+    assert_eq!(denied["verdict"], "unexpected", "{denied}");
+    assert_eq!(
+        denied["via"],
+        format!("http://127.0.0.1:{deny_port}/").as_str(),
+        "{denied}"
+    );
+    assert_eq!(
+        (&through["status_code"], &through["verdict"]),
+        (&204.into(), &"open".into()),
+        "{through}"
+    );
+    assert_eq!(
+        through["via"],
+        format!("http://127.0.0.1:{open_port}/").as_str(),
+        "{through}"
+    );
+    assert_eq!(
+        (&direct["status_code"], &direct["verdict"]),
+        (&204.into(), &"open".into()),
+        "{direct}"
+    );
+    assert!(direct["via"].is_null(), "NO_PROXY sends it direct: {direct}");
+}
+
 /// A redirect to a name that resolves to the cloud metadata address: both paths refuse it
 /// once the name is resolved, the app's as the direct probe's, and the report says so once,
 /// as a refused redirect with the address.
