@@ -145,8 +145,8 @@ pub struct AppSetup {
     /// `redirect_hosts`.
     pub cross_host_redirects: bool,
     /// Hosts besides the endpoint's that redirects may lead to when `cross_host_redirects`
-    /// is off: names, `*.suffix` patterns or `*` ([`redirect::host_allowed`]). One list for
-    /// every request of the client.
+    /// is off: names, `*.suffix` patterns or `*` ([`redirect::host_allowed`]), for every
+    /// request of the client; [`AppClient::request_to`] adds a request's own.
     pub redirect_hosts: Vec<String>,
     /// The most body bytes read (after decoding).
     pub body_cap: usize,
@@ -195,6 +195,8 @@ struct Scope {
     /// Names that are no redirect target: the proxies' (reqwest resolves a proxy's name to
     /// reach it).
     proxy_hosts: Arc<[String]>,
+    /// The request's own hosts redirects may lead to, besides the client's.
+    redirect_hosts: Vec<String>,
     state: Mutex<ScopeState>,
 }
 
@@ -222,10 +224,11 @@ fn norm(name: &str) -> String {
 
 #[cfg(feature = "probe")]
 impl Scope {
-    fn new(url: &Url, proxy_hosts: Arc<[String]>) -> Scope {
+    fn new(url: &Url, proxy_hosts: Arc<[String]>, redirect_hosts: &[String]) -> Scope {
         Scope {
             endpoint_host: norm(url.host_str().unwrap_or("")),
             proxy_hosts,
+            redirect_hosts: redirect_hosts.to_vec(),
             state: Mutex::new(ScopeState {
                 endpoint: literal(url).into_iter().collect(),
                 ..ScopeState::default()
@@ -443,7 +446,9 @@ fn policy(
 ) -> reqwest::redirect::Action {
     let scope = SCOPE.try_with(Arc::clone).ok();
     let endpoint = scope.as_ref().map(|s| s.state().endpoint.clone()).unwrap_or_default();
-    let verdict = judge_redirect(attempt.previous(), attempt.url(), &endpoint, max, cross_host, allowed);
+    let own = scope.as_ref().map_or(&[][..], |s| s.redirect_hosts.as_slice());
+    let allowed: Vec<String> = allowed.iter().chain(own).cloned().collect();
+    let verdict = judge_redirect(attempt.previous(), attempt.url(), &endpoint, max, cross_host, &allowed);
     if let Some(scope) = &scope {
         let mut state = scope.state();
         state.next = Some(attempt.url().clone());
@@ -528,6 +533,19 @@ impl AppClient {
     /// Sends one request to `url` with `method` and reads the body up to the cap, all within
     /// the total timeout and by `deadline`. A failure is data, in the result.
     pub async fn request(&self, url: &Url, method: Method, deadline: Instant) -> AppPathResult {
+        self.request_to(url, method, &[], deadline).await
+    }
+
+    /// [`AppClient::request`], with hosts besides the setup's `redirect_hosts` that this
+    /// request's redirects may lead to when cross-host redirects are off (a `serve` target's
+    /// own list).
+    pub async fn request_to(
+        &self,
+        url: &Url,
+        method: Method,
+        redirect_hosts: &[String],
+        deadline: Instant,
+    ) -> AppPathResult {
         let route = self.proxy.for_url(url);
         let mut result = AppPathResult {
             status: Status::NotMeasured,
@@ -560,7 +578,7 @@ impl AppClient {
             return result;
         }
         let secrets = route.map(|r| secrets(&r.proxy)).unwrap_or_default();
-        let scope = Arc::new(Scope::new(url, Arc::clone(&self.proxy_hosts)));
+        let scope = Arc::new(Scope::new(url, Arc::clone(&self.proxy_hosts), redirect_hosts));
         let exchange = SCOPE.scope(Arc::clone(&scope), self.exchange(url, method, &mut result));
         let outcome = timeout_at(limit, exchange).await;
         result.total_ms = Some(ms_since(started));
