@@ -485,9 +485,10 @@ impl AppClient {
     /// Builds the client: the setup's TLS configuration offering h2 and http/1.1, the proxy
     /// decision of `setup.proxy` (reqwest's own reading of the environment off), the redirect
     /// rules of `judge_redirect`, names resolved through the setup's resolver when it has one
-    /// (the system's otherwise) and judged when they are a redirect's, no idle connections kept (every request connects anew, so
-    /// none hides a slow connect behind an earlier one), and `bindcheck/<version>` as the user
-    /// agent.
+    /// (the system's otherwise) and judged when they are a redirect's ([`Judged`]), no idle
+    /// connections kept (every request connects anew, so none hides a slow connect behind an
+    /// earlier one), and `bindcheck/<version>` as the user agent. With a proxy set, a second
+    /// client without redirects serves the connectivity checks.
     pub fn new(setup: &AppSetup) -> Result<AppClient, AppError> {
         let tls = setup.tls.client_config(&[b"h2", b"http/1.1"])?;
         let (max, cross_host, allowed) = (
