@@ -12,8 +12,8 @@
 //!
 //! Redirects are judged as the direct probe judges them ([`super::redirect`]): a target
 //! given as an address by the redirect policy, a target given as a name once it is resolved,
-//! by bindcheck's own resolver for reqwest ([`Judged`]). Both learn which request they serve
-//! from a task-local [`Scope`] the request runs in (one client serves every endpoint): the
+//! by bindcheck's own resolver for reqwest (`Judged`). Both learn which request they serve
+//! from a task-local `Scope` the request runs in (one client serves every endpoint): the
 //! endpoint's own name and addresses, the redirect being followed, and the refusal, when
 //! there is one. Through a proxy, the proxy resolves the names; only address targets are
 //! judged there.
@@ -485,7 +485,7 @@ impl AppClient {
     /// Builds the client: the setup's TLS configuration offering h2 and http/1.1, the proxy
     /// decision of `setup.proxy` (reqwest's own reading of the environment off), the redirect
     /// rules of `judge_redirect`, names resolved through the setup's resolver when it has one
-    /// (the system's otherwise) and judged when they are a redirect's ([`Judged`]), no idle
+    /// (the system's otherwise) and judged when they are a redirect's (`Judged`), no idle
     /// connections kept (every request connects anew, so none hides a slow connect behind an
     /// earlier one), and `bindcheck/<version>` as the user agent. With a proxy set, a second
     /// client without redirects serves the connectivity checks.
