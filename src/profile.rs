@@ -166,6 +166,9 @@ pub struct Profile {
     /// `[serve] cors_origins`: the origins whose pages may call `bindcheck serve`'s API from
     /// a browser (none: CORS is off).
     pub cors_origins: Vec<CorsOrigin>,
+    /// `[serve] app_path`: `/probe` scrapes make the application-path request too (off:
+    /// the direct path only).
+    pub serve_app_path: bool,
 }
 
 /// A web origin a browser sends in `Origin`: `https://shop.example` or
@@ -409,6 +412,8 @@ struct RawNetwork {
 struct RawServe {
     #[serde(default)]
     cors_origins: Vec<Spanned<String>>,
+    #[serde(default)]
+    app_path: bool,
 }
 
 #[derive(Deserialize)]
@@ -622,6 +627,7 @@ impl Profile {
             connectivity_checks,
             proxy,
             cors_origins,
+            serve_app_path: raw.serve.app_path,
         })
     }
 }

@@ -9,6 +9,14 @@
 //! which never reads the environment itself; the trust roots are `TlsSetup`'s. When a
 //! request fails, where it stopped ([`AppStage`]) is read from reqwest's error chain; a
 //! proxy's exact answer is the CONNECT probe's to give (`proxy::tunnel`).
+//!
+//! Redirects are judged as the direct probe judges them ([`super::redirect`]): a target
+//! given as an address by the redirect policy, a target given as a name once it is resolved,
+//! by bindcheck's own resolver for reqwest (`Judged`). Both learn which request they serve
+//! from a task-local `Scope` the request runs in (one client serves every endpoint): the
+//! endpoint's own name and addresses, the redirect being followed, and the refusal, when
+//! there is one. Through a proxy, the proxy resolves the names; only address targets are
+//! judged there.
 
 use serde::Serialize;
 
@@ -16,13 +24,15 @@ use super::Status;
 
 #[cfg(feature = "probe")]
 use {
-    super::http::Method,
+    super::http::{Method, RefusedRedirect},
+    super::portal::ConnectivityCheck,
     super::proxy::ProxySettings,
     super::redirect::{self, Refusal},
     super::tls::{TlsSetup, TlsSetupError},
     super::{later, ms_since, shown_url, tcp, ProbeConfig},
     std::error::Error as StdError,
-    std::net::IpAddr,
+    std::net::{IpAddr, SocketAddr},
+    std::sync::{Arc, Mutex},
     std::time::Duration,
     tokio::time::{timeout_at, Instant},
     url::Url,
@@ -66,6 +76,15 @@ impl AppStage {
         lang.pick(en, zh)
     }
 
+    /// What happened here, in a reader's words: "connection reset waiting for the answer",
+    /// "在等待响应时连接被重置".
+    pub fn failure(self, status: Status, lang: crate::validate::Lang) -> String {
+        match lang {
+            crate::validate::Lang::En => format!("{} {}", status.label(lang), self.label(lang)),
+            crate::validate::Lang::ZhCn => format!("{}{}", self.label(lang), status.label(lang)),
+        }
+    }
+
     /// The stage as the JSON names it: `proxy`, `dns`, `connect`, `tls`, `request`, `body`,
     /// `redirect`.
     pub fn as_str(self) -> &'static str {
@@ -101,6 +120,9 @@ pub struct AppPathResult {
     pub body_truncated: bool,
     /// The URL of the final response (masked as every URL in a report).
     pub final_url: String,
+    /// A redirect not followed, and why: as `http.redirect_refused`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_refused: Option<super::http::RefusedRedirect>,
     /// Why the request failed, in words; never credentials, never query values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -123,8 +145,8 @@ pub struct AppSetup {
     /// `redirect_hosts`.
     pub cross_host_redirects: bool,
     /// Hosts besides the endpoint's that redirects may lead to when `cross_host_redirects`
-    /// is off: names, `*.suffix` patterns or `*` ([`redirect::host_allowed`]). One list for
-    /// every request of the client.
+    /// is off: names, `*.suffix` patterns or `*` ([`redirect::host_allowed`]), for every
+    /// request of the client; [`AppClient::request_to`] adds a request's own.
     pub redirect_hosts: Vec<String>,
     /// The most body bytes read (after decoding).
     pub body_cap: usize,
@@ -166,16 +188,139 @@ impl AppSetup {
 }
 
 #[cfg(feature = "probe")]
-/// Names resolved through bindcheck's resolver (`--resolver`), for reqwest.
-struct Hickory(hickory_resolver::TokioResolver);
+/// What one request's redirect policy and resolver share (see the module's docs).
+struct Scope {
+    /// The endpoint's host, as [`norm`] writes names.
+    endpoint_host: String,
+    /// Names that are no redirect target: the proxies' (reqwest resolves a proxy's name to
+    /// reach it).
+    proxy_hosts: Arc<[String]>,
+    /// The request's own hosts redirects may lead to, besides the client's.
+    redirect_hosts: Vec<String>,
+    state: Mutex<ScopeState>,
+}
 
 #[cfg(feature = "probe")]
-impl reqwest::dns::Resolve for Hickory {
+#[derive(Default)]
+struct ScopeState {
+    /// The endpoint's addresses: its literal, or what its name resolved to.
+    endpoint: Vec<IpAddr>,
+    /// The redirect target being followed, when one is.
+    next: Option<Url>,
+    /// The redirect refused, and why.
+    refused: Option<RefusedRedirect>,
+}
+
+#[cfg(feature = "probe")]
+tokio::task_local! {
+    static SCOPE: Arc<Scope>;
+}
+
+#[cfg(feature = "probe")]
+/// A name as names are compared: lower case, no trailing dot.
+fn norm(name: &str) -> String {
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+#[cfg(feature = "probe")]
+impl Scope {
+    fn new(url: &Url, proxy_hosts: Arc<[String]>, redirect_hosts: &[String]) -> Scope {
+        Scope {
+            endpoint_host: norm(url.host_str().unwrap_or("")),
+            proxy_hosts,
+            redirect_hosts: redirect_hosts.to_vec(),
+            state: Mutex::new(ScopeState {
+                endpoint: literal(url).into_iter().collect(),
+                ..ScopeState::default()
+            }),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, ScopeState> {
+        // A panic while the lock is held leaves nothing half-written that matters here.
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Judges what `name` resolved to: the endpoint's own name (whose addresses are kept
+    /// as the endpoint's) and a proxy's are not redirect targets; any other name is one, and
+    /// every address it has is judged, as one that may not be reached makes the whole name
+    /// suspect (as in the direct probe).
+    fn judge_resolved(&self, name: &str, addrs: &[IpAddr]) -> Result<(), RedirectStop> {
+        let name = norm(name);
+        let mut state = self.state();
+        if name == self.endpoint_host {
+            if state.endpoint.is_empty() {
+                state.endpoint = addrs.to_vec();
+            }
+            return Ok(());
+        }
+        if self.proxy_hosts.contains(&name) {
+            return Ok(());
+        }
+        let refused = addrs
+            .iter()
+            .find_map(|ip| judge_address(&state.endpoint, *ip).err().map(|why| (*ip, why)));
+        let Some((ip, reason)) = refused else {
+            return Ok(());
+        };
+        let url = state
+            .next
+            .as_ref()
+            .filter(|u| u.host_str().is_some_and(|h| norm(h) == name))
+            .map_or_else(|| format!("//{name}"), |u| u.to_string());
+        state.refused = Some(RefusedRedirect {
+            url,
+            address: Some(ip),
+            reason,
+        });
+        Err(RedirectStop::Refused {
+            reason,
+            address: Some(ip),
+        })
+    }
+}
+
+#[cfg(feature = "probe")]
+/// Whether a redirect from an endpoint at one of `endpoint` may lead to `target`: when
+/// [`redirect::judge`] allows it from one of them (the first refusal otherwise). With no
+/// endpoint address known (through a proxy, the proxy resolves the endpoint's name), only
+/// the never-followed ranges are refused.
+fn judge_address(endpoint: &[IpAddr], target: IpAddr) -> Result<(), Refusal> {
+    if endpoint.is_empty() {
+        // Nothing to compare with: the never-followed ranges still count.
+        return redirect::judge(target, target);
+    }
+    let mut first = Ok(());
+    for e in endpoint {
+        match redirect::judge(*e, target) {
+            Ok(()) => return Ok(()),
+            Err(why) if first.is_ok() => first = Err(why),
+            Err(_) => {}
+        }
+    }
+    first
+}
+
+#[cfg(feature = "probe")]
+/// reqwest's resolver: names looked up through bindcheck's resolver (`--resolver`) or the
+/// system's (getaddrinfo, as reqwest's own), then judged by the request's [`Scope`].
+struct Judged(Option<hickory_resolver::TokioResolver>);
+
+#[cfg(feature = "probe")]
+impl reqwest::dns::Resolve for Judged {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let resolver = self.0.clone();
+        let scope = SCOPE.try_with(Arc::clone).ok();
         Box::pin(async move {
-            let lookup = resolver.lookup_ip(name.as_str()).await?;
-            let addrs: Vec<std::net::SocketAddr> = lookup.iter().map(|ip| std::net::SocketAddr::new(ip, 0)).collect();
+            let name = name.as_str();
+            let addrs: Vec<IpAddr> = match resolver {
+                Some(r) => r.lookup_ip(name).await?.iter().collect(),
+                None => tokio::net::lookup_host((name, 0)).await?.map(|a| a.ip()).collect(),
+            };
+            if let Some(scope) = scope {
+                scope.judge_resolved(name, &addrs)?;
+            }
+            let addrs: Vec<SocketAddr> = addrs.into_iter().map(|ip| SocketAddr::new(ip, 0)).collect();
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })
     }
@@ -207,7 +352,12 @@ impl AppError {
 /// The application path's HTTP client, built once per run; cheap to share.
 pub struct AppClient {
     client: reqwest::Client,
+    /// The same client without redirects, for connectivity checks through a proxy (none
+    /// when no proxy is set).
+    checks: Option<reqwest::Client>,
     proxy: ProxySettings,
+    /// The proxies' names, which reqwest resolves to reach them.
+    proxy_hosts: Arc<[String]>,
     total_timeout: Duration,
     body_cap: usize,
     show_query_values: bool,
@@ -222,8 +372,8 @@ enum RedirectStop {
     TooMany(usize),
     #[error("a redirect back to a URL already visited")]
     Loop,
-    #[error("a redirect bindcheck does not follow: {}", .0.reason())]
-    Refused(Refusal),
+    #[error("a redirect bindcheck does not follow: {}{}", .address.map(|a| format!("to {a}, ")).unwrap_or_default(), .reason.reason())]
+    Refused { reason: Refusal, address: Option<IpAddr> },
 }
 
 #[cfg(feature = "probe")]
@@ -232,7 +382,7 @@ impl RedirectStop {
         match self {
             RedirectStop::TooMany(_) => Status::TooManyRedirects,
             RedirectStop::Loop => Status::RedirectLoop,
-            RedirectStop::Refused(_) => Status::RedirectRefused,
+            RedirectStop::Refused { .. } => Status::RedirectRefused,
         }
     }
 }
@@ -250,12 +400,13 @@ fn literal(url: &Url) -> Option<IpAddr> {
 #[cfg(feature = "probe")]
 /// Whether a redirect from the chain `previous` (the endpoint first) to `next` is followed:
 /// at most `max`, never back to a URL already visited, to hosts the setup allows, and, for
-/// a target given as an address, to addresses [`redirect::judge`] allows. Names are resolved
-/// inside reqwest, where bindcheck cannot judge the address: a name that resolves to a
-/// refused address is followed on this path (bindcheck's own HTTP probe refuses it).
+/// a target given as an address, to addresses [`judge_address`] allows from `endpoint` (the
+/// endpoint's addresses, when known). A target given as a name is judged once resolved
+/// ([`Scope::judge_resolved`]).
 fn judge_redirect(
     previous: &[Url],
     next: &Url,
+    endpoint: &[IpAddr],
     max: usize,
     cross_host: bool,
     allowed: &[String],
@@ -270,14 +421,49 @@ fn judge_redirect(
         return Ok(());
     };
     if !cross_host && !redirect::host_allowed(next.host_str().unwrap_or(""), first.host_str().unwrap_or(""), allowed) {
-        return Err(RedirectStop::Refused(Refusal::OtherHost));
+        return Err(RedirectStop::Refused {
+            reason: Refusal::OtherHost,
+            address: None,
+        });
     }
     if let Some(target) = literal(next) {
-        // A named endpoint's address is unknown here: only the never-followed ranges count.
-        let endpoint = literal(first).unwrap_or(target);
-        redirect::judge(endpoint, target).map_err(RedirectStop::Refused)?;
+        judge_address(endpoint, target).map_err(|reason| RedirectStop::Refused {
+            reason,
+            address: Some(target),
+        })?;
     }
     Ok(())
+}
+
+#[cfg(feature = "probe")]
+/// The redirect policy, in the request's [`Scope`]: the next URL is kept there, and a
+/// refusal with it.
+fn policy(
+    attempt: reqwest::redirect::Attempt<'_>,
+    max: usize,
+    cross_host: bool,
+    allowed: &[String],
+) -> reqwest::redirect::Action {
+    let scope = SCOPE.try_with(Arc::clone).ok();
+    let endpoint = scope.as_ref().map(|s| s.state().endpoint.clone()).unwrap_or_default();
+    let own = scope.as_ref().map_or(&[][..], |s| s.redirect_hosts.as_slice());
+    let allowed: Vec<String> = allowed.iter().chain(own).cloned().collect();
+    let verdict = judge_redirect(attempt.previous(), attempt.url(), &endpoint, max, cross_host, &allowed);
+    if let Some(scope) = &scope {
+        let mut state = scope.state();
+        state.next = Some(attempt.url().clone());
+        if let Err(RedirectStop::Refused { reason, address }) = &verdict {
+            state.refused = Some(RefusedRedirect {
+                url: attempt.url().to_string(),
+                address: *address,
+                reason: *reason,
+            });
+        }
+    }
+    match verdict {
+        Ok(()) => attempt.follow(),
+        Err(stop) => attempt.error(stop),
+    }
 }
 
 #[cfg(feature = "probe")]
@@ -298,10 +484,11 @@ fn version_name(version: reqwest::Version) -> String {
 impl AppClient {
     /// Builds the client: the setup's TLS configuration offering h2 and http/1.1, the proxy
     /// decision of `setup.proxy` (reqwest's own reading of the environment off), the redirect
-    /// rules of `judge_redirect`, names resolved through the setup's resolver when it has one,
-    /// no idle connections kept (every request connects anew, so
-    /// none hides a slow connect behind an earlier one), and `bindcheck/<version>` as the user
-    /// agent.
+    /// rules of `judge_redirect`, names resolved through the setup's resolver when it has one
+    /// (the system's otherwise) and judged when they are a redirect's (`Judged`), no idle
+    /// connections kept (every request connects anew, so none hides a slow connect behind an
+    /// earlier one), and `bindcheck/<version>` as the user agent. With a proxy set, a second
+    /// client without redirects serves the connectivity checks.
     pub fn new(setup: &AppSetup) -> Result<AppClient, AppError> {
         let tls = setup.tls.client_config(&[b"h2", b"http/1.1"])?;
         let (max, cross_host, allowed) = (
@@ -309,31 +496,33 @@ impl AppClient {
             setup.cross_host_redirects,
             setup.redirect_hosts.clone(),
         );
-        let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            match judge_redirect(attempt.previous(), attempt.url(), max, cross_host, &allowed) {
-                Ok(()) => attempt.follow(),
-                Err(stop) => attempt.error(stop),
-            }
-        });
+        let policy = reqwest::redirect::Policy::custom(move |attempt| policy(attempt, max, cross_host, &allowed));
         let proxy = setup.proxy.clone().unwrap_or_default();
-        let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
-            .user_agent(concat!("bindcheck/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(setup.connect_timeout)
-            .pool_max_idle_per_host(0)
-            .redirect(policy)
-            .no_proxy();
-        if let Some(resolver) = &setup.resolver {
-            builder = builder.dns_resolver(Hickory(resolver.clone()));
-        }
-        if !proxy.is_empty() {
-            let decide = proxy.clone();
-            builder = builder.proxy(reqwest::Proxy::custom(move |url| {
-                decide.for_url(url).map(|route| route.proxy)
-            }));
-        }
+        let builder = |redirect| {
+            let mut builder = reqwest::Client::builder()
+                .tls_backend_preconfigured(tls.clone())
+                .user_agent(concat!("bindcheck/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(setup.connect_timeout)
+                .pool_max_idle_per_host(0)
+                .redirect(redirect)
+                .dns_resolver(Judged(setup.resolver.clone()))
+                .no_proxy();
+            if !proxy.is_empty() {
+                let decide = proxy.clone();
+                builder = builder.proxy(reqwest::Proxy::custom(move |url| {
+                    decide.for_url(url).map(|route| route.proxy)
+                }));
+            }
+            builder.build().map_err(AppError::Client)
+        };
+        let checks = match proxy.is_empty() {
+            true => None,
+            false => Some(builder(reqwest::redirect::Policy::none())?),
+        };
         Ok(AppClient {
-            client: builder.build().map_err(AppError::Client)?,
+            client: builder(policy)?,
+            checks,
+            proxy_hosts: proxy.hosts().into(),
             proxy,
             total_timeout: setup.total_timeout,
             body_cap: setup.body_cap,
@@ -345,6 +534,19 @@ impl AppClient {
     /// Sends one request to `url` with `method` and reads the body up to the cap, all within
     /// the total timeout and by `deadline`. A failure is data, in the result.
     pub async fn request(&self, url: &Url, method: Method, deadline: Instant) -> AppPathResult {
+        self.request_to(url, method, &[], deadline).await
+    }
+
+    /// [`AppClient::request`], with hosts besides the setup's `redirect_hosts` that this
+    /// request's redirects may lead to when cross-host redirects are off (a `serve` target's
+    /// own list).
+    pub async fn request_to(
+        &self,
+        url: &Url,
+        method: Method,
+        redirect_hosts: &[String],
+        deadline: Instant,
+    ) -> AppPathResult {
         let route = self.proxy.for_url(url);
         let mut result = AppPathResult {
             status: Status::NotMeasured,
@@ -356,6 +558,7 @@ impl AppClient {
             body_bytes: 0,
             body_truncated: false,
             final_url: shown_url(url.as_str(), self.show_query_values),
+            redirect_refused: None,
             error: None,
         };
         let started = Instant::now();
@@ -376,7 +579,9 @@ impl AppClient {
             return result;
         }
         let secrets = route.map(|r| secrets(&r.proxy)).unwrap_or_default();
-        let outcome = timeout_at(limit, self.exchange(url, method, &mut result)).await;
+        let scope = Arc::new(Scope::new(url, Arc::clone(&self.proxy_hosts), redirect_hosts));
+        let exchange = SCOPE.scope(Arc::clone(&scope), self.exchange(url, method, &mut result));
+        let outcome = timeout_at(limit, exchange).await;
         result.total_ms = Some(ms_since(started));
         match outcome {
             Ok(Ok(())) => {}
@@ -384,7 +589,13 @@ impl AppClient {
                 let (status, stage) = classify(&failure, result.via.is_some(), result.status_code.is_some());
                 result.status = status;
                 result.failed_at = Some(stage);
-                result.error = Some(scrub(&words(&failure.without_url()), &secrets));
+                result.error = Some(scrub(&failure_text(&failure.without_url(), status, stage), &secrets));
+                if status == Status::RedirectRefused {
+                    result.redirect_refused = scope.state().refused.take().map(|mut r| {
+                        r.url = shown_url(&r.url, self.show_query_values);
+                        r
+                    });
+                }
             }
             Err(_) => {
                 result.status = Status::Timeout;
@@ -401,6 +612,48 @@ impl AppClient {
             }
         }
         result
+    }
+
+    /// One connectivity check ([`super::portal`]) through the proxy in effect for `url`, the
+    /// way the app's stack sends it: one GET, no redirect followed, the body read up to the
+    /// cap, within the total timeout and by `deadline`. `None` when `url` goes direct: the
+    /// prober makes that check on a connection of its own.
+    pub async fn connectivity(&self, url: &Url, deadline: Instant) -> Option<ConnectivityCheck> {
+        let route = self.proxy.for_url(url)?;
+        let client = self.checks.as_ref()?;
+        let mut check = ConnectivityCheck::new(shown_url(url.as_str(), self.show_query_values), Some(route.shown()));
+        if !route.speaks(true) {
+            check.status = Status::Error;
+            return Some(check);
+        }
+        let started = Instant::now();
+        let limit = deadline.min(later(started, self.total_timeout));
+        let Some(_room) = tcp::Room::under(self.connection_limit.as_ref(), limit).await else {
+            return Some(check);
+        };
+        let cap = self.body_cap as u64;
+        let answer = async {
+            let mut response = client.get(url.clone()).send().await?;
+            let (code, headers) = (response.status().as_u16(), response.headers().clone());
+            let mut body_bytes = 0;
+            while let Some(chunk) = response.chunk().await? {
+                body_bytes += chunk.len() as u64;
+                if body_bytes >= cap {
+                    break;
+                }
+            }
+            Ok::<_, reqwest::Error>((code, headers, body_bytes))
+        };
+        let outcome = timeout_at(limit, answer).await;
+        check.time_ms = Some(ms_since(started));
+        match outcome {
+            Err(_) => check.status = Status::Timeout,
+            Ok(Err(e)) => check.status = classify(&e, true, false).0,
+            Ok(Ok((code, headers, body_bytes))) => {
+                check.answered(url, code, &headers, body_bytes, self.show_query_values);
+            }
+        }
+        Some(check)
     }
 
     /// The request and its body, recorded into `result` as they arrive (so that a timeout
@@ -480,9 +733,9 @@ fn rustls_in<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
 }
 
 #[cfg(feature = "probe")]
-/// The error chain in words ([`super::http::error_chain`]), a TLS failure as
-/// [`super::tls::describe`] puts it.
-fn words(e: &reqwest::Error) -> String {
+/// The HTTP stack's own text for `e`: its error chain ([`super::http::error_chain`]'s form,
+/// Display only), stopping at a TLS error, which is put as [`super::tls::describe`] puts it.
+fn stack_text(e: &reqwest::Error) -> String {
     let mut text = String::new();
     for cause in causes(e) {
         let part = match rustls_in(cause) {
@@ -500,6 +753,26 @@ fn words(e: &reqwest::Error) -> String {
         }
     }
     text
+}
+
+#[cfg(feature = "probe")]
+/// Why the request failed, in bindcheck's words: a redirect bindcheck refused or a TLS
+/// failure as bindcheck describes them; otherwise what happened where,
+/// with the HTTP stack's own text after it, quoted, as a detail ([`AppStage::failure`]).
+fn failure_text(e: &reqwest::Error, status: Status, stage: AppStage) -> String {
+    for cause in causes(e) {
+        if let Some(stop) = cause.downcast_ref::<RedirectStop>() {
+            return stop.to_string();
+        }
+        if let Some(tls) = rustls_in(cause) {
+            return format!("the TLS handshake failed: {}", super::tls::describe(tls));
+        }
+    }
+    let words = stage.failure(status, crate::validate::Lang::En);
+    match stack_text(e) {
+        raw if raw.is_empty() => words,
+        raw => format!("{words}; the HTTP stack says \"{raw}\""),
+    }
 }
 
 #[cfg(feature = "probe")]
@@ -591,7 +864,8 @@ mod tests {
     fn judge(chain: &[&str], next: &str, cross_host: bool, allowed: &[&str]) -> Result<(), Status> {
         let previous: Vec<Url> = chain.iter().map(|u| url(u)).collect();
         let allowed: Vec<String> = allowed.iter().map(|s| s.to_string()).collect();
-        judge_redirect(&previous, &url(next), 3, cross_host, &allowed).map_err(|s| s.status())
+        let endpoint: Vec<IpAddr> = literal(&previous[0]).into_iter().collect();
+        judge_redirect(&previous, &url(next), &endpoint, 3, cross_host, &allowed).map_err(|s| s.status())
     }
 
     #[test]
@@ -653,6 +927,23 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_value(stage).unwrap(), stage.as_str());
         }
+    }
+
+    #[test]
+    fn failures_read_as_what_happened_where() {
+        use crate::validate::Lang;
+        assert_eq!(
+            AppStage::Request.failure(Status::Reset, Lang::En),
+            "connection reset waiting for the answer"
+        );
+        assert_eq!(
+            AppStage::Request.failure(Status::Reset, Lang::ZhCn),
+            "在等待响应时连接被重置"
+        );
+        assert_eq!(
+            AppStage::Connect.failure(Status::Refused, Lang::En),
+            "connection refused at connect"
+        );
     }
 
     #[test]

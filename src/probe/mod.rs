@@ -620,8 +620,8 @@ impl Prober {
     /// own, so that its TLS handshake runs on another core beside the direct path's.
     async fn app_path(&self, target: &Target, deadline: Instant) -> Option<app::AppPathResult> {
         let client = Arc::clone(self.app.as_ref()?);
-        let (url, method) = (target.url.clone(), target.method);
-        match tokio::spawn(async move { client.request(&url, method, deadline).await }).await {
+        let (url, method, hosts) = (target.url.clone(), target.method, target.redirect_hosts.clone());
+        match tokio::spawn(async move { client.request_to(&url, method, &hosts, deadline).await }).await {
             Ok(result) => Some(result),
             // The request is bounded by the deadline and does not panic on any answer; should
             // it ever, the panic is re-raised rather than reported as a result.

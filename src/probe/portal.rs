@@ -3,7 +3,10 @@
 //! answers it itself, with a redirect to its login page or with the page (an HTML 200).
 //!
 //! Each check is one plain-HTTP request on a connection of its own, with no redirect
-//! followed: the redirect is the evidence. Android reads the answers the same way
+//! followed: the redirect is the evidence. When a proxy is in effect for the check's URL (the
+//! same choice as the application path's: the profile's `proxy`, or the environment with
+//! `NO_PROXY`), the check goes through it, as a phone's check does
+//! ([`super::app::AppClient::connectivity`]). Android reads the answers the same way
 //! (NetworkMonitor): 204 is the open internet, and so is a 200 with an empty body; a
 //! redirect or a 200 with a body is a portal.
 
@@ -49,6 +52,44 @@ pub struct ConnectivityCheck {
     pub content_type: Option<String>,
     pub body_bytes: u64,
     pub time_ms: Option<f64>,
+    /// The proxy the check went through (credentials masked); none: direct.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+impl ConnectivityCheck {
+    /// A check of `url` (shown as reports show URLs) that has no answer yet.
+    pub fn new(url: String, via: Option<String>) -> ConnectivityCheck {
+        ConnectivityCheck {
+            url,
+            status: Status::NotMeasured,
+            verdict: Connectivity::NoAnswer,
+            status_code: None,
+            location: None,
+            content_type: None,
+            body_bytes: 0,
+            time_ms: None,
+            via,
+        }
+    }
+
+    #[cfg(feature = "probe")]
+    /// Records an answer to the check of `url`: its code, headers and body length; where a
+    /// redirect pointed, made absolute and shown as reports show URLs (`show`: query values).
+    pub fn answered(&mut self, url: &Url, code: u16, headers: &hyper::HeaderMap, body_bytes: u64, show: bool) {
+        self.status = Status::Ok;
+        self.status_code = Some(code);
+        self.body_bytes = body_bytes;
+        self.verdict = classify(code, body_bytes);
+        let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+        self.location = header(hyper::header::LOCATION).map(|l| {
+            let absolute = url.join(l).map_or_else(|_| l.to_owned(), |u| u.to_string());
+            super::shown_url(&absolute, show)
+        });
+        self.content_type = header(hyper::header::CONTENT_TYPE)
+            .filter(|_| body_bytes > 0)
+            .map(|t| t.chars().take(100).collect());
+    }
 }
 
 /// A connectivity check's URL, when `text` is one: plain `http://` with a host (a portal
@@ -101,39 +142,23 @@ pub fn classify(status_code: u16, body_bytes: u64) -> Connectivity {
 #[cfg(feature = "probe")]
 impl super::Prober {
     /// Runs one connectivity check by `deadline`: resolve, connect, one GET, no redirect
-    /// followed, the body read up to the probe's cap.
+    /// followed, the body read up to the probe's cap; through the proxy in effect for `url`,
+    /// when there is one.
     pub async fn connectivity(&self, url: &Url, deadline: Instant) -> ConnectivityCheck {
+        if let Some(app) = &self.app {
+            if let Some(check) = app.connectivity(url, deadline).await {
+                return check;
+            }
+        }
         let show = self.config().show_query_values;
-        let mut check = ConnectivityCheck {
-            url: super::shown_url(url.as_str(), show),
-            status: Status::NotMeasured,
-            verdict: Connectivity::NoAnswer,
-            status_code: None,
-            location: None,
-            content_type: None,
-            body_bytes: 0,
-            time_ms: None,
-        };
+        let mut check = ConnectivityCheck::new(super::shown_url(url.as_str(), show), None);
         let outcome = self
             .hop(url, super::Method::Get, super::HopStart::Lookup, deadline)
             .await;
         check.time_ms = outcome.hop.as_ref().map(|h| h.total_ms);
         match outcome.exchange {
             Err(failure) => check.status = failure.status,
-            Ok(ex) => {
-                check.status = Status::Ok;
-                check.status_code = Some(ex.status_code);
-                check.body_bytes = ex.body_bytes;
-                check.verdict = classify(ex.status_code, ex.body_bytes);
-                let header = |name| ex.headers.get(name).and_then(|v| v.to_str().ok());
-                check.location = header(hyper::header::LOCATION).map(|l| {
-                    let absolute = url.join(l).map_or_else(|_| l.to_owned(), |u| u.to_string());
-                    super::shown_url(&absolute, show)
-                });
-                check.content_type = header(hyper::header::CONTENT_TYPE)
-                    .filter(|_| ex.body_bytes > 0)
-                    .map(|t| t.chars().take(100).collect());
-            }
+            Ok(ex) => check.answered(url, ex.status_code, &ex.headers, ex.body_bytes, show),
         }
         check
     }
@@ -145,14 +170,10 @@ mod tests {
 
     fn check(verdict: Connectivity, location: Option<&str>) -> ConnectivityCheck {
         ConnectivityCheck {
-            url: "http://check.test/generate_204".into(),
             status: Status::Ok,
             verdict,
-            status_code: None,
             location: location.map(str::to_owned),
-            content_type: None,
-            body_bytes: 0,
-            time_ms: None,
+            ..ConnectivityCheck::new("http://check.test/generate_204".into(), None)
         }
     }
 

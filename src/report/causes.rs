@@ -5,7 +5,9 @@
 //!
 //! A cause is only named when the evidence tells it apart: two or more different servers
 //! failing the same way (one failing server is that server's problem as far as anyone can
-//! tell), or the environment showing that no route leaves this device.
+//! tell), or the environment showing that no route leaves this device. A proxy is one
+//! machine whatever the servers behind it: two or more endpoints, and every endpoint that
+//! goes through it, failing there the same way name it once.
 
 use std::net::IpAddr;
 
@@ -38,6 +40,12 @@ pub enum Cause {
     ClockWrong { status: Status },
     /// Every secure connection fails the same way, for another reason.
     TlsAllFailing { status: Status, servers: Vec<String> },
+    /// Every endpoint that goes through a proxy fails there the same way (two or more).
+    ProxyFailing {
+        failure: ProxyFailure,
+        /// The endpoints' URLs, as their findings' subjects name them.
+        urls: Vec<String>,
+    },
     /// The servers' clocks disagree with this device's: the certificate errors follow.
     ClockSkew,
     /// A path trace located where an endpoint's packets are lost: the loss follows.
@@ -66,6 +74,7 @@ impl Cause {
             Cause::TlsIntercepted { .. } => Code::NetTlsIntercepted,
             Cause::ClockWrong { .. } => Code::NetClockWrong,
             Cause::TlsAllFailing { .. } => Code::NetTlsAllFailing,
+            Cause::ProxyFailing { failure, .. } => failure.code,
             Cause::ClockSkew => Code::NetClockSkew,
             Cause::PathLocated { code, .. } => *code,
         }
@@ -101,6 +110,7 @@ impl Cause {
                 status: Status::NotYetValid,
             } => Detail::localized("not valid yet", "尚未生效"),
             Cause::ClockWrong { .. } => Detail::localized("expired", "已过期"),
+            Cause::ProxyFailing { failure, .. } => Detail::Text(failure.at()),
             Cause::ClockSkew | Cause::PathLocated { .. } => return None,
         })
     }
@@ -133,6 +143,11 @@ impl Cause {
             Cause::TlsIntercepted { status, .. }
             | Cause::ClockWrong { status }
             | Cause::TlsAllFailing { status, .. } => endpoint && tls_code(status),
+            // What the direct path met is its own; beside a failing proxy, that it works.
+            Cause::ProxyFailing { urls, .. } => {
+                f.code == Code::NetDirectPathWorks
+                    && matches!(&f.subject, Subject::Endpoint(url) if urls.binary_search(url).is_ok())
+            }
             Cause::ClockSkew => endpoint && matches!(f.code, Code::NetTlsExpired | Code::NetTlsNotYetValid),
             Cause::PathLocated { url, .. } => {
                 f.subject == Subject::Endpoint(url.clone())
@@ -268,6 +283,98 @@ fn certificate_source(t: &crate::probe::TlsResult) -> Option<&str> {
     }
 }
 
+/// How one endpoint's traffic failed at its proxy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxyFailure {
+    /// `net.proxy_unreachable`, `_auth_required`, `_refused`, `_timeout` or `_intercepts`.
+    pub code: Code,
+    /// The proxy, credentials masked.
+    pub proxy: String,
+    /// The proxy's answer (407, 403), when it gave one.
+    pub status_code: Option<u16>,
+}
+
+impl ProxyFailure {
+    /// The proxy and its answer, as the finding's detail: `http://***@proxy:3128/ (407)`.
+    pub fn at(&self) -> String {
+        match self.status_code {
+            Some(code) => format!("{} ({code})", self.proxy),
+            None => self.proxy.clone(),
+        }
+    }
+}
+
+/// What the path through the proxy met, when it failed there: bindcheck's own tunnel says
+/// exactly what the proxy answered (https); for plain http, the application-path request's
+/// answer does. A proxy that re-signs the endpoint's certificate fails it too, when the
+/// direct handshake verifies.
+pub fn proxy_failure(e: &EndpointReport) -> Option<ProxyFailure> {
+    use crate::probe::app::AppStage;
+    use crate::probe::proxy::TunnelStatus;
+    let app = e.app.as_ref()?;
+    let (code, proxy, status_code) = match (&e.proxy, &app.via) {
+        (Some(p), _) => {
+            let t = &p.tunnel;
+            let code = match t.status {
+                TunnelStatus::Ok => {
+                    let through = p.tls.as_ref().map(|t| t.status);
+                    let direct = e.tls.as_ref().map(|t| t.status);
+                    if through == Some(Status::Untrusted) && direct != Some(Status::Untrusted) {
+                        Code::NetProxyIntercepts
+                    } else {
+                        return None;
+                    }
+                }
+                TunnelStatus::Unreachable => Code::NetProxyUnreachable,
+                TunnelStatus::Timeout => Code::NetProxyTimeout,
+                TunnelStatus::AuthRequired => Code::NetProxyAuthRequired,
+                TunnelStatus::Refused | TunnelStatus::BadAnswer => Code::NetProxyRefused,
+                TunnelStatus::Unsupported | TunnelStatus::NotMeasured => return None,
+            };
+            (code, &t.proxy, t.status_code)
+        }
+        (None, Some(via)) => match (app.status_code, app.failed_at) {
+            (Some(407), _) => (Code::NetProxyAuthRequired, via, Some(407)),
+            (_, Some(AppStage::Proxy)) if app.status == Status::Timeout => (Code::NetProxyTimeout, via, None),
+            (_, Some(AppStage::Proxy)) => (Code::NetProxyUnreachable, via, None),
+            _ => return None,
+        },
+        (None, None) => return None,
+    };
+    Some(ProxyFailure {
+        code,
+        proxy: proxy.clone(),
+        status_code,
+    })
+}
+
+/// Whether the endpoint's traffic goes through a proxy (on the app's path, or the tunnel's).
+fn goes_through_proxy(e: &EndpointReport) -> bool {
+    e.proxy.is_some() || e.app.as_ref().is_some_and(|a| a.via.is_some())
+}
+
+/// The proxy named once: when two or more endpoints go through a proxy and every one of
+/// them fails at the same proxy with the same finding. Their answers' codes are kept when
+/// they agree (403 for all), dropped when not (403 and 405 both refuse). Takes every
+/// endpoint, those the proxy lets through included: one that gets through is evidence that
+/// the proxy does not fail everything.
+fn proxy_failing(endpoints: &[&EndpointReport]) -> Option<Cause> {
+    let mut proxied = endpoints.iter().filter(|e| goes_through_proxy(e));
+    let first = proxy_failure(proxied.next()?)?;
+    let mut failure = first.clone();
+    let mut urls = vec![];
+    for e in endpoints.iter().filter(|e| goes_through_proxy(e)) {
+        let f = proxy_failure(e).filter(|f| f.code == first.code && f.proxy == first.proxy)?;
+        if f.status_code != first.status_code {
+            failure.status_code = None;
+        }
+        urls.push(e.url.clone());
+    }
+    urls.sort();
+    urls.dedup();
+    (urls.len() >= 2).then_some(Cause::ProxyFailing { failure, urls })
+}
+
 /// The endpoints whose path trace located their loss, locally or beyond.
 pub fn located(findings: &[ReportFinding]) -> Vec<Cause> {
     findings
@@ -284,8 +391,12 @@ pub fn located(findings: &[ReportFinding]) -> Vec<Cause> {
 }
 
 /// The causes the evidence shows, most basic first. Behind a captive portal, or where the
-/// device is offline, nothing else is named: every other failure follows from it.
+/// device is offline, nothing else is named: every other failure follows from it. A failing
+/// proxy comes next: it is what the app meets first. `all` is every endpoint; `endpoints`
+/// those that count as evidence about the network (not the ones the app reaches through its
+/// proxy).
 pub fn infer(
+    all: &[&EndpointReport],
     endpoints: &[&EndpointReport],
     mail: Option<&MailResult>,
     env: Option<&Environment>,
@@ -299,10 +410,15 @@ pub fn infer(
     if let Some(cause) = offline(endpoints, env) {
         return vec![cause];
     }
-    [dns_broken(endpoints, mail), all_refused(endpoints), tls_all(endpoints)]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        proxy_failing(all),
+        dns_broken(endpoints, mail),
+        all_refused(endpoints),
+        tls_all(endpoints),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// A mail domain looked up over a network whose DNS is broken is not known to be missing:

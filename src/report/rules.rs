@@ -2,6 +2,7 @@
 //! remedies. Pure: everything they need is passed in.
 
 use crate::probe::env::Environment;
+use crate::probe::http::RefusedRedirect;
 use crate::probe::portal::ConnectivityCheck;
 use crate::probe::redirect::Refusal;
 use crate::probe::{http, EndpointReport, HttpResult, MailResult, MailVerdict, Status, TlsResult};
@@ -88,7 +89,7 @@ fn input_findings(c: &mut Collector, validation: &Validation) {
 }
 
 /// The findings about one endpoint, phase by phase in path order.
-fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: &Endpoint, t: &Thresholds) {
+fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: &Endpoint, t: &Thresholds, proxy_grouped: bool) {
     let first = c.findings.len();
     dns_findings(c, e, t);
     connect_findings(c, e, t);
@@ -100,7 +101,7 @@ fn endpoint_findings(c: &mut Collector, e: &EndpointReport, spec: &Endpoint, t: 
     }
     loss_findings(c, e, t);
     trace_findings(c, e);
-    proxy_findings(c, e, first, t);
+    proxy_findings(c, e, first, t, proxy_grouped);
     // This endpoint's findings only: a scan of all of them would be quadratic.
     let already = c.findings[first..]
         .iter()
@@ -118,87 +119,30 @@ fn reached_through_proxy(e: &EndpointReport) -> bool {
             .is_some_and(|a| a.via.is_some() && a.status == Status::Ok)
 }
 
-/// What the path through the proxy met: bindcheck's own tunnel says exactly what the proxy
-/// answered (https); for plain http, the application-path request's answer does. When the
-/// two paths disagree the report says so: the direct path working beside a failing proxy,
-/// or a network that lets traffic out only through its proxy, where the direct path's
-/// failures are not what the app meets (they become notes, grouped under that finding).
-fn proxy_findings(c: &mut Collector, e: &EndpointReport, first: usize, t: &Thresholds) {
-    use crate::probe::app::AppStage;
-    use crate::probe::proxy::TunnelStatus;
+/// What the path through the proxy met ([`causes::proxy_failure`]). When the two paths
+/// disagree the report says so: the direct path working beside a failing proxy, or a
+/// network that lets traffic out only through its proxy, where the direct path's failures
+/// are not what the app meets (they become notes, grouped under that finding). `grouped`:
+/// the proxy fails every endpoint the same way, and the cause says so once, for all of them
+/// (the endpoint's own finding would repeat it).
+fn proxy_findings(c: &mut Collector, e: &EndpointReport, first: usize, t: &Thresholds, grouped: bool) {
     let Some(app) = &e.app else { return };
     let direct_ok = e.status == Status::Ok;
-    // On a path losing packets, one request failing and another not is the loss's doing.
-    let lossy = e.loss.iter().any(|l| l.summary.loss_pct >= t.loss_pct.warn);
     let before = c.findings.len();
-    match (&e.proxy, &app.via) {
-        (Some(p), _) => {
-            let at = || {
-                let t = &p.tunnel;
-                match t.status_code {
-                    Some(code) => format!("{} ({code})", t.proxy),
-                    None => t.proxy.clone(),
-                }
-            };
-            match p.tunnel.status {
-                TunnelStatus::Ok => {
-                    let through = p.tls.as_ref().map(|t| t.status);
-                    let direct = e.tls.as_ref().map(|t| t.status);
-                    if through == Some(Status::Untrusted) && direct != Some(Status::Untrusted) {
-                        c.text(Code::NetProxyIntercepts, subject(e), at());
-                    }
-                }
-                TunnelStatus::Unreachable => c.text(Code::NetProxyUnreachable, subject(e), at()),
-                TunnelStatus::Timeout => c.text(Code::NetProxyTimeout, subject(e), at()),
-                TunnelStatus::AuthRequired => c.text(Code::NetProxyAuthRequired, subject(e), at()),
-                TunnelStatus::Refused | TunnelStatus::BadAnswer => c.text(Code::NetProxyRefused, subject(e), at()),
-                TunnelStatus::Unsupported | TunnelStatus::NotMeasured => {}
-            }
-        }
-        (None, Some(via)) => match (app.status_code, app.failed_at) {
-            (Some(407), _) => c.text(Code::NetProxyAuthRequired, subject(e), format!("{via} (407)")),
-            (_, Some(AppStage::Proxy)) if app.status == Status::Timeout => {
-                c.text(Code::NetProxyTimeout, subject(e), via)
-            }
-            (_, Some(AppStage::Proxy)) => c.text(Code::NetProxyUnreachable, subject(e), via),
-            _ => {}
-        },
-        // Direct both ways: the app's stack fails where bindcheck's own request got through
-        // (what differs is what the stack does: HTTP/2, compression, its redirect rules), at a
-        // stage the service answers for. Not named: a time-out or the deadline (nothing tells
-        // them from a slow moment), nor a lookup or a connect (the app's stack resolves with
-        // the system's resolver, which `--resolver` does not change).
-        (None, None)
-            if direct_ok
-                && !lossy
-                && !matches!(app.status, Status::Ok | Status::Timeout | Status::NotMeasured)
-                && matches!(
-                    app.failed_at,
-                    Some(AppStage::Tls | AppStage::Request | AppStage::Body | AppStage::Redirect)
-                ) =>
-        {
-            // The HTTP stack's own words are English: Chinese readers get where it stopped
-            // and how, the JSON keeps the error as it was.
-            let en = match (app.failed_at.map(AppStage::as_str), &app.error) {
-                (Some(stage), Some(error)) => format!("{stage}: {error}"),
-                (Some(stage), None) => stage.to_owned(),
-                (None, _) => app.status.to_string(),
-            };
-            let zh = match app.failed_at {
-                Some(stage) => format!("{}{}", stage.label(Lang::ZhCn), app.status.label(Lang::ZhCn)),
-                None => app.status.label(Lang::ZhCn).to_owned(),
-            };
-            let code = Code::NetAppPathFails;
-            c.push(code, code.severity(), subject(e), Some(Detail::localized(en, zh)));
-        }
-        (None, None) => {}
+    let failure = causes::proxy_failure(e);
+    match &failure {
+        Some(f) if !grouped => c.text(f.code, subject(e), f.at()),
+        Some(_) => {}
+        None => app_path_findings(c, e, app, t),
     }
-    let proxy_failed =
-        c.findings.len() > before && c.findings[before..].iter().any(|f| f.code != Code::NetAppPathFails);
-    if proxy_failed && direct_ok {
+    if failure.is_some() && direct_ok {
         c.push(Code::NetDirectPathWorks, Severity::Info, subject(e), None);
     }
-    if let Some(via) = app.via.as_ref().filter(|_| !proxy_failed && reached_through_proxy(e)) {
+    if let Some(via) = app
+        .via
+        .as_ref()
+        .filter(|_| failure.is_none() && reached_through_proxy(e))
+    {
         // The app's path works; what failed is a path the app does not take.
         for f in &mut c.findings[first..before] {
             if f.severity > Severity::Info {
@@ -212,6 +156,48 @@ fn proxy_findings(c: &mut Collector, e: &EndpointReport, first: usize, t: &Thres
             c.findings.insert(first, f);
         }
     }
+}
+
+/// Direct both ways: the app's stack fails where bindcheck's own request got through (what
+/// differs is what the stack does: HTTP/2, compression, its redirect rules), at a stage the
+/// service answers for. Not named: a time-out or the deadline (nothing tells them from a
+/// slow moment), nor a lookup or a connect (the app's stack resolves with the system's
+/// resolver, which `--resolver` does not change), nor on a path losing packets (one request
+/// failing and another not is the loss's doing).
+fn app_path_findings(c: &mut Collector, e: &EndpointReport, app: &crate::probe::AppPathResult, t: &Thresholds) {
+    use crate::probe::app::AppStage;
+    let lossy = e.loss.iter().any(|l| l.summary.loss_pct >= t.loss_pct.warn);
+    let named = e.proxy.is_none()
+        && app.via.is_none()
+        && e.status == Status::Ok
+        && !lossy
+        && !matches!(app.status, Status::Ok | Status::Timeout | Status::NotMeasured)
+        && matches!(
+            app.failed_at,
+            Some(AppStage::Tls | AppStage::Request | AppStage::Body | AppStage::Redirect)
+        );
+    if !named {
+        return;
+    }
+    // A redirect the app's path judged after resolving its name, where the direct path was
+    // not sent there: the same finding as the direct path's refusal.
+    if let Some(r) = app
+        .redirect_refused
+        .as_ref()
+        .filter(|_| app.status == Status::RedirectRefused)
+    {
+        return redirect_finding(c, e, Some(r));
+    }
+    // The error is bindcheck's sentence with the HTTP stack's English quoted after it:
+    // Chinese readers get where it stopped and how, the JSON keeps the error whole.
+    let words = |lang| match app.failed_at {
+        Some(stage) => stage.failure(app.status, lang),
+        None => app.status.label(lang).to_owned(),
+    };
+    let en = app.error.clone().unwrap_or_else(|| words(Lang::En));
+    let zh = words(Lang::ZhCn);
+    let code = Code::NetAppPathFails;
+    c.push(code, code.severity(), subject(e), Some(Detail::localized(en, zh)));
 }
 
 fn subject(e: &EndpointReport) -> Subject {
@@ -338,7 +324,7 @@ fn http_findings(c: &mut Collector, e: &EndpointReport, h: &HttpResult, spec: &E
         }
         Status::NotMeasured => c.text(Code::NetNotMeasured, subject(e), &e.url),
         Status::Refused => c.text(Code::NetConnectRefused, subject(e), format!("{}:{}", e.host, e.port)),
-        Status::RedirectRefused => redirect_finding(c, e, h),
+        Status::RedirectRefused => redirect_finding(c, e, h.redirect_refused.as_ref()),
         _ => c.text(Code::NetHttpFailed, subject(e), &e.url),
     }
     let asked_to_wait = matches!(status, Status::Maintenance | Status::RateLimited);
@@ -364,8 +350,8 @@ fn http_findings(c: &mut Collector, e: &EndpointReport, h: &HttpResult, spec: &E
 
 /// A redirect not followed: to an internal address (the address named), or, in `serve`, to
 /// a host the profile does not allow.
-fn redirect_finding(c: &mut Collector, e: &EndpointReport, h: &HttpResult) {
-    let Some(r) = &h.redirect_refused else {
+fn redirect_finding(c: &mut Collector, e: &EndpointReport, refused: Option<&RefusedRedirect>) {
+    let Some(r) = refused else {
         return c.text(Code::NetHttpFailed, subject(e), &e.url);
     };
     match (r.reason, r.address) {
@@ -525,14 +511,18 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
     };
     // An endpoint the app reaches through its proxy is no evidence of a broken network,
     // however its direct path fared.
-    let reports: Vec<&EndpointReport> = ev
-        .endpoints
-        .iter()
-        .map(|(_, e)| e)
-        .filter(|e| !reached_through_proxy(e))
-        .collect();
+    let all: Vec<&EndpointReport> = ev.endpoints.iter().map(|(_, e)| e).collect();
+    let reports: Vec<&EndpointReport> = all.iter().copied().filter(|e| !reached_through_proxy(e)).collect();
     let portal = crate::probe::portal::read(&ev.connectivity);
-    let mut causes = causes::infer(&reports, ev.mail.as_ref(), ev.environment.as_ref(), &portal);
+    let mut causes = causes::infer(&all, &reports, ev.mail.as_ref(), ev.environment.as_ref(), &portal);
+    // The endpoints whose proxy finding the cause makes once for all (sorted).
+    let proxy_grouped: Vec<String> = causes
+        .iter()
+        .find_map(|c| match c {
+            Cause::ProxyFailing { urls, .. } => Some(urls.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
     let mut mail = ev.mail;
     input_findings(&mut c, ev.validation);
     if let Some(m) = &mut mail {
@@ -571,7 +561,8 @@ pub fn build(ev: Evidence<'_>, lang: Lang) -> Report {
         }
     });
     for (id, e) in &ev.endpoints {
-        endpoint_findings(&mut c, e, ev.profile.endpoint(*id), &ev.profile.thresholds);
+        let grouped = proxy_grouped.binary_search(&e.url).is_ok();
+        endpoint_findings(&mut c, e, ev.profile.endpoint(*id), &ev.profile.thresholds, grouped);
     }
     if ev.insecure {
         c.push(Code::NetTlsInsecure, Severity::Warning, Subject::Environment, None);

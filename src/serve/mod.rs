@@ -208,9 +208,10 @@ impl ServeState {
         // A scrape's redirects stay on the endpoint's host unless the profile says where
         // else they may go: /probe must not become a way to reach other hosts.
         base.cross_host_redirects = false;
-        // Scrapes measure the direct path only: the application path's one client keeps one
-        // list of redirect hosts, where each target here has its own (docs/serve.md).
-        base.app_path = false;
+        // Scrapes measure the direct path only unless the profile asks for the app's too
+        // (`[serve] app_path`, docs/serve.md); its redirects follow each target's own
+        // `redirect_hosts`, as the direct path's do.
+        base.app_path = profile.serve_app_path;
         let limits = Limits::default();
         let plan = |count| {
             PlanBuilder::shared(Arc::clone(&profile))

@@ -391,3 +391,80 @@ async fn a_direct_request_to_an_untrusted_server_fails_at_tls() {
     );
     assert!(!json(&r).contains("abc123"), "a query value shows: {}", json(&r));
 }
+
+/// The application path, with names resolved by a DNS server of the test's own that knows
+/// `api.wallet.test` (loopback) and `metadata.test` (the cloud metadata address).
+fn app_resolving(pki: &Pki, dns: SocketAddr) -> AppClient {
+    use bindcheck::probe::dns::{resolver, ResolverChoice};
+    let config = ProbeConfig {
+        timeouts: timeouts(),
+        cross_host_redirects: true,
+        ..ProbeConfig::default()
+    };
+    let mut setup = AppSetup::from_config(&config, tls_setup(pki), None);
+    setup.resolver = Some(resolver(&ResolverChoice::Server(dns), Duration::from_secs(2)).unwrap());
+    AppClient::new(&setup).unwrap()
+}
+
+async fn wallet_dns() -> servers::Server {
+    servers::dns(|name| match name {
+        "api.wallet.test" => vec![servers::Zone::A(vec![std::net::Ipv4Addr::LOCALHOST])],
+        "metadata.test" => vec![servers::Zone::A(vec![std::net::Ipv4Addr::new(169, 254, 169, 254)])],
+        "inside.test" => vec![servers::Zone::A(vec![std::net::Ipv4Addr::new(10, 1, 2, 3)])],
+        _ => vec![servers::Zone::NxDomain],
+    })
+    .await
+}
+
+/// A redirect to a name is judged by the address the name resolves to, as the direct probe
+/// judges it: the metadata address is never followed, and no connection is tried.
+#[tokio::test]
+async fn the_app_path_refuses_a_redirect_to_a_name_of_the_metadata_address() {
+    let dns = wallet_dns().await;
+    let server =
+        servers::http(|_| Behavior::status(302, &[("location", "http://metadata.test/latest/meta-data/?token=abc")]))
+            .await;
+    let pki = Pki::new("bindcheck redirect test CA");
+    let url: Url = format!("http://api.wallet.test:{}/health", server.addr.port())
+        .parse()
+        .unwrap();
+    let r = app_get(&app_resolving(&pki, dns.addr), &url).await;
+    assert_eq!(r.status, Status::RedirectRefused, "{r:?}");
+    assert_eq!(r.failed_at, Some(AppStage::Redirect), "{r:?}");
+    let refused = r.redirect_refused.as_ref().expect("the refused redirect");
+    assert_eq!(refused.reason, bindcheck::probe::redirect::Refusal::Metadata);
+    assert_eq!(refused.address, Some("169.254.169.254".parse().unwrap()));
+    assert_eq!(
+        refused.url, "http://metadata.test/latest/meta-data/?token=***",
+        "masked: {refused:?}"
+    );
+    assert!(r.error.as_deref().unwrap_or("").contains("cloud metadata"), "{r:?}");
+}
+
+/// A private address behind a name is refused from an endpoint on loopback (another range),
+/// and a redirect that stays on the endpoint's own name is followed.
+#[tokio::test]
+async fn the_app_path_judges_private_targets_by_the_endpoints_own_range() {
+    let dns = wallet_dns().await;
+    let pki = Pki::new("bindcheck redirect test CA");
+    let server = servers::http(|path| {
+        if path.starts_with("/moved") {
+            Behavior::ok(BODY)
+        } else if path.starts_with("/inside") {
+            Behavior::status(302, &[("location", "http://inside.test/admin")])
+        } else {
+            Behavior::status(302, &[("location", "/moved")])
+        }
+    })
+    .await;
+    let client = app_resolving(&pki, dns.addr);
+    let base = format!("http://api.wallet.test:{}", server.addr.port());
+    let r = app_get(&client, &format!("{base}/inside").parse().unwrap()).await;
+    assert_eq!(r.status, Status::RedirectRefused, "{r:?}");
+    let refused = r.redirect_refused.as_ref().expect("the refused redirect");
+    assert_eq!(refused.reason, bindcheck::probe::redirect::Refusal::Internal);
+    assert_eq!(refused.address, Some("10.1.2.3".parse().unwrap()));
+    let r = app_get(&client, &format!("{base}/start").parse().unwrap()).await;
+    assert_eq!((r.status, r.status_code), (Status::Ok, Some(200)), "{r:?}");
+    assert!(r.redirect_refused.is_none());
+}

@@ -525,6 +525,118 @@ async fn redirect_inward() {
     assert_eq!(refused["address"], "169.254.169.254", "{refused}");
 }
 
+/// The connectivity checks take the proxy the app takes, as a phone's check does: through
+/// tinyproxy, whose deny rule answers 403 where the check's own server would say 204; and
+/// direct when `NO_PROXY` names the check's host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connectivity_checks_go_through_the_proxy_in_effect() {
+    let Some(deny) = crate::daemons::tinyproxy(crate::daemons::Rules::DenyLoopback).await else {
+        return;
+    };
+    let Some(open) = crate::daemons::tinyproxy(crate::daemons::Rules::Open).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let check = servers::http(|_| Behavior::status(204, &[])).await;
+    let (_s, p) = one_endpoint(
+        dir.path(),
+        &format!(
+            "[network]\nconnectivity_checks = [\"http://127.0.0.1:{}/generate_204\"]\n",
+            check.addr.port()
+        ),
+        Behavior::ok("ok"),
+    )
+    .await;
+    let run = move |proxy_port: u16, no_proxy: &str| {
+        let mut cmd = check_command(None, &base(&p, &[]), "en");
+        cmd.env("HTTP_PROXY", format!("http://127.0.0.1:{proxy_port}"));
+        cmd.env("NO_PROXY", no_proxy);
+        let out = cmd.output().unwrap();
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        r["connectivity"][0].clone()
+    };
+    let (deny_port, open_port) = (deny.port, open.port);
+    let [denied, through, direct] =
+        tokio::task::spawn_blocking(move || [run(deny_port, ""), run(open_port, ""), run(deny_port, "127.0.0.1")])
+            .await
+            .unwrap();
+    assert_eq!(
+        denied["status_code"], 403,
+        "the proxy's answer, not the server's: {denied}"
+    );
+    assert_eq!(denied["verdict"], "unexpected", "{denied}");
+    assert_eq!(
+        denied["via"],
+        format!("http://127.0.0.1:{deny_port}/").as_str(),
+        "{denied}"
+    );
+    assert_eq!(
+        (&through["status_code"], &through["verdict"]),
+        (&204.into(), &"open".into()),
+        "{through}"
+    );
+    assert_eq!(
+        through["via"],
+        format!("http://127.0.0.1:{open_port}/").as_str(),
+        "{through}"
+    );
+    assert_eq!(
+        (&direct["status_code"], &direct["verdict"]),
+        (&204.into(), &"open".into()),
+        "{direct}"
+    );
+    assert!(direct["via"].is_null(), "NO_PROXY sends it direct: {direct}");
+}
+
+/// A redirect to a name that resolves to the cloud metadata address: both paths refuse it
+/// once the name is resolved, the app's as the direct probe's, and the report says so once,
+/// as a refused redirect with the address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirect_to_a_name_of_the_metadata_address_is_refused_on_both_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let dns = servers::dns(|name| match name {
+        "api.wallet.test" => vec![Zone::A(vec![std::net::Ipv4Addr::LOCALHOST])],
+        "metadata.test" => vec![Zone::A(vec![std::net::Ipv4Addr::new(169, 254, 169, 254)])],
+        _ => vec![Zone::NxDomain],
+    })
+    .await;
+    let server =
+        servers::http(|_| Behavior::status(302, &[("location", "http://metadata.test/latest/meta-data/")])).await;
+    let p = profile(
+        dir.path(),
+        "",
+        &[format!("http://api.wallet.test:{}/health", server.addr.port())],
+    );
+    let resolver = dns.addr.to_string();
+    let args = base(&p, &["--resolver", &resolver]);
+    let out = tokio::task::spawn_blocking(move || check_command(None, &args, "en").output().unwrap())
+        .await
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = &r["endpoints"][0];
+    for refused in [&e["http"]["redirect_refused"], &e["app"]["redirect_refused"]] {
+        assert_eq!(refused["reason"], "metadata", "{e}");
+        assert_eq!(refused["address"], "169.254.169.254", "{e}");
+    }
+    assert_eq!(
+        (&e["app"]["status"], &e["app"]["failed_at"]),
+        (&"redirect_refused".into(), &"redirect".into()),
+        "{}",
+        e["app"]
+    );
+    let codes: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["net.redirect_refused"], "{}", r["findings"]);
+    assert!(r["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("169.254.169.254"));
+}
+
 /// An HTTPS endpoint named `host` (resolved by the test's DNS server to loopback), with a
 /// certificate from `pki`.
 async fn https_endpoint(pki: &Pki, names: &[&str], not_before: i64, not_after: i64) -> servers::Server {
@@ -823,34 +935,51 @@ async fn wrong_name_everywhere() {
     assert!(grouped.iter().all(|f| f["code"] == "net.tls_name_mismatch"));
 }
 
-/// An HTTPS endpoint the direct path reaches (its CA given with --ca-file), the profile
-/// with `proxy_line` under `[network]`, and the flags; the server and the CA file live as
-/// long as the returned values.
+/// Two endpoints of one HTTPS server the direct path reaches (its CA given with
+/// --ca-file), the profile with `proxy_line` under `[network]`, and the flags; the server
+/// and the CA file live as long as the returned values.
 async fn proxied_endpoint(dir: &Path, proxy_line: &str) -> (servers::Server, PathBuf, PathBuf) {
     let pki = Pki::new("Scenario Test CA");
     let ca = dir.join("ca.pem");
     std::fs::write(&ca, &pki.ca_pem).unwrap();
-    let server = https_endpoint(&pki, &["127.0.0.1"], -1, 30).await;
+    let server = https_endpoint(&pki, &["127.0.0.1", "localhost"], -1, 30).await;
+    let port = server.addr.port();
     let p = profile(
         dir,
         &format!("[network]\n{proxy_line}\n"),
-        &[format!("https://127.0.0.1:{}/health", server.addr.port())],
+        &[
+            format!("https://127.0.0.1:{port}/health"),
+            format!("https://127.0.0.1:{port}/bind"),
+        ],
     );
     (server, p, ca)
 }
 
-/// The proxy rows' common assertions: the direct path's result says it works, beside the
-/// failing proxy, and no output repeats a proxy credential.
+/// The proxy rows' common assertions: the direct path of both endpoints works, beside the
+/// failing proxy; the proxy's finding comes once, leading, about the device, and each
+/// endpoint's note that its direct path works is grouped under it.
 fn assert_direct_works(r: &serde_json::Value) {
-    let codes: Vec<&str> = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
-    assert!(codes.contains(&"net.direct_path_works"), "{codes:?}");
-    assert_eq!(r["endpoints"][0]["http"]["status_code"], 200, "the direct path works");
-    assert_ne!(r["endpoints"][0]["app"]["status"], "ok", "{}", r["endpoints"][0]["app"]);
+    let findings = r["findings"].as_array().unwrap();
+    let lead = &findings[0];
+    let code = lead["code"].as_str().unwrap();
+    assert_eq!(lead["subject"]["kind"], "environment", "named once for all: {lead}");
+    assert_eq!(
+        findings.iter().filter(|f| f["code"] == code).count(),
+        1,
+        "the proxy's finding does not repeat per endpoint: {findings:?}"
+    );
+    let grouped: Vec<&serde_json::Value> = findings.iter().filter(|f| f["caused_by"] == code).collect();
+    assert_eq!(grouped.len(), 2, "{findings:?}");
+    assert!(
+        grouped
+            .iter()
+            .all(|f| f["code"] == "net.direct_path_works" && f["subject"]["kind"] == "endpoint"),
+        "{grouped:?}"
+    );
+    for e in r["endpoints"].as_array().unwrap() {
+        assert_eq!(e["http"]["status_code"], 200, "the direct path works: {e}");
+        assert_ne!(e["app"]["status"], "ok", "{}", e["app"]);
+    }
 }
 
 /// The credentials in a proxy setting reach no output format: every format of `check`,
@@ -933,10 +1062,48 @@ async fn proxy_refused() {
     assert_eq!(r["endpoints"][0]["proxy"]["tunnel"]["status_code"], 403);
     assert_eq!(
         r["findings"].as_array().unwrap().len(),
-        2,
-        "the proxy, and the direct path: {}",
+        3,
+        "the proxy, and each endpoint's direct path: {}",
         r["findings"]
     );
+}
+
+/// A proxy that refuses one endpoint and lets the other through is not what fails
+/// everything: the refused endpoint has its own finding, and nothing is named for the device.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxy_refusing_one_endpoint_of_two_is_that_endpoints_finding() {
+    let Some(proxy) = crate::daemons::tinyproxy(crate::daemons::Rules::DenyLoopback).await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let pki = Pki::new("Scenario Test CA");
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &pki.ca_pem).unwrap();
+    let server = https_endpoint(&pki, &["127.0.0.1", "localhost"], -1, 30).await;
+    let port = server.addr.port();
+    let p = profile(
+        dir.path(),
+        &format!("[network]\nproxy = \"http://127.0.0.1:{}\"\n", proxy.port),
+        &[
+            format!("https://127.0.0.1:{port}/health"),
+            format!("https://localhost:{port}/health"),
+        ],
+    );
+    let args = base(&p, &["--ca-file", ca.to_str().unwrap()]);
+    let out = tokio::task::spawn_blocking(move || check_command(None, &args, "en").output().unwrap())
+        .await
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = r["findings"].as_array().unwrap();
+    let refused: Vec<&serde_json::Value> = findings.iter().filter(|f| f["code"] == "net.proxy_refused").collect();
+    assert_eq!(refused.len(), 1, "{findings:?}");
+    assert_eq!(
+        refused[0]["subject"]["url"],
+        format!("https://127.0.0.1:{port}/health").as_str(),
+        "{findings:?}"
+    );
+    assert!(findings.iter().all(|f| f["caused_by"].is_null()), "{findings:?}");
+    assert_eq!(r["endpoints"][1]["app"]["status"], "ok", "{}", r["endpoints"][1]["app"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1062,6 +1229,17 @@ async fn app_path_fails() {
     );
     assert_eq!(e["app"]["failed_at"], "body", "{}", e["app"]);
     assert_eq!(e["app"]["via"], serde_json::Value::Null);
+    // bindcheck's words first, the HTTP stack's quoted after them.
+    let error = e["app"]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("protocol error reading the body; the HTTP stack says \"") && error.ends_with('"'),
+        "{error}"
+    );
+    assert!(
+        r["findings"][0]["message"].as_str().unwrap().contains(error),
+        "{}",
+        r["findings"][0]
+    );
 }
 
 /// `check` (English, JSON) of two HTTPS endpoints, `api.wallet.test` with a leaf of `a` and

@@ -901,3 +901,43 @@ async fn log_lines_name_the_request_id() {
     assert!(line(&made).contains("status=400"), "{log}");
     assert!(!log.contains("6222021234567890128"), "{log}");
 }
+
+/// `[serve] app_path = true` adds the application-path request to a scrape, with the
+/// `bindcheck_app_path_*` metrics, and its redirects follow the target's own
+/// `redirect_hosts` as the direct path's do; without the setting a scrape has neither.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_can_add_the_app_path_to_scrapes() {
+    let next_door = servers::http_at("127.0.0.2:0", |_| Behavior::ok("ok")).await;
+    let to = format!("http://127.0.0.2:{}/up", next_door.addr.port());
+    let server = servers::http(move |_| Behavior::status(302, &[("location", to.as_str())])).await;
+    let endpoints = format!(
+        "[[endpoint]]\nname = \"api\"\nurl = \"http://127.0.0.1:{}/start\"\nredirect_hosts = [\"127.0.0.2\"]\n",
+        server.addr.port()
+    );
+    let c = client();
+    let scrape = |s: &Running| {
+        let (c, url) = (c.clone(), format!("{}/probe?target=api", s.base));
+        async move {
+            let r = c.get(url).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            r.text().await.unwrap()
+        }
+    };
+    let off_server = start_profile(&format!("name = \"serve test\"\n{endpoints}"), Limits::default()).await;
+    let off = scrape(&off_server).await;
+    assert!(!off.contains("bindcheck_app_path_success{"), "{off}");
+    let on_server = start_profile(
+        &format!("name = \"serve test\"\n[serve]\napp_path = true\n{endpoints}"),
+        Limits::default(),
+    )
+    .await;
+    let on = scrape(&on_server).await;
+    let success = on.lines().find(|l| l.starts_with("probe_success")).unwrap_or_default();
+    assert!(success.ends_with(" 1"), "the direct path follows the redirect: {on}");
+    let app = on
+        .lines()
+        .find(|l| l.starts_with("bindcheck_app_path_success{"))
+        .unwrap_or_else(|| panic!("no app path metric: {on}"));
+    assert!(app.ends_with(" 1"), "the app path follows it too: {app}");
+    assert!(on.contains("bindcheck_app_path_duration_seconds{"), "{on}");
+}

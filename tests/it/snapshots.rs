@@ -153,6 +153,7 @@ fn endpoint(url: &str, ttfb_ms: f64, code: u16, status: Status, loss_pct: f64) -
             body_bytes: 2,
             body_truncated: false,
             final_url: url.to_owned(),
+            redirect_refused: None,
             error: None,
         }),
         proxy: None,
