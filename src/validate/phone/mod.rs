@@ -9,6 +9,7 @@
 //! international prefixes (see docs/phone.md).
 
 mod as_you_type;
+mod automaton;
 mod carrier;
 mod meta;
 mod ranges;
