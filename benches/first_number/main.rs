@@ -5,15 +5,48 @@
 //!
 //!   first_number fixtures/phone/reference.csv
 //!
+//! Then the same for the as-you-type formatter (`format_as_you_type`), whose number formats
+//! are still compiled with the `regex` crate on first use, format by format.
+//!
 //! One input per region: the first row of the reference corpus with a `+` number that
 //! libphonenumber found valid for that region. The first region measured also pays for the
 //! process-wide tables, so it is measured but left out of the figures.
 
-use bindcheck::validate::{validate_phone, PhoneOptions};
+use bindcheck::validate::{format_as_you_type, validate_phone, PhoneOptions};
 use std::time::Instant;
 
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+/// The first call and the mean of 20 more, in µs.
+fn time<T>(mut f: impl FnMut() -> T) -> (f64, f64) {
+    let t = Instant::now();
+    std::hint::black_box(f());
+    let cold = t.elapsed().as_secs_f64() * 1e6;
+    let t = Instant::now();
+    for _ in 0..20 {
+        std::hint::black_box(f());
+    }
+    (cold, t.elapsed().as_secs_f64() * 1e6 / 20.0)
+}
+
+/// A line of figures over the regions, the first left out.
+fn summary(what: &str, mut cold: Vec<(f64, &str)>, mut warm: Vec<f64>) -> String {
+    let total: f64 = cold.iter().map(|c| c.0).sum();
+    cold.sort_by(|a, b| a.0.total_cmp(&b.0));
+    warm.sort_by(f64::total_cmp);
+    let first: Vec<f64> = cold.iter().map(|c| c.0).collect();
+    let worst = cold.last().copied().unwrap_or_default();
+    format!(
+        "{what}: first µs median {:.1} p90 {:.1} max {:.1} ({}) total {:.0} | warm µs median {:.2}",
+        quantile(&first, 0.5),
+        quantile(&first, 0.9),
+        worst.0,
+        worst.1,
+        total,
+        quantile(&warm, 0.5),
+    )
 }
 
 fn main() {
@@ -33,39 +66,25 @@ fn main() {
         }
     }
     let options = PhoneOptions::default();
-    let mut first = Vec::new();
-    let mut warm = Vec::new();
-    let mut worst = (0.0, String::new());
+    let (mut check_cold, mut check_warm, mut format_cold, mut format_warm) = (vec![], vec![], vec![], vec![]);
     for (i, (region, input)) in inputs.iter().enumerate() {
-        let t = Instant::now();
-        let check = std::hint::black_box(validate_phone(std::hint::black_box(input), &options));
-        let cold = t.elapsed().as_secs_f64() * 1e6;
-        assert!(check.valid, "{region}: {input} should be valid");
-        let t = Instant::now();
-        for _ in 0..20 {
-            std::hint::black_box(validate_phone(std::hint::black_box(input), &options));
+        let (cold, warm) = time(|| validate_phone(std::hint::black_box(input), &options));
+        assert!(
+            validate_phone(input, &options).valid,
+            "{region}: {input} should be valid"
+        );
+        let (f_cold, f_warm) = time(|| format_as_you_type(std::hint::black_box(input), input.len(), None));
+        if i > 0 {
+            check_cold.push((cold, region.as_str()));
+            check_warm.push(warm);
+            format_cold.push((f_cold, region.as_str()));
+            format_warm.push(f_warm);
         }
-        let hot = t.elapsed().as_secs_f64() * 1e6 / 20.0;
-        if i == 0 {
-            continue;
-        }
-        if cold > worst.0 {
-            worst = (cold, region.clone());
-        }
-        first.push(cold);
-        warm.push(hot);
     }
-    let total: f64 = first.iter().sum();
-    first.sort_by(f64::total_cmp);
-    warm.sort_by(f64::total_cmp);
     println!(
-        "regions {} | first number µs: median {:.1} p90 {:.1} max {:.1} ({}) total {:.0} | warm µs: median {:.2}",
-        first.len(),
-        quantile(&first, 0.5),
-        quantile(&first, 0.9),
-        worst.0,
-        worst.1,
-        total,
-        quantile(&warm, 0.5),
+        "{} regions | {} | {}",
+        check_cold.len(),
+        summary("validate", check_cold, check_warm),
+        summary("as-you-type", format_cold, format_warm)
     );
 }
