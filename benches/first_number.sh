@@ -27,7 +27,8 @@ trap cleanup EXIT
 
 git -C "$root" worktree add --detach --quiet "$tmp/before-tree" "$before"
 
-# One scratch crate per side; both share the target dir (and so every dependency build).
+# One scratch crate per side; both share the target dir, and with the same features and
+# profile as `cargo build --release` each reuses its tree's library build.
 scratch() { # name, path of the bindcheck tree
   mkdir -p "$tmp/$1/src"
   cp "$here/first_number/main.rs" "$tmp/$1/src/main.rs"
@@ -39,7 +40,7 @@ edition = "2021"
 publish = false
 
 [dependencies]
-bindcheck = { path = "$2", default-features = false }
+bindcheck = { path = "$2" }
 
 [profile.release]
 lto = "thin"

@@ -12,6 +12,8 @@
 //! libphonenumber found valid for that region. The first region measured also pays for the
 //! process-wide tables, so it is measured but left out of the figures.
 
+#![allow(clippy::print_stdout)] // a command-line tool: printing is its job
+
 use bindcheck::validate::{format_as_you_type, validate_phone, PhoneOptions};
 use std::time::Instant;
 
