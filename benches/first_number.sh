@@ -6,6 +6,7 @@
 #
 #   benches/first_number.sh                 # BEFORE=main RUNS=5
 #   BEFORE=e4d3e69 RUNS=9 benches/first_number.sh
+#   BEFORE_TREE=/path/to/checkout benches/first_number.sh   # an existing checkout instead
 #
 # Every run is a fresh process, so every region is cold once per run; each line is one run.
 set -euo pipefail
@@ -25,7 +26,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-git -C "$root" worktree add --detach --quiet "$tmp/before-tree" "$before"
+before_tree=${BEFORE_TREE:-}
+if [[ -z $before_tree ]]; then
+  before_tree=$tmp/before-tree
+  git -C "$root" worktree add --detach --quiet "$before_tree" "$before"
+fi
+before=$(git -C "$before_tree" rev-parse --short HEAD)
 
 # One scratch crate per side; both share the target dir, and with the same features and
 # profile as `cargo build --release` each reuses its tree's library build.
@@ -53,12 +59,12 @@ TOML
   (cd "$tmp/$1" && CARGO_TARGET_DIR=$target_dir cargo build --release --quiet)
   echo "$target_dir/release/first-number-$1"
 }
-bin_before=$(scratch before "$tmp/before-tree")
+bin_before=$(scratch before "$before_tree")
 bin_after=$(scratch after "$root")
 
 echo
 echo "== first number of each region, $runs fresh processes each, alternating; target: at most 50 µs"
-echo "   before = $before ($(git -C "$root" rev-parse --short "$before")), after = this tree"
+echo "   before = $before ($before_tree), after = this tree ($(git -C "$root" rev-parse --short HEAD))"
 for ((i = 0; i < runs; i++)); do
   printf 'before  '; "${pin[@]}" "$bin_before" "$root/fixtures/phone/reference.csv"
   printf 'after   '; "${pin[@]}" "$bin_after" "$root/fixtures/phone/reference.csv"
