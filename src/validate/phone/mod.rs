@@ -377,7 +377,11 @@ fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
         return None;
     };
     let s = s[start..].trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '#'));
-    let main = match EXTENSION.captures(s) {
+    // Every extension the pattern knows has one of these characters (case folding gives `x`
+    // no partner but `X`), so a plain number never compiles it: a cold start's phone check
+    // compiles no regex at all.
+    let marked = s.contains([';', ',', 'x', 'X', '#', '转', '分']);
+    let main = match marked.then(|| EXTENSION.captures(s)).flatten() {
         Some(caps) => {
             check.has_extension = true;
             caps.get(1).map_or(s, |m| m.as_str())
