@@ -381,7 +381,8 @@ fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
     // no partner but `X`), so a plain number never compiles it: a cold start's phone check
     // compiles no regex at all.
     let marked = s.contains([';', ',', 'x', 'X', '#', '转', '分']);
-    let main = match marked.then(|| EXTENSION.captures(s)).flatten() {
+    let extension = if marked { EXTENSION.captures(s) } else { None };
+    let main = match extension {
         Some(caps) => {
             check.has_extension = true;
             caps.get(1).map_or(s, |m| m.as_str())
