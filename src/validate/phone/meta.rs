@@ -5,9 +5,12 @@
 //! use). The crate's own validator matches national-number patterns only at the start of
 //! the number (so `+86 10 0050 843 77` passes), leaves the general possible lengths empty,
 //! and shares one 100-entry regex cache between all regions, which thrashes when numbers span
-//! many regions. Here every pattern is compiled once per region, anchored at both ends
-//! (libphonenumber's `matchesEntirely`), and kept: a region's patterns are built on first
-//! use, so a run that sees only Chinese numbers compiles only China's.
+//! many regions. Here every pattern validation needs is a table automaton build.rs made
+//! ([`Dfa`], see automaton.rs), matched against the whole number (libphonenumber's
+//! `matchesEntirely`) or its start: nothing is compiled at run time, and a region's first
+//! number costs what its millionth does. Only a national prefix transform rule (`$1`, for
+//! Argentina, Mexico, China, ...) needs capture groups: that pattern is compiled with the
+//! `regex` crate, once per region, and only when a national prefix is actually there to strip.
 //!
 //! A region's number formats (for [`super::AsYouType`]) are kept apart from its validity
 //! patterns, and each of their patterns is compiled only when the formatter first asks for
@@ -17,6 +20,7 @@ use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
+use super::automaton::Dfa;
 use super::NumberType;
 
 /// One region's metadata as the `phonenumber` crate has it (patterns as written in
@@ -26,16 +30,20 @@ pub(super) struct RegionData {
     code: u16,
     /// The main region of a calling code shared by several (US for +1).
     main: bool,
-    general: &'static str,
+    general: Dfa,
     general_lengths: &'static [u16],
     general_local_lengths: &'static [u16],
     /// (type, pattern, possible lengths, local-only lengths), in libphonenumber's test order.
-    types: &'static [(NumberType, &'static str, &'static [u16], &'static [u16])],
-    leading_digits: Option<&'static str>,
-    national_prefix: Option<&'static str>,
-    national_prefix_for_parsing: Option<&'static str>,
+    types: &'static [(NumberType, Dfa, &'static [u16], &'static [u16])],
+    /// The fixed-line and mobile patterns are written the same.
+    same_fixed_and_mobile: bool,
+    leading_digits: Option<Dfa>,
+    /// The national prefix for parsing (the national prefix itself when the region has no
+    /// pattern for it), leftmost-first, and as written, for its capture groups.
+    national_prefix_for_parsing: Option<(Dfa, &'static str)>,
     transform_rule: Option<&'static str>,
-    international_prefix: Option<&'static str>,
+    /// Leftmost-first.
+    international_prefix: Option<Dfa>,
     formats: &'static [FormatData],
     /// The international formats when some differ from the national ones, else empty.
     intl_formats: &'static [FormatData],
@@ -61,25 +69,23 @@ include!(concat!(env!("OUT_DIR"), "/phone_metadata.rs"));
 
 /// One number type's descriptor: its full-match pattern and possible lengths.
 struct Desc {
-    pattern: Regex,
+    pattern: Dfa,
     lengths: Vec<usize>,
 }
 
-/// A region's metadata with its patterns compiled for whole-number matching.
+/// A region's metadata, its possible lengths gathered.
 pub(crate) struct Region {
     data: &'static RegionData,
-    general: Option<Regex>,
     /// Possible lengths of any number in the region (union over the types), ascending.
     general_lengths: Vec<usize>,
     /// Lengths only dialable locally (without an area code).
     local_lengths: Vec<usize>,
     /// The types in the order libphonenumber tests them; fixed line and mobile last.
     types: Vec<(NumberType, Desc)>,
-    same_fixed_and_mobile: bool,
-    leading_digits: Option<Regex>,
-    national_prefix_for_parsing: Option<Regex>,
+    /// The national prefix for parsing with its groups, compiled the first time a transform
+    /// rule needs them.
+    national_prefix_groups: OnceLock<Option<Regex>>,
     transform_rule: Option<String>,
-    international_prefix: Option<Regex>,
     /// The national and the international number formats, listed on first use.
     formats: OnceLock<(Vec<NumberFormat>, Vec<NumberFormat>)>,
 }
@@ -129,39 +135,20 @@ impl Region {
         let types = data
             .types
             .iter()
-            .filter_map(|(t, pattern, lengths, _)| {
+            .map(|&(t, pattern, lengths, _)| {
                 let own: Vec<usize> = usizes(lengths).collect();
-                Some((
-                    *t,
-                    Desc {
-                        pattern: compile(pattern, true)?,
-                        lengths: if own.is_empty() { general_lengths.clone() } else { own },
-                    },
-                ))
+                let lengths = if own.is_empty() { general_lengths.clone() } else { own };
+                (t, Desc { pattern, lengths })
             })
             .collect();
-        let pattern_of = |kind: NumberType| data.types.iter().find(|(t, ..)| *t == kind).map(|(_, p, ..)| *p);
-        let same_fixed_and_mobile = matches!(
-            (pattern_of(NumberType::FixedLine), pattern_of(NumberType::Mobile)),
-            (Some(f), Some(m)) if f == m
-        );
-        let npp = match (data.national_prefix_for_parsing, data.national_prefix) {
-            (Some(re), _) => compile(re, false),
-            (None, Some(prefix)) => compile(&regex::escape(prefix), false),
-            (None, None) => None,
-        };
         Region {
             data,
-            general: compile(data.general, true),
             general_lengths,
             local_lengths,
             types,
-            same_fixed_and_mobile,
-            leading_digits: data.leading_digits.and_then(|re| compile(re, false)),
-            national_prefix_for_parsing: npp,
+            national_prefix_groups: OnceLock::new(),
             // Java's `$1` group references, written as `${1}` for the regex crate.
             transform_rule: data.transform_rule.map(group_references),
-            international_prefix: data.international_prefix.and_then(|re| compile(re, false)),
             formats: OnceLock::new(),
         }
     }
@@ -177,11 +164,11 @@ impl Region {
     /// libphonenumber's `isNumberMatchingDesc` for the general description: the pattern
     /// matches the whole number (possible lengths are checked per type).
     pub fn matches_general(&self, nsn: &str) -> bool {
-        self.general.as_ref().is_some_and(|re| re.is_match(nsn))
+        self.data.general.matches_whole(nsn)
     }
 
     fn matches(desc: &Desc, nsn: &str) -> bool {
-        (desc.lengths.is_empty() || desc.lengths.contains(&nsn.len())) && desc.pattern.is_match(nsn)
+        (desc.lengths.is_empty() || desc.lengths.contains(&nsn.len())) && desc.pattern.matches_whole(nsn)
     }
 
     /// libphonenumber's `getNumberTypeHelper`.
@@ -202,13 +189,13 @@ impl Region {
         }
         let mobile = find(NumberType::Mobile).is_some_and(|d| Self::matches(d, nsn));
         if find(NumberType::FixedLine).is_some_and(|d| Self::matches(d, nsn)) {
-            return if self.same_fixed_and_mobile || mobile {
+            return if self.data.same_fixed_and_mobile || mobile {
                 NumberType::FixedLineOrMobile
             } else {
                 NumberType::FixedLine
             };
         }
-        if !self.same_fixed_and_mobile && mobile {
+        if !self.data.same_fixed_and_mobile && mobile {
             return NumberType::Mobile;
         }
         NumberType::Unknown
@@ -253,31 +240,32 @@ impl Region {
     /// The length of this region's international (IDD) prefix at the start of `digits`,
     /// when the digit after it is not 0 (libphonenumber's `parsePrefixAsIdd`).
     pub fn idd_len(&self, digits: &str) -> Option<usize> {
-        let m = self.international_prefix.as_ref()?.find(digits)?;
-        let rest = &digits[m.end()..];
-        (m.end() > 0 && !rest.is_empty() && !rest.starts_with('0')).then_some(m.end())
+        let end = self.data.international_prefix?.match_end(digits)?;
+        let rest = digits.get(end..)?;
+        (end > 0 && !rest.is_empty() && !rest.starts_with('0')).then_some(end)
     }
 
     /// libphonenumber's `maybeStripNationalPrefixAndCarrierCode`: the number without its
     /// national (trunk) prefix and carrier code, or `None` when nothing should be stripped.
     pub fn strip_national_prefix(&self, number: &str) -> Option<String> {
-        let re = self.national_prefix_for_parsing.as_ref()?;
-        let caps = re.captures(number)?;
-        let whole = caps.get(0)?;
+        let (dfa, pattern) = self.data.national_prefix_for_parsing?;
+        let end = dfa.match_end(number)?;
         let viable = self.matches_general(number);
-        let last_group = caps.len().checked_sub(1).filter(|&i| i > 0).and_then(|i| caps.get(i));
-        match (&self.transform_rule, last_group) {
-            (Some(rule), Some(_)) => {
+        if let Some(rule) = &self.transform_rule {
+            // The rule needs the groups: the one case that compiles a regex, once per region.
+            let re = self.national_prefix_groups.get_or_init(|| compile(pattern, false));
+            let caps = re.as_ref()?.captures(number)?;
+            let whole = caps.get(0)?;
+            let last_group = caps.len().checked_sub(1).filter(|&i| i > 0).and_then(|i| caps.get(i));
+            if last_group.is_some() {
                 let mut transformed = String::new();
                 caps.expand(rule, &mut transformed);
                 transformed.push_str(&number[whole.end()..]);
-                (!viable || self.matches_general(&transformed)).then_some(transformed)
-            }
-            _ => {
-                let rest = &number[whole.end()..];
-                (!viable || self.matches_general(rest)).then(|| rest.to_owned())
+                return (!viable || self.matches_general(&transformed)).then_some(transformed);
             }
         }
+        let rest = number.get(end..)?;
+        (!viable || self.matches_general(rest)).then(|| rest.to_owned())
     }
 
     /// The number formats for numbers dialled within the region, or, with `international`,
@@ -301,21 +289,20 @@ impl Region {
         if digits.starts_with('+') {
             return Some(1);
         }
-        match (self.data.international_prefix, &self.international_prefix) {
-            (None, _) => Some(0),
-            (Some(_), Some(re)) => re.find(digits).map(|m| m.end()),
-            (Some(_), None) => None,
+        match self.data.international_prefix {
+            None => Some(0),
+            Some(dfa) => dfa.match_end(digits),
         }
     }
 
     /// The length of the national prefix (or carrier code) at the start of `digits`, as
     /// `national_prefix_for_parsing` matches it.
     pub fn national_prefix_len(&self, digits: &str) -> Option<usize> {
-        self.national_prefix_for_parsing.as_ref()?.find(digits).map(|m| m.end())
+        self.data.national_prefix_for_parsing?.0.match_end(digits)
     }
 
     fn matches_leading_digits(&self, nsn: &str) -> Option<bool> {
-        self.leading_digits.as_ref().map(|re| re.is_match(nsn))
+        self.data.leading_digits.map(|dfa| dfa.matches_prefix(nsn))
     }
 }
 
@@ -575,6 +562,102 @@ pub fn known_regions() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
+
+    /// A fixed-seed xorshift generator: the same strings on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn digits(&mut self, len: usize) -> String {
+            (0..len).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
+        }
+    }
+
+    /// The strings an automaton is checked on: every prefix of the region's example numbers,
+    /// each example with a digit more, random digit strings, random walks that stay inside the
+    /// automaton (so that long matches are reached, not only early deaths), and some of those
+    /// with a character that is not a digit.
+    fn inputs(examples: &[&str], dfa: Dfa, rng: &mut Rng) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in examples {
+            out.extend((0..=e.len()).map(|i| e[..i].to_owned()));
+            out.extend((0..10).map(|d| format!("{e}{d}")));
+        }
+        for _ in 0..40 {
+            let len = rng.below(18);
+            out.push(rng.digits(len));
+        }
+        for _ in 0..40 {
+            let (mut walk, mut state) = (String::new(), dfa);
+            while walk.len() < 20 {
+                let live: Vec<u8> = (0..10).filter(|&d| state.next(d) != Dfa(0)).collect();
+                if live.is_empty() {
+                    break;
+                }
+                let d = live[rng.below(live.len())];
+                walk.push(char::from(b'0' + d));
+                state = state.next(d);
+                if rng.below(6) == 0 {
+                    break;
+                }
+            }
+            if rng.below(4) == 0 {
+                let len = rng.below(4);
+                walk.push_str(&rng.digits(len));
+            }
+            if rng.below(8) == 0 {
+                let at = rng.below(walk.len() + 1);
+                walk.insert(at, ['+', ' ', '-', 'a', '٣'][rng.below(5)]);
+            }
+            out.push(walk);
+        }
+        out
+    }
+
+    /// For every region and every pattern validation uses, the table automaton answers as the
+    /// `regex` crate did: whole matches, prefix matches, and where `find` ends.
+    #[test]
+    fn automata_agree_with_the_regex_crate() {
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        let mut seen = HashSet::new();
+        let mut checked = 0;
+        let mut compiled = HashMap::new();
+        for &(region, pattern, first, dfa) in SOURCES {
+            if !seen.insert((region, pattern, first)) {
+                continue;
+            }
+            let examples: Vec<&str> = EXAMPLES
+                .iter()
+                .filter(|(id, _)| *id == region)
+                .flat_map(|(_, e)| e.iter().copied())
+                .collect();
+            // Regions share many patterns: each is compiled once.
+            let (start, whole) = compiled.entry(pattern).or_insert_with(|| {
+                let compiles = |whole| compile(pattern, whole).unwrap_or_else(|| panic!("{pattern:?} compiles"));
+                (compiles(false), compiles(true))
+            });
+            for input in inputs(&examples, dfa, &mut rng) {
+                let at = || format!("{region} {pattern:?} on {input:?}");
+                if first {
+                    assert_eq!(dfa.match_end(&input), start.find(&input).map(|m| m.end()), "{}", at());
+                } else {
+                    assert_eq!(dfa.matches_whole(&input), whole.is_match(&input), "{}", at());
+                    assert_eq!(dfa.matches_prefix(&input), start.is_match(&input), "{}", at());
+                }
+                checked += 1;
+            }
+        }
+        // Every region's general pattern and more: the table covers the whole metadata.
+        assert!(seen.len() > 2 * REGIONS.len(), "{} patterns", seen.len());
+        assert!(checked > 100 * seen.len(), "{checked} strings");
+    }
 
     #[test]
     fn formats_the_as_you_type_formatter_can_use() {

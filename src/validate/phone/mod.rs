@@ -9,6 +9,7 @@
 //! international prefixes (see docs/phone.md).
 
 mod as_you_type;
+mod automaton;
 mod carrier;
 mod meta;
 mod ranges;
@@ -376,7 +377,12 @@ fn clean(input: &str, check: &mut PhoneCheck) -> Option<(bool, String)> {
         return None;
     };
     let s = s[start..].trim_end_matches(|c: char| !(c.is_alphanumeric() || c == '#'));
-    let main = match EXTENSION.captures(s) {
+    // Every extension the pattern knows has one of these characters (case folding gives `x`
+    // no partner but `X`), so a plain number never compiles it: a cold start's phone check
+    // compiles no regex at all.
+    let marked = s.contains([';', ',', 'x', 'X', '#', '转', '分']);
+    let extension = if marked { EXTENSION.captures(s) } else { None };
+    let main = match extension {
         Some(caps) => {
             check.has_extension = true;
             caps.get(1).map_or(s, |m| m.as_str())
