@@ -499,7 +499,7 @@ fn check(field: Field, input: &str, options: &JsValue) -> Result<JsValue, JsErro
 /// Browsers compile WebAssembly lazily, function by function on its first call, and the
 /// validators fill their tables on first use: warmed here, the page load pays for it, and a
 /// person's first keystroke is answered as fast as the later ones (docs/performance.md).
-#[wasm_bindgen(start)]
+#[wasm_bindgen(start, private)]
 fn warm() {
     for (field, sample) in [
         (Field::Phone, "138 0013 8000"),

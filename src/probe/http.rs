@@ -379,19 +379,48 @@ impl ExchangeError {
     }
 }
 
-/// An error and its causes, in one line: `outer: inner: innermost`.
+/// An error and its causes, in one line: `outer: inner: innermost`. A TLS failure in the
+/// chain (a `rustls::Error`, or the I/O error hyper and tokio-rustls wrap one in) is said in
+/// bindcheck's words ([`super::tls::describe`]) and ends the line: rustls's own messages
+/// carry `Debug` names (`received fatal alert: HandshakeFailure`).
 pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.ends_with(&s_text) {
+    let mut text = String::new();
+    let mut next = Some(e);
+    while let Some(s) = next {
+        let (words, last) = match tls_words(s) {
+            Some(words) => (words, true),
+            None => (s.to_string(), false),
+        };
+        if text.is_empty() {
+            text = words;
+        } else if !text.ends_with(&words) {
             text.push_str(": ");
-            text.push_str(&s_text);
+            text.push_str(&words);
         }
-        source = s.source();
+        if last {
+            break;
+        }
+        next = s.source();
     }
     text
+}
+
+/// A TLS failure's words, when `e` is one.
+fn tls_words(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    #[cfg(feature = "probe")]
+    {
+        let tls = e.downcast_ref::<rustls::Error>().or_else(|| {
+            e.downcast_ref::<std::io::Error>()
+                .and_then(std::io::Error::get_ref)
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        tls.map(super::tls::describe)
+    }
+    #[cfg(not(feature = "probe"))]
+    {
+        let _ = e;
+        None
+    }
 }
 
 #[cfg(feature = "probe")]
@@ -710,6 +739,31 @@ pub fn redirect_target(code: u16, headers: &HeaderMap, base: &Url) -> Option<Url
 #[cfg(all(test, feature = "probe"))]
 mod tests {
     use super::*;
+
+    /// An error with a cause, as hyper's and the proxy tunnel's are.
+    #[derive(Debug, thiserror::Error)]
+    #[error("the connection failed")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn tls_failures_in_a_chain_are_said_in_bindcheck_s_words() {
+        let alert = rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure);
+        let e = Outer(std::io::Error::new(std::io::ErrorKind::InvalidData, alert));
+        assert_eq!(
+            error_chain(&e),
+            "the connection failed: the server refused the handshake (alert: handshake failure)"
+        );
+        let unknown = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let text = error_chain(&Outer(std::io::Error::other(unknown)));
+        assert!(!text.contains("UnknownIssuer"), "{text}");
+        assert!(text.starts_with("the connection failed: "), "{text}");
+        // Other chains are as before: each cause once.
+        let plain = Outer(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "reset by peer",
+        ));
+        assert_eq!(error_chain(&plain), "the connection failed: reset by peer");
+    }
 
     #[test]
     fn retry_after_in_both_forms() {
