@@ -717,45 +717,6 @@ fn causes<'a>(e: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn 
 }
 
 #[cfg(feature = "probe")]
-/// A rustls error in `e` itself, or inside it as the payload of an `io::Error` (which
-/// `source` skips over), however deep: hyper-rustls wraps tokio-rustls's `io::Error` in
-/// another.
-fn rustls_in<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a rustls::Error> {
-    let mut current: &(dyn StdError + 'static) = e;
-    for _ in 0..8 {
-        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
-            return Some(tls);
-        }
-        let inner = current.downcast_ref::<std::io::Error>()?.get_ref()?;
-        current = inner;
-    }
-    None
-}
-
-#[cfg(feature = "probe")]
-/// The HTTP stack's own text for `e`: its error chain ([`super::http::error_chain`]'s form,
-/// Display only), stopping at a TLS error, which is put as [`super::tls::describe`] puts it.
-fn stack_text(e: &reqwest::Error) -> String {
-    let mut text = String::new();
-    for cause in causes(e) {
-        let part = match rustls_in(cause) {
-            Some(tls) => super::tls::describe(tls),
-            None => cause.to_string(),
-        };
-        if !text.ends_with(&part) {
-            if !text.is_empty() {
-                text.push_str(": ");
-            }
-            text.push_str(&part);
-        }
-        if rustls_in(cause).is_some() {
-            break;
-        }
-    }
-    text
-}
-
-#[cfg(feature = "probe")]
 /// Why the request failed, in bindcheck's words: a redirect bindcheck refused or a TLS
 /// failure as bindcheck describes them; otherwise what happened where,
 /// with the HTTP stack's own text after it, quoted, as a detail ([`AppStage::failure`]).
@@ -764,12 +725,12 @@ fn failure_text(e: &reqwest::Error, status: Status, stage: AppStage) -> String {
         if let Some(stop) = cause.downcast_ref::<RedirectStop>() {
             return stop.to_string();
         }
-        if let Some(tls) = rustls_in(cause) {
+        if let Some(tls) = super::tls::rustls_in(cause) {
             return format!("the TLS handshake failed: {}", super::tls::describe(tls));
         }
     }
     let words = stage.failure(status, crate::validate::Lang::En);
-    match stack_text(e) {
+    match super::http::error_chain(e) {
         raw if raw.is_empty() => words,
         raw => format!("{words}; the HTTP stack says \"{raw}\""),
     }
@@ -788,7 +749,7 @@ fn classify(e: &reqwest::Error, via_proxy: bool, got_response: bool) -> (Status,
         if let Some(stop) = cause.downcast_ref::<RedirectStop>() {
             return (stop.status(), AppStage::Redirect);
         }
-        if let Some(tls) = rustls_in(cause) {
+        if let Some(tls) = super::tls::rustls_in(cause) {
             return (super::tls::classify(tls), AppStage::Tls);
         }
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {

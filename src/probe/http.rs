@@ -405,16 +405,11 @@ pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// A TLS failure's words, when `e` is one.
+/// A TLS failure's words, when `e` is one ([`super::tls::rustls_in`]).
 fn tls_words(e: &(dyn std::error::Error + 'static)) -> Option<String> {
     #[cfg(feature = "probe")]
     {
-        let tls = e.downcast_ref::<rustls::Error>().or_else(|| {
-            e.downcast_ref::<std::io::Error>()
-                .and_then(std::io::Error::get_ref)
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        });
-        tls.map(super::tls::describe)
+        super::tls::rustls_in(e).map(super::tls::describe)
     }
     #[cfg(not(feature = "probe"))]
     {

@@ -279,6 +279,21 @@ pub fn classify(err: &rustls::Error) -> Status {
 }
 
 #[cfg(feature = "probe")]
+/// A rustls error in `e` itself, or inside it as the payload of an `io::Error` (which
+/// `source` skips over), however deep: hyper-rustls wraps tokio-rustls's `io::Error` in
+/// another.
+pub fn rustls_in<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current: &(dyn std::error::Error + 'static) = e;
+    for _ in 0..8 {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        current = current.downcast_ref::<std::io::Error>()?.get_ref()?;
+    }
+    None
+}
+
+#[cfg(feature = "probe")]
 /// A TLS failure in words for people: what rustls's own messages say with `Debug` names
 /// (`invalid peer certificate: UnknownIssuer`, `received fatal alert: HandshakeFailure`)
 /// written out. Errors without a mapping of their own fall back to their `Display`.
