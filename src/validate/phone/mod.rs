@@ -20,7 +20,7 @@ pub use carrier::{data_version as carrier_data_version, Carrier, Segment};
 pub use meta::known_regions;
 pub use ranges::{PhoneRange, PhoneRanges, PhoneRangesError, PhoneRangesProblem};
 
-use regex::Regex;
+use regex_lite::Regex;
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::sync::{Arc, LazyLock};
@@ -252,10 +252,27 @@ fn digits_of(input: &str) -> String {
 }
 
 /// An extension after the number: `ext. 123`, `x123`, `#123`, `转123`, `分机123`, `;ext=123`.
+///
+/// regex-lite's classes are ASCII, so what Unicode would add is written out: every digit is
+/// ASCII by now ([`text::fold_digit`]), `\s` is spelled as Unicode's White_Space, and the one
+/// letter of `extension` that folds to something beyond ASCII (`ſ`, a long s) is listed.
+/// The unit test `extensions_as_the_unicode_pattern_reads_them` holds it to the pattern with
+/// Unicode classes.
 static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(.*?\d[\s\-.)]*)(?:;ext=|,|\s*(?:ext(?:ension)?\.?|x|#|转|分机)\s*[:.]?\s*)(\d{1,7})#?$")
-        .expect("extension pattern")
+    Regex::new(&extension_pattern(
+        r"[\t\n\x0B\x0C\r \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]",
+        "[sſ]",
+    ))
+    .expect("extension pattern")
 });
+
+/// The extension pattern, with `space` for `\s` and `s` for the letter s.
+fn extension_pattern(space: &str, s: &str) -> String {
+    format!(
+        r"(?i)^(.*?\d[{sp}\-.)]*)(?:;ext=|,|{space}*(?:ext(?:en{s}ion)?\.?|x|#|转|分机){space}*[:.]?{space}*)(\d{{1,7}})#?$",
+        sp = space.trim_start_matches('[').trim_end_matches(']')
+    )
+}
 
 /// The shortest and longest national significant numbers libphonenumber parses.
 const MIN_NSN: usize = 2;

@@ -339,3 +339,56 @@ fn a_profiles_ranges_add_a_segment_the_metadata_lacks() {
     assert!(c.findings.is_empty());
     assert_eq!(c.carrier.as_ref().map(|c| c.name.as_ref()), Some("China Mobile"));
 }
+
+/// The extension pattern, with its Unicode classes written out for regex-lite, captures what
+/// the same pattern with the `regex` crate's Unicode `\s` and case folding captured, on inputs
+/// made of every piece an extension can have: each Unicode space, both cases, the long s,
+/// digits of other scripts (folded first, as [`clean`] folds them before the pattern).
+#[test]
+fn extensions_as_the_unicode_pattern_reads_them() {
+    let unicode = regex::Regex::new(&extension_pattern(r"\s", "s")).expect("compiles");
+    let numbers = ["138 0013 8000", "+1 650-253-0000", "010-1234)", "5", ""];
+    let marks = [
+        ";ext=",
+        ",",
+        "ext",
+        "EXT.",
+        "Extension",
+        "extenſion",
+        "EXTENSION:",
+        "x",
+        "X",
+        "#",
+        "转",
+        "分机",
+        "ext:",
+        "x.",
+        "ｘ",
+        "e xt",
+        "extn",
+    ];
+    let spaces = [
+        "", " ", "\u{3000}", "\u{A0}", "\t", "\u{2009}", "\u{200B}", "\u{85}", "  ",
+    ];
+    let tails = ["123", "1234567", "12345678", "12#", "", "١٢", "x9"];
+    let mut checked = 0;
+    for number in numbers {
+        for mark in marks {
+            for space in spaces {
+                for tail in tails {
+                    let typed = format!("{number}{space}{mark}{space}{tail}");
+                    let input: String = typed.chars().map(text::fold_digit).collect();
+                    let spans = |c: Option<regex::Captures>| {
+                        c.map(|c| (c.get(1).map(|m| m.range()), c.get(2).map(|m| m.range())))
+                    };
+                    let lite = EXTENSION
+                        .captures(&input)
+                        .map(|c| (c.get(1).map(|m| m.range()), c.get(2).map(|m| m.range())));
+                    assert_eq!(lite, spans(unicode.captures(&input)), "{input:?}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 5000);
+}
