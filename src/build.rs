@@ -244,6 +244,39 @@ fn lengths(values: &[u16]) -> String {
     format!("&[{}]", items.join(", "))
 }
 
+/// Whether the last capture group of `pattern` (the one a transform rule's `$N` with the
+/// highest N reads) can only match something non-empty. Then an empty match of the whole
+/// pattern means the group took no part, and the rule has nothing to transform: the run-time
+/// code skips compiling the pattern for its groups (every international-form number of
+/// Argentina, whose national prefix pattern matches the empty string).
+fn last_group_nonempty(pattern: &str) -> bool {
+    fn last_capture(hir: &Hir, best: &mut Option<(u32, Option<usize>)>) {
+        match hir.kind() {
+            HirKind::Capture(c) => {
+                if best.is_none_or(|(index, _)| c.index > index) {
+                    *best = Some((c.index, c.sub.properties().minimum_len()));
+                }
+                last_capture(&c.sub, best);
+            }
+            HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().for_each(|h| last_capture(h, best)),
+            HirKind::Repetition(r) => last_capture(&r.sub, best),
+            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
+        }
+    }
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .ignore_whitespace(true)
+        .build()
+        .parse(pattern)
+    else {
+        return false;
+    };
+    let mut best = None;
+    last_capture(&hir, &mut best);
+    matches!(best, Some((_, Some(min)))  if min > 0)
+}
+
 fn opt(value: Option<&str>) -> String {
     match value {
         Some(v) => format!("Some({v:?})"),
@@ -457,7 +490,8 @@ fn regions(automata: &mut Automata) -> String {
                 "    RegionData {{ id: {:?}, code: {code}, main: {}, general: Dfa({}), general_lengths: {}, \
                  general_local_lengths: {}, types: &[{types}], same_fixed_and_mobile: {same_fixed_and_mobile}, \
                  leading_digits: {}, national_prefix_for_parsing: {}, transform_rule: {}, \
-                 international_prefix: {}, formats: &[{formats}], intl_formats: &[{intl_formats}] }},",
+                 last_group_nonempty: {}, international_prefix: {}, formats: &[{formats}], \
+                 intl_formats: &[{intl_formats}] }},",
                 m.id(),
                 m.is_main_country_for_code(),
                 automata.add(d.general().national_number().as_str(), Kind::Set),
@@ -469,6 +503,7 @@ fn regions(automata: &mut Automata) -> String {
                     None => "None".to_owned(),
                 },
                 opt(m.national_prefix_transform_rule()),
+                npp.as_deref().is_some_and(last_group_nonempty),
                 opt_dfa(m.international_prefix().map(|r| r.as_str()), Kind::First, automata),
             );
             let mut patterns: Vec<(&str, Kind)> = vec![(d.general().national_number().as_str(), Kind::Set)];

@@ -48,6 +48,9 @@ pub(super) struct RegionData {
     /// pattern for it), leftmost-first, and as written, for its capture groups.
     national_prefix_for_parsing: Option<(Dfa, &'static str)>,
     transform_rule: Option<&'static str>,
+    /// The national prefix pattern's last group matches only something non-empty, so an
+    /// empty match leaves the transform rule nothing to do (build.rs, `last_group_nonempty`).
+    last_group_nonempty: bool,
     /// Leftmost-first.
     international_prefix: Option<Dfa>,
     formats: &'static [FormatData],
@@ -251,7 +254,8 @@ impl Region {
         let (dfa, pattern) = self.data.national_prefix_for_parsing?;
         let end = dfa.match_end(number)?;
         let viable = self.matches_general(number);
-        if let Some(rule) = &self.transform_rule {
+        let groups_can_take_part = end > 0 || !self.data.last_group_nonempty;
+        if let Some(rule) = self.transform_rule.as_ref().filter(|_| groups_can_take_part) {
             // The rule needs the groups: the one case that compiles a pattern, once per region.
             let re = self.national_prefix_groups.get_or_init(|| compile(pattern, false));
             let caps = re.as_ref()?.captures(number)?;
@@ -678,6 +682,10 @@ mod tests {
                         .as_ref()
                         .map(|c| spans(c.len(), &|i| c.get(i).map(|m| (m.start(), m.end()))));
                     assert_eq!(lite_spans, full_spans, "{} {pattern:?} on {input:?}", data.id);
+                    // What build.rs found lets an empty match skip the groups: it must be so.
+                    if let Some(c) = b.as_ref().filter(|c| data.last_group_nonempty && c[0].is_empty()) {
+                        assert!(c.get(c.len() - 1).is_none(), "{} {pattern:?} on {input:?}", data.id);
+                    }
                     if let (Some(a), Some(b)) = (a, b) {
                         let (mut x, mut y) = (String::new(), String::new());
                         a.expand(rule, &mut x);
@@ -718,6 +726,11 @@ mod tests {
             }
         }
         assert!(rules >= 30, "{rules} transform rules");
+        let skipping = REGIONS
+            .iter()
+            .filter(|r| r.transform_rule.is_some() && r.last_group_nonempty)
+            .count();
+        assert!(skipping >= 25, "{skipping} rules skip their groups on an empty match");
         assert!(formats > 1000, "{formats} formats");
     }
 
