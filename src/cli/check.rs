@@ -225,7 +225,7 @@ fn plan_builder(args: &CheckArgs, profile: Profile, lang: Lang) -> anyhow::Resul
         .lang(lang)
         .unmasked(args.unmasked)
         // TZ or /etc/localtime; UTC when neither names a zone the system knows.
-        .time_zone(bindcheck::report::time::TimeZone::system());
+        .time_zone(super::local_zone());
     if let Some(version) = &args.app_version {
         plan = plan.app_version(version);
     }

@@ -195,6 +195,33 @@ impl UsageError {
 /// A cause of an error for a reader of `lang`. In Chinese, bindcheck's own errors and the
 /// operating system's say it in Chinese; another library's English words are marked as
 /// quoted from it (`原文：`), so a reader knows they are not bindcheck's.
+/// The zone times are shown in: `TZ`, or /etc/localtime, or UTC, as jiff's
+/// `TimeZone::system` reads them. Without `TZ`, /etc/localtime is read here, bounded: jiff
+/// would name the zone from the file's link and then list the whole zoneinfo tree to look the
+/// name up (44 directory reads, about a tenth of a loopback `check`; docs/performance.md),
+/// where the file is already the zone. The name is taken from the link as jiff takes it.
+pub(crate) fn local_zone() -> bindcheck::report::time::TimeZone {
+    use bindcheck::report::time::TimeZone;
+    use std::io::Read;
+    const LOCALTIME: &str = "/etc/localtime";
+    if std::env::var_os("TZ").is_none() {
+        let mut data = Vec::new();
+        let read = std::fs::File::open(LOCALTIME).and_then(|f| f.take(1 << 20).read_to_end(&mut data));
+        if read.is_ok() {
+            let link = std::fs::read_link(LOCALTIME).ok();
+            let name = link
+                .as_deref()
+                .and_then(|p| p.to_str())
+                .and_then(|p| p.split_once("zoneinfo/"))
+                .map_or("Local", |(_, name)| name);
+            if let Ok(tz) = TimeZone::tzif(name, &data) {
+                return tz;
+            }
+        }
+    }
+    TimeZone::system()
+}
+
 fn cause_in(cause: &(dyn std::error::Error + 'static), lang: Lang) -> String {
     if lang == Lang::En {
         return cause.to_string();
@@ -553,4 +580,23 @@ fn resolve_lang(flag: Option<Lang>) -> Lang {
             .find(|v| !v.is_empty())
             .map_or(Lang::En, |v| Lang::from_locale(&v))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading /etc/localtime directly gives the zone, and the name, jiff's own reading gives
+    /// (with `TZ` set, jiff reads it: the same call).
+    #[test]
+    fn the_local_zone_is_the_systems() {
+        let ours = local_zone();
+        let jiffs = bindcheck::report::time::TimeZone::system();
+        assert_eq!(ours.iana_name(), jiffs.iana_name());
+        let now = jiff::Timestamp::now();
+        for days in [0, 100, 200, 300] {
+            let at = now + jiff::SignedDuration::from_hours(24 * days);
+            assert_eq!(ours.to_offset(at), jiffs.to_offset(at), "{at}");
+        }
+    }
 }

@@ -176,7 +176,7 @@ fn detail(out: &mut impl Write, lang: Lang, text: &str) -> io::Result<()> {
 /// The human report: per endpoint, one line per step with its status in words.
 pub fn text(out: &mut impl Write, reports: &[EndpointReport], p: Paint, lang: Lang) -> io::Result<()> {
     // Read once for the run: the zone retry times are shown in.
-    let tz = bindcheck::report::time::TimeZone::system();
+    let tz = super::local_zone();
     for (i, r) in reports.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;

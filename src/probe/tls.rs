@@ -43,10 +43,12 @@ pub struct TlsSetup {
 
 #[cfg(feature = "probe")]
 /// The trusted roots by subject (the contents of the DER `Name`, as webpki compares them),
-/// each with its certificate's `notAfter` (Unix seconds) where bindcheck has the certificate:
-/// the system's roots and a `--ca-file`'s do; the built-in Mozilla roots come as trust
-/// anchors only.
-type Anchors = HashMap<Vec<u8>, Option<i64>>;
+/// each with its certificates where bindcheck has them: the system's roots and a
+/// `--ca-file`'s do; the built-in Mozilla roots come as trust anchors only (no certificate).
+/// A certificate is parsed for its `notAfter` only when a verified chain ends at its
+/// subject: parsing every system root at start-up cost more than the rest of a loopback
+/// `check` (docs/performance.md, "The application path").
+type Anchors = HashMap<Vec<u8>, Vec<CertificateDer<'static>>>;
 
 #[cfg(feature = "probe")]
 impl std::fmt::Debug for TlsSetup {
@@ -97,15 +99,19 @@ impl TlsSetup {
         let mut roots = RootCertStore::empty();
         let mut anchors = Anchors::new();
         let native = rustls_native_certs::load_native_certs();
-        for der in &native.certs {
-            note_anchor(&mut anchors, der);
+        // What `RootCertStore::add_parsable_certificates` does, keeping each certificate by
+        // its subject.
+        for der in native.certs {
+            if let Ok(anchor) = webpki::anchor_from_trusted_cert(&der).map(|a| a.to_owned()) {
+                anchors.entry(anchor.subject.as_ref().to_vec()).or_default().push(der);
+                roots.extend([anchor]);
+            }
         }
-        let (added, _) = roots.add_parsable_certificates(native.certs);
-        if added == 0 {
+        if roots.is_empty() {
             anchors.clear();
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
             for root in webpki_roots::TLS_SERVER_ROOTS {
-                anchors.insert(root.subject.as_ref().to_vec(), None);
+                anchors.entry(root.subject.as_ref().to_vec()).or_default();
             }
         }
         if let Some(pem) = extra_ca_pem {
@@ -495,12 +501,21 @@ fn der_contents(der: &[u8]) -> &[u8] {
 /// Records a trusted root certificate's subject and expiry (of two roots with one name, the
 /// one valid longer).
 fn note_anchor(anchors: &mut Anchors, der: &CertificateDer<'_>) {
-    if let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) {
-        let subject = der_contents(cert.subject().as_raw()).to_vec();
-        let not_after = Some(cert.validity().not_after.timestamp());
-        let known = anchors.entry(subject).or_insert(not_after);
-        *known = (*known).max(not_after);
+    if let Ok(anchor) = webpki::anchor_from_trusted_cert(der) {
+        let certs = anchors.entry(anchor.subject.as_ref().to_vec()).or_default();
+        certs.push(der.clone().into_owned());
     }
+}
+
+#[cfg(feature = "probe")]
+/// The latest `notAfter` (Unix seconds) of the certificates of a root, `None` when bindcheck
+/// has none (a built-in trust anchor).
+fn root_expiry(certs: &[CertificateDer<'static>]) -> Option<i64> {
+    certs
+        .iter()
+        .filter_map(|der| x509_parser::parse_x509_certificate(der).ok())
+        .map(|(_, cert)| cert.validity().not_after.timestamp())
+        .max()
 }
 
 #[cfg(feature = "probe")]
@@ -661,8 +676,8 @@ fn path_expiry(chain: &[Presented], anchors: &Anchors) -> Option<i64> {
     let mut earliest = at.not_after;
     let mut used = vec![0];
     loop {
-        if let Some(root) = anchors.get(&at.issuer) {
-            return Some(root.map_or(earliest, |r| earliest.min(r)));
+        if let Some(certs) = anchors.get(&at.issuer) {
+            return Some(root_expiry(certs).map_or(earliest, |r| earliest.min(r)));
         }
         let next = chain
             .iter()
@@ -940,7 +955,7 @@ mod tests {
         );
         // A root known only as a trust anchor (no certificate): the presented path alone.
         let subject = anchors.keys().next().unwrap().clone();
-        anchors.insert(subject, None);
+        anchors.insert(subject, Vec::new());
         assert_eq!(path_expiry(&chain_info(&[leaf2]), &anchors), Some(unix(2035)));
         assert_eq!(path_expiry(&[], &anchors), None);
         assert_eq!(der_contents(&[0x30, 0x02, 0xaa, 0xbb]), [0xaa, 0xbb]);
