@@ -98,30 +98,17 @@ best_run() {
 }
 
 echo "== phonenumbers: parse + is_valid_number over the same rows (one core)"
-read -r py_cold py_steady py_valid < <(taskset -c 0 "$venv/bin/python" - "$tmp/$cold_rows.tsv" "$runs" <<'EOF'
+read -r py_cold py_steady py_valid < <(taskset -c 0 "$venv/bin/python" - "$here/compare" "$tmp/$cold_rows.tsv" "$runs" <<'EOF'
 import sys, time
-import phonenumbers
-from phonenumbers import NumberParseException
-assert phonenumbers.__version__ == "9.0.33", phonenumbers.__version__
-items = []
-with open(sys.argv[1], encoding="utf-8", newline="\n") as f:
-    for line in f:
-        number, _, region = line.rstrip("\n").partition("\t")
-        items.append((number, region or None))
-parse, is_valid = phonenumbers.parse, phonenumbers.is_valid_number
-def one_pass():
-    valid = 0
+sys.path.insert(0, sys.argv[1])
+from reference import phone_pass_factory  # the pass benches/compare/run.sh times
+items, one_pass = phone_pass_factory(sys.argv[2])
+def timed():
     t = time.perf_counter()
-    for number, region in items:
-        try:
-            n = parse(number, region)
-        except NumberParseException:
-            continue
-        if is_valid(n):
-            valid += 1
+    valid = one_pass()
     return time.perf_counter() - t, valid
-cold, valid = one_pass()
-steady = min(one_pass()[0] for _ in range(int(sys.argv[2])))
+cold, valid = timed()
+steady = min(timed()[0] for _ in range(int(sys.argv[3])))
 print(len(items) / cold, len(items) / steady, valid)
 EOF
 )
