@@ -255,22 +255,33 @@ impl Finding {
 
     /// What is wrong, in `lang`.
     pub fn message(&self, lang: Lang) -> String {
-        fill(self.code.message(lang), self.detail.as_ref().map(|d| d.get(lang)))
+        self.message_text(lang).into_owned()
     }
 
     /// What to do about it, in `lang`.
     pub fn hint(&self, lang: Lang) -> String {
+        self.hint_text(lang).into_owned()
+    }
+
+    /// The message, borrowed from the catalog when it has no `{detail}`.
+    fn message_text(&self, lang: Lang) -> Cow<'static, str> {
+        fill(self.code.message(lang), self.detail.as_ref().map(|d| d.get(lang)))
+    }
+
+    /// The hint, borrowed from the catalog when it has no `{detail}`.
+    fn hint_text(&self, lang: Lang) -> Cow<'static, str> {
         fill(self.code.hint(lang), self.detail.as_ref().map(|d| d.get(lang)))
     }
 
-    /// The finding with its texts resolved, as every output format carries it.
+    /// The finding with its texts resolved, as every output format carries it. Texts
+    /// without a `{detail}` are the catalog's own, not copies: a batch writes millions.
     pub fn localized(&self, lang: Lang) -> LocalizedFinding {
         LocalizedFinding {
             code: self.code,
             severity: self.severity,
             field: self.field,
-            message: self.message(lang),
-            hint: self.hint(lang),
+            message: self.message_text(lang),
+            hint: self.hint_text(lang),
         }
     }
 }
@@ -282,17 +293,17 @@ pub struct LocalizedFinding {
     pub code: Code,
     pub severity: Severity,
     pub field: Field,
-    pub message: String,
-    pub hint: String,
+    pub message: Cow<'static, str>,
+    pub hint: Cow<'static, str>,
 }
 
 /// `template` with its `{detail}` filled. A Chinese template spaces a Latin detail off from
 /// the characters around it (`不接受 HK 的号码`); a detail that begins or ends in Chinese
 /// (`中国香港`) takes the space on that side away.
-fn fill(template: &str, detail: Option<&str>) -> String {
+fn fill(template: &'static str, detail: Option<&str>) -> Cow<'static, str> {
     let detail = detail.unwrap_or("?");
     let Some((before, after)) = template.split_once("{detail}") else {
-        return template.to_owned();
+        return Cow::Borrowed(template);
     };
     let wide = |c: Option<char>| c.is_some_and(|c| c >= '\u{2e80}');
     let before = if wide(detail.chars().next()) && wide(before.trim_end_matches(' ').chars().last()) {
@@ -305,7 +316,7 @@ fn fill(template: &str, detail: Option<&str>) -> String {
     } else {
         after
     };
-    format!("{before}{detail}{}", after.replace("{detail}", detail))
+    Cow::Owned(format!("{before}{detail}{}", after.replace("{detail}", detail)))
 }
 
 /// The most severe finding in `findings`, if any.

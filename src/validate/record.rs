@@ -7,7 +7,7 @@ use super::date::Date;
 use super::email::{validate_email, EmailCheck, EmailPolicy};
 use super::finding::{Field, Finding, Lang, LocalizedFinding, Severity};
 use super::identity::{validate_id_number, validate_name, IdCheck, NameCheck};
-use super::phone::{validate_phone, Carrier, NumberType, PhoneCheck, PhoneOptions};
+use super::phone::{validate_phone, Carrier, NumberType, PhoneCheck, PhoneOptions, Region};
 use super::{mask, BinEntry};
 
 /// The values a bind form collects; any may be absent.
@@ -153,10 +153,28 @@ pub struct Validation {
 /// Checks every given field; `today` is the date the card expiry and birth dates are judged
 /// against (the validators never read the clock).
 pub fn validate(inputs: &Inputs, policy: &Policy, today: Date) -> Validation {
+    validate_in_region(inputs, policy, policy.phone.default_region, today)
+}
+
+/// [`validate`], with national-form phone numbers in `region` (`None`: international form
+/// only) rather than the policy's default region, as a batch row's `region` asks; the rest
+/// of the policy is used as it is, not copied.
+pub fn validate_in_region(inputs: &Inputs, policy: &Policy, region: Option<Region>, today: Date) -> Validation {
+    let phone = |p: &str| {
+        if region == policy.phone.default_region {
+            validate_phone(p, &policy.phone)
+        } else {
+            let options = PhoneOptions {
+                default_region: region,
+                ..policy.phone.clone()
+            };
+            validate_phone(p, &options)
+        }
+    };
     let card = inputs.card.as_deref().map(|c| validate_card(c, &policy.card));
     let brand: Option<Brand> = card.as_ref().and_then(|c| c.brand);
     Validation {
-        phone: inputs.phone.as_deref().map(|p| validate_phone(p, &policy.phone)),
+        phone: inputs.phone.as_deref().map(phone),
         email: inputs.email.as_deref().map(|e| validate_email(e, &policy.email)),
         expiry: inputs.expiry.as_deref().map(|e| validate_expiry(e, today)),
         cvv: inputs.cvv.as_deref().map(|c| validate_cvv(c, brand)),

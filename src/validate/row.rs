@@ -22,6 +22,13 @@ impl Column {
     /// The meaning of a column name: case, surrounding spaces, a byte-order mark and `-`
     /// for `_` do not matter (`ID-Number` is `id_number`).
     pub fn of(name: &str) -> Column {
+        // The names as written, as nearly every row writes them, without a lowercase copy.
+        if let Some(f) = Field::ALL.iter().find(|f| f.as_str() == name) {
+            return Column::Field(*f);
+        }
+        if name == "region" {
+            return Column::Region;
+        }
         let name = name
             .trim()
             .trim_start_matches('\u{FEFF}')

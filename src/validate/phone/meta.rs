@@ -505,21 +505,38 @@ fn regions_of(code: u16) -> &'static [usize] {
     BY_CODE.get(&code).map_or(&[], Vec::as_slice)
 }
 
+/// The CLDR codes (upper case, not the non-geographic `001`) with the index of their first
+/// region in [`REGIONS`], sorted by code: a batch row names its region, and a linear search
+/// of some 250 codes, twice a row, cost more than validating the number.
+static BY_ID: LazyLock<Vec<(&'static str, usize)>> = LazyLock::new(|| {
+    let mut ids: Vec<(&'static str, usize)> = REGIONS
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.id != "001")
+        .map(|(i, r)| (r.id, i))
+        .collect();
+    // Stable: the first region of a code stays first, as the linear search found it.
+    ids.sort_by_key(|(id, _)| *id);
+    ids.dedup_by_key(|(id, _)| *id);
+    ids
+});
+
+/// The index in [`BY_ID`] of the code `id` names in any case.
+fn by_id(id: &str) -> Option<&'static (&'static str, usize)> {
+    let upper = id.bytes().map(|b| b.to_ascii_uppercase());
+    let i = BY_ID.binary_search_by(|(r, _)| r.bytes().cmp(upper.clone())).ok()?;
+    Some(&BY_ID[i])
+}
+
 /// The region for a CLDR code such as `CN` (not the non-geographic `001`).
 pub(crate) fn region(id: &str) -> Option<&'static Region> {
-    (id != "001")
-        .then(|| REGIONS.iter().position(|r| r.id == id))
-        .flatten()
-        .map(compiled)
+    by_id(id).filter(|(r, _)| *r == id).map(|(_, i)| compiled(*i))
 }
 
 /// The CLDR code metadata exists for, matching `id` in any case, without compiling its
 /// patterns.
 pub(crate) fn region_id(id: &str) -> Option<&'static str> {
-    REGIONS
-        .iter()
-        .map(|r| r.id)
-        .find(|r| *r != "001" && r.eq_ignore_ascii_case(id))
+    by_id(id).map(|(r, _)| *r)
 }
 
 /// Whether `code` is a country calling code in use.
@@ -565,6 +582,24 @@ pub fn known_regions() -> Vec<&'static str> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_found_as_a_linear_search_finds_them() {
+        for (i, r) in REGIONS.iter().enumerate() {
+            let first = REGIONS.iter().position(|o| o.id == r.id).unwrap();
+            let lower = r.id.to_ascii_lowercase();
+            if r.id == "001" {
+                assert!(region("001").is_none() && region_id("001").is_none());
+                continue;
+            }
+            assert!(std::ptr::eq(region(r.id).unwrap(), compiled(first)), "{} at {i}", r.id);
+            assert_eq!((region_id(r.id), region_id(&lower)), (Some(r.id), Some(r.id)));
+            assert!(region(&lower).is_none(), "{lower}: `region` takes the upper-case code");
+        }
+        for unknown in ["", "C", "ZZ", "CNN", "c\u{0}"] {
+            assert_eq!(region_id(unknown), None, "{unknown:?}");
+        }
+    }
 
     /// A fixed-seed xorshift generator: the same strings on every run.
     struct Rng(u64);
