@@ -33,9 +33,7 @@ pyo3::create_exception!(
 
 /// Today in UTC, from the system clock: the validators never read it themselves.
 fn today() -> Date {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     Date::from_unix_days((secs / 86_400) as i64)
 }
 

@@ -28,11 +28,24 @@ const NAMES: &[(&str, &str)] = &[
     ("unmasked", "unmasked"),
 ];
 
+/// How an error names a key the caller gave (an option's or a column's name): as given when
+/// it looks like a name in code, else not at all, as a mistaken key could be a value (a
+/// mapping of phone numbers to users passed as rows).
+pub fn shown_name(key: &str) -> String {
+    let looks_like_a_name = key.len() <= 32
+        && key.starts_with(|c: char| c.is_ascii_alphabetic())
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && key.chars().filter(char::is_ascii_digit).count() <= 2;
+    if looks_like_a_name {
+        format!("'{key}'")
+    } else {
+        "a key that is not a name (not shown)".to_owned()
+    }
+}
+
 /// A message of [`Options`] with the options named as Python names them.
 pub fn python_names(message: &str) -> String {
-    NAMES
-        .iter()
-        .fold(message.to_owned(), |m, (py, js)| m.replace(js, py))
+    NAMES.iter().fold(message.to_owned(), |m, (py, js)| m.replace(js, py))
 }
 
 /// The options given as keywords to `func`, which checks `field` (`None`: a whole form, whose
@@ -52,7 +65,8 @@ pub fn from_kwargs(func: &str, field: Option<Field>, kwargs: Option<&Bound<'_, P
                 .filter(|py| field.is_some() || *py != "brand")
                 .collect();
             return Err(PyTypeError::new_err(format!(
-                "{func}() got an unexpected keyword argument '{key}'; its options are {}",
+                "{func}() got an unexpected keyword argument {}; its options are {}",
+                shown_name(key),
                 known.join(", ")
             )));
         }
@@ -147,5 +161,35 @@ fn date(value: &Borrowed<'_, '_, PyAny>) -> PyResult<Option<String>> {
     match (part("year"), part("month"), part("day")) {
         (Some(y), Some(m), Some(d)) => Ok(Some(format!("{y:04}-{m:02}-{d:02}"))),
         _ => Err(wrong_type("today", "a datetime.date or a \"YYYY-MM-DD\" str", value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_keys_that_look_like_names_and_hide_the_others() {
+        assert_eq!(shown_name("phnoe"), "'phnoe'");
+        assert_eq!(shown_name("id_number"), "'id_number'");
+        for value in [
+            "13800138000",
+            "zhang@qq.com",
+            "4111 1111 1111 1111",
+            "a1234567",
+            "张三",
+            "",
+        ] {
+            assert!(!shown_name(value).contains(value) || value.is_empty(), "{value}");
+        }
+    }
+
+    #[test]
+    fn shared_messages_use_the_python_names() {
+        assert_eq!(
+            python_names("unknown virtualOperator: use \"allow\""),
+            "unknown virtual_operator: use \"allow\""
+        );
+        assert_eq!(python_names("bad binTable: line 1"), "bad bin_table: line 1");
     }
 }

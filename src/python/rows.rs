@@ -10,15 +10,19 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyList, PyMapping, PyString};
 
+use super::options::shown_name;
 use crate::validate::{Field, Inputs};
 
 /// The field a row's key or a column's name stands for.
 fn field(key: &Bound<'_, PyAny>) -> PyResult<Field> {
-    let name = key.cast::<PyString>().ok().and_then(|s| s.to_str().ok().map(str::to_owned));
+    let name = key
+        .cast::<PyString>()
+        .ok()
+        .and_then(|s| s.to_str().ok().map(str::to_owned));
     name.as_deref()
         .and_then(|n| Field::ALL.into_iter().find(|f| f.as_str() == n))
         .ok_or_else(|| {
-            let named = name.map_or_else(|| "a key that is not a str".to_owned(), |n| format!("`{n}`"));
+            let named = name.map_or_else(|| "a key that is not a str".to_owned(), |n| shown_name(&n));
             let fields: Vec<&str> = Field::ALL.iter().map(|f| f.as_str()).collect();
             PyValueError::new_err(format!(
                 "validate_many: {named} is not a field; use {} (select those columns first)",
@@ -58,7 +62,9 @@ fn column<'py>(values: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
         }
     }
     if values.is_instance_of::<PyString>() {
-        return Err(PyTypeError::new_err("validate_many: a column must be a sequence, not a str"));
+        return Err(PyTypeError::new_err(
+            "validate_many: a column must be a sequence, not a str",
+        ));
     }
     let items: PyResult<Vec<Bound<'py, PyAny>>> = values.try_iter()?.collect();
     PyList::new(values.py(), items?)

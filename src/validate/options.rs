@@ -142,8 +142,7 @@ impl Options {
             Some(ks) => Some(
                 ks.iter()
                     .map(|k| {
-                        CardKind::parse(k)
-                            .ok_or_else(|| format!("unknown card kind `{k}`: use debit, credit or prepaid"))
+                        CardKind::parse(k).ok_or_else(|| "unknown card kind: use debit, credit or prepaid".to_owned())
                     })
                     .collect::<Result<_, _>>()?,
             ),
@@ -169,7 +168,7 @@ impl Options {
     pub fn today(&self, now: impl FnOnce() -> Date) -> Result<Date, String> {
         match &self.today {
             None => Ok(now()),
-            Some(s) => parse_date(s).ok_or_else(|| format!("bad today `{s}`: use YYYY-MM-DD")),
+            Some(s) => parse_date(s).ok_or_else(|| "bad today: use YYYY-MM-DD, a date that exists".to_owned()),
         }
     }
 
@@ -269,13 +268,17 @@ fn region(r: &str) -> Result<Region, String> {
     r.parse::<Region>().map_err(|_| unknown_region())
 }
 
-/// The error for a region that is not one; it never repeats what was given.
+/// The error for a region that is not one; like every message here, it never repeats what
+/// was given (an option could hold a person's value by mistake).
 fn unknown_region() -> String {
     "unknown region: use a CLDR region code such as CN, HK, US".to_owned()
 }
 
 fn brand(b: &str) -> Result<Brand, String> {
-    b.parse().map_err(|e: UnknownBrand| e.to_string())
+    // UnknownBrand's message repeats the name: an option could hold a card number by mistake.
+    b.parse().map_err(|_: UnknownBrand| {
+        "unknown card brand: use a name such as visa, mastercard, unionpay, american-express".to_owned()
+    })
 }
 
 /// `YYYY-MM-DD`, a date that exists.
