@@ -2,7 +2,7 @@
 //! that python/pyproject.toml builds into an abi3 wheel with maturin (docs/python.md).
 //!
 //! Every function returns what one field (or one form) of the command line's JSON output
-//! holds, as dicts and lists built by serde ([`pythonize`]): the same keys, finding codes,
+//! holds, as dicts and lists (`convert.rs`): the same keys, finding codes,
 //! messages and hints, masked values unless `unmasked=True`. The options are those of the
 //! JavaScript API ([`Options`]) spelled in snake case (`options.rs`); they are checked as the
 //! command line checks its flags. Invalid input is a finding, never an exception; options
@@ -12,6 +12,7 @@
 //! [`validate_many`] reads its rows while it holds the GIL, checks them on every core with
 //! the GIL released (rayon), then builds the answers.
 
+mod convert;
 mod options;
 mod rows;
 
@@ -53,7 +54,7 @@ fn one<'py>(
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let view = resolve(func, Some(field), kwargs)?.field(field, value);
-    Ok(pythonize::pythonize(py, &view)?)
+    Ok(convert::field(py, &view)?.into_any())
 }
 
 /// Checks a phone number: `region` of national-form numbers (default `"CN"`, `None` for the
@@ -163,7 +164,7 @@ fn validate<'py>(
         id_number,
         name,
     };
-    Ok(pythonize::pythonize(py, &resolved.form(&inputs))?)
+    Ok(convert::form(py, &resolved.form(&inputs))?.into_any())
 }
 
 /// Checks many forms at once, on every core: `rows` is a list of dicts (keys `phone`,
@@ -182,7 +183,7 @@ fn validate_many<'py>(
     let forms = py.detach(|| inputs.par_iter().map(|i| resolved.form(i)).collect::<Vec<_>>());
     let answers = PyList::empty(py);
     for form in &forms {
-        answers.append(pythonize::pythonize(py, form)?)?;
+        answers.append(convert::form(py, form)?)?;
     }
     Ok(answers)
 }
