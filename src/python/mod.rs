@@ -9,7 +9,7 @@
 //! that make no sense raise `bindcheck.OptionError` (a `ValueError`), arguments of the wrong
 //! type a `TypeError`, and neither message ever repeats a value.
 //!
-//! [`validate_many`] reads its rows while it holds the GIL, checks them on every core with
+//! `validate_many` reads its rows while it holds the GIL, checks them on every core with
 //! the GIL released (rayon), then builds the answers.
 
 mod convert;
