@@ -15,7 +15,8 @@
 //! ```
 //!
 //! The `cli` feature (on by default) adds the `bindcheck` command line; the `wasm` feature
-//! (off by default) adds the JavaScript bindings (`bindcheck::wasm`).
+//! (off by default) adds the JavaScript bindings (`bindcheck::wasm`), the `python` feature
+//! the Python ones (`bindcheck::python`, built into a wheel by maturin: docs/python.md).
 
 pub mod validate;
 
@@ -42,6 +43,9 @@ pub mod serve;
 
 #[cfg(feature = "wasm")]
 pub mod wasm;
+
+#[cfg(feature = "python")]
+pub mod python;
 
 // The Rust examples in the README and the user guide are compiled and run as doctests.
 #[cfg(doctest)]

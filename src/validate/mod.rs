@@ -12,6 +12,7 @@ mod finding;
 mod identity;
 mod idna2008;
 pub mod mask;
+pub mod options;
 mod phone;
 mod record;
 mod region_names;

@@ -1,0 +1,85 @@
+"""The package answers as the native library does, on the WebAssembly tests' cases
+(fixtures/wasm/cases.json, written by tests/it/wasm_cases.rs from the Rust library)."""
+
+import datetime
+
+import pytest
+
+import bindcheck
+from conftest import FUNCTIONS, load_cases, python_options
+
+CASES = load_cases()
+
+
+def call(case):
+    func = getattr(bindcheck, FUNCTIONS[case["fn"]])
+    value, options = case["args"][0], python_options(case["args"][1])
+    if case["fn"] == "validate":
+        return func(**value, **options)
+    return func(value, **options)
+
+
+def test_the_cases_cover_every_function_and_both_languages():
+    assert {c["fn"] for c in CASES} == set(FUNCTIONS)
+    assert len(CASES) > 500
+    assert sum(1 for c in CASES if c["args"][1].get("lang") == "zh-CN") * 2 == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f'{c["fn"]}:{c["args"][0]!r:.40}')
+def test_answers_equal_the_native_json(case):
+    assert call(case) == case["want"]
+
+
+def test_today_may_be_a_date_and_lang_zh_is_chinese():
+    by_str = bindcheck.validate_expiry("12/26", today="2027-01-01", lang="zh")
+    by_date = bindcheck.validate_expiry("12/26", today=datetime.date(2027, 1, 1), lang="zh-CN")
+    assert by_str == by_date
+    assert not by_str["valid"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in by_str["findings"][0]["message"])
+
+
+def test_without_today_the_clock_decides():
+    assert bindcheck.validate_expiry("01/2000")["valid"] is False
+    assert bindcheck.validate_expiry("12/2030")["valid"] is True
+
+
+def test_bad_options_raise_option_error_a_value_error():
+    for bad in [
+        dict(region="XX"),
+        dict(allowed_regions=["CN", "ZZ"]),
+        dict(lang="fr"),
+        dict(today="2026-02-30"),
+        dict(virtual_operator="sometimes"),
+    ]:
+        with pytest.raises(bindcheck.OptionError):
+            bindcheck.validate_phone("13800138000", **bad)
+    with pytest.raises(ValueError, match="bin_table"):
+        bindcheck.validate_card("4111111111111111", bin_table="622202,ICBC,gift")
+    with pytest.raises(ValueError, match="unionpay_luhn"):
+        bindcheck.validate(card="4111111111111111", unionpay_luhn="strict")
+    with pytest.raises(bindcheck.OptionError):
+        bindcheck.validate_cvv("123", brand="visa card")
+
+
+def test_arguments_of_the_wrong_type_raise_type_error():
+    with pytest.raises(TypeError, match="unexpected keyword argument 'defaultRegion'"):
+        bindcheck.validate_phone("13800138000", defaultRegion="CN")
+    with pytest.raises(TypeError, match="`unmasked` must be a bool"):
+        bindcheck.validate_email("a@qq.com", unmasked=1)
+    with pytest.raises(TypeError, match="list of str"):
+        bindcheck.validate_phone("13800138000", allowed_regions="CN")
+    with pytest.raises(TypeError):
+        bindcheck.validate_phone(13800138000)
+    with pytest.raises(TypeError, match="brand"):
+        bindcheck.validate(cvv="123", brand="visa")
+    with pytest.raises(TypeError):
+        bindcheck.validate(phone=13800138000)
+
+
+def test_the_package_is_typed():
+    import importlib.resources
+
+    files = importlib.resources.files("bindcheck")
+    assert files.joinpath("py.typed").is_file()
+    assert files.joinpath("__init__.pyi").is_file()
+    assert bindcheck.__version__
