@@ -135,11 +135,11 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
     };
     let typed = input.trim_matches(text::is_space);
     let s = fold_address(typed);
-    check.normalized = s.to_string().into();
     let (local, domain) = match split_address(&s) {
         Ok(parts) => parts,
         Err(code) => {
             check.findings.push(finding(code));
+            check.normalized = s.into_owned().into();
             return check;
         }
     };
@@ -155,6 +155,11 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
         check.findings.push(finding(code));
     }
     check_domain(&mut check, &local, domain, policy);
+    // A domain that could not be normalized leaves the address as folded. (Set here, not
+    // up front, so that the common case builds the normalized address once.)
+    if check.normalized.is_empty() {
+        check.normalized = s.into_owned().into();
+    }
     let error = |c: &EmailCheck| c.findings.iter().any(|f| f.severity == super::Severity::Error);
     if !error(&check) && too_long(local_octets, &check) {
         check.findings.push(finding(Code::EmailTooLong));
@@ -333,7 +338,7 @@ fn check_domain(check: &mut EmailCheck, local: &str, domain: &str, policy: &Emai
         if !policy.allow_ip_literal {
             check.findings.push(finding(Code::EmailIpLiteral));
         } else if let Some(literal) = ip_literal(domain) {
-            check.normalized = format!("{local}@{literal}").into();
+            check.normalized = join_address(local, &literal).into();
             check.domain_ascii = Some(literal.clone());
             check.domain_unicode = Some(literal);
         } else {
@@ -353,12 +358,22 @@ fn check_domain(check: &mut EmailCheck, local: &str, domain: &str, policy: &Emai
                     .push(finding(Code::EmailTypo).with_detail(suggestion.clone()));
                 check.suggestion = Some(suggestion);
             }
-            check.normalized = format!("{local}@{ascii}").into();
+            check.normalized = join_address(local, &ascii).into();
             check.domain_ascii = Some(ascii);
             check.domain_unicode = Some(unicode);
         }
         Err(f) => check.findings.push(f),
     }
+}
+
+/// `local@domain`, allocated once (`format!` goes through the formatting machinery, a
+/// measurable part of an address's cost).
+fn join_address(local: &str, domain: &str) -> String {
+    let mut out = String::with_capacity(local.len() + 1 + domain.len());
+    out.push_str(local);
+    out.push('@');
+    out.push_str(domain);
+    out
 }
 
 /// A domain literal in its normal form: `[192.0.2.1]` or `[IPv6:2001:db8::1]` (RFC 5321

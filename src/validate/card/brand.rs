@@ -52,7 +52,10 @@ struct Spec {
 }
 
 /// In credit-card-type's test order: on equal match strength the earlier brand wins.
-static SPECS: [Spec; 15] = [
+/// How many brands there are.
+const BRANDS: usize = 15;
+
+static SPECS: [Spec; BRANDS] = [
     Spec {
         brand: Brand::Visa,
         name: "visa",
@@ -483,25 +486,70 @@ impl Compiled {
     }
 }
 
-/// Per first digit, per brand (in `SPECS` order): the brand's patterns that can match a
-/// number starting with that digit, in the brand's order. A number is tried against a handful
-/// of patterns instead of all 160.
-static INDEX: LazyLock<[Vec<Vec<Compiled>>; 10]> = LazyLock::new(|| {
-    std::array::from_fn(|d| {
-        SPECS
-            .iter()
-            .map(|spec| {
-                spec.patterns
-                    .iter()
-                    .map(Compiled::new)
-                    .filter(|c| {
-                        let first = |v: u64, len: usize| v / POW10[len - 1];
-                        (first(c.min, c.min_len)..=first(c.max, c.max_len)).contains(&(d as u64))
-                    })
-                    .collect()
+/// One pattern in [`INDEX`]: the brand it belongs to and, precomputed for a number at least
+/// as long as the pattern (the common case), the bounds its first `len` digits must fall in,
+/// so matching a full number costs two comparisons instead of two 64-bit divisions.
+#[derive(Clone, Copy)]
+struct Indexed {
+    brand: u8,
+    pattern: Compiled,
+    lo: u64,
+    hi: u64,
+}
+
+/// The patterns that can match a number, brand by brand in `SPECS` order and each brand's
+/// in its order, in one flat list: for a one-digit number, per that digit (`0..10`); for a
+/// longer one, per its first two digits (`10 + 0..100`). A number is tried against a
+/// handful of patterns instead of all 160. A list may hold a pattern that cannot match
+/// (the filter only has to keep every one that can); the exact test runs on each.
+static INDEX: LazyLock<Vec<Vec<Indexed>>> = LazyLock::new(|| {
+    let patterns: Vec<Indexed> = SPECS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, spec)| {
+            let brand = u8::try_from(i).expect("fewer than 256 brands");
+            spec.patterns.iter().map(move |p| {
+                let c = Compiled::new(p);
+                let hi = c.max / POW10[c.max_len - c.min_len.min(c.max_len)];
+                Indexed {
+                    brand,
+                    pattern: c,
+                    lo: c.min,
+                    hi,
+                }
             })
+        })
+        .collect();
+    let first = |v: u64, len: usize| v / POW10[len - 1];
+    // The range of first-two-digit values a number matching `c` can have (see `matches`:
+    // integer division keeps the order, so cutting both sides to two digits keeps a match).
+    let two = |c: &Compiled| {
+        let lo = if c.min_len >= 2 {
+            c.min / POW10[c.min_len - 2]
+        } else {
+            c.min * 10
+        };
+        let hi = if c.min_len >= 2 && c.max_len >= 2 {
+            c.max / POW10[c.max_len - 2]
+        } else {
+            first(c.max, c.max_len) * 10 + 9
+        };
+        lo..=hi
+    };
+    let one_digit = (0..10u64).map(|d| {
+        let keep = |e: &&Indexed| {
+            (first(e.pattern.min, e.pattern.min_len)..=first(e.pattern.max, e.pattern.max_len)).contains(&d)
+        };
+        patterns.iter().filter(keep).copied().collect()
+    });
+    let two_digits = (0..100u64).map(|xy| {
+        patterns
+            .iter()
+            .filter(|e| two(&e.pattern).contains(&xy))
+            .copied()
             .collect()
-    })
+    });
+    one_digit.chain(two_digits).collect()
 });
 
 /// The brands a (possibly partial) digit string may belong to.
@@ -519,15 +567,34 @@ pub fn candidates(digits: &str) -> Vec<Brand> {
         heads[k + 1] = heads[k] * 10 + u64::from(b.wrapping_sub(b'0'));
     }
     let n = digits.len();
-    // (brand, strength): strength is the pattern length once the number is that long.
-    let mut found: Vec<(Brand, Option<usize>)> = Vec::new();
-    let by_brand = &INDEX[usize::from(first.wrapping_sub(b'0')).min(9)];
-    for (spec, patterns) in SPECS.iter().zip(by_brand) {
-        if let Some(p) = patterns.iter().find(|p| p.matches(&heads, n)) {
-            let len = p.len();
-            found.push((spec.brand, (n >= len).then_some(len)));
+    // (brand, strength): strength is the pattern length once the number is that long. On
+    // the stack: at most one entry per brand.
+    let mut found = [(Brand::Visa, None::<usize>); BRANDS];
+    let mut count = 0;
+    let mut last = None;
+    let list = if n == 1 {
+        usize::from(first.wrapping_sub(b'0')).min(9)
+    } else {
+        10 + usize::try_from(heads[2]).unwrap_or(0).min(99)
+    };
+    for e in &INDEX[list] {
+        // A brand's first matching pattern is the one that counts.
+        if last == Some(e.brand) {
+            continue;
+        }
+        let len = e.pattern.len();
+        let hit = if n >= len {
+            (e.lo..=e.hi).contains(&heads[len])
+        } else {
+            e.pattern.matches(&heads, n)
+        };
+        if hit {
+            last = Some(e.brand);
+            found[count] = (SPECS[usize::from(e.brand)].brand, (n >= len).then_some(len));
+            count += 1;
         }
     }
+    let found = &found[..count];
     let determined = !found.is_empty() && found.iter().all(|(_, s)| s.is_some());
     if determined {
         let mut best = found[0];
@@ -538,7 +605,7 @@ pub fn candidates(digits: &str) -> Vec<Brand> {
         }
         return vec![best.0];
     }
-    found.into_iter().map(|(b, _)| b).collect()
+    found.iter().map(|(b, _)| *b).collect()
 }
 
 #[cfg(feature = "schemars")]

@@ -180,21 +180,34 @@ fn luhn_failed(brand: Option<Brand>, rule: UnionpayLuhn) -> Finding {
 /// digits are folded; anything else is a `card.invalid_character` finding (the Luhn check
 /// alone would skip it and pass `4111111111111111x`).
 pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
-    let mut findings = Vec::new();
+    let findings = Vec::new();
     let (digits, bad) = scan(input);
     let mut check = CardCheck {
         valid: false,
         potentially_valid: false,
-        luhn: !digits.is_empty() && luhn::valid(&digits),
+        luhn: !digits.is_empty() && luhn_valid(digits.as_bytes()),
         brand: None,
         co_brands: Vec::new(),
         candidates: Vec::new(),
         issuer: None,
         number: None,
-        digits: digits.into(),
+        digits: mask::Sensitive(String::new()),
         findings: Vec::new(),
     };
-    let digits = check.digits.0.clone();
+    check = validate_digits(check, &digits, bad, policy, findings);
+    check.digits = digits.into();
+    check
+}
+
+/// The body of [`validate_card`] on the scanned `digits` (moved into `check` only at the
+/// end, so they are borrowed here rather than copied) and the first bad character.
+fn validate_digits(
+    mut check: CardCheck,
+    digits: &str,
+    bad: Option<char>,
+    policy: &CardPolicy,
+    mut findings: Vec<Finding>,
+) -> CardCheck {
     if let Some(c) = bad {
         findings
             .push(Finding::new(Field::Card, Code::CardInvalidCharacter).with_detail(format!("“{}”", c.escape_debug())));
@@ -208,10 +221,10 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
         check.findings = findings;
         return check;
     }
-    check.candidates = candidates(&digits);
+    check.candidates = candidates(digits);
     let len = digits.len();
     if (MIN_LEN..=MAX_LEN).contains(&len) {
-        check.number = Some(CardNumber(digits.clone()));
+        check.number = Some(CardNumber(digits.to_owned()));
     }
     match check.candidates.as_slice() {
         [] => unknown_brand_findings(len, check.luhn, policy.unionpay_luhn, &mut findings),
@@ -219,7 +232,7 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
             let brand = *brand;
             check.brand = Some(brand);
             brand_findings(&mut check, brand, len, policy.unionpay_luhn, &mut findings);
-            apply_policy(&mut check, policy, brand, &mut findings);
+            apply_policy(&mut check, digits, policy, brand, &mut findings);
         }
         _ => {
             check.potentially_valid = true;
@@ -235,6 +248,11 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
 /// that is neither a digit nor a separator.
 fn scan(input: &str) -> (String, Option<char>) {
     let mut digits = String::with_capacity(input.len());
+    // The common case, ASCII digits and the two ASCII separators, byte by byte.
+    if input.bytes().all(|b| b.is_ascii_digit() || b == b' ' || b == b'-') {
+        digits.extend(input.bytes().filter(u8::is_ascii_digit).map(char::from));
+        return (digits, None);
+    }
     let mut bad: Option<char> = None;
     for c in input.chars().map(text::fold_width) {
         if c.is_ascii_digit() {
@@ -246,6 +264,22 @@ fn scan(input: &str) -> (String, Option<char>) {
         }
     }
     (digits, bad)
+}
+
+/// The Luhn check over ASCII digits. Hand-rolled (it is six lines) instead of the `luhn`
+/// crate's `valid`, which walks `char`s and converts each with `to_digit`: on the card
+/// bench that was a tenth of the time. `digits` is never empty here.
+fn luhn_valid(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &b) in digits.iter().rev().enumerate() {
+        let d = u32::from(b - b'0');
+        sum += if i % 2 == 1 {
+            [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][d as usize]
+        } else {
+            d
+        };
+    }
+    sum % 10 == 0
 }
 
 /// The findings for `len` digits that no brand issues: the unknown brand, and the length or
@@ -288,8 +322,8 @@ fn brand_findings(check: &mut CardCheck, brand: Brand, len: usize, rule: Unionpa
 /// The policy's findings for a card of `brand`: the brand allowed (any of a co-badged
 /// card's, as its BIN table entry lists them, recorded as `co_brands`) and, once the number
 /// is long enough to carry its BIN, the bank and card kind (recording the issuer).
-fn apply_policy(check: &mut CardCheck, policy: &CardPolicy, brand: Brand, findings: &mut Vec<Finding>) {
-    let entry = policy.bin_table.as_ref().map(|table| table.lookup(&check.digits));
+fn apply_policy(check: &mut CardCheck, digits: &str, policy: &CardPolicy, brand: Brand, findings: &mut Vec<Finding>) {
+    let entry = policy.bin_table.as_ref().map(|table| table.lookup(digits));
     if let Some(Some(e)) = entry {
         check.co_brands = e.brands.iter().copied().filter(|b| *b != brand).collect();
     }
@@ -305,7 +339,7 @@ fn apply_policy(check: &mut CardCheck, policy: &CardPolicy, brand: Brand, findin
     }
     if let Some(entry) = entry {
         // Only judge the bank once the number is complete enough to carry its BIN.
-        if check.digits.len() >= MIN_LEN {
+        if digits.len() >= MIN_LEN {
             match entry {
                 Some(entry) => {
                     if let (Some(kinds), Some(kind)) = (&policy.allowed_kinds, entry.kind) {
@@ -663,6 +697,12 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(600))]
+
+        /// The hand-rolled Luhn check agrees with the `luhn` crate it replaced, on any digits.
+        #[test]
+        fn luhn_agrees_with_the_luhn_crate(digits in "[0-9]{1,24}") {
+            prop_assert_eq!(luhn_valid(digits.as_bytes()), luhn::valid(&digits));
+        }
 
         /// A number made of a brand's own prefix, random digits to one of the brand's lengths
         /// and its Luhn digit is valid and of that brand however it is spaced, and validates
