@@ -59,6 +59,22 @@ pub struct Options {
     pub unmasked: bool,
 }
 
+/// What is wrong with an options object, without repeating a value given in it: serde's
+/// text when it names a key (`unknown field `defaultregion``, which helps a typo), else
+/// only the kind of problem (serde's `invalid type: string "6222…"` would repeat a card
+/// number given by mistake).
+fn options_problem(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let names_a_key = ["unknown field", "missing field", "duplicate field"]
+        .iter()
+        .any(|p| text.starts_with(p));
+    if names_a_key {
+        text
+    } else {
+        super::json_problem(e).to_owned()
+    }
+}
+
 /// `Some(None)` for an explicit `null`, `None` (by `default`) for an absent key.
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
     Option::<String>::deserialize(d).map(Some)
@@ -69,7 +85,7 @@ impl Options {
     pub fn from_json(json: Option<&str>) -> Result<Options, String> {
         match json.map(str::trim) {
             None | Some("") | Some("null") => Ok(Options::default()),
-            Some(text) => serde_json::from_str(text).map_err(|e| format!("bad options: {e}")),
+            Some(text) => serde_json::from_str(text).map_err(|e| format!("bad options: {}", options_problem(&e))),
         }
     }
 
@@ -300,6 +316,18 @@ mod tests {
 
     fn opts(json: &str) -> Options {
         Options::from_json(Some(json)).unwrap()
+    }
+
+    #[test]
+    fn bad_options_say_what_is_wrong_without_the_value() {
+        let e = Options::from_json(Some(
+            r#"{"brand": "6222021234567890128", "allowQuotedLocal": "6222021234567890128"}"#,
+        ))
+        .unwrap_err();
+        assert!(e.starts_with("bad options: "), "{e}");
+        assert!(!e.contains("6222021234567890128"), "{e}");
+        let e = Options::from_json(Some(r#"{"defaultregion": "CN"}"#)).unwrap_err();
+        assert!(e.contains("unknown field `defaultregion`"), "{e}");
     }
 
     #[test]
