@@ -23,7 +23,10 @@ use crate::validate::{
 /// Checks one field on its own and returns its view as JSON text. A security code is
 /// judged against `options.brand`.
 pub fn check_json(field: Field, input: &str, options: &Options, today: Date) -> Result<String, String> {
-    let view = options.resolve(Some(field), || today)?.field(field, input);
+    let view = options
+        .resolve(Some(field), || today)
+        .map_err(|e| e.to_string())?
+        .field(field, input);
     serde_json::to_string(&view).map_err(|e| e.to_string())
 }
 
@@ -39,7 +42,10 @@ pub fn validate_json(inputs_json: &str, options: &Options, today: Date) -> Resul
             e.column()
         )
     })?;
-    let form: FormView = options.resolve(None, || today)?.form(&inputs);
+    let form: FormView = options
+        .resolve(None, || today)
+        .map_err(|e| e.to_string())?
+        .form(&inputs);
     serde_json::to_string(&form).map_err(|e| e.to_string())
 }
 
@@ -47,7 +53,11 @@ pub fn validate_json(inputs_json: &str, options: &Options, today: Date) -> Resul
 /// in UTF-16 code units, as JavaScript's `selectionStart` counts them: `caret` (clamped to
 /// the text; `None` for its end) is where the caret is in `text`, and the position returned
 /// is in the formatted text, just after the same digit. See [`format_as_you_type`].
-pub fn phone_as_you_type(text: &str, caret: Option<f64>, options: &Options) -> Result<PhoneAsYouType, String> {
+pub fn phone_as_you_type(
+    text: &str,
+    caret: Option<f64>,
+    options: &Options,
+) -> Result<PhoneAsYouType, crate::validate::options::OptionError> {
     let region = options.default_region()?;
     let caret = match caret {
         None => text.chars().count(),
@@ -247,8 +257,8 @@ export interface BrandInfo {
 }
 "#;
 
-fn js_error(message: String) -> JsError {
-    JsError::new(&message)
+fn js_error(message: impl std::fmt::Display) -> JsError {
+    JsError::new(&message.to_string())
 }
 
 /// The JSON text of an options object, `None` when it is absent.

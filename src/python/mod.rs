@@ -43,7 +43,7 @@ fn resolve(func: &str, field: Option<Field>, kwargs: Option<&Bound<'_, PyDict>>)
     let options: Options = options::from_kwargs(func, field, kwargs)?;
     options
         .resolve(field, today)
-        .map_err(|e| OptionError::new_err(options::python_names(&e)))
+        .map_err(|e| OptionError::new_err(e.python_message()))
 }
 
 fn one<'py>(

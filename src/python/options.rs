@@ -9,23 +9,23 @@ use pyo3::types::{PyBool, PyDict, PyString};
 use crate::validate::options::Options;
 use crate::validate::Field;
 
-/// Every option: its Python name and its JavaScript name (which the shared messages use).
-const NAMES: &[(&str, &str)] = &[
-    ("region", "defaultRegion"),
-    ("allowed_regions", "allowedRegions"),
-    ("require_mobile", "requireMobile"),
-    ("virtual_operator", "virtualOperator"),
-    ("phone_ranges", "phoneRanges"),
-    ("allow_quoted_local", "allowQuotedLocal"),
-    ("allow_ip_literal", "allowIpLiteral"),
-    ("allowed_brands", "allowedBrands"),
-    ("bin_table", "binTable"),
-    ("allowed_kinds", "allowedKinds"),
-    ("unionpay_luhn", "unionpayLuhn"),
-    ("brand", "brand"),
-    ("today", "today"),
-    ("lang", "lang"),
-    ("unmasked", "unmasked"),
+/// Every option, by its Python name.
+const NAMES: &[&str] = &[
+    "region",
+    "allowed_regions",
+    "require_mobile",
+    "virtual_operator",
+    "phone_ranges",
+    "allow_quoted_local",
+    "allow_ip_literal",
+    "allowed_brands",
+    "bin_table",
+    "allowed_kinds",
+    "unionpay_luhn",
+    "brand",
+    "today",
+    "lang",
+    "unmasked",
 ];
 
 /// How an error names a key the caller gave (an option's or a column's name): as given when
@@ -43,11 +43,6 @@ pub fn shown_name(key: &str) -> String {
     }
 }
 
-/// A message of [`Options`] with the options named as Python names them.
-pub fn python_names(message: &str) -> String {
-    NAMES.iter().fold(message.to_owned(), |m, (py, js)| m.replace(js, py))
-}
-
 /// The options given as keywords to `func`, which checks `field` (`None`: a whole form, whose
 /// security code is judged by the card's brand, so `brand` is not one of its options).
 pub fn from_kwargs(func: &str, field: Option<Field>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
@@ -58,10 +53,10 @@ pub fn from_kwargs(func: &str, field: Option<Field>, kwargs: Option<&Bound<'_, P
     for (key, value) in kwargs.iter() {
         let key: String = key.extract()?;
         let key = key.as_str();
-        if !NAMES.iter().any(|(py, _)| *py == key) || (key == "brand" && field.is_none()) {
+        if !NAMES.contains(&key) || (key == "brand" && field.is_none()) {
             let known: Vec<&str> = NAMES
                 .iter()
-                .map(|(py, _)| *py)
+                .copied()
                 .filter(|py| field.is_some() || *py != "brand")
                 .collect();
             return Err(PyTypeError::new_err(format!(
@@ -182,14 +177,5 @@ mod tests {
         ] {
             assert!(!shown_name(value).contains(value) || value.is_empty(), "{value}");
         }
-    }
-
-    #[test]
-    fn shared_messages_use_the_python_names() {
-        assert_eq!(
-            python_names("unknown virtualOperator: use \"allow\""),
-            "unknown virtual_operator: use \"allow\""
-        );
-        assert_eq!(python_names("bad binTable: line 1"), "bad bin_table: line 1");
     }
 }

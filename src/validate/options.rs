@@ -12,9 +12,138 @@ use std::sync::Arc;
 
 use super::{
     validate, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_name,
-    validate_phone, BinTable, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldView, FieldViews, Inputs,
-    Lang, PhoneOptions, PhoneRanges, Policy, Region, SegmentPolicy, UnionpayLuhn, UnknownBrand, Validation,
+    validate_phone, BinTable, BinTableError, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldView,
+    FieldViews, Inputs, Lang, PhoneOptions, PhoneRanges, PhoneRangesError, Policy, Region, SegmentPolicy, UnionpayLuhn,
+    UnknownBrand, Validation,
 };
+
+/// An option whose value makes no sense, by the names the bindings give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OptionName {
+    DefaultRegion,
+    AllowedRegions,
+    VirtualOperator,
+    PhoneRanges,
+    AllowedBrands,
+    BinTable,
+    AllowedKinds,
+    UnionpayLuhn,
+    Brand,
+    Today,
+    Lang,
+}
+
+impl OptionName {
+    /// As JavaScript spells it (the key of the options object).
+    pub fn js(self) -> &'static str {
+        match self {
+            OptionName::DefaultRegion => "defaultRegion",
+            OptionName::AllowedRegions => "allowedRegions",
+            OptionName::VirtualOperator => "virtualOperator",
+            OptionName::PhoneRanges => "phoneRanges",
+            OptionName::AllowedBrands => "allowedBrands",
+            OptionName::BinTable => "binTable",
+            OptionName::AllowedKinds => "allowedKinds",
+            OptionName::UnionpayLuhn => "unionpayLuhn",
+            OptionName::Brand => "brand",
+            OptionName::Today => "today",
+            OptionName::Lang => "lang",
+        }
+    }
+
+    /// As Python spells it (the keyword argument).
+    pub fn python(self) -> &'static str {
+        match self {
+            OptionName::DefaultRegion => "region",
+            OptionName::AllowedRegions => "allowed_regions",
+            OptionName::VirtualOperator => "virtual_operator",
+            OptionName::PhoneRanges => "phone_ranges",
+            OptionName::AllowedBrands => "allowed_brands",
+            OptionName::BinTable => "bin_table",
+            OptionName::AllowedKinds => "allowed_kinds",
+            OptionName::UnionpayLuhn => "unionpay_luhn",
+            OptionName::Brand => "brand",
+            OptionName::Today => "today",
+            OptionName::Lang => "lang",
+        }
+    }
+}
+
+/// Options that make no sense. No message repeats a value given (an option could hold a
+/// person's value by mistake); the BIN table's and the ranges' errors name a line and what
+/// is wrong with it, and stay reachable as the [`std::error::Error::source`].
+///
+/// `Display` names the options as JavaScript does; [`OptionError::python_message`] as Python
+/// does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OptionError {
+    /// The options object is not one (JSON of the wrong shape, an unknown key): serde's text
+    /// when it names a key (`unknown field `defaultregion``), else only the kind of problem.
+    Json(String),
+    Lang,
+    /// `defaultRegion` or one of `allowedRegions`.
+    Region(OptionName),
+    VirtualOperator,
+    PhoneRanges(#[source] PhoneRangesError),
+    /// `brand` or one of `allowedBrands`.
+    Brand(OptionName),
+    BinTable(#[source] BinTableError),
+    CardKind,
+    UnionpayLuhn,
+    Today,
+}
+
+impl OptionError {
+    /// The option the error is about; `None` for an options object that is not one.
+    pub fn option(&self) -> Option<OptionName> {
+        match self {
+            OptionError::Json(_) => None,
+            OptionError::Lang => Some(OptionName::Lang),
+            OptionError::Region(name) | OptionError::Brand(name) => Some(*name),
+            OptionError::VirtualOperator => Some(OptionName::VirtualOperator),
+            OptionError::PhoneRanges(_) => Some(OptionName::PhoneRanges),
+            OptionError::BinTable(_) => Some(OptionName::BinTable),
+            OptionError::CardKind => Some(OptionName::AllowedKinds),
+            OptionError::UnionpayLuhn => Some(OptionName::UnionpayLuhn),
+            OptionError::Today => Some(OptionName::Today),
+        }
+    }
+
+    /// The message with the options named as Python's keyword arguments are.
+    pub fn python_message(&self) -> String {
+        self.message(OptionName::python)
+    }
+
+    /// The message, naming each option by `name`; the source's text (a BIN table's line and
+    /// what is wrong with it) is part of it, as the bindings show no cause chain.
+    fn message(&self, name: fn(OptionName) -> &'static str) -> String {
+        match self {
+            OptionError::Json(problem) => format!("bad options: {problem}"),
+            OptionError::Lang => "unknown language: use \"en\" or \"zh-CN\"".to_owned(),
+            OptionError::Region(_) => "unknown region: use a CLDR region code such as CN, HK, US".to_owned(),
+            OptionError::VirtualOperator => format!(
+                "unknown {}: use \"allow\", \"warn\" or \"reject\"",
+                name(OptionName::VirtualOperator)
+            ),
+            OptionError::PhoneRanges(e) => format!("bad {}: {e}", name(OptionName::PhoneRanges)),
+            OptionError::Brand(_) => {
+                "unknown card brand: use a name such as visa, mastercard, unionpay, american-express".to_owned()
+            }
+            OptionError::BinTable(e) => format!("bad {}: {e}", name(OptionName::BinTable)),
+            OptionError::CardKind => "unknown card kind: use debit, credit or prepaid".to_owned(),
+            OptionError::UnionpayLuhn => format!("bad {}: use \"warn\" or \"error\"", name(OptionName::UnionpayLuhn)),
+            OptionError::Today => format!("bad {}: use YYYY-MM-DD, a date that exists", name(OptionName::Today)),
+        }
+    }
+}
+
+impl std::fmt::Display for OptionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(OptionName::js))
+    }
+}
 
 /// The options every function accepts; each uses those that concern its field. Keys are
 /// camelCase, as JavaScript spells them; an unknown key is an error, so a typo never goes
@@ -82,49 +211,51 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 
 impl Options {
     /// Parses the JSON text of an options object; `None` or `null` means all defaults.
-    pub fn from_json(json: Option<&str>) -> Result<Options, String> {
+    pub fn from_json(json: Option<&str>) -> Result<Options, OptionError> {
         match json.map(str::trim) {
             None | Some("") | Some("null") => Ok(Options::default()),
-            Some(text) => serde_json::from_str(text).map_err(|e| format!("bad options: {}", options_problem(&e))),
+            Some(text) => serde_json::from_str(text).map_err(|e| OptionError::Json(options_problem(&e))),
         }
     }
 
     /// The language of messages and hints.
-    pub fn lang(&self) -> Result<Lang, String> {
+    pub fn lang(&self) -> Result<Lang, OptionError> {
         match &self.lang {
             None => Ok(Lang::En),
-            Some(l) => l
-                .parse()
-                .map_err(|_| "unknown language: use \"en\" or \"zh-CN\"".to_owned()),
+            Some(l) => l.parse().map_err(|_| OptionError::Lang),
         }
     }
 
     /// The region of national-form numbers, checked as the CLI checks `--region`.
-    pub fn default_region(&self) -> Result<Option<Region>, String> {
+    pub fn default_region(&self) -> Result<Option<Region>, OptionError> {
         match &self.default_region {
             None => Ok(PhoneOptions::default().default_region),
             Some(None) => Ok(None),
-            Some(Some(r)) => Region::parse_optional(r).map_err(|_| unknown_region()),
+            Some(Some(r)) => Region::parse_optional(r).map_err(|_| OptionError::Region(OptionName::DefaultRegion)),
         }
     }
 
     /// The phone options, regions checked as the CLI checks `--region` and `--allow-region`.
-    pub fn phone(&self) -> Result<PhoneOptions, String> {
+    pub fn phone(&self) -> Result<PhoneOptions, OptionError> {
         let default_region = self.default_region()?;
         let allowed_regions = match &self.allowed_regions {
             None => None,
-            Some(rs) => Some(rs.iter().map(|r| region(r)).collect::<Result<_, _>>()?),
+            Some(rs) => Some(
+                rs.iter()
+                    .map(|r| {
+                        r.parse::<Region>()
+                            .map_err(|_| OptionError::Region(OptionName::AllowedRegions))
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
         };
         let virtual_operator = match &self.virtual_operator {
             None => SegmentPolicy::default(),
-            Some(p) => SegmentPolicy::parse(p)
-                .ok_or_else(|| "unknown virtualOperator: use \"allow\", \"warn\" or \"reject\"".to_owned())?,
+            Some(p) => SegmentPolicy::parse(p).ok_or(OptionError::VirtualOperator)?,
         };
         let ranges = match &self.phone_ranges {
             None => None,
-            Some(csv) => Some(Arc::new(
-                PhoneRanges::parse(csv).map_err(|e| format!("bad phoneRanges: {e}"))?,
-            )),
+            Some(csv) => Some(Arc::new(PhoneRanges::parse(csv).map_err(OptionError::PhoneRanges)?)),
         };
         Ok(PhoneOptions {
             default_region,
@@ -144,28 +275,30 @@ impl Options {
     }
 
     /// The card policy.
-    pub fn card(&self) -> Result<CardPolicy, String> {
+    pub fn card(&self) -> Result<CardPolicy, OptionError> {
         let allowed_brands = match &self.allowed_brands {
             None => None,
-            Some(bs) => Some(bs.iter().map(|b| brand(b)).collect::<Result<_, _>>()?),
+            Some(bs) => Some(
+                bs.iter()
+                    .map(|b| brand(b, OptionName::AllowedBrands))
+                    .collect::<Result<_, _>>()?,
+            ),
         };
         let bin_table = match &self.bin_table {
             None => None,
-            Some(csv) => Some(BinTable::parse(csv).map_err(|e| format!("bad binTable: {e}"))?),
+            Some(csv) => Some(BinTable::parse(csv).map_err(OptionError::BinTable)?),
         };
         let allowed_kinds = match &self.allowed_kinds {
             None => None,
             Some(ks) => Some(
                 ks.iter()
-                    .map(|k| {
-                        CardKind::parse(k).ok_or_else(|| "unknown card kind: use debit, credit or prepaid".to_owned())
-                    })
+                    .map(|k| CardKind::parse(k).ok_or(OptionError::CardKind))
                     .collect::<Result<_, _>>()?,
             ),
         };
         let unionpay_luhn = match &self.unionpay_luhn {
             None => UnionpayLuhn::default(),
-            Some(r) => UnionpayLuhn::parse(r).ok_or("bad unionpayLuhn: use \"warn\" or \"error\"")?,
+            Some(r) => UnionpayLuhn::parse(r).ok_or(OptionError::UnionpayLuhn)?,
         };
         Ok(CardPolicy {
             allowed_brands,
@@ -176,20 +309,20 @@ impl Options {
     }
 
     /// The brand the security code belongs to.
-    pub fn brand(&self) -> Result<Option<Brand>, String> {
-        self.brand.as_deref().map(brand).transpose()
+    pub fn brand(&self) -> Result<Option<Brand>, OptionError> {
+        self.brand.as_deref().map(|b| brand(b, OptionName::Brand)).transpose()
     }
 
     /// `today` if given, else what `now` says.
-    pub fn today(&self, now: impl FnOnce() -> Date) -> Result<Date, String> {
+    pub fn today(&self, now: impl FnOnce() -> Date) -> Result<Date, OptionError> {
         match &self.today {
             None => Ok(now()),
-            Some(s) => parse_date(s).ok_or_else(|| "bad today: use YYYY-MM-DD, a date that exists".to_owned()),
+            Some(s) => parse_date(s).ok_or(OptionError::Today),
         }
     }
 
     /// The policy for every field, as `validate` uses it.
-    pub fn policy(&self) -> Result<Policy, String> {
+    pub fn policy(&self) -> Result<Policy, OptionError> {
         Ok(Policy {
             phone: self.phone()?,
             email: self.email(),
@@ -202,7 +335,7 @@ impl Options {
     /// JavaScript API does for one field; with `None`, every option but `brand` (a whole
     /// form judges the security code by the card's brand). The language and `today` are
     /// always checked; `now` is called only when `today` is absent.
-    pub fn resolve(&self, field: Option<Field>, now: impl FnOnce() -> Date) -> Result<Resolved, String> {
+    pub fn resolve(&self, field: Option<Field>, now: impl FnOnce() -> Date) -> Result<Resolved, OptionError> {
         let concerns = |f: Field| field.is_none_or(|only| only == f);
         let lang = self.lang()?;
         let today = self.today(now)?;
@@ -280,21 +413,9 @@ pub struct FormView {
     pub fields: FieldViews,
 }
 
-fn region(r: &str) -> Result<Region, String> {
-    r.parse::<Region>().map_err(|_| unknown_region())
-}
-
-/// The error for a region that is not one; like every message here, it never repeats what
-/// was given (an option could hold a person's value by mistake).
-fn unknown_region() -> String {
-    "unknown region: use a CLDR region code such as CN, HK, US".to_owned()
-}
-
-fn brand(b: &str) -> Result<Brand, String> {
+fn brand(b: &str, option: OptionName) -> Result<Brand, OptionError> {
     // UnknownBrand's message repeats the name: an option could hold a card number by mistake.
-    b.parse().map_err(|_: UnknownBrand| {
-        "unknown card brand: use a name such as visa, mastercard, unionpay, american-express".to_owned()
-    })
+    b.parse().map_err(|_: UnknownBrand| OptionError::Brand(option))
 }
 
 /// `YYYY-MM-DD`, a date that exists.
@@ -323,11 +444,13 @@ mod tests {
         let e = Options::from_json(Some(
             r#"{"brand": "6222021234567890128", "allowQuotedLocal": "6222021234567890128"}"#,
         ))
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("bad options: "), "{e}");
         assert!(!e.contains("6222021234567890128"), "{e}");
-        let e = Options::from_json(Some(r#"{"defaultregion": "CN"}"#)).unwrap_err();
-        assert!(e.contains("unknown field `defaultregion`"), "{e}");
+        let e = opts(r#"{"brand": "6222021234567890128"}"#).brand().unwrap_err();
+        assert_eq!(e, OptionError::Brand(OptionName::Brand));
+        assert!(!e.to_string().contains("6222021234567890128"), "{e}");
     }
 
     #[test]
@@ -349,25 +472,77 @@ mod tests {
                 .map(Region::as_str),
             Some("US")
         );
-        assert!(opts(r#"{"defaultRegion": "XX"}"#).phone().is_err());
-        assert!(opts(r#"{"allowedRegions": ["CN", "ZZ"]}"#).phone().is_err());
+        assert_eq!(
+            opts(r#"{"defaultRegion": "XX"}"#).phone().unwrap_err(),
+            OptionError::Region(OptionName::DefaultRegion)
+        );
+        assert_eq!(
+            opts(r#"{"allowedRegions": ["CN", "ZZ"]}"#).phone().unwrap_err(),
+            OptionError::Region(OptionName::AllowedRegions)
+        );
     }
 
     #[test]
     fn usage_errors_say_what_is_wrong() {
         let e = Options::from_json(Some(r#"{"defaultregion": "CN"}"#)).unwrap_err();
-        assert!(e.contains("unknown field `defaultregion`"), "{e}");
-        assert!(opts(r#"{"lang": "fr"}"#).lang().unwrap_err().contains("zh-CN"));
+        assert!(e.to_string().contains("unknown field `defaultregion`"), "{e}");
+        assert_eq!(e.option(), None);
+        let e = opts(r#"{"lang": "fr"}"#).lang().unwrap_err();
+        assert_eq!(e.to_string(), "unknown language: use \"en\" or \"zh-CN\"");
+        assert_eq!(e.option(), Some(OptionName::Lang));
         assert!(opts(r#"{"brand": "visa card"}"#).brand().is_err());
-        assert!(opts(r#"{"today": "2026-02-30"}"#).today(today).is_err());
-        assert!(opts(r#"{"allowedKinds": ["gift"]}"#).card().is_err());
-        assert!(opts(r#"{"binTable": "622202,ICBC,gift"}"#).card().is_err());
-        assert!(opts(r#"{"unionpayLuhn": "strict"}"#)
-            .card()
-            .unwrap_err()
-            .contains("\"warn\" or \"error\""));
+        assert_eq!(
+            opts(r#"{"today": "2026-02-30"}"#).today(today).unwrap_err().to_string(),
+            "bad today: use YYYY-MM-DD, a date that exists"
+        );
+        assert_eq!(
+            opts(r#"{"allowedKinds": ["gift"]}"#).card().unwrap_err(),
+            OptionError::CardKind
+        );
+        assert_eq!(
+            opts(r#"{"unionpayLuhn": "strict"}"#).card().unwrap_err().to_string(),
+            "bad unionpayLuhn: use \"warn\" or \"error\""
+        );
         assert_eq!(opts(r#"{"lang": "zh_CN"}"#).lang(), Ok(Lang::ZhCn));
         assert_eq!(Options::from_json(None).unwrap().lang(), Ok(Lang::En));
+    }
+
+    #[test]
+    fn a_tables_error_keeps_its_line_as_the_source() {
+        use std::error::Error as _;
+        let e = opts(r#"{"binTable": "622202,ICBC,debit\n622203,ICBC,gift"}"#)
+            .card()
+            .unwrap_err();
+        let OptionError::BinTable(source) = &e else {
+            panic!("not a BIN table error: {e:?}");
+        };
+        assert_eq!(source.line, 2);
+        assert_eq!(e.to_string(), format!("bad binTable: {source}"));
+        assert_eq!(e.source().map(ToString::to_string), Some(source.to_string()));
+        let e = opts(r#"{"phoneRanges": "+86 149,satellite"}"#).phone().unwrap_err();
+        assert!(matches!(&e, OptionError::PhoneRanges(s) if s.line == 1), "{e:?}");
+        assert!(e.to_string().starts_with("bad phoneRanges: line 1: "), "{e}");
+    }
+
+    #[test]
+    fn python_messages_name_the_keyword_arguments() {
+        let e = opts(r#"{"virtualOperator": "block"}"#).phone().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown virtualOperator: use \"allow\", \"warn\" or \"reject\""
+        );
+        assert_eq!(
+            e.python_message(),
+            "unknown virtual_operator: use \"allow\", \"warn\" or \"reject\""
+        );
+        let e = opts(r#"{"binTable": "622202,ICBC,gift"}"#).card().unwrap_err();
+        assert!(
+            e.python_message().starts_with("bad bin_table: line 1: "),
+            "{}",
+            e.python_message()
+        );
+        let e = opts(r#"{"unionpayLuhn": "strict"}"#).card().unwrap_err();
+        assert_eq!(e.python_message(), "bad unionpay_luhn: use \"warn\" or \"error\"");
     }
 
     #[test]
