@@ -559,8 +559,9 @@ const LONGEST_PROVIDER: usize = {
 
 /// A string's bytes counted (each folded to 7 bits), for a cheap lower bound of its edit
 /// distance to others (with or without adjacent swaps): the bag distance, the larger of the
-/// surplus bytes on either side. Each edit changes it by at most one, and a swap not at all,
-/// so a bound above the limit rules a provider out without the full computation.
+/// surplus bytes on either side. Each edit of an ASCII character changes it by at most one,
+/// and a swap not at all, so a bound above the limit rules a provider out without the full
+/// computation.
 struct Bag {
     counts: [u8; 128],
     len: usize,
