@@ -143,12 +143,18 @@ pub fn validate_email(input: &str, policy: &EmailPolicy) -> EmailCheck {
             return check;
         }
     };
-    // The fold is one character for one, so the typed local part is as many characters long.
-    let folded = typed.chars().zip(local.chars()).any(|(t, l)| t != l);
+    // The fold is one character for one, so the typed local part is as many characters long
+    // (and the same when nothing was folded).
+    let folded = matches!(s, Cow::Owned(_)) && typed.chars().zip(local.chars()).any(|(t, l)| t != l);
     // RFC 6532 section 3.1: the local part is compared in NFC; its length counts as typed
     // and in NFC, whichever is longer, as a server may receive either.
     let typed_octets = local.len();
-    let local = ComposingNormalizerBorrowed::new_nfc().normalize(local);
+    // ASCII is its own NFC: only other local parts need the normalizer.
+    let local = if local.is_ascii() {
+        Cow::Borrowed(local)
+    } else {
+        ComposingNormalizerBorrowed::new_nfc().normalize(local)
+    };
     let local_octets = typed_octets.max(local.len());
     let local_code = local_part_code(&local, local_octets, policy);
     if let Some(code) = local_code {
@@ -211,10 +217,19 @@ fn is_quoted(local: &str) -> bool {
 /// The quoted string `s` starts with, up to the last `"@`, or nothing: the part of the
 /// address where RFC 5321 lets a space stand.
 fn quoted_prefix(s: &str) -> &str {
+    if !s.starts_with('"') {
+        return "";
+    }
     match s.rfind("\"@") {
-        Some(end) if end > 0 && s.starts_with('"') => &s[..=end],
+        Some(end) if end > 0 => &s[..=end],
         _ => "",
     }
+}
+
+/// Whether `s` holds one of the [`AT_SIGNS`].
+fn has_at_sign(s: &str) -> bool {
+    // Byte by byte for the ASCII one: a UTF-8 byte that is `@` is the character.
+    s.bytes().any(|b| b == b'@') || (!s.is_ascii() && s.contains(AT_SIGNS))
 }
 
 /// Whether `c` is invisible (zero-width, bidirectional and other format characters) or a
@@ -242,17 +257,17 @@ fn split_address(s: &str) -> Result<(&str, &str), Code> {
     if s.chars().any(is_invisible_or_control) {
         return Err(Code::EmailInvisibleCharacter);
     }
-    if s.contains(['<', '>']) {
+    if s.bytes().any(|b| b == b'<' || b == b'>') {
         return Err(Code::EmailDisplayName);
     }
     let quoted = quoted_prefix(s);
     if quoted.chars().any(|c| text::is_space(c) && c != ' ') || s[quoted.len()..].chars().any(text::is_space) {
         return Err(Code::EmailWhitespace);
     }
-    let Some((local, domain)) = s.rsplit_once('@') else {
+    let Some((local, domain)) = rsplit_once_ascii(s, b'@') else {
         return Err(Code::EmailMissingAt);
     };
-    if (!is_quoted(local) && local.contains(AT_SIGNS)) || domain.contains(AT_SIGNS) {
+    if (!is_quoted(local) && has_at_sign(local)) || has_at_sign(domain) {
         return Err(Code::EmailMultipleAt);
     }
     if local.is_empty() {
@@ -393,6 +408,32 @@ fn ip_literal(domain: &str) -> Option<String> {
     }
 }
 
+/// The labels of `domain`, as `domain.split('.')` yields them, found byte by byte (which is
+/// quicker on names this short than the searcher `split` sets up).
+fn labels(domain: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(domain);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.bytes().position(|b| b == b'.') {
+            Some(dot) => {
+                rest = Some(&s[dot + 1..]);
+                Some(&s[..dot])
+            }
+            None => {
+                rest = None;
+                Some(s)
+            }
+        }
+    })
+}
+
+/// `s.rsplit_once(sep)` for an ASCII `sep`, found byte by byte as in [`labels`].
+fn rsplit_once_ascii(s: &str, sep: u8) -> Option<(&str, &str)> {
+    debug_assert!(sep.is_ascii());
+    let at = s.bytes().rposition(|b| b == sep)?;
+    Some((&s[..at], &s[at + 1..]))
+}
+
 /// Lowercases and converts the domain to ASCII (punycode) and Unicode forms, checking it
 /// is a host name under IDNA2008: labels of 1-63 octets, 253 in all, of letters, digits and
 /// hyphens (any script's letters and digits, [`idna2008`]), no hyphen first or last, and
@@ -406,7 +447,7 @@ fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
     labels_and_characters(&lower)?;
     // Plain ASCII names without punycode labels are their own ASCII and Unicode forms; only
     // the others need the (much slower) IDNA processing, and none longer than a domain can be.
-    let plain = lower.is_ascii() && !lower.split('.').any(|l| l.starts_with("xn--"));
+    let plain = lower.is_ascii() && !labels(&lower).any(|l| l.starts_with("xn--"));
     let unicode = if plain {
         lower
     } else if lower.chars().count() > 253 {
@@ -420,7 +461,7 @@ fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
         labels_and_characters(&mapped)?;
         mapped.into_owned()
     };
-    for label in unicode.split('.') {
+    for label in labels(&unicode) {
         let reserved = label.get(2..4) == Some("--");
         if label.starts_with('-') || label.ends_with('-') || reserved {
             return Err(finding(Code::EmailDomainHyphen));
@@ -446,7 +487,7 @@ fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
     if ascii.len() > 253 {
         return Err(finding(Code::EmailDomainTooLong));
     }
-    if ascii.split('.').any(|label| label.len() > 63) {
+    if labels(&ascii).any(|label| label.len() > 63) {
         return Err(finding(Code::EmailDomainLabelTooLong));
     }
     Ok((ascii, unicode))
@@ -455,14 +496,15 @@ fn normalize_domain(domain: &str) -> Result<(String, String), Finding> {
 /// Checks that `domain` has no empty label and no ASCII character a host name cannot have
 /// (anything but letters, digits, hyphens and dots), naming the first.
 fn labels_and_characters(domain: &str) -> Result<(), Finding> {
-    if domain.split('.').any(str::is_empty) {
+    if labels(domain).any(str::is_empty) {
         return Err(finding(Code::EmailDomainLabelEmpty));
     }
+    // Byte by byte: the bytes of other characters are not ASCII.
     match domain
-        .chars()
-        .find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
+        .bytes()
+        .find(|b| b.is_ascii() && !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b'.'))
     {
-        Some(bad) => Err(invalid_character(bad)),
+        Some(bad) => Err(invalid_character(char::from(bad))),
         None => Ok(()),
     }
 }
@@ -476,7 +518,7 @@ fn invalid_character(bad: char) -> Finding {
 /// least two labels, and a top-level domain that is one: two or more letters, or an `xn--`
 /// label (which [`normalize_domain`] has decoded).
 fn domain_policy(ascii: &str) -> Option<Finding> {
-    let tld = ascii.rsplit('.').next().unwrap_or_default();
+    let tld = rsplit_once_ascii(ascii, b'.').map_or(ascii, |(_, tld)| tld);
     let single_label = !ascii.contains('.');
     if SPECIAL_TLDS.contains(&tld) {
         return Some(finding(Code::EmailSpecialUseDomain).with_detail(format!(".{tld}")));
@@ -502,20 +544,54 @@ fn domain_policy(ascii: &str) -> Option<Finding> {
     None
 }
 
-/// A cheap lower bound of the edit distance (with or without adjacent swaps): the larger of
-/// the surplus characters on either side. Each edit changes it by at most one, and a swap not
-/// at all, so a bound above the limit rules a provider out without the full computation.
-fn bag_distance(a: &str, b: &str) -> usize {
-    let mut counts = [0i32; 128];
-    for c in a.bytes() {
-        counts[usize::from(c & 0x7f)] += 1;
+/// The length of the longest provider's domain.
+const LONGEST_PROVIDER: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < PROVIDERS.len() {
+        if PROVIDERS[i].len() > longest {
+            longest = PROVIDERS[i].len();
+        }
+        i += 1;
     }
-    for c in b.bytes() {
-        counts[usize::from(c & 0x7f)] -= 1;
+    longest
+};
+
+/// A string's bytes counted (each folded to 7 bits), for a cheap lower bound of its edit
+/// distance to others (with or without adjacent swaps): the bag distance, the larger of the
+/// surplus bytes on either side. Each edit of an ASCII character changes it by at most one,
+/// and a swap not at all, so a bound above the limit rules a provider out without the full
+/// computation.
+struct Bag {
+    counts: [u8; 128],
+    len: usize,
+}
+
+impl Bag {
+    /// The bag of `s`, if it is at most 255 bytes long (the counts are bytes).
+    fn new(s: &str) -> Option<Bag> {
+        u8::try_from(s.len()).ok()?;
+        let mut counts = [0u8; 128];
+        for b in s.bytes() {
+            counts[usize::from(b & 0x7f)] += 1;
+        }
+        Some(Bag { counts, len: s.len() })
     }
-    let surplus: i32 = counts.iter().filter(|c| **c > 0).sum();
-    let deficit: i32 = -counts.iter().filter(|c| **c < 0).sum::<i32>();
-    surplus.max(deficit) as usize
+
+    /// The bag distance to `other`: the surplus on this side is `len - common`, on the other
+    /// `other.len() - common`, where `common` counts the bytes both have (as often as both do).
+    fn distance(&self, other: &str) -> usize {
+        let mut left = self.counts;
+        let mut common = 0;
+        for b in other.bytes() {
+            let n = &mut left[usize::from(b & 0x7f)];
+            if *n > 0 {
+                *n -= 1;
+                common += 1;
+            }
+        }
+        self.len.max(other.len()) - common
+    }
 }
 
 /// A common provider's domain that `domain` is probably a typo of, or `domain` with its
@@ -526,26 +602,44 @@ pub fn suggest(domain: &str) -> Option<String> {
     if PROVIDERS.contains(&domain) {
         return None;
     }
-    let limit = if domain.len() <= 6 { 1 } else { 2 };
-    let best = PROVIDERS
-        .iter()
-        // Each edit changes the length by at most one: most providers are out of reach
-        // without computing the distance.
-        .filter(|p| p.len().abs_diff(domain.len()) <= limit && bag_distance(domain, p) <= limit)
-        .map(|p| (strsim::osa_distance(domain, p), *p))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d);
-    if let Some((_, p)) = best {
+    if let Some(p) = nearest_provider(domain) {
         return Some(p.to_owned());
     }
-    let (rest, tld) = domain.rsplit_once('.')?;
-    if !mask::is_plausible_host(domain) {
+    let (rest, tld) = rsplit_once_ascii(domain, b'.')?;
+    // The cheap test first: judging the host can decode punycode.
+    let (_, fix) = TLD_TYPOS.iter().find(|(typo, _)| *typo == tld)?;
+    mask::is_plausible_host(domain).then(|| format!("{rest}.{fix}"))
+}
+
+/// The provider nearest `domain` by edit distance (`strsim::osa_distance`), within one edit
+/// for up to 6 characters and two for longer ones; of equally near ones, the first in
+/// [`PROVIDERS`]. The length difference and the bag distance bound the edit distance from
+/// below, so a provider they put as far as the best so far is skipped uncomputed.
+fn nearest_provider(domain: &str) -> Option<&'static str> {
+    let limit = if domain.len() <= 6 { 1 } else { 2 };
+    if domain.len() > LONGEST_PROVIDER + limit {
         return None;
     }
-    TLD_TYPOS
-        .iter()
-        .find(|(typo, _)| *typo == tld)
-        .map(|(_, fix)| format!("{rest}.{fix}"))
+    let bag = Bag::new(domain)?;
+    // The bounds count bytes, and a character of several bytes is one edit: for a domain
+    // with one, they only rule out what is beyond the limit (as ever), not what is merely
+    // no nearer than the best so far.
+    let ascii = domain.is_ascii();
+    let mut best: Option<(usize, &'static str)> = None;
+    for p in PROVIDERS {
+        // How near a provider must be to be the best: within the limit, then nearer than
+        // the best so far.
+        let beat = best.map_or(limit + 1, |(d, _)| d);
+        let prune = if ascii { beat } else { limit + 1 };
+        if p.len().abs_diff(domain.len()) >= prune || bag.distance(p) >= prune {
+            continue;
+        }
+        let d = strsim::osa_distance(domain, p);
+        if d < beat {
+            best = Some((d, p));
+        }
+    }
+    best.map(|(_, p)| p)
 }
 
 #[cfg(test)]
@@ -858,6 +952,10 @@ mod tests {
         assert!(validate_email("zhang@[192.0.2.1]", &policy).valid);
     }
 
+    fn bag_distance(a: &str, b: &str) -> usize {
+        Bag::new(a).expect("short").distance(b)
+    }
+
     #[test]
     fn bag_distance_never_exceeds_the_edit_distance() {
         for (a, b) in [
@@ -870,6 +968,70 @@ mod tests {
             assert!(bag_distance(a, b) <= strsim::osa_distance(a, b), "{a} {b}");
         }
         assert_eq!(bag_distance("gmial.com", "gmail.com"), 0);
+        assert_eq!(bag_distance("hotmail.com", "outlook.com"), 4);
+        assert!(Bag::new(&"a".repeat(256)).is_none());
+    }
+
+    /// The bag distance by its definition: the larger surplus of bytes (folded to 7 bits) on
+    /// either side.
+    fn bag_by_definition(a: &str, b: &str) -> usize {
+        let mut counts = [0i32; 128];
+        a.bytes().for_each(|c| counts[usize::from(c & 0x7f)] += 1);
+        b.bytes().for_each(|c| counts[usize::from(c & 0x7f)] -= 1);
+        let surplus: i32 = counts.iter().filter(|c| **c > 0).sum();
+        let deficit: i32 = -counts.iter().filter(|c| **c < 0).sum::<i32>();
+        surplus.max(deficit) as usize
+    }
+
+    /// The provider search as it was before the bounds against the best so far: every
+    /// provider within the limit by length and bag distance, the nearest by edit distance,
+    /// the first of equals.
+    fn nearest_as_before(domain: &str) -> Option<&'static str> {
+        let limit = if domain.len() <= 6 { 1 } else { 2 };
+        PROVIDERS
+            .iter()
+            .filter(|p| p.len().abs_diff(domain.len()) <= limit && bag_by_definition(domain, p) <= limit)
+            .map(|p| (strsim::osa_distance(domain, p), *p))
+            .filter(|(d, _)| *d <= limit)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, p)| p)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// The bag distance is the larger surplus of bytes on either side (folded to 7
+        /// bits), and for ASCII never more than the edit distance.
+        #[test]
+        fn bag_distance_is_the_larger_surplus(a in "[a-z0-9.\u{80}-\u{3000}]{0,20}", b in "[a-z0-9.\u{80}-\u{3000}]{0,20}") {
+            proptest::prop_assert_eq!(bag_distance(&a, &b), bag_by_definition(&a, &b));
+            if a.is_ascii() && b.is_ascii() {
+                proptest::prop_assert!(bag_distance(&a, &b) <= strsim::osa_distance(&a, &b));
+            }
+        }
+
+        /// The pruned search finds what the search before it found, for providers with a few
+        /// keystrokes changed (some of them non-ASCII).
+        #[test]
+        fn the_nearest_provider_is_found_as_by_definition(
+            p in proptest::sample::select(PROVIDERS.to_vec()),
+            edits in proptest::collection::vec((0usize..4, 0usize..16, "[a-z0-9.-]|[\u{80}-\u{3000}]"), 0..4),
+        ) {
+            let mut domain: Vec<char> = p.chars().collect();
+            for (kind, at, c) in edits {
+                let at = at.min(domain.len());
+                let c = c.chars().next().unwrap_or('a');
+                match kind {
+                    0 => domain.insert(at, c),
+                    1 if at < domain.len() => { domain.remove(at); }
+                    2 if at < domain.len() => domain[at] = c,
+                    _ if at + 1 < domain.len() => domain.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let domain: String = domain.into_iter().collect();
+            proptest::prop_assert_eq!(nearest_provider(&domain), nearest_as_before(&domain), "{}", domain);
+        }
     }
 
     #[test]

@@ -342,8 +342,13 @@ impl Brand {
         SPECS.iter().map(|s| s.brand)
     }
 
+    /// The brand's place in `SPECS`.
+    fn index(self) -> usize {
+        SPECS.iter().position(|s| s.brand == self).unwrap_or(0)
+    }
+
     fn spec(self) -> &'static Spec {
-        SPECS.iter().find(|s| s.brand == self).unwrap_or(&SPECS[0])
+        &SPECS[self.index()]
     }
 
     /// The kebab-case name, e.g. `american-express`.
@@ -375,6 +380,11 @@ impl Brand {
         self.spec().lengths
     }
 
+    /// The lengths as a finding's detail says them: `16/18/19`.
+    pub(crate) fn lengths_text(self) -> &'static str {
+        &LENGTHS_TEXT[self.index()]
+    }
+
     /// Where a card of this brand is printed with a space (after 4, 8, 12 digits...).
     pub fn gaps(self) -> &'static [usize] {
         self.spec().gaps
@@ -385,6 +395,14 @@ impl Brand {
         self.spec().code_size
     }
 }
+
+/// Each brand's [`Brand::lengths_text`], in `SPECS` order: made once, not per finding.
+static LENGTHS_TEXT: LazyLock<Vec<String>> = LazyLock::new(|| {
+    SPECS
+        .iter()
+        .map(|s| s.lengths.iter().map(usize::to_string).collect::<Vec<_>>().join("/"))
+        .collect()
+});
 
 impl fmt::Display for Brand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -558,6 +576,49 @@ static INDEX: LazyLock<Vec<Vec<Indexed>>> = LazyLock::new(|| {
 /// (as for `4` or `62`); none when no brand starts this way. `digits` must be ASCII
 /// digits only. An empty string may be any brand.
 pub fn candidates(digits: &str) -> Vec<Brand> {
+    match digits.as_bytes().get(..FULL_HEAD) {
+        Some(head) if head.iter().all(u8::is_ascii_digit) => {
+            let head = head.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+            let segment = FULL.partition_point(|(start, _)| *start <= head) - 1;
+            FULL[segment].1.into_iter().collect()
+        }
+        _ => candidates_by_pattern(digits),
+    }
+}
+
+/// How many leading digits decide the brand of a number at least this long: the longest
+/// pattern's.
+const FULL_HEAD: usize = 8;
+
+/// The brand of every number of [`FULL_HEAD`] digits or more, by its first `FULL_HEAD`
+/// digits: sorted starts of segments, each with the brand of the numbers whose head lies
+/// from its start to the next one's. A pattern of `len` digits matches such a number when
+/// the head divided by `10^(FULL_HEAD - len)` lies within its bounds, that is, when the head
+/// lies in an interval: between the ends of the intervals of all patterns, every head
+/// matches the same patterns and has the same brand, which is therefore computed once per
+/// segment, by [`candidates_by_pattern`] on its first head (so the two cannot disagree),
+/// and looked up with a binary search instead of trying each pattern of the first two digits.
+static FULL: LazyLock<Vec<(u64, Option<Brand>)>> = LazyLock::new(|| {
+    let mut starts = vec![0];
+    for e in INDEX[10..].iter().flatten() {
+        let scale = POW10[FULL_HEAD - e.pattern.len()];
+        starts.extend([e.lo * scale, (e.hi + 1) * scale]);
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts.retain(|s| *s < POW10[FULL_HEAD]);
+    starts
+        .into_iter()
+        .map(|start| {
+            let brands = candidates_by_pattern(&format!("{start:0width$}", width = FULL_HEAD));
+            debug_assert!(brands.len() <= 1, "a full number has one brand or none");
+            (start, brands.first().copied())
+        })
+        .collect()
+});
+
+/// [`candidates`], pattern by pattern.
+fn candidates_by_pattern(digits: &str) -> Vec<Brand> {
     let Some(first) = digits.bytes().next() else {
         return Brand::all().collect();
     };
@@ -637,6 +698,25 @@ mod tests {
         assert_eq!(candidates("6011111111111117"), [Brand::Discover]);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The segment table gives every number of 8 digits or more the brand its patterns
+        /// give it: numbers at random, and numbers at and around every pattern's bounds.
+        #[test]
+        fn full_numbers_have_the_brand_of_their_patterns(
+            head in 0u64..100_000_000,
+            bound in proptest::sample::select(FULL.iter().map(|(start, _)| *start).collect::<Vec<_>>()),
+            delta in 0u64..3,
+            at_bound in proptest::bool::ANY,
+            tail in "[0-9]{0,11}",
+        ) {
+            let head = if at_bound { (bound + delta).saturating_sub(1).min(99_999_999) } else { head };
+            let digits = format!("{head:08}{tail}");
+            proptest::prop_assert_eq!(candidates(&digits), candidates_by_pattern(&digits), "{}", digits);
+        }
+    }
+
     #[test]
     fn partial_prefixes_keep_every_candidate() {
         let four = candidates("4");
@@ -656,5 +736,8 @@ mod tests {
         assert_eq!("amex".parse::<Brand>().unwrap(), Brand::AmericanExpress);
         assert_eq!("UnionPay".parse::<Brand>().unwrap(), Brand::Unionpay);
         assert_eq!(Brand::AmericanExpress.code_size(), 4);
+        assert_eq!(Brand::Visa.lengths_text(), "16/18/19");
+        assert_eq!(Brand::AmericanExpress.lengths_text(), "15");
+        assert_eq!(Brand::Unionpay.lengths_text(), "14/15/16/17/18/19");
     }
 }

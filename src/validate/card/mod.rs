@@ -17,6 +17,8 @@ use super::{mask, text, Code};
 /// The shortest and longest card numbers any brand issues.
 pub const MIN_LEN: usize = 12;
 pub const MAX_LEN: usize = 19;
+/// `MIN_LEN–MAX_LEN`, as a finding's detail says it.
+const ANY_LENGTH: &str = "12–19";
 
 /// A card number that is digits only and 12 to 19 digits long.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -110,31 +112,58 @@ pub struct CardCheck {
     /// The issuing bank and card kind from the policy's BIN table, when it has the prefix.
     pub issuer: Option<BinEntry>,
     #[serde(skip)]
-    number: Option<CardNumber>,
-    #[serde(skip)]
-    digits: mask::Sensitive,
+    typed: Typed,
     pub findings: Vec<Finding>,
+}
+
+/// The digits typed (separators removed), kept once: as the [`CardNumber`] when they make
+/// one, else as they are.
+#[derive(Clone, Debug)]
+enum Typed {
+    Number(CardNumber),
+    Digits(mask::Sensitive),
+}
+
+impl Typed {
+    /// `digits`, as the number when there is no bad character and the length is 12-19.
+    fn new(digits: String, bad: Option<char>) -> Typed {
+        if bad.is_none() && (MIN_LEN..=MAX_LEN).contains(&digits.len()) {
+            Typed::Number(CardNumber(digits))
+        } else {
+            Typed::Digits(digits.into())
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Typed::Number(number) => number.digits(),
+            Typed::Digits(digits) => digits,
+        }
+    }
 }
 
 impl CardCheck {
     /// The validated number, when the input had only digits and separators and 12-19 digits.
     pub fn number(&self) -> Option<&CardNumber> {
-        self.number.as_ref()
+        match &self.typed {
+            Typed::Number(number) => Some(number),
+            Typed::Digits(_) => None,
+        }
     }
 
     /// What outputs show: the digits typed, masked (at most first 6 and last 4).
     pub fn masked(&self) -> String {
-        mask::card(&self.digits)
+        mask::card(self.digits())
     }
 
     /// The digits typed (separators removed), unmasked: only for `--unmasked`.
     pub fn digits(&self) -> &str {
-        &self.digits
+        self.typed.as_str()
     }
 
     /// The digits grouped as printed on the card, e.g. `4111 1111 1111 1111`.
     pub fn grouped(&self) -> String {
-        group(&self.digits, self.brand.map_or(&[4, 8, 12][..], Brand::gaps))
+        group(self.digits(), self.brand.map_or(&[4, 8, 12][..], Brand::gaps))
     }
 }
 
@@ -148,10 +177,6 @@ pub fn group(digits: &str, gaps: &[usize]) -> String {
         out.push(c);
     }
     out
-}
-
-fn lengths_text(lengths: &[usize]) -> String {
-    lengths.iter().map(usize::to_string).collect::<Vec<_>>().join("/")
 }
 
 /// A failed check digit. UnionPay issues a few real cards that fail it, so for UnionPay it
@@ -180,7 +205,6 @@ fn luhn_failed(brand: Option<Brand>, rule: UnionpayLuhn) -> Finding {
 /// digits are folded; anything else is a `card.invalid_character` finding (the Luhn check
 /// alone would skip it and pass `4111111111111111x`).
 pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
-    let findings = Vec::new();
     let (digits, bad) = scan(input);
     let mut check = CardCheck {
         valid: false,
@@ -190,65 +214,59 @@ pub fn validate_card(input: &str, policy: &CardPolicy) -> CardCheck {
         co_brands: Vec::new(),
         candidates: Vec::new(),
         issuer: None,
-        number: None,
-        digits: mask::Sensitive(String::new()),
+        typed: Typed::Digits(mask::Sensitive::default()),
         findings: Vec::new(),
     };
-    check = validate_digits(check, &digits, bad, policy, findings);
-    check.digits = digits.into();
+    validate_digits(&mut check, &digits, bad, policy);
+    // Moved in at the end, not copied: the checks above borrow them.
+    check.typed = Typed::new(digits, bad);
     check
 }
 
-/// The body of [`validate_card`] on the scanned `digits` (moved into `check` only at the
-/// end, so they are borrowed here rather than copied) and the first bad character.
-fn validate_digits(
-    mut check: CardCheck,
-    digits: &str,
-    bad: Option<char>,
-    policy: &CardPolicy,
-    mut findings: Vec<Finding>,
-) -> CardCheck {
+/// The body of [`validate_card`] on the scanned `digits` (borrowed here, moved into
+/// `check` only at the end) and the first bad character.
+fn validate_digits(check: &mut CardCheck, digits: &str, bad: Option<char>, policy: &CardPolicy) {
     if let Some(c) = bad {
-        findings
+        check
+            .findings
             .push(Finding::new(Field::Card, Code::CardInvalidCharacter).with_detail(format!("“{}”", c.escape_debug())));
-        check.findings = findings;
-        return check;
+        return;
     }
     if digits.is_empty() {
-        findings.push(Finding::new(Field::Card, Code::CardEmpty));
+        check.findings.push(Finding::new(Field::Card, Code::CardEmpty));
         check.potentially_valid = true;
         check.candidates = candidates("");
-        check.findings = findings;
-        return check;
+        return;
     }
     check.candidates = candidates(digits);
     let len = digits.len();
-    if (MIN_LEN..=MAX_LEN).contains(&len) {
-        check.number = Some(CardNumber(digits.to_owned()));
-    }
+    let mut findings = Vec::new();
     match check.candidates.as_slice() {
         [] => unknown_brand_findings(len, check.luhn, policy.unionpay_luhn, &mut findings),
         [brand] => {
             let brand = *brand;
             check.brand = Some(brand);
-            brand_findings(&mut check, brand, len, policy.unionpay_luhn, &mut findings);
-            apply_policy(&mut check, digits, policy, brand, &mut findings);
+            brand_findings(check, brand, len, policy.unionpay_luhn, &mut findings);
+            apply_policy(check, digits, policy, brand, &mut findings);
         }
         _ => {
             check.potentially_valid = true;
-            findings.push(Finding::new(Field::Card, Code::CardTooShort).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
+            findings.push(Finding::new(Field::Card, Code::CardTooShort).with_detail(ANY_LENGTH));
         }
     }
     check.valid = !findings.iter().any(|f| f.severity == Severity::Error);
     check.findings = findings;
-    check
 }
 
 /// The digits typed (full-width ones folded, separators dropped) and the first character
 /// that is neither a digit nor a separator.
 fn scan(input: &str) -> (String, Option<char>) {
+    // The most common case, ASCII digits alone: a copy.
+    if input.bytes().all(|b| b.is_ascii_digit()) {
+        return (input.to_owned(), None);
+    }
     let mut digits = String::with_capacity(input.len());
-    // The common case, ASCII digits and the two ASCII separators, byte by byte.
+    // Then ASCII digits and the two ASCII separators, byte by byte.
     if input.bytes().all(|b| b.is_ascii_digit() || b == b' ' || b == b'-') {
         digits.extend(input.bytes().filter(u8::is_ascii_digit).map(char::from));
         return (digits, None);
@@ -271,9 +289,9 @@ fn scan(input: &str) -> (String, Option<char>) {
 fn unknown_brand_findings(len: usize, luhn: bool, rule: UnionpayLuhn, findings: &mut Vec<Finding>) {
     findings.push(Finding::new(Field::Card, Code::CardUnknownBrand));
     if len < MIN_LEN {
-        findings.push(Finding::new(Field::Card, Code::CardTooShort).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
+        findings.push(Finding::new(Field::Card, Code::CardTooShort).with_detail(ANY_LENGTH));
     } else if len > MAX_LEN {
-        findings.push(Finding::new(Field::Card, Code::CardTooLong).with_detail(format!("{MIN_LEN}–{MAX_LEN}")));
+        findings.push(Finding::new(Field::Card, Code::CardTooLong).with_detail(ANY_LENGTH));
     } else if !luhn {
         findings.push(luhn_failed(None, rule));
     }
@@ -299,7 +317,7 @@ fn brand_findings(check: &mut CardCheck, brand: Brand, len: usize, rule: Unionpa
         } else {
             Code::CardInvalidLength
         };
-        findings.push(Finding::new(Field::Card, code).with_detail(lengths_text(lengths)));
+        findings.push(Finding::new(Field::Card, code).with_detail(brand.lengths_text()));
     }
 }
 
@@ -440,6 +458,7 @@ mod tests {
 
     #[test]
     fn luhn_and_length_errors() {
+        assert_eq!(ANY_LENGTH, format!("{MIN_LEN}–{MAX_LEN}"));
         let c = validate_card("4111111111111112", &CardPolicy::default());
         assert_eq!(codes(&c), ["card.luhn"]);
         assert!(!c.valid && c.potentially_valid, "16 digits could still become 19");
