@@ -23,6 +23,7 @@ def test_a_sequence_equal_to_the_list_of_answers():
     assert list(RESULTS) == WANT
     assert [RESULTS[i] for i in range(len(RESULTS))] == WANT
     assert list(reversed(RESULTS)) == WANT[::-1]
+    assert next(reversed(RESULTS[2:5])) == WANT[4]
     assert RESULTS[0] in RESULTS
     assert RESULTS.count(WANT[0]) == WANT.count(WANT[0])
     assert RESULTS.index(WANT[5]) == WANT.index(WANT[5])

@@ -165,7 +165,8 @@ impl Results {
         }
     }
 
-    fn __reversed__(&self, py: Python<'_>) -> PyResult<Py<Results>> {
+    /// An iterator from the last row to the first, as `reversed(a_list)` gives.
+    fn __reversed__(&self, py: Python<'_>) -> PyResult<ResultsIter> {
         let last = if self.len == 0 {
             self.start
         } else {
@@ -177,7 +178,10 @@ impl Results {
             step: -self.step,
             len: self.len,
         };
-        Py::new(py, reversed)
+        Ok(ResultsIter {
+            results: Py::new(py, reversed)?,
+            next: 0,
+        })
     }
 
     /// Equal to a list (or another `Results`) of the same dicts, as `list(self)` would be;

@@ -91,23 +91,24 @@ fn columns<'py>(named: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>) -> PyResult<
 
 fn row(item: &Bound<'_, PyAny>, row: usize) -> PyResult<Inputs> {
     let mut inputs = Inputs::default();
+    let mut put = |key: Bound<'_, PyAny>, value: Bound<'_, PyAny>| -> PyResult<()> {
+        let f = field(&key)?;
+        inputs.set(f, cell(&value, f, row)?);
+        Ok(())
+    };
+    // A dict is read in place (most rows are dicts); another mapping through its items.
     if let Ok(d) = item.cast::<PyDict>() {
-        for (key, value) in d.iter() {
-            let f = field(&key)?;
-            inputs.set(f, cell(&value, f, row)?);
+        d.iter().try_for_each(|(key, value)| put(key, value))?;
+    } else if let Ok(m) = item.cast::<PyMapping>() {
+        for kv in m.items()?.iter() {
+            let (key, value) = kv.extract()?;
+            put(key, value)?;
         }
-        return Ok(inputs);
-    }
-    let Ok(m) = item.cast::<PyMapping>() else {
+    } else {
         let kind = item.get_type().name().map(|n| n.to_string()).unwrap_or_default();
         return Err(PyTypeError::new_err(format!(
             "validate_many: row {row} must be a dict, not {kind}"
         )));
-    };
-    for kv in m.items()?.iter() {
-        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = kv.extract()?;
-        let f = field(&key)?;
-        inputs.set(f, cell(&value, f, row)?);
     }
     Ok(inputs)
 }
