@@ -45,12 +45,14 @@ impl Hasher for AddressHasher {
     }
 }
 
+/// Python strings by a constant's address and length.
+type StaticStrings = HashMap<(usize, usize), Py<PyString>, BuildHasherDefault<AddressHasher>>;
+
 thread_local! {
     /// One Python string per constant of the crate, by address and length. Bounded: the
     /// crate has a fixed set of string constants, and values typed by a person never come
     /// here (they are `String`s or `Cow::Owned`).
-    static STATIC_STRINGS: RefCell<HashMap<(usize, usize), Py<PyString>, BuildHasherDefault<AddressHasher>>> =
-        RefCell::default();
+    static STATIC_STRINGS: RefCell<StaticStrings> = RefCell::default();
 }
 
 /// `s`, one of the crate's constants, as a Python string made once (per thread).
@@ -67,6 +69,7 @@ pub fn static_str<'py>(py: Python<'py>, s: &'static str) -> Bound<'py, PyString>
 }
 
 /// A text of the catalog: shared when it is a constant, made anew when a detail was filled in.
+#[allow(clippy::ptr_arg)] // which variant it is matters: a `&str` would not say
 fn text<'py>(py: Python<'py>, s: &Cow<'static, str>) -> Bound<'py, PyString> {
     match s {
         Cow::Borrowed(s) => static_str(py, s),
