@@ -65,33 +65,28 @@ impl Results {
         }
     }
 
-    /// Every row equal to `other`'s, a list or another `Results`, row by row as dicts.
+    /// Every row equal to `other`'s, a list or another `Results`, row by row as dicts;
+    /// `None` for another type.
     fn equals(&self, other: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
         let py = other.py();
-        if let Ok(list) = other.cast::<PyList>() {
-            if list.len() != self.len {
+        type Item<'a, 'py> = Box<dyn Fn(usize) -> PyResult<Bound<'py, PyAny>> + 'a>;
+        let (len, theirs): (usize, Item<'_, '_>) = if let Ok(list) = other.cast::<PyList>() {
+            (list.len(), Box::new(move |i| list.get_item(i)))
+        } else if let Ok(results) = other.cast::<Results>() {
+            let results = results.get();
+            (results.len, Box::new(move |i| Ok(results.item(py, i)?.into_any())))
+        } else {
+            return Ok(None);
+        };
+        if len != self.len {
+            return Ok(Some(false));
+        }
+        for i in 0..self.len {
+            if !self.item(py, i)?.eq(theirs(i)?)? {
                 return Ok(Some(false));
             }
-            for (i, theirs) in list.iter().enumerate() {
-                if !self.item(py, i)?.eq(theirs)? {
-                    return Ok(Some(false));
-                }
-            }
-            return Ok(Some(true));
         }
-        if let Ok(results) = other.cast::<Results>() {
-            let theirs = results.get();
-            if theirs.len != self.len {
-                return Ok(Some(false));
-            }
-            for i in 0..self.len {
-                if !self.item(py, i)?.eq(theirs.item(py, i)?)? {
-                    return Ok(Some(false));
-                }
-            }
-            return Ok(Some(true));
-        }
-        Ok(None)
+        Ok(Some(true))
     }
 }
 
