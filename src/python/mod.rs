@@ -177,6 +177,10 @@ fn validate<'py>(
     Ok(convert::form(py, &resolved.form(&inputs))?.into_any())
 }
 
+/// Below this many rows `validate_many` checks them on the calling thread (the GIL
+/// released all the same).
+const FEW_ROWS: usize = 64;
+
 /// Checks many forms at once, on every core: `rows` is a list of dicts (keys `phone`,
 /// `email`, `card`, `expiry`, `cvv`, `id_number`, `name`), or columns: a dict of sequences
 /// (lists, pandas Series, Arrow arrays), a pandas DataFrame or an Arrow table. Returns a
@@ -187,8 +191,15 @@ fn validate<'py>(
 fn validate_many(py: Python<'_>, rows: &Bound<'_, PyAny>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Results> {
     let resolved = resolve("validate_many", None, options)?;
     let inputs = rows::read(rows)?;
-    // The inputs are dropped on the workers too, rather than under the GIL.
-    let forms = py.detach(move || inputs.into_par_iter().map(|i| resolved.form(&i)).collect::<Vec<_>>());
+    // The inputs are dropped on the workers too, rather than under the GIL. A few rows are
+    // checked on this thread: waking the pool's threads costs more than they take.
+    let forms = py.detach(move || {
+        if inputs.len() < FEW_ROWS {
+            inputs.into_iter().map(|i| resolved.form(&i)).collect::<Vec<_>>()
+        } else {
+            inputs.into_par_iter().map(|i| resolved.form(&i)).collect()
+        }
+    });
     Ok(Results::new(forms))
 }
 
