@@ -5,10 +5,16 @@ JSON output: ``valid``, the ``normalized`` value (masked unless ``unmasked=True`
 ``findings`` with their ``code``, ``severity``, ``message`` and ``hint``. Invalid input is a
 finding, never an exception. Options that make no sense raise :class:`OptionError` (a
 ``ValueError``), arguments of the wrong type a ``TypeError``; no message repeats a value.
+
+``validate_many`` returns a :class:`Results`: a sequence of ``validate``'s answers, each made
+when read, with columns (``ok``, ``valid(field)``, ``normalized(field)``, ``codes()``).
 """
+
+from collections.abc import Sequence
 
 from ._bindcheck import (
     OptionError,
+    Results,
     __version__,
     validate,
     validate_card,
@@ -23,6 +29,7 @@ from ._bindcheck import (
 
 __all__ = [
     "OptionError",
+    "Results",
     "__version__",
     "validate",
     "validate_card",
@@ -34,3 +41,7 @@ __all__ = [
     "validate_name",
     "validate_phone",
 ]
+
+# A read-only sequence: isinstance(results, Sequence) holds, as it did for the list returned
+# before.
+Sequence.register(Results)

@@ -1,8 +1,8 @@
 """Type stubs of bindcheck's validators (the extension module bindcheck._bindcheck)."""
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, TypedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, TypedDict, overload
 
 from typing_extensions import NotRequired, Unpack
 
@@ -61,6 +61,33 @@ class Validation(TypedDict):
     ok: bool
     fields: Fields
 
+FieldName = Literal["phone", "email", "card", "expiry", "cvv", "id_number", "name"]
+
+class Results(Sequence[Validation]):
+    """What ``validate_many`` returns: one ``Validation`` per row, in order, each made when
+    read (``results[i]``, iteration, ``list(results)``); equal to the list of those dicts.
+    Slices are ``Results`` too. The columns are made without a dict per row."""
+
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, index: int) -> Validation: ...
+    @overload
+    def __getitem__(self, index: slice) -> Results: ...
+    def __iter__(self) -> Iterator[Validation]: ...
+    def __reversed__(self) -> Iterator[Validation]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def count(self, value: Any) -> int: ...
+    def index(self, value: Any) -> int: ...  # type: ignore[override]
+    @property
+    def ok(self) -> list[bool]:
+        """Each row's ``ok``."""
+    def valid(self, field: FieldName) -> list[bool | None]:
+        """Each row's ``["fields"][field]["valid"]``; ``None`` where the row has no such field."""
+    def normalized(self, field: FieldName) -> list[str | None]:
+        """Each row's ``["fields"][field]["normalized"]``; ``None`` where absent."""
+    def codes(self, field: FieldName | None = None) -> list[list[str]]:
+        """Each row's finding codes, of ``field`` only when given."""
+
 class FormOptions(TypedDict, total=False):
     region: str | None
     allowed_regions: Sequence[str] | None
@@ -102,4 +129,4 @@ def validate_many(
     rows: Iterable[Mapping[str, str | None]] | Mapping[str, Iterable[str | None]] | Any,
     /,
     **options: Unpack[FormOptions],
-) -> list[Validation]: ...
+) -> Results: ...

@@ -83,3 +83,24 @@ def test_the_package_is_typed():
     assert files.joinpath("py.typed").is_file()
     assert files.joinpath("__init__.pyi").is_file()
     assert bindcheck.__version__
+
+
+def test_options_kept_from_call_to_call_are_told_apart():
+    # Options are resolved once per set and kept: a set that differs in any value, in a
+    # list's items or in a value's type must not be taken for one seen before.
+    number = "2123 4567"
+    assert bindcheck.validate_phone(number, region="HK", require_mobile=False)["valid"]
+    assert not bindcheck.validate_phone(number, region="CN", require_mobile=False)["valid"]
+    assert bindcheck.validate_phone(number, region="HK", require_mobile=False)["valid"]
+    mobile = "+852 5123 4567"
+    assert bindcheck.validate_phone(mobile, allowed_regions=["HK"])["valid"]
+    assert not bindcheck.validate_phone(mobile, allowed_regions=["CN"])["valid"]
+    assert not bindcheck.validate_phone(mobile, allowed_regions=("CN", "MO"))["valid"]
+    assert bindcheck.validate_phone(mobile, allowed_regions=("CN", "HK"))["valid"]
+    assert bindcheck.validate_email("a@qq.com", unmasked=True)["normalized"] == "a@qq.com"
+    assert bindcheck.validate_email("a@qq.com", unmasked=False)["normalized"] != "a@qq.com"
+    with pytest.raises(TypeError):
+        bindcheck.validate_email("a@qq.com", unmasked=1)
+    for lang in ["en", "zh", "en"]:
+        message = bindcheck.validate_email("a@qq.con", lang=lang)["findings"][0]["message"]
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in message) == (lang == "zh")

@@ -10,16 +10,22 @@
 //! type a `TypeError`, and neither message ever repeats a value.
 //!
 //! `validate_many` reads its rows while it holds the GIL, checks them on every core with
-//! the GIL released (rayon), then builds the answers.
+//! the GIL released (rayon), and returns them as a [`Results`] (`results.rs`): a sequence
+//! whose dicts are made when read, with columns (`ok`, `valid`, `normalized`, `codes`)
+//! made without them.
 
 mod convert;
 mod options;
+mod results;
 mod rows;
+
+pub use results::Results;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyDict;
 use rayon::prelude::*;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::validate::options::{Options, Resolved};
@@ -38,12 +44,16 @@ fn today() -> Date {
     Date::from_unix_days((secs / 86_400) as i64)
 }
 
-/// The keyword options parsed and checked for `field` (`None`: a whole form).
-fn resolve(func: &str, field: Option<Field>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Resolved> {
-    let options: Options = options::from_kwargs(func, field, kwargs)?;
-    options
-        .resolve(field, today)
-        .map_err(|e| OptionError::new_err(e.python_message()))
+/// The keyword options parsed and checked for `field` (`None`: a whole form), or as they
+/// were the last time they were given (`options::cached`).
+fn resolve(func: &str, field: Option<Field>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Arc<Resolved>> {
+    let clock = today();
+    options::cached(field, clock, kwargs, || {
+        let options: Options = options::from_kwargs(func, field, kwargs)?;
+        options
+            .resolve(field, || clock)
+            .map_err(|e| OptionError::new_err(e.python_message()))
+    })
 }
 
 fn one<'py>(
@@ -167,25 +177,30 @@ fn validate<'py>(
     Ok(convert::form(py, &resolved.form(&inputs))?.into_any())
 }
 
+/// Below this many rows `validate_many` checks them on the calling thread (the GIL
+/// released all the same).
+const FEW_ROWS: usize = 64;
+
 /// Checks many forms at once, on every core: `rows` is a list of dicts (keys `phone`,
 /// `email`, `card`, `expiry`, `cvv`, `id_number`, `name`), or columns: a dict of sequences
-/// (lists, pandas Series, Arrow arrays), a pandas DataFrame or an Arrow table. Returns a list
-/// with one `{"ok": .., "fields": {..}}` per row, in order, as `validate` answers it.
+/// (lists, pandas Series, Arrow arrays), a pandas DataFrame or an Arrow table. Returns a
+/// [`Results`]: one `{"ok": .., "fields": {..}}` per row, in order, as `validate` answers it,
+/// made when read, and the columns `ok`, `valid(field)`, `normalized(field)`, `codes()`.
 #[pyfunction]
 #[pyo3(signature = (rows, /, **options))]
-fn validate_many<'py>(
-    py: Python<'py>,
-    rows: &Bound<'py, PyAny>,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyList>> {
+fn validate_many(py: Python<'_>, rows: &Bound<'_, PyAny>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Results> {
     let resolved = resolve("validate_many", None, options)?;
     let inputs = rows::read(rows)?;
-    let forms = py.detach(|| inputs.par_iter().map(|i| resolved.form(i)).collect::<Vec<_>>());
-    let answers = PyList::empty(py);
-    for form in &forms {
-        answers.append(convert::form(py, form)?)?;
-    }
-    Ok(answers)
+    // The inputs are dropped on the workers too, rather than under the GIL. A few rows are
+    // checked on this thread: waking the pool's threads costs more than they take.
+    let forms = py.detach(move || {
+        if inputs.len() < FEW_ROWS {
+            inputs.into_iter().map(|i| resolved.form(&i)).collect::<Vec<_>>()
+        } else {
+            inputs.into_par_iter().map(|i| resolved.form(&i)).collect()
+        }
+    });
+    Ok(Results::new(forms))
 }
 
 /// The extension module; the package `bindcheck` (python/bindcheck/__init__.py) re-exports it.
@@ -201,6 +216,7 @@ fn bindcheck_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_name, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(validate_many, m)?)?;
+    m.add_class::<Results>()?;
     m.add("OptionError", m.py().get_type::<OptionError>())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

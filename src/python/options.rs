@@ -1,13 +1,19 @@
 //! Keyword options, as Python spells them, into the bindings' [`Options`]. Each option is
 //! checked for its type here (a `TypeError` names the option and the type it needs, never
 //! the value) and for its meaning by [`Options::resolve`].
+//!
+//! A program calls a validator with the same options over and over, so the last few sets
+//! resolved are kept ([`Recent`]): an option resolved is looked up by the keywords' names and
+//! values instead of being parsed again (a BIN table or phone ranges are CSV text).
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyString};
+use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple};
+use std::cell::RefCell;
+use std::sync::Arc;
 
-use crate::validate::options::Options;
-use crate::validate::Field;
+use crate::validate::options::{Options, Resolved};
+use crate::validate::{Date, Field};
 
 /// Every option, by its Python name.
 const NAMES: &[&str] = &[
@@ -87,6 +93,140 @@ pub fn from_kwargs(func: &str, field: Option<Field>, kwargs: Option<&Bound<'_, P
         }
     }
     Ok(o)
+}
+
+/// A keyword's value as the cache of [`Recent`] compares it: those of the types the options
+/// take as they are (a `str`, `None`, a `bool`, a list or tuple of `str`).
+#[derive(Debug)]
+enum Given {
+    None,
+    Bool(bool),
+    Str(String),
+    Strs(Vec<String>),
+}
+
+impl Given {
+    /// `value` as a key, or `None` for a value of another type (a `datetime.date`, a set,
+    /// a wrong type that [`from_kwargs`] rejects): such options are resolved every time.
+    fn of(value: &Bound<'_, PyAny>) -> Option<Given> {
+        if value.is_none() {
+            return Some(Given::None);
+        }
+        if let Ok(b) = value.cast::<PyBool>() {
+            return Some(Given::Bool(b.is_true()));
+        }
+        if let Ok(s) = value.cast::<PyString>() {
+            return s.to_str().ok().map(|s| Given::Str(s.to_owned()));
+        }
+        if value.is_exact_instance_of::<PyList>() || value.is_exact_instance_of::<PyTuple>() {
+            let mut out = Vec::new();
+            for item in value.try_iter().ok()? {
+                out.push(item.ok()?.cast::<PyString>().ok()?.to_str().ok()?.to_owned());
+            }
+            return Some(Given::Strs(out));
+        }
+        None
+    }
+
+    fn is(&self, value: &Bound<'_, PyAny>) -> bool {
+        match self {
+            Given::None => value.is_none(),
+            Given::Bool(b) => value.cast::<PyBool>().is_ok_and(|v| v.is_true() == *b),
+            Given::Str(s) => value.cast::<PyString>().is_ok_and(|v| v.to_str().is_ok_and(|v| v == s)),
+            Given::Strs(strs) => {
+                let items = if let Ok(l) = value.cast_exact::<PyList>() {
+                    l.as_sequence().clone()
+                } else if let Ok(t) = value.cast_exact::<PyTuple>() {
+                    t.as_sequence().clone()
+                } else {
+                    return false;
+                };
+                items.len().is_ok_and(|n| n == strs.len())
+                    && strs.iter().enumerate().all(|(i, s)| {
+                        items
+                            .get_item(i)
+                            .is_ok_and(|v| v.cast::<PyString>().is_ok_and(|v| v.to_str().is_ok_and(|v| v == s)))
+                    })
+            }
+        }
+    }
+}
+
+/// One set of options resolved, with what it was resolved from.
+struct Entry {
+    field: Option<Field>,
+    /// The clock's date when it was resolved: `today`, when not given, is that date.
+    clock: Date,
+    given: Vec<(String, Given)>,
+    resolved: Arc<Resolved>,
+}
+
+impl Entry {
+    fn matches(&self, field: Option<Field>, clock: Date, kwargs: Option<&Bound<'_, PyDict>>) -> bool {
+        if self.field != field || self.clock != clock {
+            return false;
+        }
+        let Some(kwargs) = kwargs else {
+            return self.given.is_empty();
+        };
+        kwargs.len() == self.given.len()
+            && kwargs.iter().zip(&self.given).all(|((key, value), (name, given))| {
+                key.cast::<PyString>()
+                    .is_ok_and(|k| k.to_str().is_ok_and(|k| k == name))
+                    && given.is(&value)
+            })
+    }
+}
+
+/// How many sets of options each thread keeps: a program has a few call sites, a
+/// benchmark over mixed regions one set per region.
+const RECENT: usize = 16;
+
+thread_local! {
+    /// The last sets of options resolved on this thread, the most recently used first.
+    static CACHE: RefCell<Vec<Entry>> = RefCell::default();
+}
+
+/// The options of `kwargs` for a function that checks `field` (`None`: a whole form):
+/// one of the last few sets resolved when the same, else `resolve()`'s, kept for next time.
+/// `clock` is the clock's date, on which an answer without `today` depends.
+pub fn cached(
+    field: Option<Field>,
+    clock: Date,
+    kwargs: Option<&Bound<'_, PyDict>>,
+    resolve: impl FnOnce() -> PyResult<Resolved>,
+) -> PyResult<Arc<Resolved>> {
+    let hit = CACHE.with(|c| {
+        let mut recent = c.borrow_mut();
+        let at = recent.iter().position(|e| e.matches(field, clock, kwargs))?;
+        recent[..=at].rotate_right(1);
+        Some(Arc::clone(&recent[0].resolved))
+    });
+    if let Some(resolved) = hit {
+        return Ok(resolved);
+    }
+    let resolved = Arc::new(resolve()?);
+    let given: Option<Vec<(String, Given)>> = match kwargs {
+        None => Some(Vec::new()),
+        Some(kwargs) => kwargs
+            .iter()
+            .map(|(k, v)| Some((k.cast::<PyString>().ok()?.to_str().ok()?.to_owned(), Given::of(&v)?)))
+            .collect(),
+    };
+    if let Some(given) = given {
+        let entry = Entry {
+            field,
+            clock,
+            given,
+            resolved: Arc::clone(&resolved),
+        };
+        CACHE.with(|c| {
+            let mut recent = c.borrow_mut();
+            recent.insert(0, entry);
+            recent.truncate(RECENT);
+        });
+    }
+    Ok(resolved)
 }
 
 fn wrong_type(key: &str, wants: &str, value: &Borrowed<'_, '_, PyAny>) -> PyErr {

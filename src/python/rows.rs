@@ -15,20 +15,16 @@ use crate::validate::{Field, Inputs};
 
 /// The field a row's key or a column's name stands for.
 fn field(key: &Bound<'_, PyAny>) -> PyResult<Field> {
-    let name = key
-        .cast::<PyString>()
-        .ok()
-        .and_then(|s| s.to_str().ok().map(str::to_owned));
-    name.as_deref()
-        .and_then(|n| Field::ALL.into_iter().find(|f| f.as_str() == n))
-        .ok_or_else(|| {
-            let named = name.map_or_else(|| "a key that is not a str".to_owned(), |n| shown_name(&n));
-            let fields: Vec<&str> = Field::ALL.iter().map(|f| f.as_str()).collect();
-            PyValueError::new_err(format!(
-                "validate_many: {named} is not a field; use {} (select those columns first)",
-                fields.join(", ")
-            ))
-        })
+    let name = key.cast::<PyString>().ok().and_then(|s| s.to_str().ok());
+    if let Some(f) = name.and_then(|n| Field::ALL.into_iter().find(|f| f.as_str() == n)) {
+        return Ok(f);
+    }
+    let named = name.map_or_else(|| "a key that is not a str".to_owned(), shown_name);
+    let fields: Vec<&str> = Field::ALL.iter().map(|f| f.as_str()).collect();
+    Err(PyValueError::new_err(format!(
+        "validate_many: {named} is not a field; use {} (select those columns first)",
+        fields.join(", ")
+    )))
 }
 
 /// One cell: a str, or missing.
@@ -95,19 +91,24 @@ fn columns<'py>(named: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>) -> PyResult<
 
 fn row(item: &Bound<'_, PyAny>, row: usize) -> PyResult<Inputs> {
     let mut inputs = Inputs::default();
-    let entries: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = if let Ok(d) = item.cast::<PyDict>() {
-        d.iter().collect()
+    let mut put = |key: Bound<'_, PyAny>, value: Bound<'_, PyAny>| -> PyResult<()> {
+        let f = field(&key)?;
+        inputs.set(f, cell(&value, f, row)?);
+        Ok(())
+    };
+    // A dict is read in place (most rows are dicts); another mapping through its items.
+    if let Ok(d) = item.cast::<PyDict>() {
+        d.iter().try_for_each(|(key, value)| put(key, value))?;
     } else if let Ok(m) = item.cast::<PyMapping>() {
-        m.items()?.iter().map(|kv| kv.extract()).collect::<PyResult<_>>()?
+        for kv in m.items()?.iter() {
+            let (key, value) = kv.extract()?;
+            put(key, value)?;
+        }
     } else {
         let kind = item.get_type().name().map(|n| n.to_string()).unwrap_or_default();
         return Err(PyTypeError::new_err(format!(
             "validate_many: row {row} must be a dict, not {kind}"
         )));
-    };
-    for (key, value) in entries {
-        let f = field(&key)?;
-        inputs.set(f, cell(&value, f, row)?);
     }
     Ok(inputs)
 }

@@ -11,10 +11,7 @@ COLUMNS = {"ok": bool, "codes": object}
 def check_partition(part: pd.DataFrame) -> pd.DataFrame:
     answers = bindcheck.validate_many(part[["phone", "email"]])
     return pd.DataFrame(
-        {
-            "ok": [a["ok"] for a in answers],
-            "codes": [" ".join(x["code"] for v in a["fields"].values() for x in v["findings"]) for a in answers],
-        },
+        {"ok": answers.ok, "codes": [" ".join(codes) for codes in answers.codes()]},
         index=part.index,
     )
 

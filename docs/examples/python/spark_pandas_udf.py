@@ -12,4 +12,4 @@ from pyspark.sql.functions import pandas_udf
 def phone_codes(phones: pd.Series) -> pd.Series:
     """The codes of each number's findings, joined by spaces ("" for a clean number)."""
     answers = bindcheck.validate_many({"phone": phones})
-    return pd.Series([" ".join(f["code"] for f in a["fields"].get("phone", {}).get("findings", [])) for a in answers])
+    return pd.Series([" ".join(codes) for codes in answers.codes("phone")])
