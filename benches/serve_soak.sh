@@ -134,9 +134,11 @@ PY
 
 echo "== ${duration}s of mixed traffic"
 python3 "$tmp/clients.py" slowloris "$port" "$duration" >"$tmp/slowloris.txt" &
-pids+=($!)
+slow=$!
+pids+=($slow)
 python3 "$tmp/clients.py" invalid "$port" "$duration" >"$tmp/invalid.txt" &
-pids+=($!)
+invalid=$!
+pids+=($invalid)
 python3 "$tmp/clients.py" healthz "$port" "$duration" >"$tmp/healthz.txt" &
 healthz=$!
 pids+=($healthz)
@@ -150,9 +152,12 @@ sampler=$!
 pids+=($sampler)
 wrk -t1 -c16 -d"${duration}s" -s "$tmp/post.lua" "http://127.0.0.1:$port/v1/validate" >"$tmp/wrk.txt"
 wait "$healthz"
-sleep 1
-
 kill "$sampler" 2>/dev/null || true
+# The attackers finish their round (a slowloris round may take a few seconds of reconnects)
+# and print their counts; at most 30 s.
+for p in "$slow" "$invalid"; do
+  for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+done
 # Only the samples taken while the traffic ran (the sampler starts with it).
 head -n $((duration / 5 + 1)) "$tmp/rss.txt" >"$tmp/rss.run"
 
