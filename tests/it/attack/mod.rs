@@ -18,6 +18,13 @@ pub struct ServeProcess {
     pub log: Arc<Mutex<String>>,
 }
 
+impl ServeProcess {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for ServeProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
