@@ -1,6 +1,7 @@
-//! The JSON line of a checked row, written straight into a buffer: the bytes serde_json
-//! writes for a [`Record`] of the row's [`FieldViews`](crate::validate::FieldViews), byte
-//! for byte (the property test below holds it to them), from the borrowed views.
+//! The JSON line of a checked row, written straight into a buffer from the borrowed views:
+//! byte for byte what serde_json writes for a [`Record`](crate::validate::Record) of the
+//! row's [`FieldViews`](crate::validate::FieldViews) (the property test below holds it to
+//! that).
 //!
 //! Hand-written because of how serde_json writes a string: a byte at a time through its
 //! escape table, which was the largest single cost of a phone row (14% of its
@@ -8,18 +9,16 @@
 //! character JSON escapes, which is nearly every one (the catalog's texts, codes, masked
 //! values), is found so by one pass the compiler vectorizes and copied whole; any other
 //! string, and every value with a structure of its own (a carrier, an issuer, brands), is
-//! serde_json's own. A finding without a detail, the same in every row that has it, is
-//! written once per thread and copied after.
+//! serde_json's own. A finding, the same in every row that has it, is written once per
+//! thread and copied after.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::validate::{Code, Field, FieldViewRef, FieldViewsRef, Finding, Lang, Severity};
-#[cfg(doc)]
-use crate::validate::Record;
 
 /// Appends the JSON of a checked row, `{"row":..,"ok":..,"fields":{..}}`, to `out`, as
-/// serde_json writes a [`Record`] with `row`; no line end.
+/// serde_json writes a [`Record`](crate::validate::Record) with `row`; no line end.
 pub fn write_record(out: &mut Vec<u8>, row: u64, ok: bool, fields: &FieldViewsRef<'_>) {
     out.extend_from_slice(b"{\"row\":");
     serde(out, &row);
@@ -103,30 +102,47 @@ fn write_view(out: &mut Vec<u8>, v: &FieldViewRef<'_>, lang: Lang) {
         if i > 0 {
             out.push(b',');
         }
-        if finding.detail.is_some() {
-            write_finding(out, finding, lang);
-        } else {
-            FINDINGS.with_borrow_mut(|written| {
-                let key = (finding.code, finding.severity, finding.field, lang);
-                let json = written.entry(key).or_insert_with(|| {
-                    let mut json = Vec::new();
-                    write_finding(&mut json, finding, lang);
-                    json.into_boxed_slice()
-                });
-                out.extend_from_slice(json);
-            });
-        }
+        FINDINGS.with_borrow_mut(|written| written.write(out, finding, lang));
     }
     out.extend_from_slice(b"]}");
 }
 
 thread_local! {
-    /// The JSON of each finding without a detail written so far on this thread, by what it
-    /// is made of: the same for every row that has it, and filling its texts (a search for
-    /// `{detail}` in the message and in the hint) cost more than the rest of its line.
-    /// A few hundred entries at most: the catalog's codes, three severities, seven fields,
-    /// two languages.
-    static FINDINGS: RefCell<HashMap<(Code, Severity, Field, Lang), Box<[u8]>>> = RefCell::new(HashMap::new());
+    static FINDINGS: RefCell<Written> = RefCell::new(Written::default());
+}
+
+/// The JSON of the findings written so far on this thread, by what it is made of: the same
+/// for every row that has the finding, and filling its texts (a search for `{detail}` in the
+/// message and in the hint, a copy with the detail) cost more than the rest of the row's
+/// line. Bounded: the catalog's codes, three severities, seven fields and two languages,
+/// and at most `MAX_WRITTEN` details (a region, a length, a suggested domain).
+#[derive(Default)]
+struct Written {
+    /// By code, severity, field, language and whether there is a detail; then by the
+    /// detail in that language (empty without one).
+    json: HashMap<(Code, Severity, Field, Lang, bool), HashMap<Box<str>, Box<[u8]>>>,
+    details: usize,
+}
+
+const MAX_WRITTEN: usize = 4096;
+
+impl Written {
+    fn write(&mut self, out: &mut Vec<u8>, finding: &Finding, lang: Lang) {
+        let detail = finding.detail.as_ref().map(|d| d.get(lang));
+        let key = (finding.code, finding.severity, finding.field, lang, detail.is_some());
+        let by_detail = self.json.entry(key).or_default();
+        let detail = detail.unwrap_or_default();
+        if let Some(json) = by_detail.get(detail) {
+            out.extend_from_slice(json);
+        } else {
+            let start = out.len();
+            write_finding(out, finding, lang);
+            if self.details < MAX_WRITTEN {
+                self.details += 1;
+                by_detail.insert(detail.into(), out[start..].into());
+            }
+        }
+    }
 }
 
 /// A [`LocalizedFinding`](crate::validate::LocalizedFinding)'s JSON: its fields in order.
@@ -265,7 +281,10 @@ mod tests {
             for unmasked in [false, true] {
                 let ours = our_line(7, &inputs, &with_bins(), lang, unmasked);
                 assert_eq!(ours, serde_line(7, &inputs, &with_bins(), lang, unmasked));
-                assert!(ours.contains("\"issuer\":{") && ours.contains("\"carrier\":{"), "{ours}");
+                assert!(
+                    ours.contains("\"issuer\":{") && ours.contains("\"carrier\":{"),
+                    "{ours}"
+                );
             }
         }
         assert_eq!(
@@ -276,7 +295,16 @@ mod tests {
 
     #[test]
     fn strings_with_escapes_are_serde_json_s() {
-        for s in ["", "plain", "中国香港", "a\"b", "back\\slash", "tab\there", "\u{7f}", "\u{1}"] {
+        for s in [
+            "",
+            "plain",
+            "中国香港",
+            "a\"b",
+            "back\\slash",
+            "tab\there",
+            "\u{7f}",
+            "\u{1}",
+        ] {
             let mut out = Vec::new();
             string(&mut out, s);
             assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap());

@@ -440,7 +440,11 @@ impl Validation {
         let raw = inputs.get(field).unwrap_or_default();
         // The full value borrowed when unmasked, else the masked one (made only then).
         let shown = |masked: &dyn Fn() -> String, full: &'a str| -> Option<Cow<'a, str>> {
-            Some(if unmasked { Cow::Borrowed(full) } else { Cow::Owned(masked()) })
+            Some(if unmasked {
+                Cow::Borrowed(full)
+            } else {
+                Cow::Owned(masked())
+            })
         };
         let v = match field {
             Field::Phone => {
@@ -462,9 +466,10 @@ impl Validation {
                 let c = self.email.as_ref()?;
                 FieldViewRef {
                     normalized: shown(&|| c.masked(), c.normalized()),
-                    domain_unicode: c.domain_unicode.as_deref().filter(|u| {
-                        Some(*u) != c.domain_ascii.as_deref() && (unmasked || mask::is_plausible_host(u))
-                    }),
+                    domain_unicode: c
+                        .domain_unicode
+                        .as_deref()
+                        .filter(|u| Some(*u) != c.domain_ascii.as_deref() && (unmasked || mask::is_plausible_host(u))),
                     suggestion: c.suggestion.as_deref(),
                     ..FieldViewRef::new(c.valid, &c.findings)
                 }
@@ -476,7 +481,11 @@ impl Validation {
                     luhn: Some(c.luhn),
                     brand: c.brand,
                     co_brands: &c.co_brands,
-                    candidates: if c.brand.is_none() { c.candidates.as_slice() } else { &[] },
+                    candidates: if c.brand.is_none() {
+                        c.candidates.as_slice()
+                    } else {
+                        &[]
+                    },
                     issuer: c.issuer.as_ref(),
                     normalized: if c.digits().is_empty() {
                         None
@@ -522,11 +531,9 @@ impl Validation {
 impl<'a> FieldViewsRef<'a> {
     /// The view of each checked field, in form order, made as it is asked for.
     pub fn views(&self) -> impl Iterator<Item = (Field, FieldViewRef<'a>)> + '_ {
-        Field::ALL.iter().filter_map(|&f| {
-            self.validation
-                .view_ref(f, self.inputs, self.unmasked)
-                .map(|v| (f, v))
-        })
+        Field::ALL
+            .iter()
+            .filter_map(|&f| self.validation.view_ref(f, self.inputs, self.unmasked).map(|v| (f, v)))
     }
 
     /// The language of the findings' texts.
