@@ -118,11 +118,14 @@ thread_local! {
 /// and at most `MAX_WRITTEN` details (a region, a length, a suggested domain).
 #[derive(Default)]
 struct Written {
-    /// By code, severity, field, language and whether there is a detail; then by the
-    /// detail in that language (empty without one).
-    json: HashMap<(Code, Severity, Field, Lang, bool), HashMap<Box<str>, Box<[u8]>>>,
+    /// By what the finding is made of but its detail; then by the detail in that language
+    /// (empty without one).
+    json: HashMap<Kind, HashMap<Box<str>, Box<[u8]>>>,
     details: usize,
 }
+
+/// A finding's code, severity, field, language, and whether it has a detail.
+type Kind = (Code, Severity, Field, Lang, bool);
 
 const MAX_WRITTEN: usize = 4096;
 
