@@ -260,14 +260,16 @@ fn pipeline(
 /// reader, a chunk's lines to the checking stage. A stage takes a spare when there is one
 /// and makes a new buffer when there is none, and a buffer with no room left among the
 /// spares is dropped; so none waits on another, and a steady batch allocates no buffer
-/// per chunk (before, the growing and freeing of them was about a sixth of the time).
+/// per chunk (before, growing them from empty and freeing them was much of the
+/// allocator's time: `realloc`, `memmove`, `malloc_consolidate`).
 struct Spares<T>(mpsc::Receiver<Vec<T>>);
 
 /// The sending end of [`Spares`].
 struct Returns<T>(mpsc::SyncSender<Vec<T>>);
 
 impl<T> Spares<T> {
-    /// Room for two spares: one chunk being filled, one in the channel, one being emptied.
+    /// Room for two spares: with one chunk being filled, one in a channel and one being
+    /// emptied, that is enough for the next two.
     fn new() -> (Returns<T>, Spares<T>) {
         let (tx, rx) = mpsc::sync_channel(2);
         (Returns(tx), Spares(rx))
@@ -329,9 +331,10 @@ fn size(row: &Parsed) -> usize {
 /// The room a task's buffer starts with: a phone row's line is about 300 bytes.
 const TASK_BYTES: usize = TASK * 384;
 
-/// A task's buffer kept for the next chunk only up to this size: a task of long rows
-/// (up to `batch::MAX_ROW_BYTES` each) does not keep its megabytes.
-const SPARE_TASK_BYTES: usize = 1 << 20;
+/// A task's buffer kept for the next chunk only up to this size, so that the spares hold
+/// at most 2 x 16 x 256 KiB = 8 MiB: a task of long rows (up to `batch::MAX_ROW_BYTES`
+/// each) does not keep its megabytes.
+const SPARE_TASK_BYTES: usize = 256 << 10;
 
 /// How every row of a batch is checked and shown.
 #[derive(Clone, Copy)]
