@@ -6,6 +6,11 @@
 #   benches/batch_phones.sh                 # 30,000 and 320,000 rows
 #   COLD_ROWS=30000 STEADY_ROWS=320000 RUNS=3 benches/batch_phones.sh
 #   VENV=/path/to/venv NO_BUILD=1 benches/batch_phones.sh
+#   BEFORE_BIN=/path/to/main/bindcheck NO_BUILD=1 benches/batch_phones.sh   # before and after
+#
+# With BEFORE_BIN, that binary is measured too, in the same run: every timed run of it is
+# followed by one of BIN on the same file, so both sides see the same load, and its output
+# of COLD_ROWS must be byte-identical to BIN's (`cmp`), or the script fails.
 #
 # The corpus: the inputs of fixtures/phone/reference.csv (libphonenumber's answers for
 # about 240 regions, national and international forms) as `{"phone": .., "region": ..}`
@@ -74,28 +79,44 @@ for n in sizes:
 print(f"{len(cases)} distinct inputs")
 EOF
 
-# best_run CPUS FILE OUT: the best wall time (s) of `runs` runs and the largest peak RSS.
-best_run() {
-  local cpus=$1 file=$2 out=$3 best="" rss=0 status start end t m
+# best_runs CPUS FILE OUT BIN...: for each BIN, the best wall time (s) of `runs` runs and
+# the largest peak RSS, as "best rss" pairs in the order given. The binaries take turns run
+# by run, so a change in the machine's load falls on all of them alike. OUT is BIN's output
+# with `.N` (its position) appended, unless it is /dev/null.
+best_runs() {
+  local cpus=$1 file=$2 out=$3 i n status start end t m o
+  shift 3
+  local -a bins=("$@") best=() rss=()
   for _ in $(seq "$runs"); do
-    start=$(date +%s%N)
-    status=0
-    taskset -c "$cpus" /usr/bin/time -f "%M" -o "$tmp/rss.txt" \
-      "$bin" validate --input "$file" --input-format jsonl >"$out" 2>"$tmp/stderr.txt" || status=$?
-    end=$(date +%s%N)
-    # Exit codes 1 and 2 only say some rows have errors, as much of this corpus has.
-    if [[ $status -gt 2 ]]; then
-      echo "bindcheck failed with exit code $status:" >&2
-      cat "$tmp/stderr.txt" >&2
-      exit 1
-    fi
-    t=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
-    m=$(tail -n 1 "$tmp/rss.txt")
-    best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
-    rss=$((m > rss ? m : rss))
+    for i in "${!bins[@]}"; do
+      o=$out
+      [[ $out == /dev/null ]] || o=$out.$i
+      start=$(date +%s%N)
+      status=0
+      taskset -c "$cpus" /usr/bin/time -f "%M" -o "$tmp/rss.txt" \
+        "${bins[$i]}" validate --input "$file" --input-format jsonl >"$o" 2>"$tmp/stderr.txt" || status=$?
+      end=$(date +%s%N)
+      # Exit codes 1 and 2 only say some rows have errors, as much of this corpus has.
+      if [[ $status -gt 2 ]]; then
+        echo "${bins[$i]} failed with exit code $status:" >&2
+        cat "$tmp/stderr.txt" >&2
+        exit 1
+      fi
+      t=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+      m=$(tail -n 1 "$tmp/rss.txt")
+      best[$i]=$(awk -v a="${best[$i]:-}" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
+      n=${rss[$i]:-0}
+      rss[$i]=$((m > n ? m : n))
+    done
   done
-  echo "$best $rss"
+  for i in "${!bins[@]}"; do
+    printf '%s %s ' "${best[$i]}" "${rss[$i]}"
+  done
+  echo
 }
+
+bins=("$bin")
+[[ -z "${BEFORE_BIN:-}" ]] || bins=("$BEFORE_BIN" "$bin")
 
 echo "== phonenumbers: parse + is_valid_number over the same rows (one core)"
 read -r py_cold py_steady py_valid < <(taskset -c 0 "$venv/bin/python" - "$here/compare" "$tmp/$cold_rows.tsv" "$runs" <<'EOF'
@@ -114,22 +135,40 @@ EOF
 )
 
 echo "== bindcheck validate --input N.jsonl --input-format jsonl > /dev/null, best of $runs"
-read -r cold_s cold_rss < <(best_run 0 "$tmp/$cold_rows.jsonl" "$tmp/out.jsonl")
-bc_valid=$(grep -c '^{"row":[0-9]*,"ok":true' "$tmp/out.jsonl" || true)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+read -r -a cold < <(best_runs 0 "$tmp/$cold_rows.jsonl" "$tmp/out.jsonl" "${bins[@]}")
+last=$((${#bins[@]} - 1))
+bc_valid=$(grep -c '^{"row":[0-9]*,"ok":true' "$tmp/out.jsonl.$last" || true)
 tail -n 1 "$tmp/stderr.txt"
-read -r steady_s steady_rss < <(best_run 0 "$tmp/$steady_rows.jsonl" /dev/null)
-read -r both_s both_rss < <(best_run 0,1 "$tmp/$steady_rows.jsonl" /dev/null)
+if [[ -n "${BEFORE_BIN:-}" ]]; then
+  cmp "$tmp/out.jsonl.0" "$tmp/out.jsonl.$last"
+  echo "the output of $cold_rows rows is byte-identical before and after"
+fi
+read -r -a steady < <(best_runs 0 "$tmp/$steady_rows.jsonl" /dev/null "${bins[@]}")
+read -r -a both < <(best_runs 0,1 "$tmp/$steady_rows.jsonl" /dev/null "${bins[@]}")
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-echo
-echo "== results ($(nproc) cores; trial numbers unless the machine was idle)"
-awk -v cr="$cold_rows" -v sr="$steady_rows" -v cs="$cold_s" -v ss="$steady_s" -v bs="$both_s" \
-  -v crss="$cold_rss" -v srss="$steady_rss" -v brss="$both_rss" \
-  -v pyc="$py_cold" -v pys="$py_steady" -v pyv="$py_valid" -v bcv="$bc_valid" 'BEGIN {
-  c = cr / cs; s = sr / ss; b = sr / bs
-  printf "one core, %7d rows   %9.0f rows/s  (target 300,000: %s)  %5.1fx phonenumbers cold (%.0f rows/s; target 30x: %s)\n", cr, c, (c >= 300000 ? "met" : "not met"), c / pyc, pyc, (c / pyc >= 30 ? "met" : "not met")
-  printf "one core, %7d rows   %9.0f rows/s  (target 600,000: %s)  %5.1fx phonenumbers steady (%.0f rows/s; target 30x: %s)\n", sr, s, (s >= 600000 ? "met" : "not met"), s / pys, pys, (s / pys >= 30 ? "met" : "not met")
-  printf "two cores, %6d rows   %9.0f rows/s  scaling %.2fx (target 1.8x: %s)\n", sr, b, b / s, (b / s >= 1.8 ? "met" : "not met")
-  rss = crss; if (srss > rss) rss = srss; if (brss > rss) rss = brss
-  printf "peak RSS      %.1f MB (target at most 64 MB: %s)\n", rss * 1024 / 1e6, (rss * 1024 <= 64e6 ? "met" : "not met")
-  printf "valid rows of the first %d: phonenumbers %d, bindcheck %d\n", cr, pyv, bcv
-}'
+# results LABEL I: the figures of the I-th binary.
+results() {
+  local i=$(($2 * 2))
+  echo
+  echo "== results: $1 ($(nproc) cores; trial numbers unless the machine was idle)"
+  awk -v cr="$cold_rows" -v sr="$steady_rows" -v cs="${cold[$i]}" -v ss="${steady[$i]}" -v bs="${both[$i]}" \
+    -v crss="${cold[$i + 1]}" -v srss="${steady[$i + 1]}" -v brss="${both[$i + 1]}" \
+    -v pyc="$py_cold" -v pys="$py_steady" -v pyv="$py_valid" -v bcv="$bc_valid" 'BEGIN {
+    c = cr / cs; s = sr / ss; b = sr / bs
+    printf "one core, %7d rows   %9.0f rows/s  (target 300,000: %s)  %5.1fx phonenumbers cold (%.0f rows/s; target 30x: %s)\n", cr, c, (c >= 300000 ? "met" : "not met"), c / pyc, pyc, (c / pyc >= 30 ? "met" : "not met")
+    printf "one core, %7d rows   %9.0f rows/s  (target 600,000: %s)  %5.1fx phonenumbers steady (%.0f rows/s; target 30x: %s)\n", sr, s, (s >= 600000 ? "met" : "not met"), s / pys, pys, (s / pys >= 30 ? "met" : "not met")
+    printf "two cores, %6d rows   %9.0f rows/s  scaling %.2fx (target 1.8x: %s)\n", sr, b, b / s, (b / s >= 1.8 ? "met" : "not met")
+    rss = crss; if (srss > rss) rss = srss; if (brss > rss) rss = brss
+    printf "peak RSS      %.1f MB (target at most 64 MB: %s)\n", rss * 1024 / 1e6, (rss * 1024 <= 64e6 ? "met" : "not met")
+    printf "valid rows of the first %d: phonenumbers %d, bindcheck %d\n", cr, pyv, bcv
+  }'
+}
+
+if [[ -n "${BEFORE_BIN:-}" ]]; then
+  results "before, $BEFORE_BIN" 0
+  results "after, $bin" 1
+else
+  results "$bin" 0
+fi

@@ -31,12 +31,15 @@
 
 mod csv;
 mod jsonl;
+mod line;
 
 use std::fmt;
 use std::io::{self, BufRead};
 use std::path::Path;
 
 use crate::validate::{Field, Row, RowError};
+
+pub use line::write_record;
 
 /// The longest row read: 64 KiB. A longer row is malformed.
 pub const MAX_ROW_BYTES: usize = 64 * 1024;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use super::{ErrorKind, Outcome, UsageError};
 use bindcheck::batch::{self, Format, HeaderError, Parsed, Rows};
-use bindcheck::validate::{validate_in_region, Date, Field, Lang, Policy, Record, Region};
+use bindcheck::validate::{validate_in_region, Date, Field, Lang, Policy, Region};
 
 /// Input formats of a batch file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -223,7 +223,8 @@ fn progress_bar() -> ProgressBar {
 ///
 /// Three stages overlap: a reader thread parses the next chunk while the rows of this one
 /// are checked on every core and a writer thread writes the previous one. Bounded channels
-/// keep at most a few chunks in memory. Returns how reading ended and what was written.
+/// keep at most a few chunks in memory, and pass the emptied ones back to be filled again
+/// ([`Spares`]). Returns how reading ended and what was written.
 fn pipeline(
     rows: Input,
     progress: &ProgressBar,
@@ -234,11 +235,19 @@ fn pipeline(
 ) -> (io::Result<()>, io::Result<Tally>) {
     let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<Parsed>>(1);
     let (line_tx, line_rx) = mpsc::sync_channel::<Vec<Lines>>(1);
+    let (chunks, spare_chunks) = Spares::new();
+    let (lines, spare_lines) = Spares::new();
+    let checker = Checker {
+        policy,
+        lang,
+        unmasked,
+        today,
+    };
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || read_chunks(rows, chunk_tx));
+        let reader = scope.spawn(move || read_chunks(rows, chunk_tx, &spare_chunks));
         let bar = progress.clone();
-        let writer = scope.spawn(move || write_lines(line_rx, bar));
-        check_chunks(chunk_rx, line_tx, policy, lang, unmasked, today);
+        let writer = scope.spawn(move || write_lines(line_rx, bar, &lines));
+        checker.check_chunks(chunk_rx, line_tx, &chunks, &spare_lines);
         let failed = |what: &str| io::Error::other(format!("the {what} thread failed"));
         (
             reader.join().unwrap_or_else(|_| Err(failed("reader"))),
@@ -247,12 +256,44 @@ fn pipeline(
     })
 }
 
+/// Emptied buffers on their way back to the stage that fills them: a chunk's rows to the
+/// reader, a chunk's lines to the checking stage. A stage takes a spare when there is one
+/// and makes a new buffer when there is none, and a buffer with no room left among the
+/// spares is dropped; so none waits on another, and a steady batch allocates no buffer
+/// per chunk (before, growing them from empty and freeing them was much of the
+/// allocator's time: `realloc`, `memmove`, `malloc_consolidate`).
+struct Spares<T>(mpsc::Receiver<Vec<T>>);
+
+/// The sending end of [`Spares`].
+struct Returns<T>(mpsc::SyncSender<Vec<T>>);
+
+impl<T> Spares<T> {
+    /// Room for two spares: with one chunk being filled, one in a channel and one being
+    /// emptied, that is enough for the next two.
+    fn new() -> (Returns<T>, Spares<T>) {
+        let (tx, rx) = mpsc::sync_channel(2);
+        (Returns(tx), Spares(rx))
+    }
+
+    /// A spare buffer, or a new one with room for `capacity` items.
+    fn take(&self, capacity: usize) -> Vec<T> {
+        self.0.try_recv().unwrap_or_else(|_| Vec::with_capacity(capacity))
+    }
+}
+
+impl<T> Returns<T> {
+    /// Passes `buffer` back, unless the spares are full.
+    fn give(&self, buffer: Vec<T>) {
+        let _ = self.0.try_send(buffer);
+    }
+}
+
 /// The reader stage: sends the rows a chunk at a time (at most `CHUNK` rows, and not much
 /// more than `CHUNK_BYTES` of values) until they run out, the input fails, or the checking
 /// stage stops.
-fn read_chunks(mut rows: Input, chunk_tx: mpsc::SyncSender<Vec<Parsed>>) -> io::Result<()> {
+fn read_chunks(mut rows: Input, chunk_tx: mpsc::SyncSender<Vec<Parsed>>, spares: &Spares<Parsed>) -> io::Result<()> {
     loop {
-        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut chunk = spares.take(CHUNK);
         let mut bytes = 0;
         let mut failed = None;
         while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
@@ -287,52 +328,79 @@ fn size(row: &Parsed) -> usize {
     })
 }
 
-/// The checking stage: checks each chunk's rows on every core, a task of `TASK` rows at a
-/// time, numbering them from 1, and passes their lines on in input order. Returning drops
-/// `line_tx`, which ends the writer.
-fn check_chunks(
-    chunk_rx: mpsc::Receiver<Vec<Parsed>>,
-    line_tx: mpsc::SyncSender<Vec<Lines>>,
-    policy: &Policy,
+/// The room a task's buffer starts with: a phone row's line is about 300 bytes.
+const TASK_BYTES: usize = TASK * 384;
+
+/// A task's buffer kept for the next chunk only up to this size, so that the spares hold
+/// at most 2 x 16 x 256 KiB = 8 MiB: a task of long rows (up to `batch::MAX_ROW_BYTES`
+/// each) does not keep its megabytes.
+const SPARE_TASK_BYTES: usize = 256 << 10;
+
+/// How every row of a batch is checked and shown.
+#[derive(Clone, Copy)]
+struct Checker<'a> {
+    policy: &'a Policy,
     lang: Lang,
     unmasked: bool,
     today: Date,
-) {
-    let mut first = 1u64;
-    for chunk in chunk_rx {
-        let n = chunk.len() as u64;
-        let lines: Vec<Lines> = chunk
-            .par_chunks(TASK)
-            .enumerate()
-            .map(|(t, rows)| {
-                let mut lines = Lines::default();
-                for (i, row) in rows.iter().enumerate() {
-                    let number = first + (t * TASK + i) as u64;
-                    check_row(number, row, policy, lang, unmasked, today, &mut lines);
-                }
-                lines
-            })
-            .collect();
-        first += n;
-        // The writer stopped (a closed pipe): stop reading too.
-        if line_tx.send(lines).is_err() {
-            break;
+}
+
+impl Checker<'_> {
+    /// The checking stage: checks each chunk's rows on every core, a task of `TASK` rows at
+    /// a time, numbering them from 1, and passes their lines on in input order. Returning
+    /// drops `line_tx`, which ends the writer.
+    fn check_chunks(
+        &self,
+        chunk_rx: mpsc::Receiver<Vec<Parsed>>,
+        line_tx: mpsc::SyncSender<Vec<Lines>>,
+        chunks: &Returns<Parsed>,
+        spare_lines: &Spares<Lines>,
+    ) {
+        let mut first = 1u64;
+        for mut chunk in chunk_rx {
+            let n = chunk.len() as u64;
+            let mut lines = spare_lines.take(CHUNK.div_ceil(TASK));
+            lines.resize_with(chunk.len().div_ceil(TASK), || Lines {
+                text: Vec::with_capacity(TASK_BYTES),
+                tally: Tally::default(),
+            });
+            lines
+                .par_iter_mut()
+                .zip(chunk.par_chunks(TASK))
+                .enumerate()
+                .for_each(|(t, (lines, rows))| {
+                    lines.text.clear();
+                    lines.tally = Tally::default();
+                    for (i, row) in rows.iter().enumerate() {
+                        let number = first + (t * TASK + i) as u64;
+                        self.check_row(number, row, lines);
+                    }
+                });
+            first += n;
+            chunk.clear();
+            chunks.give(chunk);
+            // The writer stopped (a closed pipe): stop reading too.
+            if line_tx.send(lines).is_err() {
+                break;
+            }
         }
     }
 }
 
 /// The writer stage: writes every line to standard output, counting the rows and moving the
 /// progress bar a chunk at a time.
-fn write_lines(line_rx: mpsc::Receiver<Vec<Lines>>, bar: ProgressBar) -> io::Result<Tally> {
+fn write_lines(line_rx: mpsc::Receiver<Vec<Lines>>, bar: ProgressBar, spares: &Returns<Lines>) -> io::Result<Tally> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut tally = Tally::default();
-    for chunk in line_rx {
+    for mut chunk in line_rx {
         for lines in &chunk {
             tally.add(&lines.tally);
             out.write_all(&lines.text)?;
         }
         bar.set_position(tally.rows);
+        chunk.retain(|lines| lines.text.capacity() <= SPARE_TASK_BYTES);
+        spares.give(chunk);
     }
     out.flush()?;
     Ok(tally)
@@ -359,40 +427,36 @@ fn summarize(tally: &Tally, lang: Lang) -> Outcome {
     }
 }
 
-/// Checks one row and appends its JSON line to `lines`, counting it.
-fn check_row(row: u64, parsed: &Parsed, policy: &Policy, lang: Lang, unmasked: bool, today: Date, lines: &mut Lines) {
-    let line = parsed.line;
-    let mut error_line = |error: &str| {
-        let e = RowError {
-            row,
-            line,
-            ok: false,
-            error,
+impl Checker<'_> {
+    /// Checks one row and appends its JSON line to `lines`, counting it.
+    fn check_row(&self, row: u64, parsed: &Parsed, lines: &mut Lines) {
+        let line = parsed.line;
+        let mut error_line = |error: &str| {
+            let e = RowError {
+                row,
+                line,
+                ok: false,
+                error,
+            };
+            lines.tally.count(None);
+            serde_json::to_writer(&mut lines.text, &e).expect("plain JSON");
+            lines.text.push(b'\n');
         };
-        lines.tally.count(None);
-        serde_json::to_writer(&mut lines.text, &e).expect("plain JSON");
+        let (inputs, region) = match &parsed.row {
+            Ok(v) => v,
+            Err(e) => return error_line(&e.to_string()),
+        };
+        let region = match region.as_deref().map(Region::parse_optional) {
+            None => self.policy.phone.default_region,
+            Some(Ok(region)) => region,
+            Some(Err(_)) => return error_line("unknown region"),
+        };
+        let v = validate_in_region(inputs, self.policy, region, self.today);
+        let ok = v.ok();
+        lines.tally.count(Some(ok));
+        batch::write_record(&mut lines.text, row, ok, &v.views_ref(inputs, self.lang, self.unmasked));
         lines.text.push(b'\n');
-    };
-    let (inputs, region) = match &parsed.row {
-        Ok(v) => v,
-        Err(e) => return error_line(&e.to_string()),
-    };
-    let region = match region.as_deref().map(Region::parse_optional) {
-        None => policy.phone.default_region,
-        Some(Ok(region)) => region,
-        Some(Err(_)) => return error_line("unknown region"),
-    };
-    let v = validate_in_region(inputs, policy, region, today);
-    let views = v.views(inputs, lang, unmasked);
-    let ok = v.ok();
-    let record = Record {
-        row: Some(row),
-        ok,
-        fields: &views,
-    };
-    lines.tally.count(Some(ok));
-    serde_json::to_writer(&mut lines.text, &record).expect("plain JSON");
-    lines.text.push(b'\n');
+    }
 }
 
 #[cfg(test)]
@@ -419,7 +483,7 @@ mod tests {
         let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(Failing(b"phone\n1\n2\n3\n")));
         let rows = Rows::new(reader, Format::Csv).unwrap();
         let (tx, rx) = mpsc::sync_channel(4);
-        let e = read_chunks(rows, tx).unwrap_err();
+        let e = read_chunks(rows, tx, &Spares::new().1).unwrap_err();
         assert_eq!(e.to_string(), "the disk went away");
         let lines: Vec<u64> = rx.iter().flatten().map(|p| p.line).collect();
         assert_eq!(lines, [2, 3, 4]);

@@ -35,7 +35,10 @@ pub use phone::{
     PhoneOptions, PhoneRange, PhoneRanges, PhoneRangesError, PhoneRangesProblem, Region, Segment, SegmentPolicy,
     UnknownRegion, E164,
 };
-pub use record::{validate, validate_in_region, DataVersions, FieldView, FieldViews, Inputs, Policy, Validation};
+pub use record::{
+    validate, validate_in_region, DataVersions, FieldView, FieldViewRef, FieldViews, FieldViewsRef, Inputs, Policy,
+    Validation,
+};
 pub use row::{inputs_from_json, json_problem, Column, Record, Row, RowError};
 
 /// The name a reader of `lang` knows a region by, from its ISO 3166-1 code (`CN`, `jp`): in

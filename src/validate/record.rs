@@ -1,5 +1,7 @@
 //! One person's inputs checked together, and the per-field view every output shares.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::card::{validate_card, validate_cvv, validate_expiry, Brand, CardCheck, CardPolicy, CvvCheck, ExpiryCheck};
@@ -405,6 +407,184 @@ impl FieldView {
             facts.extend(issuer.country.as_deref().map(region));
         }
         facts
+    }
+}
+
+/// [`Validation::views`] borrowed from the checks, for a writer that writes each row once
+/// and drops it: `bindcheck::batch::write_record` writes the JSON of [`FieldViews`] from it,
+/// byte for byte, with no owned copy of each value, region, carrier and finding first
+/// (`bindcheck validate --input` writes millions of rows). Each field's view is made as it
+/// is written.
+#[derive(Clone, Copy)]
+pub struct FieldViewsRef<'a> {
+    validation: &'a Validation,
+    inputs: &'a Inputs,
+    lang: Lang,
+    unmasked: bool,
+}
+
+impl Validation {
+    /// The views of every checked field, in form order, as [`views`](Validation::views)
+    /// serializes them, borrowed.
+    pub fn views_ref<'a>(&'a self, inputs: &'a Inputs, lang: Lang, unmasked: bool) -> FieldViewsRef<'a> {
+        FieldViewsRef {
+            validation: self,
+            inputs,
+            lang,
+            unmasked,
+        }
+    }
+
+    /// [`view`](Validation::view), borrowed.
+    fn view_ref<'a>(&'a self, field: Field, inputs: &'a Inputs, unmasked: bool) -> Option<FieldViewRef<'a>> {
+        let raw = inputs.get(field).unwrap_or_default();
+        // The full value borrowed when unmasked, else the masked one (made only then).
+        let shown = |masked: &dyn Fn() -> String, full: &'a str| -> Option<Cow<'a, str>> {
+            Some(if unmasked {
+                Cow::Borrowed(full)
+            } else {
+                Cow::Owned(masked())
+            })
+        };
+        let v = match field {
+            Field::Phone => {
+                let c = self.phone.as_ref()?;
+                let normalized = match &c.e164 {
+                    Some(e) => Some(Cow::Owned(if unmasked { e.to_string() } else { e.masked() })),
+                    None => shown(&|| c.masked(raw), raw.trim()),
+                };
+                FieldViewRef {
+                    possible: Some(c.possible),
+                    normalized,
+                    region: c.region,
+                    number_type: c.number_type,
+                    carrier: c.carrier.as_ref(),
+                    ..FieldViewRef::new(c.valid, &c.findings)
+                }
+            }
+            Field::Email => {
+                let c = self.email.as_ref()?;
+                FieldViewRef {
+                    normalized: shown(&|| c.masked(), c.normalized()),
+                    domain_unicode: c
+                        .domain_unicode
+                        .as_deref()
+                        .filter(|u| Some(*u) != c.domain_ascii.as_deref() && (unmasked || mask::is_plausible_host(u))),
+                    suggestion: c.suggestion.as_deref(),
+                    ..FieldViewRef::new(c.valid, &c.findings)
+                }
+            }
+            Field::Card => {
+                let c = self.card.as_ref()?;
+                FieldViewRef {
+                    potentially_valid: Some(c.potentially_valid),
+                    luhn: Some(c.luhn),
+                    brand: c.brand,
+                    co_brands: &c.co_brands,
+                    candidates: if c.brand.is_none() {
+                        c.candidates.as_slice()
+                    } else {
+                        &[]
+                    },
+                    issuer: c.issuer.as_ref(),
+                    normalized: if c.digits().is_empty() {
+                        None
+                    } else {
+                        shown(&|| c.masked(), c.digits())
+                    },
+                    ..FieldViewRef::new(c.valid, &c.findings)
+                }
+            }
+            Field::Expiry => {
+                let c = self.expiry.as_ref()?;
+                FieldViewRef {
+                    normalized: c.expiry.map(|e| Cow::Owned(e.to_string())),
+                    ..FieldViewRef::new(c.valid, &c.findings)
+                }
+            }
+            Field::Cvv => {
+                let c = self.cvv.as_ref()?;
+                FieldViewRef {
+                    normalized: shown(&|| mask::cvv(raw.trim()), raw.trim()),
+                    ..FieldViewRef::new(c.valid, &c.findings)
+                }
+            }
+            Field::IdNumber => {
+                let c = self.id_number.as_ref()?;
+                FieldViewRef {
+                    normalized: shown(&|| c.masked(), c.normalized()),
+                    ..FieldViewRef::new(c.valid, &c.findings)
+                }
+            }
+            Field::Name => {
+                let c = self.name.as_ref()?;
+                FieldViewRef {
+                    normalized: shown(&|| c.masked(), c.normalized()),
+                    ..FieldViewRef::new(c.valid, &c.findings)
+                }
+            }
+        };
+        Some(v)
+    }
+}
+
+impl<'a> FieldViewsRef<'a> {
+    /// The view of each checked field, in form order, made as it is asked for.
+    pub fn views(&self) -> impl Iterator<Item = (Field, FieldViewRef<'a>)> + '_ {
+        Field::ALL
+            .iter()
+            .filter_map(|&f| self.validation.view_ref(f, self.inputs, self.unmasked).map(|v| (f, v)))
+    }
+
+    /// The language of the findings' texts.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+}
+
+/// [`FieldView`] borrowed from a check: the same fields, in the same order, each as its
+/// JSON shows it (`co_brands` and `candidates` empty when absent, the findings in the
+/// language of the [`FieldViewsRef`] they come from). No `Debug`: `normalized` may be a
+/// value in full.
+#[non_exhaustive]
+pub struct FieldViewRef<'a> {
+    pub valid: bool,
+    pub possible: Option<bool>,
+    pub potentially_valid: Option<bool>,
+    pub normalized: Option<Cow<'a, str>>,
+    pub region: Option<&'a str>,
+    pub number_type: Option<NumberType>,
+    pub carrier: Option<&'a Carrier>,
+    pub luhn: Option<bool>,
+    pub brand: Option<Brand>,
+    pub co_brands: &'a [Brand],
+    pub candidates: &'a [Brand],
+    pub issuer: Option<&'a BinEntry>,
+    pub domain_unicode: Option<&'a str>,
+    pub suggestion: Option<&'a str>,
+    pub findings: &'a [Finding],
+}
+
+impl<'a> FieldViewRef<'a> {
+    /// A view with nothing but whether the value is valid and its findings.
+    fn new(valid: bool, findings: &'a [Finding]) -> FieldViewRef<'a> {
+        FieldViewRef {
+            valid,
+            possible: None,
+            potentially_valid: None,
+            normalized: None,
+            region: None,
+            number_type: None,
+            carrier: None,
+            luhn: None,
+            brand: None,
+            co_brands: &[],
+            candidates: &[],
+            issuer: None,
+            domain_unicode: None,
+            suggestion: None,
+            findings,
+        }
     }
 }
 
