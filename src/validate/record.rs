@@ -215,119 +215,13 @@ impl Validation {
     /// The per-field view of `field`, if it was checked. `inputs` supplies what is shown
     /// for values that could not be normalized; `unmasked` shows values in full.
     pub fn view(&self, field: Field, inputs: &Inputs, lang: Lang, unmasked: bool) -> Option<FieldView> {
-        let raw = inputs.get(field).unwrap_or_default();
-        let v = match field {
-            Field::Phone => phone_view(self.phone.as_ref()?, raw, lang, unmasked),
-            Field::Email => email_view(self.email.as_ref()?, lang, unmasked),
-            Field::Card => card_view(self.card.as_ref()?, lang, unmasked),
-            Field::Expiry => {
-                let c = self.expiry.as_ref()?;
-                FieldView {
-                    valid: c.valid,
-                    normalized: c.expiry.map(|e| e.to_string()),
-                    findings: localized(&c.findings, lang),
-                    ..FieldView::default()
-                }
-            }
-            Field::Cvv => {
-                let c = self.cvv.as_ref()?;
-                FieldView {
-                    valid: c.valid,
-                    normalized: shown(mask::cvv(raw.trim()), raw.trim().to_owned(), unmasked),
-                    findings: localized(&c.findings, lang),
-                    ..FieldView::default()
-                }
-            }
-            Field::IdNumber => {
-                let c = self.id_number.as_ref()?;
-                FieldView {
-                    valid: c.valid,
-                    normalized: shown(c.masked(), c.normalized().to_owned(), unmasked),
-                    findings: localized(&c.findings, lang),
-                    ..FieldView::default()
-                }
-            }
-            Field::Name => {
-                let c = self.name.as_ref()?;
-                FieldView {
-                    valid: c.valid,
-                    normalized: shown(c.masked(), c.normalized().to_owned(), unmasked),
-                    findings: localized(&c.findings, lang),
-                    ..FieldView::default()
-                }
-            }
-        };
-        Some(v)
+        Some(self.view_ref(field, inputs, unmasked)?.into_owned(lang))
     }
 }
 
 /// The findings in `lang`.
 fn localized(findings: &[Finding], lang: Lang) -> Vec<LocalizedFinding> {
     findings.iter().map(|f| f.localized(lang)).collect()
-}
-
-/// The value an output shows: `full` when `unmasked`, else `masked`.
-fn shown(masked: String, full: String, unmasked: bool) -> Option<String> {
-    Some(if unmasked { full } else { masked })
-}
-
-/// The view of a phone check: its E.164 form, or what was typed when it has none.
-fn phone_view(c: &PhoneCheck, raw: &str, lang: Lang, unmasked: bool) -> FieldView {
-    FieldView {
-        valid: c.valid,
-        possible: Some(c.possible),
-        normalized: match &c.e164 {
-            Some(e) => shown(e.masked(), e.to_string(), unmasked),
-            None => shown(c.masked(raw), raw.trim().to_owned(), unmasked),
-        },
-        region: c.region.map(str::to_owned),
-        number_type: c.number_type,
-        carrier: c.carrier.clone(),
-        findings: localized(&c.findings, lang),
-        ..FieldView::default()
-    }
-}
-
-/// The view of an email check: the normalized address, the Unicode domain when it differs
-/// from the ASCII one (and, when masked, is a host name the mask would show), and any
-/// suggestion.
-fn email_view(c: &EmailCheck, lang: Lang, unmasked: bool) -> FieldView {
-    FieldView {
-        valid: c.valid,
-        normalized: shown(c.masked(), c.normalized().to_owned(), unmasked),
-        domain_unicode: c
-            .domain_unicode
-            .clone()
-            .filter(|u| Some(u) != c.domain_ascii.as_ref() && (unmasked || mask::is_plausible_host(u))),
-        suggestion: c.suggestion.clone(),
-        findings: localized(&c.findings, lang),
-        ..FieldView::default()
-    }
-}
-
-/// The view of a card check: the brand (or its candidates while none is certain), the
-/// issuer, and the digits typed.
-fn card_view(c: &CardCheck, lang: Lang, unmasked: bool) -> FieldView {
-    FieldView {
-        valid: c.valid,
-        potentially_valid: Some(c.potentially_valid),
-        luhn: Some(c.luhn),
-        brand: c.brand,
-        co_brands: c.co_brands.clone(),
-        candidates: if c.brand.is_none() {
-            c.candidates.clone()
-        } else {
-            Vec::new()
-        },
-        issuer: c.issuer.clone(),
-        normalized: if c.digits().is_empty() {
-            None
-        } else {
-            shown(c.masked(), c.digits().to_owned(), unmasked)
-        },
-        findings: localized(&c.findings, lang),
-        ..FieldView::default()
-    }
 }
 
 /// Each checked field's view, in form order; serialized as a JSON object keyed by the field
@@ -566,6 +460,27 @@ pub struct FieldViewRef<'a> {
 }
 
 impl<'a> FieldViewRef<'a> {
+    /// The view owned, with the findings' texts in `lang`: what [`Validation::view`] gives.
+    pub fn into_owned(self, lang: Lang) -> FieldView {
+        FieldView {
+            valid: self.valid,
+            possible: self.possible,
+            potentially_valid: self.potentially_valid,
+            normalized: self.normalized.map(Cow::into_owned),
+            region: self.region.map(str::to_owned),
+            number_type: self.number_type,
+            carrier: self.carrier.cloned(),
+            luhn: self.luhn,
+            brand: self.brand,
+            co_brands: self.co_brands.to_vec(),
+            candidates: self.candidates.to_vec(),
+            issuer: self.issuer.cloned(),
+            domain_unicode: self.domain_unicode.map(str::to_owned),
+            suggestion: self.suggestion.map(str::to_owned),
+            findings: localized(self.findings, lang),
+        }
+    }
+
     /// A view with nothing but whether the value is valid and its findings.
     fn new(valid: bool, findings: &'a [Finding]) -> FieldViewRef<'a> {
         FieldViewRef {
@@ -595,7 +510,12 @@ mod tests {
     use std::sync::Arc;
 
     fn card_facts(input: &str, policy: &CardPolicy, lang: Lang) -> Vec<String> {
-        card_view(&validate_card(input, policy), lang, false).facts(lang)
+        let validation = Validation {
+            card: Some(validate_card(input, policy)),
+            ..Validation::default()
+        };
+        let inputs = Inputs::default();
+        validation.view(Field::Card, &inputs, lang, false).unwrap().facts(lang)
     }
 
     #[test]
