@@ -94,12 +94,16 @@ pub fn e164(country_code: u16, national: &str) -> String {
 pub fn email(address: &str) -> String {
     match address.rsplit_once('@') {
         Some((local, host)) => {
+            let host = domain(host);
+            let mut out = String::with_capacity(4 + 4 + host.len());
+            // The first character, when the local part has more than two.
             let mut chars = local.chars();
-            let first = match (chars.next(), local.chars().count()) {
-                (Some(c), n) if n > 2 => c.to_string(),
-                _ => String::new(),
-            };
-            format!("{first}***@{}", domain(host))
+            if let (Some(first), Some(_)) = (chars.next(), local.chars().nth(2)) {
+                out.push(first);
+            }
+            out.push_str("***@");
+            out.push_str(&host);
+            out
         }
         None => "***".to_owned(),
     }
@@ -194,7 +198,28 @@ mod tests {
         mask_chars(&chars, budget - tail, tail)
     }
 
+    /// [`email`] by its definition, as it was first written.
+    fn email_by_definition(address: &str) -> String {
+        match address.rsplit_once('@') {
+            Some((local, host)) => {
+                let first = match (local.chars().next(), local.chars().count()) {
+                    (Some(c), n) if n > 2 => c.to_string(),
+                    _ => String::new(),
+                };
+                format!("{first}***@{}", domain(host))
+            }
+            None => "***".to_owned(),
+        }
+    }
+
     proptest::proptest! {
+        /// Emails are masked as by the definition: local parts of every length and script,
+        /// domains plausible or not.
+        #[test]
+        fn emails_are_masked_as_defined(address in "\\PC{0,6}@?[a-z0-9.\u{4e00}-\u{4e10}-]{0,12}|\\PC{0,20}") {
+            proptest::prop_assert_eq!(email(&address), email_by_definition(&address));
+        }
+
         /// Phones (and an E.164 number's national part) are masked as by the definition,
         /// whatever their characters: digits, separators, other scripts.
         #[test]
