@@ -3,7 +3,7 @@
 //! the value) and for its meaning by [`Options::resolve`].
 //!
 //! A program calls a validator with the same options over and over, so the last few sets
-//! resolved are kept ([`Recent`]): an option resolved is looked up by the keywords' names and
+//! resolved are kept ([`cached`]): an option resolved is looked up by the keywords' names and
 //! values instead of being parsed again (a BIN table or phone ranges are CSV text).
 
 use pyo3::exceptions::PyTypeError;
@@ -95,9 +95,9 @@ pub fn from_kwargs(func: &str, field: Option<Field>, kwargs: Option<&Bound<'_, P
     Ok(o)
 }
 
-/// A keyword's value as the cache of [`Recent`] compares it: those of the types the options
-/// take as they are (a `str`, `None`, a `bool`, a list or tuple of `str`).
-#[derive(Debug)]
+/// A keyword's value as the cache of [`cached`] compares it: those of the types the options
+/// take as they are (a `str`, `None`, a `bool`, a list or tuple of `str`). No `Debug`: an
+/// option could hold a person's value by mistake, and nothing should print it.
 enum Given {
     None,
     Bool(bool),
