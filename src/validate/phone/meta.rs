@@ -23,7 +23,6 @@
 //! on every such pattern of the metadata.
 
 use regex_lite::{Regex, RegexBuilder};
-use std::collections::HashMap;
 use std::sync::{LazyLock, OnceLock};
 
 use super::automaton::Dfa;
@@ -488,13 +487,19 @@ pub enum Length {
 /// Every region's slot, compiled on first use; [`REGIONS`] is ordered by calling code.
 static COMPILED: LazyLock<Vec<OnceLock<Region>>> = LazyLock::new(|| REGIONS.iter().map(|_| OnceLock::new()).collect());
 
-/// Calling code to the indexes of its regions in [`REGIONS`].
-static BY_CODE: LazyLock<HashMap<u16, Vec<usize>>> = LazyLock::new(|| {
-    let mut map: HashMap<u16, Vec<usize>> = HashMap::new();
+/// The indexes in [`REGIONS`] of each country calling code's regions, indexed by the code
+/// (at most 3 digits): a phone check looks its code up several times, and an array index costs a few
+/// instructions where a hash of the code cost about a hundred.
+static BY_CODE: LazyLock<Vec<Vec<usize>>> = LazyLock::new(|| {
+    let mut by_code: Vec<Vec<usize>> = Vec::new();
     for (i, r) in REGIONS.iter().enumerate() {
-        map.entry(r.code).or_default().push(i);
+        let code = usize::from(r.code);
+        if by_code.len() <= code {
+            by_code.resize_with(code + 1, Vec::new);
+        }
+        by_code[code].push(i);
     }
-    map
+    by_code
 });
 
 fn compiled(index: usize) -> &'static Region {
@@ -502,30 +507,38 @@ fn compiled(index: usize) -> &'static Region {
 }
 
 fn regions_of(code: u16) -> &'static [usize] {
-    BY_CODE.get(&code).map_or(&[], Vec::as_slice)
+    BY_CODE.get(usize::from(code)).map_or(&[], Vec::as_slice)
 }
 
 /// The CLDR codes (upper case, not the non-geographic `001`) with the index of their first
-/// region in [`REGIONS`], sorted by code: a batch row names its region, and a linear search
-/// of some 250 codes, twice a row, cost more than validating the number.
-static BY_ID: LazyLock<Vec<(&'static str, usize)>> = LazyLock::new(|| {
-    let mut ids: Vec<(&'static str, usize)> = REGIONS
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.id != "001")
-        .map(|(i, r)| (r.id, i))
-        .collect();
-    // Stable: the first region of a code stays first, as the linear search found it.
-    ids.sort_by_key(|(id, _)| *id);
-    ids.dedup_by_key(|(id, _)| *id);
+/// region in [`REGIONS`], by the code's two letters (`AA` first, `ZZ` last; empty where no
+/// region has the code): a batch row names its region and every phone check looks its
+/// default region up, and a search of some 250 codes cost more than validating the number.
+static BY_ID: LazyLock<Vec<Option<(&'static str, usize)>>> = LazyLock::new(|| {
+    let mut ids = vec![None; 26 * 26];
+    for (i, r) in REGIONS.iter().enumerate() {
+        if let Some(slot) = letters(r.id) {
+            // The first region of a code stays first, as a search in order finds it.
+            ids[slot].get_or_insert((r.id, i));
+        }
+    }
     ids
 });
 
-/// The index in [`BY_ID`] of the code `id` names in any case.
+/// Where a two-letter code, in any case, is in [`BY_ID`].
+fn letters(id: &str) -> Option<usize> {
+    match id.as_bytes() {
+        &[a, b] if a.is_ascii_alphabetic() && b.is_ascii_alphabetic() => {
+            let at = |c: u8| usize::from(c.to_ascii_uppercase() - b'A');
+            Some(at(a) * 26 + at(b))
+        }
+        _ => None,
+    }
+}
+
+/// The entry of [`BY_ID`] of the code `id` names in any case.
 fn by_id(id: &str) -> Option<&'static (&'static str, usize)> {
-    let upper = id.bytes().map(|b| b.to_ascii_uppercase());
-    let i = BY_ID.binary_search_by(|(r, _)| r.bytes().cmp(upper.clone())).ok()?;
-    Some(&BY_ID[i])
+    BY_ID[letters(id)?].as_ref()
 }
 
 /// The region for a CLDR code such as `CN` (not the non-geographic `001`).
@@ -776,7 +789,7 @@ mod tests {
         let mut rng = Rng(0x2545_F491_4F6C_DD1D);
         let mut seen = HashSet::new();
         let mut checked = 0;
-        let mut compiled = HashMap::new();
+        let mut compiled = std::collections::HashMap::new();
         for &(region, pattern, first, dfa) in SOURCES {
             if !seen.insert((region, pattern, first)) {
                 continue;
