@@ -11,10 +11,10 @@ use serde::de::{Deserialize, Deserializer};
 use std::sync::Arc;
 
 use super::{
-    validate, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_name,
-    validate_phone, BinTable, BinTableError, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field, FieldView,
-    FieldViews, Inputs, Lang, PhoneOptions, PhoneRanges, PhoneRangesError, Policy, Region, SegmentPolicy, UnionpayLuhn,
-    UnknownBrand, Validation,
+    validate, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_in_region,
+    validate_name, validate_phone, BinTable, BinTableError, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field,
+    FieldView, FieldViewRef, FieldViews, Inputs, Lang, PhoneOptions, PhoneRanges, PhoneRangesError, Policy, Region,
+    SegmentPolicy, UnionpayLuhn, UnknownBrand, Validation,
 };
 
 /// An option whose value makes no sense, by the names the bindings give it.
@@ -379,6 +379,13 @@ impl Resolved {
     /// One field checked on its own: the same view as that field of the command line's JSON
     /// output. A security code is judged against [`Resolved::brand`].
     pub fn field(&self, field: Field, input: &str) -> FieldView {
+        self.field_with(field, input, |view, lang| view.into_owned(lang))
+    }
+
+    /// [`field`](Resolved::field)'s view handed to `show` borrowed from the check, with the
+    /// language its findings are shown in, rather than copied into a [`FieldView`] first:
+    /// the Python bindings make their dict from it.
+    pub fn field_with<R>(&self, field: Field, input: &str, show: impl FnOnce(FieldViewRef<'_>, Lang) -> R) -> R {
         let mut v = Validation::default();
         match field {
             Field::Phone => v.phone = Some(validate_phone(input, &self.policy.phone)),
@@ -389,9 +396,19 @@ impl Resolved {
             Field::IdNumber => v.id_number = Some(validate_id_number(input, self.today)),
             Field::Name => v.name = Some(validate_name(input)),
         }
-        let mut inputs = Inputs::default();
-        inputs.set(field, Some(input.to_owned()));
-        v.view(field, &inputs, self.lang, self.unmasked).unwrap_or_default()
+        let view = v
+            .view_ref(field, input, self.unmasked)
+            .unwrap_or_else(|| FieldViewRef::new(false, &[]));
+        show(view, self.lang)
+    }
+
+    /// A whole form checked as [`form`](Resolved::form) checks it, before its views are made,
+    /// with a national-form phone number read in `region` when given (`Some(None)`: the
+    /// international form only) instead of the options' region: a table's row that names its
+    /// region, as a batch row's `region` column does.
+    pub fn check(&self, inputs: &Inputs, region: Option<Option<Region>>) -> Validation {
+        let region = region.unwrap_or(self.policy.phone.default_region);
+        validate_in_region(inputs, &self.policy, region, self.today)
     }
 
     /// A whole form checked as `bindcheck validate --format json` checks it.

@@ -199,7 +199,29 @@ impl Validation {
 
     /// No finding of error severity.
     pub fn ok(&self) -> bool {
-        !self.findings().iter().any(|f| f.severity == Severity::Error)
+        Field::ALL
+            .iter()
+            .filter_map(|&f| self.outcome(f))
+            .all(|(_, findings)| findings.iter().all(|f| f.severity != Severity::Error))
+    }
+
+    /// Whether `field` is valid, and its findings, if it was checked: what its view says of
+    /// it, without making the view.
+    pub fn outcome(&self, field: Field) -> Option<(bool, &[Finding])> {
+        macro_rules! of {
+            ($check:expr) => {
+                $check.as_ref().map(|c| (c.valid, c.findings.as_slice()))
+            };
+        }
+        match field {
+            Field::Phone => of!(self.phone),
+            Field::Email => of!(self.email),
+            Field::Card => of!(self.card),
+            Field::Expiry => of!(self.expiry),
+            Field::Cvv => of!(self.cvv),
+            Field::IdNumber => of!(self.id_number),
+            Field::Name => of!(self.name),
+        }
     }
 
     /// The views of every checked field, in form order.
@@ -215,7 +237,8 @@ impl Validation {
     /// The per-field view of `field`, if it was checked. `inputs` supplies what is shown
     /// for values that could not be normalized; `unmasked` shows values in full.
     pub fn view(&self, field: Field, inputs: &Inputs, lang: Lang, unmasked: bool) -> Option<FieldView> {
-        Some(self.view_ref(field, inputs, unmasked)?.into_owned(lang))
+        let raw = inputs.get(field).unwrap_or_default();
+        Some(self.view_ref(field, raw, unmasked)?.into_owned(lang))
     }
 }
 
@@ -329,9 +352,11 @@ impl Validation {
         }
     }
 
-    /// [`view`](Validation::view), borrowed.
-    fn view_ref<'a>(&'a self, field: Field, inputs: &'a Inputs, unmasked: bool) -> Option<FieldViewRef<'a>> {
-        let raw = inputs.get(field).unwrap_or_default();
+    /// [`view`](Validation::view), borrowed, for `raw`, the input of `field` that was checked
+    /// (the security code and a phone number that cannot be read are shown from it), with
+    /// the findings' texts left to be made in the language the caller shows them in. `None`
+    /// when `field` was not checked.
+    pub fn view_ref<'a>(&'a self, field: Field, raw: &'a str, unmasked: bool) -> Option<FieldViewRef<'a>> {
         // The full value borrowed when unmasked, else the masked one (made only then).
         let shown = |masked: &dyn Fn() -> String, full: &'a str| -> Option<Cow<'a, str>> {
             Some(if unmasked {
@@ -425,9 +450,10 @@ impl Validation {
 impl<'a> FieldViewsRef<'a> {
     /// The view of each checked field, in form order, made as it is asked for.
     pub fn views(&self) -> impl Iterator<Item = (Field, FieldViewRef<'a>)> + '_ {
-        Field::ALL
-            .iter()
-            .filter_map(|&f| self.validation.view_ref(f, self.inputs, self.unmasked).map(|v| (f, v)))
+        Field::ALL.iter().filter_map(|&f| {
+            let raw = self.inputs.get(f).unwrap_or_default();
+            self.validation.view_ref(f, raw, self.unmasked).map(|v| (f, v))
+        })
     }
 
     /// The language of the findings' texts.
@@ -446,7 +472,7 @@ pub struct FieldViewRef<'a> {
     pub possible: Option<bool>,
     pub potentially_valid: Option<bool>,
     pub normalized: Option<Cow<'a, str>>,
-    pub region: Option<&'a str>,
+    pub region: Option<&'static str>,
     pub number_type: Option<NumberType>,
     pub carrier: Option<&'a Carrier>,
     pub luhn: Option<bool>,
@@ -482,7 +508,7 @@ impl<'a> FieldViewRef<'a> {
     }
 
     /// A view with nothing but whether the value is valid and its findings.
-    fn new(valid: bool, findings: &'a [Finding]) -> FieldViewRef<'a> {
+    pub(crate) fn new(valid: bool, findings: &'a [Finding]) -> FieldViewRef<'a> {
         FieldViewRef {
             valid,
             possible: None,
@@ -508,6 +534,40 @@ mod tests {
     use super::*;
     use crate::validate::{BinTable, PhoneRanges};
     use std::sync::Arc;
+
+    #[test]
+    fn a_fields_outcome_is_what_its_view_says_and_ok_is_no_error() {
+        let today = Date::from_unix_days(20_000);
+        for inputs in [
+            Inputs {
+                phone: Some("13800138000".into()),
+                email: Some("li@gmial.com".into()),
+                card: Some("4111 1111 1111 1112".into()),
+                expiry: Some("12/20".into()),
+                cvv: Some("12".into()),
+                id_number: Some("11010519491231002X".into()),
+                name: Some("欧阳娜娜".into()),
+            },
+            Inputs {
+                phone: Some("+852 2123 4567".into()),
+                email: Some("zhang@qq.com".into()),
+                ..Inputs::default()
+            },
+            Inputs::default(),
+        ] {
+            let v = validate(&inputs, &Policy::default(), today);
+            for field in Field::ALL {
+                let seen = v.view(field, &inputs, Lang::En, false);
+                let outcome = v
+                    .outcome(field)
+                    .map(|(valid, fs)| (valid, fs.iter().map(|f| f.code).collect::<Vec<_>>()));
+                let view = seen.map(|view| (view.valid, view.findings.iter().map(|f| f.code).collect::<Vec<_>>()));
+                assert_eq!(outcome, view, "{field:?}");
+            }
+            let no_error = !v.findings().iter().any(|f| f.severity == Severity::Error);
+            assert_eq!(v.ok(), no_error);
+        }
+    }
 
     fn card_facts(input: &str, policy: &CardPolicy, lang: Lang) -> Vec<String> {
         let validation = Validation {
