@@ -68,6 +68,8 @@ def errors():
     yield lambda: bindcheck.validate(phone=int(v["phone"]), card=v["card"])
     yield lambda: bindcheck.validate_many([{"card": int(v["card"])}])
     yield lambda: bindcheck.validate_many([{v["phone"]: v["card"]}])
+    yield lambda: bindcheck.validate_many([{"phone": v["phone"], "region": v["phone"]}])
+    yield lambda: bindcheck.validate_many({"phone": [v["phone"]], "region": [v["card"]]})
     yield lambda: bindcheck.validate_many({v["email"]: [v["card"]]})
     yield lambda: bindcheck.validate_many({"card": [v["card"]], "phone": []})
     yield lambda: bindcheck.validate_many([v["card"]])

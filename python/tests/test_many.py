@@ -105,3 +105,53 @@ def test_arrow_tables_and_arrays():
     assert bindcheck.validate_many({"card": table.column("card")}, **OPTIONS) == one_by_one(
         [{"card": r.get("card")} for r in ROWS], **OPTIONS
     )
+
+
+def test_a_region_key_is_the_rows_own_region():
+    numbers = ["2123 4567", "13800138000", "+852 2123 4567", "020 7946 0018"]
+    rows = [
+        {"phone": numbers[0], "region": "HK"},
+        {"phone": numbers[1], "region": None},  # the call's region
+        {"phone": numbers[2], "region": "none"},  # the international form only
+        {"phone": numbers[3], "region": "gb"},  # any case, as a batch file's column
+    ]
+    want = [
+        bindcheck.validate(phone=numbers[0], region="HK"),
+        bindcheck.validate(phone=numbers[1], region="CN"),
+        bindcheck.validate(phone=numbers[2], region=None),
+        bindcheck.validate(phone=numbers[3], region="GB"),
+    ]
+    assert bindcheck.validate_many(rows, region="CN") == want
+    assert bindcheck.validate_many({k: [r[k] for r in rows] for k in ("phone", "region")}, region="CN") == want
+    assert bindcheck.validate_many(rows, require_mobile=False).valid("phone") == [True] * 4
+    # Without its region the Hong Kong number is read as a mainland one, and is not valid.
+    assert bindcheck.validate_many([{"phone": numbers[0]}], require_mobile=False).valid("phone") == [False]
+
+
+def test_an_unknown_region_names_its_row_and_not_its_value():
+    rows = [{"phone": "13800138000", "region": "CN"}] * 3 + [{"phone": "13800138000", "region": "13800138000"}]
+    with pytest.raises(bindcheck.OptionError, match="row 3, `region`: not a region") as info:
+        bindcheck.validate_many(rows)
+    assert "13800138000" not in str(info.value)
+
+
+def test_tables_of_many_chunks_agree_row_by_row():
+    # More rows than one chunk holds (1,024), so that rows are read while others are checked.
+    many = ROWS * (3000 // len(ROWS) + 1)
+    want = one_by_one(ROWS, **OPTIONS) * (3000 // len(ROWS) + 1)
+    answers = bindcheck.validate_many(many, **OPTIONS)
+    assert len(answers) == len(many) > 2048
+    assert answers == want
+    assert bindcheck.validate_many(as_columns(many), **OPTIONS) == want
+    for s in [slice(1000, 1100), slice(None, None, 1023), slice(-1, -3000, -997), slice(2040, 2060, 3)]:
+        assert answers[s] == want[s]
+        assert answers[s].ok == [a["ok"] for a in want[s]]
+    assert answers.valid("phone") == [a["fields"]["phone"]["valid"] if "phone" in a["fields"] else None for a in want]
+
+
+def test_a_bad_row_far_down_is_named_and_nothing_is_returned():
+    rows = [{"phone": "13800138000"}] * 2500 + [{"phone": 13800138000}] + [{"phone": "13800138000"}] * 10
+    with pytest.raises(TypeError, match="row 2500, `phone`: expected a str or None, not int"):
+        bindcheck.validate_many(rows)
+    with pytest.raises(TypeError, match="row 2500, `phone`"):
+        bindcheck.validate_many({"phone": [r["phone"] for r in rows]})

@@ -14,14 +14,13 @@
 
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::validate::options::FormView;
-use crate::validate::{Carrier, FieldView, LocalizedFinding};
+use crate::validate::{Carrier, FieldViewRef, FieldViewsRef, Finding, Lang};
 
 /// Hashes a `&'static str`'s address: the keys of [`static_str`]'s cache are the crate's
 /// own string constants, so their address is their identity, and SipHash's protection
@@ -77,57 +76,131 @@ fn text<'py>(py: Python<'py>, s: &Cow<'static, str>) -> Bound<'py, PyString> {
     }
 }
 
+/// The keys a field's dict can have, in the order serde writes them ([`FieldView`]'s
+/// fields).
+///
+/// [`FieldView`]: crate::validate::FieldView
+const FIELD_KEYS: [&str; 15] = [
+    "valid",
+    "possible",
+    "potentially_valid",
+    "normalized",
+    "region",
+    "number_type",
+    "carrier",
+    "luhn",
+    "brand",
+    "co_brands",
+    "candidates",
+    "issuer",
+    "domain_unicode",
+    "suggestion",
+    "findings",
+];
+
+/// A field's value for each key of [`FIELD_KEYS`], `None` where the dict leaves it out.
+type Values<'py> = [Option<Bound<'py, PyAny>>; 15];
+
+thread_local! {
+    /// A dict of each set of keys seen (by the bits of [`FIELD_KEYS`]), in order, its values
+    /// `None`: a field's dict is a copy of one with its values put in. A new dict grown key by
+    /// key is resized once it has six, as a phone's has; a copy is made at its size.
+    /// Bounded: 2^15 sets at most, a few dozen in practice.
+    static SHAPES: RefCell<HashMap<u16, Py<PyDict>>> = RefCell::default();
+}
+
+/// A new dict with the keys of `values` that are `Some`, in [`FIELD_KEYS`]' order.
+fn dict_of<'py>(py: Python<'py>, values: Values<'py>) -> PyResult<Bound<'py, PyDict>> {
+    let shape = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_some())
+        .fold(0u16, |bits, (i, _)| bits | 1 << i);
+    let keys = || -> [Bound<'py, PyString>; 15] { FIELD_KEYS.map(|k| PyString::intern(py, k)) };
+    let template = SHAPES.with(|shapes| shapes.borrow().get(&shape).map(|t| t.bind(py).clone()));
+    let template = match template {
+        Some(t) => t,
+        None => {
+            let t = PyDict::new(py);
+            for (key, value) in keys().iter().zip(&values) {
+                if value.is_some() {
+                    t.set_item(key, py.None())?;
+                }
+            }
+            SHAPES.with(|shapes| shapes.borrow_mut().insert(shape, t.clone().unbind()));
+            t
+        }
+    };
+    let d = template.copy()?;
+    for (i, value) in values.into_iter().enumerate() {
+        if let Some(value) = value {
+            d.set_item(field_key(py, i), value)?;
+        }
+    }
+    Ok(d)
+}
+
+/// The interned key `FIELD_KEYS[i]` (the template dicts' own key objects, so that each
+/// value is put in by identity).
+fn field_key(py: Python<'_>, i: usize) -> &Bound<'_, PyString> {
+    match i {
+        0 => intern!(py, "valid"),
+        1 => intern!(py, "possible"),
+        2 => intern!(py, "potentially_valid"),
+        3 => intern!(py, "normalized"),
+        4 => intern!(py, "region"),
+        5 => intern!(py, "number_type"),
+        6 => intern!(py, "carrier"),
+        7 => intern!(py, "luhn"),
+        8 => intern!(py, "brand"),
+        9 => intern!(py, "co_brands"),
+        10 => intern!(py, "candidates"),
+        11 => intern!(py, "issuer"),
+        12 => intern!(py, "domain_unicode"),
+        13 => intern!(py, "suggestion"),
+        _ => intern!(py, "findings"),
+    }
+}
+
 /// One field's view, as serde writes it: `Option`s that are `None` and empty lists left out
-/// but for `normalized`, which is `None` when absent.
-pub fn field<'py>(py: Python<'py>, v: &FieldView) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item(intern!(py, "valid"), v.valid)?;
-    if let Some(possible) = v.possible {
-        d.set_item(intern!(py, "possible"), possible)?;
-    }
-    if let Some(potentially_valid) = v.potentially_valid {
-        d.set_item(intern!(py, "potentially_valid"), potentially_valid)?;
-    }
-    d.set_item(intern!(py, "normalized"), v.normalized.as_deref())?;
-    if let Some(region) = &v.region {
-        d.set_item(intern!(py, "region"), region)?;
-    }
-    if let Some(t) = v.number_type {
-        d.set_item(intern!(py, "number_type"), static_str(py, t.as_str()))?;
-    }
-    if let Some(c) = &v.carrier {
-        d.set_item(intern!(py, "carrier"), carrier(py, c)?)?;
-    }
-    if let Some(luhn) = v.luhn {
-        d.set_item(intern!(py, "luhn"), luhn)?;
-    }
-    if let Some(brand) = v.brand {
-        d.set_item(intern!(py, "brand"), static_str(py, brand.as_str()))?;
-    }
-    if !v.co_brands.is_empty() {
-        let names = PyList::new(py, v.co_brands.iter().map(|b| static_str(py, b.as_str())))?;
-        d.set_item(intern!(py, "co_brands"), names)?;
-    }
-    if !v.candidates.is_empty() {
-        let names = PyList::new(py, v.candidates.iter().map(|b| static_str(py, b.as_str())))?;
-        d.set_item(intern!(py, "candidates"), names)?;
-    }
-    if let Some(issuer) = &v.issuer {
-        d.set_item(intern!(py, "issuer"), pythonize::pythonize(py, issuer)?)?;
-    }
-    if let Some(domain) = &v.domain_unicode {
-        d.set_item(intern!(py, "domain_unicode"), domain)?;
-    }
-    if let Some(suggestion) = &v.suggestion {
-        d.set_item(intern!(py, "suggestion"), suggestion)?;
-    }
+/// but for `normalized`, which is `None` when absent; the findings' texts in `lang`.
+pub fn field<'py>(py: Python<'py>, v: &FieldViewRef<'_>, lang: Lang) -> PyResult<Bound<'py, PyDict>> {
+    let any = |b: Bound<'py, PyString>| Some(b.into_any());
+    let flag = |b: bool| Some(PyBool::new(py, b).to_owned().into_any());
+    let names = |brands: &[crate::validate::Brand]| -> PyResult<Option<Bound<'py, PyAny>>> {
+        if brands.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(
+            PyList::new(py, brands.iter().map(|b| static_str(py, b.as_str())))?.into_any(),
+        ))
+    };
     let findings = v
         .findings
         .iter()
-        .map(|f| finding(py, f))
+        .map(|f| finding(py, f, lang))
         .collect::<PyResult<Vec<_>>>()?;
-    d.set_item(intern!(py, "findings"), PyList::new(py, findings)?)?;
-    Ok(d)
+    let values: Values<'py> = [
+        flag(v.valid),
+        v.possible.and_then(flag),
+        v.potentially_valid.and_then(flag),
+        Some(match v.normalized.as_deref() {
+            Some(shown) => PyString::new(py, shown).into_any(),
+            None => py.None().into_bound(py),
+        }),
+        v.region.and_then(|r| any(static_str(py, r))),
+        v.number_type.and_then(|t| any(static_str(py, t.as_str()))),
+        v.carrier.map(|c| carrier(py, c)).transpose()?.map(Bound::into_any),
+        v.luhn.and_then(flag),
+        v.brand.and_then(|b| any(static_str(py, b.as_str()))),
+        names(v.co_brands)?,
+        names(v.candidates)?,
+        v.issuer.map(|i| pythonize::pythonize(py, i)).transpose()?,
+        v.domain_unicode.and_then(|d| any(PyString::new(py, d))),
+        v.suggestion.and_then(|s| any(PyString::new(py, s))),
+        Some(PyList::new(py, findings)?.into_any()),
+    ];
+    dict_of(py, values)
 }
 
 fn carrier<'py>(py: Python<'py>, c: &Carrier) -> PyResult<Bound<'py, PyDict>> {
@@ -140,7 +213,8 @@ fn carrier<'py>(py: Python<'py>, c: &Carrier) -> PyResult<Bound<'py, PyDict>> {
     Ok(d)
 }
 
-fn finding<'py>(py: Python<'py>, f: &LocalizedFinding) -> PyResult<Bound<'py, PyDict>> {
+fn finding<'py>(py: Python<'py>, f: &Finding, lang: Lang) -> PyResult<Bound<'py, PyDict>> {
+    let f = f.localized(lang);
     let d = PyDict::new(py);
     d.set_item(intern!(py, "code"), static_str(py, f.code.as_str()))?;
     d.set_item(intern!(py, "severity"), static_str(py, f.severity.as_str()))?;
@@ -151,13 +225,13 @@ fn finding<'py>(py: Python<'py>, f: &LocalizedFinding) -> PyResult<Bound<'py, Py
 }
 
 /// A whole form's answer: `{"ok": .., "fields": {name: view}}`, fields in form order.
-pub fn form<'py>(py: Python<'py>, form: &FormView) -> PyResult<Bound<'py, PyDict>> {
+pub fn form<'py>(py: Python<'py>, ok: bool, views: &FieldViewsRef<'_>) -> PyResult<Bound<'py, PyDict>> {
     let fields = PyDict::new(py);
-    for (name, view) in &form.fields.0 {
-        fields.set_item(static_str(py, name.as_str()), field(py, view)?)?;
+    for (name, view) in views.views() {
+        fields.set_item(static_str(py, name.as_str()), field(py, &view, views.lang())?)?;
     }
     let d = PyDict::new(py);
-    d.set_item(intern!(py, "ok"), form.ok)?;
+    d.set_item(intern!(py, "ok"), ok)?;
     d.set_item(intern!(py, "fields"), fields)?;
     Ok(d)
 }

@@ -2,17 +2,20 @@
 //! that python/pyproject.toml builds into an abi3 wheel with maturin (docs/python.md).
 //!
 //! Every function returns what one field (or one form) of the command line's JSON output
-//! holds, as dicts and lists (`convert.rs`): the same keys, finding codes,
-//! messages and hints, masked values unless `unmasked=True`. The options are those of the
-//! JavaScript API ([`Options`]) spelled in snake case (`options.rs`); they are checked as the
-//! command line checks its flags. Invalid input is a finding, never an exception; options
-//! that make no sense raise `bindcheck.OptionError` (a `ValueError`), arguments of the wrong
-//! type a `TypeError`, and neither message ever repeats a value.
+//! holds, as dicts and lists (`convert.rs`, made from the checks' borrowed views): the same
+//! keys in the same order, finding codes, messages and hints, masked values unless
+//! `unmasked=True`. The options are those of the JavaScript API
+//! ([`Options`](crate::validate::options::Options)) spelled in snake case, keyword-only
+//! parameters of every function (`options.rs`); they are checked as the command line checks
+//! its flags. Invalid input is a finding, never an exception; options that make no sense
+//! raise `bindcheck.OptionError` (a `ValueError`), arguments of the wrong type a
+//! `TypeError`, and neither message ever repeats a value.
 //!
-//! `validate_many` reads its rows while it holds the GIL, checks them on every core with
-//! the GIL released (rayon), and returns them as a [`Results`] (`results.rs`): a sequence
-//! whose dicts are made when read, with columns (`ok`, `valid`, `normalized`, `codes`)
-//! made without them.
+//! `validate_many` reads its rows a chunk at a time while it holds the GIL (`rows.rs`; a
+//! row may name its phone number's `region`, as a batch file's row does), checks each chunk
+//! on every core without the GIL (rayon) while it reads the next, and returns the checks as
+//! a [`Results`] (`results.rs`): a sequence whose views and dicts are made when read, with
+//! columns (`ok`, `valid`, `normalized`, `codes`) made without them.
 
 mod convert;
 mod options;
@@ -25,10 +28,13 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rayon::prelude::*;
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::validate::options::{Options, Resolved};
+use options::{Keywords, Kw};
+use pyo3::IntoPyObjectExt;
+
+use crate::validate::options::Resolved;
 use crate::validate::{Date, Field, Inputs};
 
 pyo3::create_exception!(
@@ -44,163 +50,195 @@ fn today() -> Date {
     Date::from_unix_days((secs / 86_400) as i64)
 }
 
-/// The keyword options parsed and checked for `field` (`None`: a whole form), or as they
-/// were the last time they were given (`options::cached`).
-fn resolve(func: &str, field: Option<Field>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Arc<Resolved>> {
-    let clock = today();
-    options::cached(field, clock, kwargs, || {
-        let options: Options = options::from_kwargs(func, field, kwargs)?;
+/// The options of `keywords`, checked for `func`, which checks `field` (`None`: a whole
+/// form), or as they were the last time they were given (`options::cached`).
+fn resolve(func: &str, field: Option<Field>, keywords: &Keywords<'_>) -> PyResult<Arc<Resolved>> {
+    // Only an expiry date and an ID number's birth date are judged against today (and a
+    // form, which may have either): the others do not read the clock at all, and their
+    // options stay cached across midnight.
+    let clock = match field {
+        Some(Field::Expiry | Field::IdNumber) | None => today(),
+        Some(Field::Phone | Field::Email | Field::Card | Field::Cvv | Field::Name) => Date::from_unix_days(0),
+    };
+    options::cached(func, field, clock, keywords, |options| {
         options
             .resolve(field, || clock)
             .map_err(|e| OptionError::new_err(e.python_message()))
     })
 }
 
+/// A function of the module whose options are keyword-only parameters, one for each name of
+/// `options::NAMES` in its order, and `**rest` for the keywords that are not options (which
+/// `options::cached` refuses). Written once here: PyO3 puts each keyword in its parameter,
+/// where `**options` alone made it copy the call's keywords into a dict of their own.
+macro_rules! with_options {
+    (
+        $(#[doc = $doc:literal])*
+        fn $name:ident($($signature:tt)*)($py:ident $(, $arg:ident: $ty:ty)*) |$keywords:ident| $body:expr
+    ) => {
+        $(#[doc = $doc])*
+        #[pyfunction]
+        #[pyo3(signature = ($($signature)* region = Kw::Absent, allowed_regions = Kw::Absent, require_mobile = Kw::Absent, virtual_operator = Kw::Absent, phone_ranges = Kw::Absent, allow_quoted_local = Kw::Absent, allow_ip_literal = Kw::Absent, allowed_brands = Kw::Absent, bin_table = Kw::Absent, allowed_kinds = Kw::Absent, unionpay_luhn = Kw::Absent, brand = Kw::Absent, today = Kw::Absent, lang = Kw::Absent, unmasked = Kw::Absent, **rest))]
+        #[allow(clippy::too_many_arguments)] // the options, as keyword arguments
+        fn $name<'py>(
+            $py: Python<'py>,
+            $($arg: $ty,)*
+            region: Kw<'py>,
+            allowed_regions: Kw<'py>,
+            require_mobile: Kw<'py>,
+            virtual_operator: Kw<'py>,
+            phone_ranges: Kw<'py>,
+            allow_quoted_local: Kw<'py>,
+            allow_ip_literal: Kw<'py>,
+            allowed_brands: Kw<'py>,
+            bin_table: Kw<'py>,
+            allowed_kinds: Kw<'py>,
+            unionpay_luhn: Kw<'py>,
+            brand: Kw<'py>,
+            today: Kw<'py>,
+            lang: Kw<'py>,
+            unmasked: Kw<'py>,
+            rest: Option<Bound<'py, PyDict>>,
+        ) -> PyResult<Bound<'py, PyAny>> {
+            let $keywords = Keywords {
+                given: [region, allowed_regions, require_mobile, virtual_operator, phone_ranges, allow_quoted_local, allow_ip_literal, allowed_brands, bin_table, allowed_kinds, unionpay_luhn, brand, today, lang, unmasked],
+                rest,
+            };
+            $body
+        }
+    };
+}
+
+/// One field checked on its own, as a dict made from the check's borrowed view.
 fn one<'py>(
     py: Python<'py>,
     func: &str,
     field: Field,
     value: &str,
-    kwargs: Option<&Bound<'py, PyDict>>,
+    keywords: &Keywords<'py>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let view = resolve(func, Some(field), kwargs)?.field(field, value);
-    Ok(convert::field(py, &view)?.into_any())
+    let resolved = resolve(func, Some(field), keywords)?;
+    let dict = resolved.field_with(field, value, |view, lang| convert::field(py, &view, lang))?;
+    Ok(dict.into_any())
 }
 
-/// Checks a phone number: `region` of national-form numbers (default `"CN"`, `None` for the
-/// international form only), `allowed_regions`, `require_mobile`, `virtual_operator`,
-/// `phone_ranges`, `lang`, `unmasked`.
-#[pyfunction]
-#[pyo3(signature = (value, /, **options))]
-fn validate_phone<'py>(
-    py: Python<'py>,
-    value: &str,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    one(py, "validate_phone", Field::Phone, value, options)
+with_options! {
+    /// Checks a phone number: `region` of national-form numbers (default `"CN"`, `None` for the
+    /// international form only), `allowed_regions`, `require_mobile`, `virtual_operator`,
+    /// `phone_ranges`, `lang`, `unmasked`.
+    fn validate_phone(value, /, *,)(py, value: &str) |keywords| one(py, "validate_phone", Field::Phone, value, &keywords)
 }
 
-/// Checks an email address: `allow_quoted_local`, `allow_ip_literal`, `lang`, `unmasked`.
-#[pyfunction]
-#[pyo3(signature = (value, /, **options))]
-fn validate_email<'py>(
-    py: Python<'py>,
-    value: &str,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    one(py, "validate_email", Field::Email, value, options)
+with_options! {
+    /// Checks an email address: `allow_quoted_local`, `allow_ip_literal`, `lang`, `unmasked`.
+    fn validate_email(value, /, *,)(py, value: &str) |keywords| one(py, "validate_email", Field::Email, value, &keywords)
 }
 
-/// Checks a card number, also while it is typed: `allowed_brands`, `bin_table`,
-/// `allowed_kinds`, `unionpay_luhn`, `lang`, `unmasked`.
-#[pyfunction]
-#[pyo3(signature = (value, /, **options))]
-fn validate_card<'py>(
-    py: Python<'py>,
-    value: &str,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    one(py, "validate_card", Field::Card, value, options)
+with_options! {
+    /// Checks a card number, also while it is typed: `allowed_brands`, `bin_table`,
+    /// `allowed_kinds`, `unionpay_luhn`, `lang`, `unmasked`.
+    fn validate_card(value, /, *,)(py, value: &str) |keywords| one(py, "validate_card", Field::Card, value, &keywords)
 }
 
-/// Checks a card expiry date against `today` (a `datetime.date` or `"YYYY-MM-DD"`; default:
-/// today in UTC).
-#[pyfunction]
-#[pyo3(signature = (value, /, **options))]
-fn validate_expiry<'py>(
-    py: Python<'py>,
-    value: &str,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    one(py, "validate_expiry", Field::Expiry, value, options)
+with_options! {
+    /// Checks a card expiry date against `today` (a `datetime.date` or `"YYYY-MM-DD"`; default:
+    /// today in UTC).
+    fn validate_expiry(value, /, *,)(py, value: &str) |keywords| one(py, "validate_expiry", Field::Expiry, value, &keywords)
 }
 
-/// Checks a card security code, for `brand` when given.
-#[pyfunction]
-#[pyo3(signature = (value, /, **options))]
-fn validate_cvv<'py>(
-    py: Python<'py>,
-    value: &str,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    one(py, "validate_cvv", Field::Cvv, value, options)
+with_options! {
+    /// Checks a card security code, for `brand` when given.
+    fn validate_cvv(value, /, *,)(py, value: &str) |keywords| one(py, "validate_cvv", Field::Cvv, value, &keywords)
 }
 
-/// Checks a mainland China resident ID number (birth dates against `today`).
-#[pyfunction]
-#[pyo3(signature = (value, /, **options))]
-fn validate_id_number<'py>(
-    py: Python<'py>,
-    value: &str,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    one(py, "validate_id_number", Field::IdNumber, value, options)
+with_options! {
+    /// Checks a mainland China resident ID number (birth dates against `today`).
+    fn validate_id_number(value, /, *,)(py, value: &str) |keywords| one(py, "validate_id_number", Field::IdNumber, value, &keywords)
 }
 
-/// Checks a cardholder name.
-#[pyfunction]
-#[pyo3(signature = (value, /, **options))]
-fn validate_name<'py>(
-    py: Python<'py>,
-    value: &str,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    one(py, "validate_name", Field::Name, value, options)
+with_options! {
+    /// Checks a cardholder name.
+    fn validate_name(value, /, *,)(py, value: &str) |keywords| one(py, "validate_name", Field::Name, value, &keywords)
 }
 
-/// Checks a whole form as `bindcheck validate --format json` does: `{"ok": .., "fields":
-/// {..}}` with the fields given (the security code judged by the card's brand).
-#[pyfunction]
-#[pyo3(signature = (*, phone=None, email=None, card=None, expiry=None, cvv=None, id_number=None, name=None, **options))]
-#[allow(clippy::too_many_arguments)] // the form's fields, as keyword arguments
-fn validate<'py>(
-    py: Python<'py>,
-    phone: Option<String>,
-    email: Option<String>,
-    card: Option<String>,
-    expiry: Option<String>,
-    cvv: Option<String>,
-    id_number: Option<String>,
-    name: Option<String>,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let resolved = resolve("validate", None, options)?;
-    let inputs = Inputs {
-        phone,
-        email,
-        card,
-        expiry,
-        cvv,
-        id_number,
-        name,
-    };
-    Ok(convert::form(py, &resolved.form(&inputs))?.into_any())
+with_options! {
+    /// Checks a whole form as `bindcheck validate --format json` does: `{"ok": .., "fields":
+    /// {..}}` with the fields given (the security code judged by the card's brand).
+    fn validate(*, phone = None, email = None, card = None, expiry = None, cvv = None, id_number = None, name = None,)(
+        py,
+        phone: Option<String>,
+        email: Option<String>,
+        card: Option<String>,
+        expiry: Option<String>,
+        cvv: Option<String>,
+        id_number: Option<String>,
+        name: Option<String>
+    ) |keywords| {
+        let resolved = resolve("validate", None, &keywords)?;
+        let inputs = Inputs {
+            phone,
+            email,
+            card,
+            expiry,
+            cvv,
+            id_number,
+            name,
+        };
+        let checked = resolved.check(&inputs, None);
+        let views = checked.views_ref(&inputs, resolved.lang, resolved.unmasked);
+        Ok(convert::form(py, checked.ok(), &views)?.into_any())
+    }
 }
 
 /// Below this many rows `validate_many` checks them on the calling thread (the GIL
 /// released all the same).
 const FEW_ROWS: usize = 64;
 
-/// Checks many forms at once, on every core: `rows` is a list of dicts (keys `phone`,
-/// `email`, `card`, `expiry`, `cvv`, `id_number`, `name`), or columns: a dict of sequences
-/// (lists, pandas Series, Arrow arrays), a pandas DataFrame or an Arrow table. Returns a
-/// [`Results`]: one `{"ok": .., "fields": {..}}` per row, in order, as `validate` answers it,
-/// made when read, and the columns `ok`, `valid(field)`, `normalized(field)`, `codes()`.
-#[pyfunction]
-#[pyo3(signature = (rows, /, **options))]
-fn validate_many(py: Python<'_>, rows: &Bound<'_, PyAny>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Results> {
-    let resolved = resolve("validate_many", None, options)?;
-    let inputs = rows::read(rows)?;
-    // The inputs are dropped on the workers too, rather than under the GIL. A few rows are
-    // checked on this thread: waking the pool's threads costs more than they take.
-    let forms = py.detach(move || {
-        if inputs.len() < FEW_ROWS {
-            inputs.into_iter().map(|i| resolved.form(&i)).collect::<Vec<_>>()
-        } else {
-            inputs.into_par_iter().map(|i| resolved.form(&i)).collect()
+with_options! {
+    /// Checks many forms at once, on every core: `rows` is a list of dicts (keys `phone`,
+    /// `email`, `card`, `expiry`, `cvv`, `id_number`, `name`, and `region`, the region of that
+    /// row's national-form phone number), or columns: a dict of sequences (lists, pandas
+    /// Series, Arrow arrays), a pandas DataFrame or an Arrow table. Returns a [`Results`]: one
+    /// `{"ok": .., "fields": {..}}` per row, in order, as `validate` answers it, made when
+    /// read, and the columns `ok`, `valid(field)`, `normalized(field)`, `codes()`.
+    fn validate_many(rows, /, *,)(py, rows: Bound<'py, PyAny>) |keywords| {
+        let resolved = resolve("validate_many", None, &keywords)?;
+        let mut source = rows::Source::new(&rows)?;
+        let resolved: &Resolved = &resolved;
+        let check = |rows: Vec<rows::Row>| {
+            let checks = rows.par_iter().map(|r| resolved.check(&r.inputs, r.region)).collect();
+            results::Chunk { rows, checks }
+        };
+        let first = source.chunk(Results::CHUNK)?;
+        if first.len() < FEW_ROWS {
+            // All there is: checked on this thread, as waking the pool's threads costs
+            // more than a few rows take.
+            let checks = py.detach(|| first.iter().map(|r| resolved.check(&r.inputs, r.region)).collect());
+            let chunk = results::Chunk { rows: first, checks };
+            return Results::new(vec![chunk], resolved.lang, resolved.unmasked).into_bound_py_any(py);
         }
-    });
-    Ok(Results::new(forms))
+        // Each chunk is checked on the pool while this thread reads the next one (which
+        // needs the GIL); then it waits for the last ones without the GIL.
+        let chunks = rayon::in_place_scope(|scope| -> PyResult<Vec<results::Chunk>> {
+            let (done, checked) = mpsc::channel();
+            let mut chunk = first;
+            let mut count = 0;
+            while !chunk.is_empty() {
+                let (done, at) = (done.clone(), count);
+                scope.spawn(move |_| {
+                    // The receiver is gone only when reading failed: nothing waits for it.
+                    let _ = done.send((at, check(chunk)));
+                });
+                count += 1;
+                chunk = source.chunk(Results::CHUNK)?;
+            }
+            drop(done);
+            let mut chunks: Vec<(usize, results::Chunk)> = py.detach(move || checked.into_iter().collect());
+            chunks.sort_unstable_by_key(|(at, _)| *at);
+            Ok(chunks.into_iter().map(|(_, c)| c).collect())
+        })?;
+        Results::new(chunks, resolved.lang, resolved.unmasked).into_bound_py_any(py)
+    }
 }
 
 /// The extension module; the package `bindcheck` (python/bindcheck/__init__.py) re-exports it.

@@ -2,9 +2,14 @@
 //! checked for its type here (a `TypeError` names the option and the type it needs, never
 //! the value) and for its meaning by [`Options::resolve`].
 //!
+//! Every function takes the options as keyword-only parameters ([`Keywords`]), so that
+//! PyO3 puts each in its place instead of copying the call's keywords into a dict of their
+//! own; an unknown keyword is collected apart and refused here, with a message that names
+//! it only when it looks like a name.
+//!
 //! A program calls a validator with the same options over and over, so the last few sets
-//! resolved are kept ([`cached`]): an option resolved is looked up by the keywords' names and
-//! values instead of being parsed again (a BIN table or phone ranges are CSV text).
+//! resolved are kept ([`cached`]): an option resolved is looked up by the keywords' values
+//! instead of being parsed again (a BIN table or phone ranges are CSV text).
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -15,8 +20,9 @@ use std::sync::Arc;
 use crate::validate::options::{Options, Resolved};
 use crate::validate::{Date, Field};
 
-/// Every option, by its Python name.
-const NAMES: &[&str] = &[
+/// Every option, by its Python name, in the order of [`Keywords::given`] and of every
+/// function's keyword-only parameters.
+pub const NAMES: [&str; 15] = [
     "region",
     "allowed_regions",
     "require_mobile",
@@ -34,6 +40,74 @@ const NAMES: &[&str] = &[
     "unmasked",
 ];
 
+/// Where `brand` is in [`NAMES`]: a whole form's security code is judged by the card's
+/// brand, so `validate` and `validate_many` do not take it.
+const BRAND: usize = 11;
+
+/// A keyword-only parameter: given (`None` included, which is not the same as leaving an
+/// option out: `region=None` means the international form only), or not.
+#[derive(Default)]
+pub enum Kw<'py> {
+    #[default]
+    Absent,
+    Given(Bound<'py, PyAny>),
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Kw<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(Kw::Given(obj.to_owned()))
+    }
+}
+
+/// The options of one call, as its keyword-only parameters took them.
+pub struct Keywords<'py> {
+    /// By the index of the option's name in [`NAMES`].
+    pub given: [Kw<'py>; 15],
+    /// The keywords that are not options (PyO3's `**rest`), refused by [`Keywords::check`].
+    pub rest: Option<Bound<'py, PyDict>>,
+}
+
+impl Keywords<'_> {
+    /// An error for a keyword `func` does not take, if one was given.
+    fn check(&self, func: &str, field: Option<Field>) -> PyResult<()> {
+        let brand_on_a_form = field.is_none() && matches!(self.given[BRAND], Kw::Given(_));
+        let unknown = match &self.rest {
+            Some(rest) => rest.keys().iter().next(),
+            None => None,
+        };
+        if unknown.is_none() && !brand_on_a_form {
+            return Ok(());
+        }
+        let key = match &unknown {
+            Some(key) => key
+                .cast::<PyString>()
+                .ok()
+                .and_then(|k| k.to_str().ok().map(shown_name)),
+            None => Some(shown_name("brand")),
+        };
+        let known: Vec<&str> = NAMES
+            .iter()
+            .copied()
+            .filter(|py| field.is_some() || *py != "brand")
+            .collect();
+        Err(PyTypeError::new_err(format!(
+            "{func}() got an unexpected keyword argument {}; its options are {}",
+            key.unwrap_or_else(|| "that is not a str".to_owned()),
+            known.join(", ")
+        )))
+    }
+
+    /// The options given, by name, in [`NAMES`]' order.
+    fn iter(&self) -> impl Iterator<Item = (usize, &Bound<'_, PyAny>)> {
+        self.given.iter().enumerate().filter_map(|(i, kw)| match kw {
+            Kw::Given(value) => Some((i, value)),
+            Kw::Absent => None,
+        })
+    }
+}
+
 /// How an error names a key the caller gave (an option's or a column's name): as given when
 /// it looks like a name in code, else not at all, as a mistaken key could be a value (a
 /// mapping of phone numbers to users passed as rows).
@@ -49,28 +123,11 @@ pub fn shown_name(key: &str) -> String {
     }
 }
 
-/// The options given as keywords to `func`, which checks `field` (`None`: a whole form, whose
-/// security code is judged by the card's brand, so `brand` is not one of its options).
-pub fn from_kwargs(func: &str, field: Option<Field>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
+/// The options given to `func`, which checks `field` (`None`: a whole form).
+fn options(keywords: &Keywords<'_>) -> PyResult<Options> {
     let mut o = Options::default();
-    let Some(kwargs) = kwargs else {
-        return Ok(o);
-    };
-    for (key, value) in kwargs.iter() {
-        let key: String = key.extract()?;
-        let key = key.as_str();
-        if !NAMES.contains(&key) || (key == "brand" && field.is_none()) {
-            let known: Vec<&str> = NAMES
-                .iter()
-                .copied()
-                .filter(|py| field.is_some() || *py != "brand")
-                .collect();
-            return Err(PyTypeError::new_err(format!(
-                "{func}() got an unexpected keyword argument {}; its options are {}",
-                shown_name(key),
-                known.join(", ")
-            )));
-        }
+    for (i, value) in keywords.iter() {
+        let key = NAMES[i];
         let value = value.as_borrowed();
         match key {
             // None: national numbers are not accepted, only the international form.
@@ -107,7 +164,7 @@ enum Given {
 
 impl Given {
     /// `value` as a key, or `None` for a value of another type (a `datetime.date`, a set,
-    /// a wrong type that [`from_kwargs`] rejects): such options are resolved every time.
+    /// a wrong type that [`options`] rejects): such options are resolved every time.
     fn of(value: &Bound<'_, PyAny>) -> Option<Given> {
         if value.is_none() {
             return Some(Given::None);
@@ -157,24 +214,21 @@ struct Entry {
     field: Option<Field>,
     /// The clock's date when it was resolved: `today`, when not given, is that date.
     clock: Date,
-    given: Vec<(String, Given)>,
+    /// The options given, by their index in [`NAMES`], in that order.
+    given: Vec<(usize, Given)>,
     resolved: Arc<Resolved>,
 }
 
 impl Entry {
-    fn matches(&self, field: Option<Field>, clock: Date, kwargs: Option<&Bound<'_, PyDict>>) -> bool {
+    fn matches(&self, field: Option<Field>, clock: Date, keywords: &Keywords<'_>) -> bool {
         if self.field != field || self.clock != clock {
             return false;
         }
-        let Some(kwargs) = kwargs else {
-            return self.given.is_empty();
-        };
-        kwargs.len() == self.given.len()
-            && kwargs.iter().zip(&self.given).all(|((key, value), (name, given))| {
-                key.cast::<PyString>()
-                    .is_ok_and(|k| k.to_str().is_ok_and(|k| k == name))
-                    && given.is(&value)
-            })
+        let mut given = keywords.iter();
+        self.given
+            .iter()
+            .all(|(name, kept)| given.next().is_some_and(|(i, value)| i == *name && kept.is(value)))
+            && given.next().is_none()
     }
 }
 
@@ -187,32 +241,29 @@ thread_local! {
     static CACHE: RefCell<Vec<Entry>> = RefCell::default();
 }
 
-/// The options of `kwargs` for a function that checks `field` (`None`: a whole form):
-/// one of the last few sets resolved when the same, else `resolve()`'s, kept for next time.
-/// `clock` is the clock's date, on which an answer without `today` depends.
+/// The options of `keywords`, checked for `func`, which checks `field` (`None`: a whole
+/// form): one of the last few sets resolved when the same, else resolved by `resolve` and
+/// kept for next time. `clock` is the clock's date, on which an answer without `today`
+/// depends.
 pub fn cached(
+    func: &str,
     field: Option<Field>,
     clock: Date,
-    kwargs: Option<&Bound<'_, PyDict>>,
-    resolve: impl FnOnce() -> PyResult<Resolved>,
+    keywords: &Keywords<'_>,
+    resolve: impl FnOnce(Options) -> PyResult<Resolved>,
 ) -> PyResult<Arc<Resolved>> {
+    keywords.check(func, field)?;
     let hit = CACHE.with(|c| {
         let mut recent = c.borrow_mut();
-        let at = recent.iter().position(|e| e.matches(field, clock, kwargs))?;
+        let at = recent.iter().position(|e| e.matches(field, clock, keywords))?;
         recent[..=at].rotate_right(1);
         Some(Arc::clone(&recent[0].resolved))
     });
     if let Some(resolved) = hit {
         return Ok(resolved);
     }
-    let resolved = Arc::new(resolve()?);
-    let given: Option<Vec<(String, Given)>> = match kwargs {
-        None => Some(Vec::new()),
-        Some(kwargs) => kwargs
-            .iter()
-            .map(|(k, v)| Some((k.cast::<PyString>().ok()?.to_str().ok()?.to_owned(), Given::of(&v)?)))
-            .collect(),
-    };
+    let resolved = Arc::new(resolve(options(keywords)?)?);
+    let given: Option<Vec<(usize, Given)>> = keywords.iter().map(|(i, v)| Some((i, Given::of(v)?))).collect();
     if let Some(given) = given {
         let entry = Entry {
             field,

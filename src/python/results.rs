@@ -1,9 +1,11 @@
-//! What `validate_many` returns: [`Results`], a read-only sequence over the answers held in
-//! Rust, checked on every core with the GIL released. An item is made into today's dict
-//! (`convert::form`) only when it is read (`results[i]`, iteration, `list(results)`), and the
-//! columns a table needs (`ok`, a field's `valid`, `normalized`, the finding codes) are made
-//! straight from the Rust answers, without a dict per row: building every row's dicts under
-//! the GIL, on one core, cost several times the check itself.
+//! What `validate_many` returns: [`Results`], a read-only sequence over the checks held in
+//! Rust, made on every core with the GIL released. A row's view is made, and made into
+//! today's dict (`convert::form`), only when it is read (`results[i]`, iteration,
+//! `list(results)`), and the columns a table needs (`ok`, a field's `valid`, `normalized`,
+//! the finding codes) are made straight from the checks, without a dict per row: building
+//! every row's dicts under the GIL, on one core, cost several times the check itself, and
+//! making every row's views (masked values, texts) before a column asks for them cost as
+//! much again.
 
 use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -13,14 +15,30 @@ use std::sync::Arc;
 
 use super::convert::{self, static_str};
 use super::options::shown_name;
-use crate::validate::options::FormView;
-use crate::validate::{Field, FieldView};
+use super::rows::Row;
+use crate::validate::{Field, Lang, Validation};
+
+/// Rows as read, kept where they were read (a row's check shows some of its input), and
+/// their checks: `checks[i]` is `rows[i]`'s.
+pub struct Chunk {
+    pub rows: Vec<Row>,
+    pub checks: Vec<Validation>,
+}
+
+/// Every row's inputs and checks, and how they are shown.
+struct Answers {
+    /// The rows in order: every chunk but the last has [`Results::CHUNK`] rows.
+    chunks: Vec<Chunk>,
+    rows: usize,
+    lang: Lang,
+    unmasked: bool,
+}
 
 /// The answers of `validate_many`, in the order of the rows: a sequence of
 /// `{"ok": .., "fields": {..}}` dicts, each made when read, and columns made without them.
 #[pyclass(module = "bindcheck", name = "Results", frozen, sequence)]
 pub struct Results {
-    forms: Arc<Vec<FormView>>,
+    answers: Arc<Answers>,
     /// The rows this sequence shows (a slice shares the answers): `start`, `start + step`,
     /// ... `len` of them.
     start: usize,
@@ -29,30 +47,53 @@ pub struct Results {
 }
 
 impl Results {
-    pub fn new(forms: Vec<FormView>) -> Results {
-        let len = forms.len();
+    /// How many rows each chunk of the answers has, but the last.
+    pub const CHUNK: usize = 1024;
+
+    /// The answers of `chunks`, every one of [`Results::CHUNK`] rows but the last.
+    pub fn new(chunks: Vec<Chunk>, lang: Lang, unmasked: bool) -> Results {
+        let len = chunks.iter().map(|c| c.rows.len().min(c.checks.len())).sum();
         Results {
-            forms: Arc::new(forms),
+            answers: Arc::new(Answers {
+                chunks,
+                rows: len,
+                lang,
+                unmasked,
+            }),
             start: 0,
             step: 1,
             len,
         }
     }
 
-    /// The answer of this sequence's `i`th row, `i < len`.
-    fn form(&self, i: usize) -> &FormView {
+    /// This sequence's `i`th row's checks, and what it is shown from: `i < len`.
+    fn form(&self, i: usize) -> (&Validation, &Row) {
         // In range: a slice's indices come from `PySlice::indices`, which clamps them.
-        let at = self.start as isize + i as isize * self.step;
-        &self.forms[at as usize]
+        let at = (self.start as isize + i as isize * self.step) as usize;
+        let chunk = &self.answers.chunks[at / Results::CHUNK];
+        let at = at % Results::CHUNK;
+        (&chunk.checks[at], &chunk.rows[at])
     }
 
-    fn rows(&self) -> impl ExactSizeIterator<Item = &FormView> {
-        (0..self.len).map(|i| self.form(i))
+    fn rows(&self) -> impl ExactSizeIterator<Item = &Validation> {
+        (0..self.len).map(|i| self.form(i).0)
     }
 
     /// The dict of row `i` (`i < len`).
     fn item<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyDict>> {
-        convert::form(py, self.form(i))
+        let (checks, row) = self.form(i);
+        let views = checks.views_ref(&row.inputs, self.answers.lang, self.answers.unmasked);
+        convert::form(py, checks.ok(), &views)
+    }
+
+    /// The same rows, `start`, `start + step`, ... (`len` of them), sharing the answers.
+    fn sharing(&self, start: usize, step: isize, len: usize) -> Results {
+        Results {
+            answers: Arc::clone(&self.answers),
+            start,
+            step,
+            len,
+        }
     }
 
     /// `index` (negative from the end) as a row, or an `IndexError`, as a list has it.
@@ -92,11 +133,17 @@ impl Results {
 
 impl Drop for Results {
     /// A large table's answers are freed on a rayon thread, not by the thread that holds
-    /// the GIL (about as long as the dicts' share of the answers took to check).
+    /// the GIL.
     fn drop(&mut self) {
-        if self.forms.len() >= 10_000 && Arc::strong_count(&self.forms) == 1 {
-            let forms = std::mem::take(&mut self.forms);
-            rayon::spawn(move || drop(forms));
+        if self.answers.rows >= 10_000 && Arc::strong_count(&self.answers) == 1 {
+            let empty = Arc::new(Answers {
+                chunks: Vec::new(),
+                rows: 0,
+                lang: self.answers.lang,
+                unmasked: self.answers.unmasked,
+            });
+            let answers = std::mem::replace(&mut self.answers, empty);
+            rayon::spawn(move || drop(answers));
         }
     }
 }
@@ -111,10 +158,6 @@ fn field_named(method: &str, name: &str) -> PyResult<Field> {
             fields.join(", ")
         ))
     })
-}
-
-fn view(form: &FormView, field: Field) -> Option<&FieldView> {
-    form.fields.0.iter().find(|(f, _)| *f == field).map(|(_, v)| v)
 }
 
 #[pymethods]
@@ -133,13 +176,9 @@ impl Results {
             } else {
                 (self.start as isize + s.start * self.step) as usize
             };
-            let sliced = Results {
-                forms: Arc::clone(&self.forms),
-                start,
-                step: self.step * s.step,
-                len: s.slicelength,
-            };
-            return sliced.into_bound_py_any(py);
+            return self
+                .sharing(start, self.step * s.step, s.slicelength)
+                .into_bound_py_any(py);
         }
         let Ok(i) = index.extract::<isize>() else {
             if index.is_instance_of::<PyInt>() {
@@ -167,14 +206,8 @@ impl Results {
         } else {
             (self.start as isize + (self.len as isize - 1) * self.step) as usize
         };
-        let reversed = Results {
-            forms: Arc::clone(&self.forms),
-            start: last,
-            step: -self.step,
-            len: self.len,
-        };
         Ok(ResultsIter {
-            results: Py::new(py, reversed)?,
+            results: Py::new(py, self.sharing(last, -self.step, self.len))?,
             next: 0,
         })
     }
@@ -225,32 +258,41 @@ impl Results {
     /// The number of rows and how many are ok; never a value (`list(results)` shows the
     /// answers, masked unless `unmasked=True`).
     fn __repr__(&self) -> String {
-        let ok = self.rows().filter(|f| f.ok).count();
+        let ok = self.rows().filter(|checks| checks.ok()).count();
         format!("<bindcheck.Results: {} rows, {ok} ok>", self.len)
     }
 
     /// Column: each row's `ok` (no field has an error), a list of `bool`.
     #[getter]
     fn ok<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.rows().map(|f| f.ok))
+        PyList::new(py, self.rows().map(Validation::ok))
     }
 
     /// Column: each row's `["fields"][field]["valid"]`, or `None` where the row has no such
     /// field.
     fn valid<'py>(&self, py: Python<'py>, field: &str) -> PyResult<Bound<'py, PyList>> {
         let field = field_named("valid", field)?;
-        PyList::new(py, self.rows().map(|f| view(f, field).map(|v| v.valid)))
+        PyList::new(
+            py,
+            self.rows().map(|checks| checks.outcome(field).map(|(valid, _)| valid)),
+        )
     }
 
     /// Column: each row's `["fields"][field]["normalized"]` (masked unless `unmasked=True`),
     /// or `None` where the row has no such field or nothing could be read.
     fn normalized<'py>(&self, py: Python<'py>, field: &str) -> PyResult<Bound<'py, PyList>> {
         let field = field_named("normalized", field)?;
-        PyList::new(
-            py,
-            self.rows()
-                .map(|f| view(f, field).and_then(|v| v.normalized.as_deref())),
-        )
+        let unmasked = self.answers.unmasked;
+        let values = (0..self.len).map(|i| {
+            let (checks, row) = self.form(i);
+            let raw = row.inputs.get(field).unwrap_or_default();
+            let view = checks.view_ref(field, raw, unmasked);
+            Ok(match view.and_then(|v| v.normalized) {
+                Some(shown) => PyString::new(py, &shown).into_any(),
+                None => py.None().into_bound(py),
+            })
+        });
+        PyList::new(py, values.collect::<PyResult<Vec<_>>>()?)
     }
 
     /// Column: each row's finding codes (a list of `str`, in the order of the answer's
@@ -258,13 +300,12 @@ impl Results {
     #[pyo3(signature = (field=None))]
     fn codes<'py>(&self, py: Python<'py>, field: Option<&str>) -> PyResult<Bound<'py, PyList>> {
         let only = field.map(|f| field_named("codes", f)).transpose()?;
-        let rows = self.rows().map(|form| {
-            let codes: Vec<Bound<'py, PyString>> = form
-                .fields
-                .0
-                .iter()
-                .filter(|(f, _)| only.is_none_or(|o| o == *f))
-                .flat_map(|(_, v)| v.findings.iter().map(|x| static_str(py, x.code.as_str())))
+        let rows = self.rows().map(|checks| {
+            let codes: Vec<Bound<'py, PyString>> = Field::ALL
+                .into_iter()
+                .filter(|f| only.is_none_or(|o| o == *f))
+                .filter_map(|f| checks.outcome(f))
+                .flat_map(|(_, findings)| findings.iter().map(|x| static_str(py, x.code.as_str())))
                 .collect();
             PyList::new(py, codes)
         });
