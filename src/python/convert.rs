@@ -102,12 +102,17 @@ const FIELD_KEYS: [&str; 15] = [
 type Values<'py> = [Option<Bound<'py, PyAny>>; 15];
 
 thread_local! {
-    /// A dict of each set of keys seen (by the bits of [`FIELD_KEYS`]), in order, its values
-    /// `None`: a field's dict is a copy of one with its values put in. A new dict grown key by
-    /// key is resized once it has six, as a phone's has; a copy is made at its size.
+    /// A dict of each set of more than [`GROWN`] keys seen (by the bits of [`FIELD_KEYS`]),
+    /// in order, its values `None`: such a field's dict is a copy of one with its values put
+    /// in. A new dict grown key by key is resized once it has six, as a phone's has; a copy
+    /// is made at its size.
     /// Bounded: 2^15 sets at most, a few dozen in practice.
     static SHAPES: RefCell<HashMap<u16, Py<PyDict>>> = RefCell::default();
 }
+
+/// The most keys a new dict takes without being resized (CPython's smallest table, 8 slots,
+/// holds 5).
+const GROWN: u32 = 5;
 
 /// A new dict with the keys of `values` that are `Some`, in [`FIELD_KEYS`]' order.
 fn dict_of<'py>(py: Python<'py>, values: Values<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -116,6 +121,16 @@ fn dict_of<'py>(py: Python<'py>, values: Values<'py>) -> PyResult<Bound<'py, PyD
         .enumerate()
         .filter(|(_, v)| v.is_some())
         .fold(0u16, |bits, (i, _)| bits | 1 << i);
+    if shape.count_ones() <= GROWN {
+        // Small enough never to be resized: put together key by key.
+        let d = PyDict::new(py);
+        for (i, value) in values.into_iter().enumerate() {
+            if let Some(value) = value {
+                d.set_item(field_key(py, i), value)?;
+            }
+        }
+        return Ok(d);
+    }
     let keys = || -> [Bound<'py, PyString>; 15] { FIELD_KEYS.map(|k| PyString::intern(py, k)) };
     let template = SHAPES.with(|shapes| shapes.borrow().get(&shape).map(|t| t.bind(py).clone()));
     let template = match template {
