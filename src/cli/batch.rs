@@ -235,7 +235,7 @@ fn pipeline(
     today: Date,
 ) -> (io::Result<()>, io::Result<Tally>) {
     let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(1);
-    let (line_tx, line_rx) = mpsc::sync_channel::<Vec<Lines>>(1);
+    let (line_tx, line_rx) = mpsc::sync_channel::<Checked>(1);
     let (chunks, spare_chunks) = Spares::new();
     let (lines, spare_lines) = Spares::new();
     let checker = Checker {
@@ -325,56 +325,70 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     /// The checking stage: checks each chunk's rows on every core, a task of `TASK` rows at
-    /// a time, numbering them from 1, and passes their lines on in input order. Returning
-    /// drops `line_tx`, which ends the writer.
+    /// a time, numbering them from 1, and passes their lines on in input order. A chunk's
+    /// tasks are started as soon as the writer is waiting for the chunk before, so a core
+    /// that is done with one chunk's tasks takes the next one's instead of waiting for the
+    /// other core's last task (a pause at every chunk, before). Returning drops `line_tx`,
+    /// which ends the writer.
     fn check_chunks(
         &self,
         chunk_rx: mpsc::Receiver<Chunk>,
-        line_tx: mpsc::SyncSender<Vec<Lines>>,
+        line_tx: mpsc::SyncSender<Checked>,
         chunks: &Returns<Chunk>,
         spare_lines: &Spares<Vec<Lines>>,
     ) {
         let mut first = 1u64;
-        for chunk in chunk_rx {
-            let n = chunk.len();
-            let mut lines = spare_lines.take(|| Vec::with_capacity(CHUNK.div_ceil(TASK)));
-            lines.resize_with(n.div_ceil(TASK), || Lines {
-                text: Vec::with_capacity(TASK_BYTES),
-                tally: Tally::default(),
-            });
-            lines.par_iter_mut().enumerate().for_each(|(t, lines)| {
-                lines.text.clear();
-                lines.tally = Tally::default();
-                let start = t * TASK;
-                let mut number = first + start as u64;
-                chunk.for_each(start..n.min(start + TASK), |row| {
-                    self.check_row(number, row, lines);
-                    number += 1;
+        rayon::in_place_scope(|scope| {
+            for chunk in chunk_rx {
+                let n = chunk.len();
+                let mut lines = spare_lines.take(|| Vec::with_capacity(CHUNK.div_ceil(TASK)));
+                lines.resize_with(n.div_ceil(TASK), || Lines {
+                    text: Vec::with_capacity(TASK_BYTES),
+                    tally: Tally::default(),
                 });
-            });
-            first += n as u64;
-            // Emptied by the reader, so that this stage does not free a CSV chunk's values
-            // while every core waits for it.
-            chunks.give(chunk);
-            // The writer stopped (a closed pipe): stop reading too.
-            if line_tx.send(lines).is_err() {
-                break;
+                let (checked_tx, checked) = mpsc::sync_channel(1);
+                // Waits while the writer has a chunk still to come before this one's: at
+                // most two chunks are checked at a time. The writer stopped (a closed
+                // pipe): stop reading too.
+                if line_tx.send(checked).is_err() {
+                    break;
+                }
+                scope.spawn(move |_| {
+                    lines.par_iter_mut().enumerate().for_each(|(t, lines)| {
+                        lines.text.clear();
+                        lines.tally = Tally::default();
+                        let start = t * TASK;
+                        let mut number = first + start as u64;
+                        chunk.for_each(start..n.min(start + TASK), |row| {
+                            self.check_row(number, row, lines);
+                            number += 1;
+                        });
+                    });
+                    // Emptied by the reader, so that no checking task frees a CSV chunk's
+                    // values.
+                    chunks.give(chunk);
+                    let _ = checked_tx.send(lines);
+                });
+                first += n as u64;
             }
-        }
+        });
     }
 }
 
+/// A chunk's lines as the writer waits for them: from the tasks that check it.
+type Checked = mpsc::Receiver<Vec<Lines>>;
+
 /// The writer stage: writes every line to standard output, counting the rows and moving the
 /// progress bar a chunk at a time.
-fn write_lines(
-    line_rx: mpsc::Receiver<Vec<Lines>>,
-    bar: ProgressBar,
-    spares: &Returns<Vec<Lines>>,
-) -> io::Result<Tally> {
+fn write_lines(line_rx: mpsc::Receiver<Checked>, bar: ProgressBar, spares: &Returns<Vec<Lines>>) -> io::Result<Tally> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut tally = Tally::default();
-    for mut chunk in line_rx {
+    for checked in line_rx {
+        // No lines: a checking task panicked, which the checking stage reports.
+        let Ok(mut chunk) = checked.recv() else {
+            break;
+        };
         for lines in &chunk {
             tally.add(&lines.tally);
             out.write_all(&lines.text)?;
