@@ -223,9 +223,9 @@ fn progress_bar() -> ProgressBar {
 ///
 /// Three stages overlap: a reader thread cuts the next chunk out of the input while the rows
 /// of this one are read (JSON lines: parsed) and checked on every core, and a writer thread
-/// writes the previous one. Bounded channels
-/// keep at most a few chunks in memory, and pass the emptied ones back to be filled again
-/// ([`Spares`]). Returns how reading ended and what was written.
+/// writes the previous one. Bounded channels keep at most a few chunks in memory, and pass
+/// the emptied ones back to be filled again ([`Spares`]). Returns how reading ended and
+/// what was written.
 fn pipeline(
     rows: Input,
     progress: &ProgressBar,
