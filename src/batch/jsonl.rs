@@ -8,11 +8,11 @@ use crate::validate::{inputs_from_json, Column, Row};
 
 pub(super) struct JsonlRows<R> {
     reader: R,
-    limits: Limits,
+    pub(super) limits: Limits,
     /// Lines read so far.
-    line: u64,
+    pub(super) line: u64,
     /// The current line, while it fits the limit.
-    buf: Vec<u8>,
+    pub(super) buf: Vec<u8>,
     /// Whether the byte-order mark has been looked for.
     started: bool,
 }
@@ -30,6 +30,17 @@ impl<R: BufRead> JsonlRows<R> {
 
     /// The next row, `None` at the end of the input. Blank lines are skipped.
     pub(super) fn next_row(&mut self) -> io::Result<Option<Parsed>> {
+        let Some(text) = self.next_text()? else {
+            return Ok(None);
+        };
+        let row = text.and_then(|()| row(&self.buf, &self.limits));
+        Ok(Some(Parsed { line: self.line, row }))
+    }
+
+    /// The next line that is not blank, `None` at the end of the input: `Ok` with its text
+    /// left in `buf` to be read by [`row`] (here or, for [`super::Chunk`], on another
+    /// thread), or too long to be kept.
+    pub(super) fn next_text(&mut self) -> io::Result<Option<Result<(), Malformed>>> {
         if !self.started {
             skip_bom(&mut self.reader)?;
             self.started = true;
@@ -38,18 +49,14 @@ impl<R: BufRead> JsonlRows<R> {
             let Some(fits) = self.next_line()? else {
                 return Ok(None);
             };
-            let row = if !fits {
-                Err(Malformed::TooLong {
+            if !fits {
+                return Ok(Some(Err(Malformed::TooLong {
                     limit: self.limits.row_bytes,
-                })
-            } else {
-                match std::str::from_utf8(&self.buf) {
-                    Err(_) => Err(Malformed::NotUtf8),
-                    Ok(text) if text.trim().is_empty() => continue,
-                    Ok(text) => row(text, &self.limits),
-                }
-            };
-            return Ok(Some(Parsed { line: self.line, row }));
+                })));
+            }
+            if !is_blank(&self.buf) {
+                return Ok(Some(Ok(())));
+            }
         }
     }
 
@@ -90,8 +97,24 @@ impl<R: BufRead> JsonlRows<R> {
     }
 }
 
-/// The inputs of one line: a JSON object with input keys only, every value within its limit.
-fn row(text: &str, limits: &Limits) -> Result<Row, Malformed> {
+/// Whether a line is blank: valid UTF-8 that is all whitespace (Unicode's, as `str::trim`
+/// has it). A line whose first byte past the ASCII whitespace is another ASCII byte is not
+/// (it is a row, or not UTF-8), which decides nearly every line without reading it all.
+fn is_blank(line: &[u8]) -> bool {
+    match line
+        .iter()
+        .find(|b| !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '))
+    {
+        None => true,
+        Some(b) if b.is_ascii() => false,
+        Some(_) => std::str::from_utf8(line).is_ok_and(|text| text.trim().is_empty()),
+    }
+}
+
+/// The inputs of one line that is not blank: UTF-8, a JSON object with input keys only,
+/// every value within its limit.
+pub(super) fn row(line: &[u8], limits: &Limits) -> Result<Row, Malformed> {
+    let text = std::str::from_utf8(line).map_err(|_| Malformed::NotUtf8)?;
     let row = match plain_row(text) {
         Some(row) => row,
         None => serde_row(text)?,

@@ -237,6 +237,131 @@ impl<R: BufRead> Iterator for Rows<R> {
     }
 }
 
+impl<R: BufRead> Rows<R> {
+    /// Appends the next rows to `chunk`, until it holds `rows` rows or at least `bytes`
+    /// bytes of their text, or the input ends (then nothing more is added). The rows are
+    /// the iterator's, in order; a JSON line is kept as its text and read (parsed) only by
+    /// [`Chunk::for_each`], so that a batch can read its rows on every core while one
+    /// thread only cuts the input into lines. The rows read before an `Err` stay in
+    /// `chunk`; after one, nothing more is added.
+    pub fn read_chunk(&mut self, chunk: &mut Chunk, rows: usize, bytes: usize) -> io::Result<()> {
+        if self.failed {
+            return Ok(());
+        }
+        let read = self.fill_chunk(chunk, rows, bytes);
+        self.failed = read.is_err();
+        read
+    }
+
+    fn fill_chunk(&mut self, chunk: &mut Chunk, rows: usize, bytes: usize) -> io::Result<()> {
+        while chunk.rows.len() < rows && chunk.bytes < bytes {
+            match &mut self.reader {
+                Reader::Jsonl(r) => {
+                    let Some(text) = r.next_text()? else {
+                        return Ok(());
+                    };
+                    let (line, row) = (r.line, text.map(|()| r.buf.as_slice()));
+                    chunk.limits = r.limits;
+                    chunk.push(line, row);
+                }
+                Reader::Csv(r) => {
+                    let Some(parsed) = r.next_row()? else {
+                        return Ok(());
+                    };
+                    chunk.bytes += size(&parsed);
+                    chunk.rows.push(Pending::Parsed(parsed));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The bytes of a row's values.
+fn size(row: &Parsed) -> usize {
+    row.row.as_ref().map_or(0, |(inputs, region)| {
+        let fields: usize = Field::ALL.iter().filter_map(|f| inputs.get(*f)).map(str::len).sum();
+        fields + region.as_ref().map_or(0, String::len)
+    })
+}
+
+/// Rows as [`Rows::read_chunk`] reads them: JSON lines as their text, all in one buffer,
+/// read on demand by [`Chunk::for_each`]; CSV rows as they were read. Emptied with
+/// [`Chunk::clear`], it keeps its buffers for the next rows.
+#[derive(Default)]
+pub struct Chunk {
+    /// The text of the JSON lines, one after another.
+    text: Vec<u8>,
+    rows: Vec<Pending>,
+    /// The bytes of the rows' text (CSV: of their values).
+    bytes: usize,
+    /// The limits of the rows' values, for reading the JSON lines.
+    limits: Limits,
+}
+
+/// A row of a [`Chunk`].
+enum Pending {
+    /// A JSON line that is not blank, `text[start..end]`, starting on `line`.
+    Line { line: u64, start: usize, end: usize },
+    /// A CSV row, or a JSON line already known to be malformed.
+    Parsed(Parsed),
+}
+
+impl Chunk {
+    /// The rows in the chunk.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the chunk has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Removes every row, keeping the buffers' room.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+        self.bytes = 0;
+    }
+
+    /// Calls `f` with each row of `range` (indices into the chunk), in order, read as
+    /// [`Rows`] reads it.
+    ///
+    /// # Panics
+    ///
+    /// If `range` is not within `0..self.len()`, as slicing does.
+    pub fn for_each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(&Parsed)) {
+        for pending in &self.rows[range] {
+            match pending {
+                Pending::Parsed(parsed) => f(parsed),
+                &Pending::Line { line, start, end } => f(&Parsed {
+                    line,
+                    row: jsonl::row(&self.text[start..end], &self.limits),
+                }),
+            }
+        }
+    }
+
+    /// Adds a JSON line: its text, or why it is malformed.
+    fn push(&mut self, line: u64, row: Result<&[u8], Malformed>) {
+        let pending = match row {
+            Ok(text) => {
+                let start = self.text.len();
+                self.text.extend_from_slice(text);
+                self.bytes += text.len();
+                Pending::Line {
+                    line,
+                    start,
+                    end: self.text.len(),
+                }
+            }
+            Err(e) => Pending::Parsed(Parsed { line, row: Err(e) }),
+        };
+        self.rows.push(pending);
+    }
+}
+
 /// The next bytes of `reader`, retrying interrupted reads; empty at the end of the input.
 fn fill(reader: &mut impl BufRead) -> io::Result<&[u8]> {
     loop {
@@ -298,6 +423,121 @@ mod tests {
         include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/testing/failing.rs"));
     }
     use failing::Failing;
+
+    type Read = Vec<(u64, Result<Row, Malformed>)>;
+
+    /// The rows of `text` as the iterator reads them, and as chunks of at most `rows`
+    /// rows and about `bytes` bytes read them.
+    fn both_ways(
+        text: &[u8],
+        format: Format,
+        limits: Limits,
+        capacity: usize,
+        rows: usize,
+        bytes: usize,
+    ) -> (Read, Read) {
+        let open = || Rows::with_limits(io::BufReader::with_capacity(capacity, text), format, limits);
+        let Ok(one_by_one) = open() else {
+            return (Vec::new(), Vec::new());
+        };
+        let one_by_one = one_by_one.map(|p| p.map(|p| (p.line, p.row)).unwrap()).collect();
+        let mut chunked = Vec::new();
+        let mut reader = open().unwrap();
+        let mut chunk = Chunk::default();
+        loop {
+            chunk.clear();
+            reader.read_chunk(&mut chunk, rows, bytes).unwrap();
+            if chunk.is_empty() {
+                break;
+            }
+            assert!(chunk.len() <= rows);
+            chunk.for_each(0..chunk.len(), |p| chunked.push((p.line, p.row.clone())));
+        }
+        (one_by_one, chunked)
+    }
+
+    /// Pieces of batch files: rows, blank lines (of Unicode spaces too), broken UTF-8,
+    /// line ends, a byte-order mark.
+    fn pieces() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just(&b"{\"phone\": \"138 0013 8000\", \"region\": \"CN\"}"[..]),
+            Just(&b"{\"card\": 4111111111111111}"[..]),
+            Just(&b"{\"x\": \"1\"}"[..]),
+            Just(&b"{\"phone\": \"123456789\"}"[..]),
+            Just(&b"phone,region"[..]),
+            Just(&b"\"1,2\",\"CN"[..]),
+            Just(&b"13800138000,CN"[..]),
+            Just(&b"\xEF\xBB\xBF"[..]),
+            Just(&b"\n"[..]),
+            Just(&b"\r\n"[..]),
+            Just(&b" \t\x0B\x0C"[..]),
+            Just("\u{3000}\u{85}".as_bytes()),
+            Just("\u{e9}".as_bytes()),
+            Just(&b"\xFF"[..]),
+            Just(&b"\xE3\x80"[..]),
+            Just(&b"not json"[..]),
+        ];
+        proptest::collection::vec(piece, 0..16).prop_map(|p| p.concat())
+    }
+
+    proptest::proptest! {
+        /// Rows read a chunk at a time are the iterator's rows, whatever the chunks' size.
+        #[test]
+        fn chunks_hold_the_rows_the_iterator_reads(
+            text in pieces(),
+            csv in proptest::bool::ANY,
+            limit in 4usize..40,
+            capacity in 1usize..16,
+            rows in 1usize..5,
+            bytes in 1usize..60,
+        ) {
+            let format = if csv { Format::Csv } else { Format::Jsonl };
+            let limits = Limits { row_bytes: limit, field_bytes: limit / 2 };
+            let (one_by_one, chunked) = both_ways(&text, format, limits, capacity, rows, bytes);
+            proptest::prop_assert_eq!(one_by_one, chunked);
+        }
+    }
+
+    #[test]
+    fn chunks_of_json_lines_read_as_the_iterator_does() {
+        let text = "\u{FEFF}{\"phone\": \"138 0013 8000\", \"region\": \"CN\"}\r\n\u{3000}\n\n{\"x\": 1}\n\u{e9}\n{\"cvv\": \"123456789012345678901\"}\n{\"phone\": \"123456789012345678901234567890\"}";
+        let limits = Limits {
+            row_bytes: 42,
+            field_bytes: 20,
+        };
+        let (one_by_one, chunked) = both_ways(text.as_bytes(), Format::Jsonl, limits, 8, 2, 1000);
+        assert_eq!(chunked, one_by_one);
+        let lines: Vec<u64> = chunked.iter().map(|r| r.0).collect();
+        assert_eq!(lines, [1, 4, 5, 6, 7], "blank lines skipped, every line counted");
+        assert!(chunked[0].1.is_ok());
+        assert_eq!(chunked[1].1, Err(Malformed::UnknownKey));
+        assert!(matches!(chunked[2].1, Err(Malformed::Json { .. })));
+        assert_eq!(
+            chunked[3].1,
+            Err(Malformed::FieldTooLong {
+                field: "cvv",
+                limit: 20
+            })
+        );
+        assert_eq!(chunked[4].1, Err(Malformed::TooLong { limit: 42 }));
+    }
+
+    #[test]
+    fn a_failing_input_keeps_the_rows_read_before_in_the_chunk() {
+        for (format, text) in [
+            (Format::Csv, "phone\n1\n2\n"),
+            (Format::Jsonl, "{\"phone\": \"1\"}\n{\"phone\": \"2\"}\n"),
+        ] {
+            let mut rows = Rows::new(io::BufReader::new(Failing(text.as_bytes())), format).unwrap();
+            let mut chunk = Chunk::default();
+            assert!(rows.read_chunk(&mut chunk, 100, 1 << 20).is_err(), "{format:?}");
+            assert_eq!(chunk.len(), 2, "{format:?}");
+            chunk.clear();
+            rows.read_chunk(&mut chunk, 100, 1 << 20).unwrap();
+            assert!(chunk.is_empty(), "nothing is read after a failure: {format:?}");
+        }
+    }
 
     #[test]
     fn a_failing_input_ends_the_rows_after_one_error() {

@@ -13,8 +13,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::{ErrorKind, Outcome, UsageError};
-use bindcheck::batch::{self, Format, HeaderError, Parsed, Rows};
-use bindcheck::validate::{validate_in_region, Date, Field, Lang, Policy, Region};
+use bindcheck::batch::{self, Chunk, Format, HeaderError, Parsed, Rows};
+use bindcheck::validate::{validate_in_region, Date, Lang, Policy, Region};
 
 /// Input formats of a batch file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -36,12 +36,12 @@ impl From<InputFormat> for Format {
 
 /// Rows checked in parallel at a time: large enough to keep both cores busy...
 const CHUNK: usize = 4096;
-/// ... and the bytes of their values at most, so that a chunk of long rows (each up to
-/// `batch::MAX_ROW_BYTES`) stays a few megabytes too.
+/// ... and the bytes of their text at most (CSV: of their values), so that a chunk of long
+/// rows (each up to `batch::MAX_ROW_BYTES`) stays a few megabytes too.
 const CHUNK_BYTES: usize = 4 << 20;
 
 /// Rows checked as one task, into one buffer: small enough for both cores to share a chunk
-/// evenly, large enough that a task's overhead (and a String per row) is gone.
+/// evenly, large enough that a task's overhead is gone.
 const TASK: usize = 256;
 
 /// The rows of the input, as the reader thread takes them.
@@ -221,10 +221,11 @@ fn progress_bar() -> ProgressBar {
 
 /// Reads, checks and writes every row, and counts them.
 ///
-/// Three stages overlap: a reader thread parses the next chunk while the rows of this one
-/// are checked on every core and a writer thread writes the previous one. Bounded channels
-/// keep at most a few chunks in memory, and pass the emptied ones back to be filled again
-/// ([`Spares`]). Returns how reading ended and what was written.
+/// Three stages overlap: a reader thread cuts the next chunk out of the input while the rows
+/// of this one are read (JSON lines: parsed) and checked on every core, and a writer thread
+/// writes the previous one. Bounded channels keep at most a few chunks in memory, and pass
+/// the emptied ones back to be filled again ([`Spares`]). Returns how reading ended and
+/// what was written.
 fn pipeline(
     rows: Input,
     progress: &ProgressBar,
@@ -233,8 +234,8 @@ fn pipeline(
     unmasked: bool,
     today: Date,
 ) -> (io::Result<()>, io::Result<Tally>) {
-    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Vec<Parsed>>(1);
-    let (line_tx, line_rx) = mpsc::sync_channel::<Vec<Lines>>(1);
+    let (chunk_tx, chunk_rx) = mpsc::sync_channel::<Chunk>(1);
+    let (line_tx, line_rx) = mpsc::sync_channel::<Checked>(1);
     let (chunks, spare_chunks) = Spares::new();
     let (lines, spare_lines) = Spares::new();
     let checker = Checker {
@@ -262,70 +263,47 @@ fn pipeline(
 /// spares is dropped; so none waits on another, and a steady batch allocates no buffer
 /// per chunk (before, growing them from empty and freeing them was much of the
 /// allocator's time: `realloc`, `memmove`, `malloc_consolidate`).
-struct Spares<T>(mpsc::Receiver<Vec<T>>);
+struct Spares<B>(mpsc::Receiver<B>);
 
 /// The sending end of [`Spares`].
-struct Returns<T>(mpsc::SyncSender<Vec<T>>);
+struct Returns<B>(mpsc::SyncSender<B>);
 
-impl<T> Spares<T> {
+impl<B> Spares<B> {
     /// Room for two spares: with one chunk being filled, one in a channel and one being
     /// emptied, that is enough for the next two.
-    fn new() -> (Returns<T>, Spares<T>) {
+    fn new() -> (Returns<B>, Spares<B>) {
         let (tx, rx) = mpsc::sync_channel(2);
         (Returns(tx), Spares(rx))
     }
 
-    /// A spare buffer, or a new one with room for `capacity` items.
-    fn take(&self, capacity: usize) -> Vec<T> {
-        self.0.try_recv().unwrap_or_else(|_| Vec::with_capacity(capacity))
+    /// A spare buffer, or a new one made by `new`.
+    fn take(&self, new: impl FnOnce() -> B) -> B {
+        self.0.try_recv().unwrap_or_else(|_| new())
     }
 }
 
-impl<T> Returns<T> {
+impl<B> Returns<B> {
     /// Passes `buffer` back, unless the spares are full.
-    fn give(&self, buffer: Vec<T>) {
+    fn give(&self, buffer: B) {
         let _ = self.0.try_send(buffer);
     }
 }
 
 /// The reader stage: sends the rows a chunk at a time (at most `CHUNK` rows, and not much
-/// more than `CHUNK_BYTES` of values) until they run out, the input fails, or the checking
-/// stage stops.
-fn read_chunks(mut rows: Input, chunk_tx: mpsc::SyncSender<Vec<Parsed>>, spares: &Spares<Parsed>) -> io::Result<()> {
+/// more than `CHUNK_BYTES` of text) until they run out, the input fails, or the checking
+/// stage stops. JSON lines are only cut here, and read in the checking stage.
+fn read_chunks(mut rows: Input, chunk_tx: mpsc::SyncSender<Chunk>, spares: &Spares<Chunk>) -> io::Result<()> {
     loop {
-        let mut chunk = spares.take(CHUNK);
-        let mut bytes = 0;
-        let mut failed = None;
-        while chunk.len() < CHUNK && bytes < CHUNK_BYTES {
-            match rows.next() {
-                Some(Ok(row)) => {
-                    bytes += size(&row);
-                    chunk.push(row);
-                }
-                Some(Err(e)) => {
-                    failed = Some(e);
-                    break;
-                }
-                None => break,
-            }
-        }
+        let mut chunk = spares.take(Chunk::default);
+        chunk.clear();
+        let read = rows.read_chunk(&mut chunk, CHUNK, CHUNK_BYTES);
         // The rows read before a failure are still checked and written.
         let stopped = chunk.is_empty() || chunk_tx.send(chunk).is_err();
-        if let Some(e) = failed {
-            return Err(e);
-        }
+        read?;
         if stopped {
             return Ok(());
         }
     }
-}
-
-/// The bytes of a row's values.
-fn size(row: &Parsed) -> usize {
-    row.row.as_ref().map_or(0, |(inputs, region)| {
-        let fields: usize = Field::ALL.iter().filter_map(|f| inputs.get(*f)).map(str::len).sum();
-        fields + region.as_ref().map_or(0, String::len)
-    })
 }
 
 /// The room a task's buffer starts with: a phone row's line is about 300 bytes.
@@ -347,53 +325,70 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     /// The checking stage: checks each chunk's rows on every core, a task of `TASK` rows at
-    /// a time, numbering them from 1, and passes their lines on in input order. Returning
-    /// drops `line_tx`, which ends the writer.
+    /// a time, numbering them from 1, and passes their lines on in input order. A chunk's
+    /// tasks are started as soon as the writer is waiting for the chunk before, so a core
+    /// that is done with one chunk's tasks takes the next one's instead of waiting for the
+    /// other core's last task (a pause at every chunk, before). Returning drops `line_tx`,
+    /// which ends the writer.
     fn check_chunks(
         &self,
-        chunk_rx: mpsc::Receiver<Vec<Parsed>>,
-        line_tx: mpsc::SyncSender<Vec<Lines>>,
-        chunks: &Returns<Parsed>,
-        spare_lines: &Spares<Lines>,
+        chunk_rx: mpsc::Receiver<Chunk>,
+        line_tx: mpsc::SyncSender<Checked>,
+        chunks: &Returns<Chunk>,
+        spare_lines: &Spares<Vec<Lines>>,
     ) {
         let mut first = 1u64;
-        for mut chunk in chunk_rx {
-            let n = chunk.len() as u64;
-            let mut lines = spare_lines.take(CHUNK.div_ceil(TASK));
-            lines.resize_with(chunk.len().div_ceil(TASK), || Lines {
-                text: Vec::with_capacity(TASK_BYTES),
-                tally: Tally::default(),
-            });
-            lines
-                .par_iter_mut()
-                .zip(chunk.par_chunks(TASK))
-                .enumerate()
-                .for_each(|(t, (lines, rows))| {
-                    lines.text.clear();
-                    lines.tally = Tally::default();
-                    for (i, row) in rows.iter().enumerate() {
-                        let number = first + (t * TASK + i) as u64;
-                        self.check_row(number, row, lines);
-                    }
+        rayon::in_place_scope(|scope| {
+            for chunk in chunk_rx {
+                let n = chunk.len();
+                let mut lines = spare_lines.take(|| Vec::with_capacity(CHUNK.div_ceil(TASK)));
+                lines.resize_with(n.div_ceil(TASK), || Lines {
+                    text: Vec::with_capacity(TASK_BYTES),
+                    tally: Tally::default(),
                 });
-            first += n;
-            chunk.clear();
-            chunks.give(chunk);
-            // The writer stopped (a closed pipe): stop reading too.
-            if line_tx.send(lines).is_err() {
-                break;
+                let (checked_tx, checked) = mpsc::sync_channel(1);
+                // Waits while the writer has a chunk still to come before this one's: at
+                // most two chunks are checked at a time. The writer stopped (a closed
+                // pipe): stop reading too.
+                if line_tx.send(checked).is_err() {
+                    break;
+                }
+                scope.spawn(move |_| {
+                    lines.par_iter_mut().enumerate().for_each(|(t, lines)| {
+                        lines.text.clear();
+                        lines.tally = Tally::default();
+                        let start = t * TASK;
+                        let mut number = first + start as u64;
+                        chunk.for_each(start..n.min(start + TASK), |row| {
+                            self.check_row(number, row, lines);
+                            number += 1;
+                        });
+                    });
+                    // Emptied by the reader, so that no checking task frees a CSV chunk's
+                    // values.
+                    chunks.give(chunk);
+                    let _ = checked_tx.send(lines);
+                });
+                first += n as u64;
             }
-        }
+        });
     }
 }
 
+/// A chunk's lines as the writer waits for them: from the tasks that check it.
+type Checked = mpsc::Receiver<Vec<Lines>>;
+
 /// The writer stage: writes every line to standard output, counting the rows and moving the
 /// progress bar a chunk at a time.
-fn write_lines(line_rx: mpsc::Receiver<Vec<Lines>>, bar: ProgressBar, spares: &Returns<Lines>) -> io::Result<Tally> {
+fn write_lines(line_rx: mpsc::Receiver<Checked>, bar: ProgressBar, spares: &Returns<Vec<Lines>>) -> io::Result<Tally> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut tally = Tally::default();
-    for mut chunk in line_rx {
+    for checked in line_rx {
+        // No lines: a checking task panicked, which the checking stage reports.
+        let Ok(mut chunk) = checked.recv() else {
+            break;
+        };
         for lines in &chunk {
             tally.add(&lines.tally);
             out.write_all(&lines.text)?;
@@ -485,7 +480,10 @@ mod tests {
         let (tx, rx) = mpsc::sync_channel(4);
         let e = read_chunks(rows, tx, &Spares::new().1).unwrap_err();
         assert_eq!(e.to_string(), "the disk went away");
-        let lines: Vec<u64> = rx.iter().flatten().map(|p| p.line).collect();
+        let mut lines = Vec::new();
+        for chunk in rx.iter() {
+            chunk.for_each(0..chunk.len(), |p| lines.push(p.line));
+        }
         assert_eq!(lines, [2, 3, 4]);
     }
 }
