@@ -2,6 +2,7 @@
 (fixtures/wasm/cases.json, written by tests/it/wasm_cases.rs from the Rust library)."""
 
 import datetime
+import inspect
 
 import pytest
 
@@ -38,6 +39,30 @@ def test_answers_equal_the_native_json(case):
     # that prints an answer as JSON writes them as the command line does.
     for view in got["fields"].values() if case["fn"] == "validate" else [got]:
         assert list(view) == sorted(view, key=FIELD_KEYS.index)
+
+
+OPTION_NAMES = [
+    "region", "allowed_regions", "require_mobile", "virtual_operator", "phone_ranges",
+    "allow_quoted_local", "allow_ip_literal", "allowed_brands", "bin_table", "allowed_kinds",
+    "unionpay_luhn", "brand", "today", "lang", "unmasked",
+]
+
+
+@pytest.mark.parametrize("name", OPTION_NAMES)
+def test_each_keyword_is_read_as_its_own_option(name):
+    # An int is the wrong type for every option: the error names the option the keyword
+    # was read as, which must be the keyword itself, in every function.
+    calls = [
+        lambda **o: bindcheck.validate_phone("13800138000", **o),
+        lambda **o: bindcheck.validate_card("4111111111111111", **o),
+        lambda **o: bindcheck.validate_expiry("12/29", **o),
+    ]
+    if name != "brand":  # a form's security code is judged by its card's brand
+        calls += [lambda **o: bindcheck.validate(phone="13800138000", **o), lambda **o: bindcheck.validate_many([{}], **o)]
+    for call in calls:
+        with pytest.raises(TypeError, match=f"option `{name}` must be"):
+            call(**{name: 12345})
+    assert list(inspect.signature(bindcheck.validate_phone).parameters)[1:] == OPTION_NAMES + ["rest"]
 
 
 def test_today_may_be_a_date_and_lang_zh_is_chinese():

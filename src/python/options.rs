@@ -21,8 +21,9 @@ use crate::validate::options::{Options, Resolved};
 use crate::validate::{Date, Field};
 
 /// Every option, by its Python name, in the order of [`Keywords::given`] and of every
-/// function's keyword-only parameters.
-pub const NAMES: [&str; 15] = [
+/// function's keyword-only parameters (the `with_options` macro of mod.rs;
+/// python/tests/test_cases.py holds each parameter to its name here).
+const NAMES: [&str; 15] = [
     "region",
     "allowed_regions",
     "require_mobile",
@@ -46,9 +47,7 @@ const BRAND: usize = 11;
 
 /// A keyword-only parameter: given (`None` included, which is not the same as leaving an
 /// option out: `region=None` means the international form only), or not.
-#[derive(Default)]
 pub enum Kw<'py> {
-    #[default]
     Absent,
     Given(Bound<'py, PyAny>),
 }
@@ -123,7 +122,7 @@ pub fn shown_name(key: &str) -> String {
     }
 }
 
-/// The options given to `func`, which checks `field` (`None`: a whole form).
+/// The options given, as the bindings' [`Options`], each checked for its type.
 fn options(keywords: &Keywords<'_>) -> PyResult<Options> {
     let mut o = Options::default();
     for (i, value) in keywords.iter() {
@@ -368,5 +367,10 @@ mod tests {
         ] {
             assert!(!shown_name(value).contains(value) || value.is_empty(), "{value}");
         }
+    }
+
+    #[test]
+    fn brand_is_where_its_index_says() {
+        assert_eq!(NAMES[BRAND], "brand");
     }
 }

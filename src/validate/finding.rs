@@ -323,9 +323,9 @@ fn fill(template: &'static str, detail: Option<&str>) -> Cow<'static, str> {
     }
 }
 
-/// [`fill`]'s text when `template` has a `{detail}`.
-fn filled(template: &str, detail: &str) -> Option<String> {
-    let (before, after) = split_detail(template)?;
+/// The text before and after a detail, without the spaces that part a Latin detail from
+/// Chinese text on a side where the detail itself is Chinese.
+fn spaced<'a>(before: &'a str, detail: &str, after: &'a str) -> (&'a str, &'a str) {
     let wide = |c: Option<char>| c.is_some_and(|c| c >= '\u{2e80}');
     let before = if wide(detail.chars().next()) && wide(before.trim_end_matches(' ').chars().last()) {
         before.trim_end_matches(' ')
@@ -337,6 +337,13 @@ fn filled(template: &str, detail: &str) -> Option<String> {
     } else {
         after
     };
+    (before, after)
+}
+
+/// [`fill`]'s text when `template` has a `{detail}`.
+fn filled(template: &str, detail: &str) -> Option<String> {
+    let (before, after) = split_detail(template)?;
+    let (before, after) = spaced(before, detail, after);
     let mut text = String::with_capacity(before.len() + detail.len() + after.len());
     text.push_str(before);
     text.push_str(detail);
@@ -402,17 +409,7 @@ mod tests {
     /// What [`filled`] was written as: the substring searches it does without.
     fn filled_by_definition(template: &str, detail: &str) -> Option<String> {
         let (before, after) = template.split_once("{detail}")?;
-        let wide = |c: Option<char>| c.is_some_and(|c| c >= '\u{2e80}');
-        let before = if wide(detail.chars().next()) && wide(before.trim_end_matches(' ').chars().last()) {
-            before.trim_end_matches(' ')
-        } else {
-            before
-        };
-        let after = if wide(detail.chars().last()) && wide(after.trim_start_matches(' ').chars().next()) {
-            after.trim_start_matches(' ')
-        } else {
-            after
-        };
+        let (before, after) = spaced(before, detail, after);
         Some(format!("{before}{detail}{}", after.replace("{detail}", detail)))
     }
 
