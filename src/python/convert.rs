@@ -76,33 +76,12 @@ fn text<'py>(py: Python<'py>, s: &Cow<'static, str>) -> Bound<'py, PyString> {
     }
 }
 
-/// The keys a field's dict can have, in the order serde writes them ([`FieldView`]'s
-/// fields).
-///
-/// [`FieldView`]: crate::validate::FieldView
-const FIELD_KEYS: [&str; 15] = [
-    "valid",
-    "possible",
-    "potentially_valid",
-    "normalized",
-    "region",
-    "number_type",
-    "carrier",
-    "luhn",
-    "brand",
-    "co_brands",
-    "candidates",
-    "issuer",
-    "domain_unicode",
-    "suggestion",
-    "findings",
-];
-
-/// A field's value for each key of [`FIELD_KEYS`], `None` where the dict leaves it out.
+/// A field's value for each of its keys, by [`field_key`]'s index, `None` where the dict
+/// leaves it out.
 type Values<'py> = [Option<Bound<'py, PyAny>>; 15];
 
 thread_local! {
-    /// A dict of each set of more than [`GROWN`] keys seen (by the bits of [`FIELD_KEYS`]),
+    /// A dict of each set of more than [`GROWN`] keys seen (by the bits of [`field_key`]'s indexes),
     /// in order, its values `None`: such a field's dict is a copy of one with its values put
     /// in. A new dict grown key by key is resized once it has six, as a phone's has; a copy
     /// is made at its size.
@@ -114,7 +93,7 @@ thread_local! {
 /// holds 5).
 const GROWN: u32 = 5;
 
-/// A new dict with the keys of `values` that are `Some`, in [`FIELD_KEYS`]' order.
+/// A new dict with the keys of `values` that are `Some`, in [`field_key`]'s order.
 fn dict_of<'py>(py: Python<'py>, values: Values<'py>) -> PyResult<Bound<'py, PyDict>> {
     let shape = values
         .iter()
@@ -131,15 +110,14 @@ fn dict_of<'py>(py: Python<'py>, values: Values<'py>) -> PyResult<Bound<'py, PyD
         }
         return Ok(d);
     }
-    let keys = || -> [Bound<'py, PyString>; 15] { FIELD_KEYS.map(|k| PyString::intern(py, k)) };
     let template = SHAPES.with(|shapes| shapes.borrow().get(&shape).map(|t| t.bind(py).clone()));
     let template = match template {
         Some(t) => t,
         None => {
             let t = PyDict::new(py);
-            for (key, value) in keys().iter().zip(&values) {
+            for (i, value) in values.iter().enumerate() {
                 if value.is_some() {
-                    t.set_item(key, py.None())?;
+                    t.set_item(field_key(py, i), py.None())?;
                 }
             }
             SHAPES.with(|shapes| shapes.borrow_mut().insert(shape, t.clone().unbind()));
@@ -155,8 +133,11 @@ fn dict_of<'py>(py: Python<'py>, values: Values<'py>) -> PyResult<Bound<'py, PyD
     Ok(d)
 }
 
-/// The interned key `FIELD_KEYS[i]` (the template dicts' own key objects, so that each
-/// value is put in by identity).
+/// The key `i` of a field's dict, in the order serde writes them ([`FieldView`]'s fields),
+/// interned once: the template dicts' own key objects, so that each value is put in by
+/// identity.
+///
+/// [`FieldView`]: crate::validate::FieldView
 fn field_key(py: Python<'_>, i: usize) -> &Bound<'_, PyString> {
     match i {
         0 => intern!(py, "valid"),

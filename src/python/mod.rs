@@ -205,15 +205,16 @@ with_options! {
         let resolved = resolve("validate_many", None, &keywords)?;
         let mut source = rows::Source::new(&rows)?;
         let resolved: &Resolved = &resolved;
-        let check = |rows: Vec<rows::Row>| {
-            let checks = rows.par_iter().map(|r| resolved.check(&r.inputs, r.region)).collect();
+        let one = |row: &rows::Row| resolved.check(&row.inputs, row.region);
+        let check = move |rows: Vec<rows::Row>| {
+            let checks = rows.par_iter().map(one).collect();
             results::Chunk { rows, checks }
         };
         let first = source.chunk(Results::CHUNK)?;
         if first.len() < FEW_ROWS {
             // All there is: checked on this thread, as waking the pool's threads costs
             // more than a few rows take.
-            let checks = py.detach(|| first.iter().map(|r| resolved.check(&r.inputs, r.region)).collect());
+            let checks = py.detach(|| first.iter().map(one).collect());
             let chunk = results::Chunk { rows: first, checks };
             return Results::new(vec![chunk], resolved.lang, resolved.unmasked).into_bound_py_any(py);
         }

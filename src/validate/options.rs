@@ -11,7 +11,7 @@ use serde::de::{Deserialize, Deserializer};
 use std::sync::Arc;
 
 use super::{
-    validate, validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_in_region,
+    validate_card, validate_cvv, validate_email, validate_expiry, validate_id_number, validate_in_region,
     validate_name, validate_phone, BinTable, BinTableError, Brand, CardKind, CardPolicy, Date, EmailPolicy, Field,
     FieldView, FieldViewRef, FieldViews, Inputs, Lang, PhoneOptions, PhoneRanges, PhoneRangesError, Policy, Region,
     SegmentPolicy, UnionpayLuhn, UnknownBrand, Validation,
@@ -413,7 +413,7 @@ impl Resolved {
 
     /// A whole form checked as `bindcheck validate --format json` checks it.
     pub fn form(&self, inputs: &Inputs) -> FormView {
-        let v = validate(inputs, &self.policy, self.today);
+        let v = self.check(inputs, None);
         FormView {
             ok: v.ok(),
             fields: v.views(inputs, self.lang, self.unmasked),
